@@ -1,0 +1,150 @@
+//! Builds the guest for wasm32-unknown-unknown, turns the core module into a component, and writes
+//! it to `target/dockerhub-org.wasm` (and into OUT_DIR, where the host embeds it).
+//!
+//! Toolchain, in order:
+//! 1. `DOCKERHUB_ORG_PREBUILT=path`: use a component built elsewhere; nothing is compiled.
+//! 2. The toolchain building this crate, when it has the wasm32-unknown-unknown target installed.
+//! 3. Debian's `rustc-web`/`cargo-web`/`rust-web-src` (rustc 1.96 with std sources) and `lld-19`:
+//!    std is rebuilt for wasm32 with `-Zbuild-std` (`RUSTC_BOOTSTRAP=1`, set for that one nested
+//!    build only) and linked with `wasm-ld`. `.ci/setup-toolchain` installs them.
+//!
+//! The nested cargo gets its own target dir (sharing the outer one deadlocks on its lock) and an
+//! environment cleared of the variables cargo sets for build scripts, which would otherwise leak
+//! into it and change what it builds.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+const TARGET: &str = "wasm32-unknown-unknown";
+const DEBIAN_CARGO: &str = "/usr/bin/cargo";
+const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
+const WASM_LD_CANDIDATES: &[&str] = &["/usr/lib/llvm-19/bin/wasm-ld", "/usr/bin/wasm-ld-19", "/usr/bin/wasm-ld"];
+
+fn main() -> Result<()> {
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?);
+    let root = manifest_dir.parent().context("host-test has no parent directory")?.to_path_buf();
+    let out_dir = PathBuf::from(env::var("OUT_DIR")?);
+    let target_dir = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let target_dir = if target_dir.is_relative() { root.join(target_dir) } else { target_dir };
+
+    for watched in ["src", "wit", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={}", root.join(watched).display());
+    }
+    println!("cargo:rerun-if-env-changed=DOCKERHUB_ORG_PREBUILT");
+
+    let component = match env::var_os("DOCKERHUB_ORG_PREBUILT") {
+        Some(path) => std::fs::read(&path).with_context(|| format!("reading DOCKERHUB_ORG_PREBUILT={}", Path::new(&path).display()))?,
+        None => {
+            let core = build_guest(&root, &target_dir.join("guest"))?;
+            let module = std::fs::read(&core).with_context(|| format!("reading {}", core.display()))?;
+            wit_component::ComponentEncoder::default()
+                .module(&module)
+                .context("the guest module has no usable component-type section")?
+                .validate(true)
+                .encode()
+                .context("encoding the guest as a component")?
+        }
+    };
+
+    write_atomically(&out_dir.join("dockerhub-org.wasm"), &component)?;
+    std::fs::create_dir_all(&target_dir)?;
+    write_atomically(&target_dir.join("dockerhub-org.wasm"), &component)?;
+    println!("cargo:rustc-env=DOCKERHUB_ORG_COMPONENT={}", out_dir.join("dockerhub-org.wasm").display());
+    Ok(())
+}
+
+/// Runs the nested guest build; returns the core module's path.
+fn build_guest(root: &Path, guest_target: &Path) -> Result<PathBuf> {
+    let outer_cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let outer_rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+
+    let mut command;
+    if has_wasm_std(&outer_rustc) {
+        command = Command::new(&outer_cargo);
+        clean_env(&mut command, true);
+        command.env("RUSTC", &outer_rustc);
+        command.args(["build", "--release"]);
+    } else if Path::new(DEBIAN_CARGO).exists() && debian_std_sources().is_some() {
+        let linker = WASM_LD_CANDIDATES
+            .iter()
+            .find(|p| Path::new(p).exists())
+            .context("Debian's rustc is here but wasm-ld is not: install lld-19 (bash .ci/setup-toolchain)")?;
+        command = Command::new(DEBIAN_CARGO);
+        clean_env(&mut command, false);
+        command
+            .env("RUSTC", DEBIAN_RUSTC)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker)
+            .args(["build", "--release", "-Zbuild-std=std,panic_abort"]);
+    } else {
+        bail!(
+            "No Rust toolchain that can build wasm32-unknown-unknown was found.\n\
+             Run `bash .ci/setup-toolchain` (installs Debian's rustc-web, cargo-web, rust-web-src and lld-19),\n\
+             or install the wasm32-unknown-unknown target for your toolchain,\n\
+             or point DOCKERHUB_ORG_PREBUILT at a built dockerhub-org.wasm component."
+        );
+    }
+    command
+        .args(["--lib", "--locked", "-p", "dockerhub-org", "--target", TARGET, "--target-dir"])
+        .arg(guest_target)
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .current_dir(root)
+        // Build-script stdout is read by cargo as directives: keep the nested output on stderr.
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    let status = command.status().context("starting the nested guest build")?;
+    if !status.success() {
+        bail!("the guest build failed ({status}); its output is above");
+    }
+    Ok(guest_target.join(TARGET).join("release").join("dockerhub_org.wasm"))
+}
+
+/// Whether `rustc` has a precompiled std for wasm32.
+fn has_wasm_std(rustc: &str) -> bool {
+    let output = Command::new(rustc).args(["--print", "target-libdir", "--target", TARGET]).output();
+    let Ok(output) = output else { return false };
+    if !output.status.success() {
+        return false;
+    }
+    let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("libstd-")))
+        .unwrap_or(false)
+}
+
+/// The std sources Debian's rust-web-src installs, if present.
+fn debian_std_sources() -> Option<PathBuf> {
+    let output = Command::new(DEBIAN_RUSTC).args(["--print", "sysroot"]).output().ok()?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    let library = sysroot.join("lib/rustlib/src/rust/library");
+    library.join("std").is_dir().then_some(library)
+}
+
+/// Removes what cargo sets for build scripts (and compiler overrides) from the nested build.
+fn clean_env(command: &mut Command, keep_rustup: bool) {
+    const KEEP: &[&str] = &["CARGO_HOME", "CARGO_NET_", "CARGO_HTTP_", "CARGO_REGISTRIES_", "CARGO_REGISTRY_", "CARGO_TERM_"];
+    const DROP: &[&str] = &[
+        "RUSTC", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTDOC", "RUSTFLAGS", "RUSTDOCFLAGS",
+        "RUSTC_BOOTSTRAP", "RUSTC_LINKER", "TARGET", "HOST", "OUT_DIR", "OPT_LEVEL", "PROFILE", "DEBUG",
+        "NUM_JOBS", "MAKEFLAGS", "MFLAGS", "DOCKERHUB_ORG_PREBUILT",
+    ];
+    for (key, _) in env::vars_os() {
+        let key = key.to_string_lossy().into_owned();
+        let cargo_var = key.starts_with("CARGO") && !KEEP.iter().any(|k| key.starts_with(k));
+        let rustup_var = !keep_rustup && key.starts_with("RUSTUP_TOOLCHAIN");
+        if cargo_var || rustup_var || DROP.contains(&key.as_str()) || key.starts_with("CARGO_ENCODED_") {
+            command.env_remove(&key);
+        }
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension(format!("wasm.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,235 @@
+//! `http-fetch`: blocking HTTP (rustls for the live hub, plain HTTP for local servers) behind an
+//! allow-list of origins, with timeouts, a response body cap, no redirects, and a bounded thread
+//! pool for batches.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use url::Url;
+
+use crate::runtime::http_fetch::{FetchError, Header, Method, Request, Response};
+
+/// What the HTTP import may do.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Origins (`scheme://host:port`) requests may go to.
+    pub allowed_origins: Vec<String>,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Largest response body accepted, in bytes.
+    pub max_body_bytes: u64,
+    /// Most requests a batch runs at once, whatever the guest asks.
+    pub max_concurrency: u32,
+    /// Longest single pause the guest may ask for.
+    pub max_sleep: Duration,
+    /// Sleep for real (false: only record the pauses; tests use this).
+    pub real_sleep: bool,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            allowed_origins: vec!["https://hub.docker.com:443".to_string()],
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_body_bytes: 8 * 1024 * 1024,
+            max_concurrency: 16,
+            max_sleep: Duration::from_secs(60),
+            real_sleep: true,
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Adds the origin of `base_url` to the allow-list.
+    pub fn allow(mut self, base_url: &str) -> anyhow::Result<Self> {
+        let origin = origin_of(&Url::parse(base_url)?)
+            .ok_or_else(|| anyhow::anyhow!("{base_url} has no host"))?;
+        if !self.allowed_origins.contains(&origin) {
+            self.allowed_origins.push(origin);
+        }
+        Ok(self)
+    }
+}
+
+/// One request as it went out (tests assert on these).
+#[derive(Debug, Clone)]
+pub struct SentRequest {
+    /// Method.
+    pub method: String,
+    /// Full URL.
+    pub url: String,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Option<Vec<u8>>,
+}
+
+/// The HTTP side of the host, shared by every call in a process.
+pub struct HttpClient {
+    config: HttpConfig,
+    agent: ureq::Agent,
+    sent: Mutex<Vec<SentRequest>>,
+    sleeps: Mutex<Vec<u32>>,
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+}
+
+fn origin_of(url: &Url) -> Option<String> {
+    Some(format!("{}://{}:{}", url.scheme(), url.host_str()?, url.port_or_known_default()?))
+}
+
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Patch => "PATCH",
+        Method::Delete => "DELETE",
+    }
+}
+
+impl HttpClient {
+    /// A client with `config`.
+    pub fn new(config: HttpConfig) -> Arc<Self> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(config.timeout))
+            .timeout_connect(Some(config.connect_timeout))
+            .proxy(None)
+            .build()
+            .into();
+        Arc::new(HttpClient {
+            config,
+            agent,
+            sent: Mutex::new(Vec::new()),
+            sleeps: Mutex::new(Vec::new()),
+            in_flight: AtomicUsize::new(0),
+            peak_in_flight: AtomicUsize::new(0),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &HttpConfig {
+        &self.config
+    }
+
+    /// Every request sent so far.
+    pub fn sent(&self) -> Vec<SentRequest> {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Every pause the guest asked for, in milliseconds.
+    pub fn sleeps(&self) -> Vec<u32> {
+        self.sleeps.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Most requests that were in flight at once.
+    pub fn peak_concurrency(&self) -> usize {
+        self.peak_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Sends one request.
+    pub fn fetch(&self, request: &Request) -> Result<Response, FetchError> {
+        let url = Url::parse(&request.url).map_err(|e| FetchError::InvalidUrl(format!("{e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::InvalidUrl(format!("unsupported scheme {}", url.scheme())));
+        }
+        let origin = origin_of(&url).ok_or_else(|| FetchError::InvalidUrl("no host".into()))?;
+        if !self.config.allowed_origins.contains(&origin) {
+            return Err(FetchError::HostNotAllowed(origin));
+        }
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(SentRequest {
+            method: method_name(request.method).to_string(),
+            url: request.url.clone(),
+            headers: request.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect(),
+            body: request.body.clone(),
+        });
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        let outcome = self.send(request);
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        outcome
+    }
+
+    fn send(&self, request: &Request) -> Result<Response, FetchError> {
+        let mut builder = ureq::http::Request::builder().method(method_name(request.method)).uri(&request.url);
+        for header in &request.headers {
+            builder = builder.header(header.name.as_str(), header.value.as_str());
+        }
+        let body = request.body.clone().unwrap_or_default();
+        let built = builder.body(body).map_err(|e| FetchError::InvalidUrl(e.to_string()))?;
+        let mut response = self.agent.run(built).map_err(|e| self.failure(e))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| Header { name: name.to_string(), value: String::from_utf8_lossy(value.as_bytes()).into_owned() })
+            .collect();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.config.max_body_bytes)
+            .read_to_vec()
+            .map_err(|e| self.failure(e))?;
+        Ok(Response { status, headers, body })
+    }
+
+    fn failure(&self, error: ureq::Error) -> FetchError {
+        use std::io::ErrorKind as Io;
+        match error {
+            ureq::Error::Timeout(t) => FetchError::Timeout(t.to_string()),
+            ureq::Error::BodyExceedsLimit(_) => FetchError::BodyTooLarge(self.config.max_body_bytes),
+            ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => FetchError::Connect(error.to_string()),
+            ureq::Error::Io(e) => match e.kind() {
+                Io::ConnectionRefused | Io::AddrNotAvailable | Io::NotConnected => FetchError::Connect(e.to_string()),
+                Io::TimedOut | Io::WouldBlock => FetchError::Timeout(e.to_string()),
+                _ => FetchError::Protocol(e.to_string()),
+            },
+            ureq::Error::Tls(_) | ureq::Error::Rustls(_) => FetchError::Connect(error.to_string()),
+            ureq::Error::BadUri(m) => FetchError::InvalidUrl(m),
+            other => FetchError::Protocol(other.to_string()),
+        }
+    }
+
+    /// Sends `requests`, at most `max_concurrency` (and the configured cap) at a time; outcomes in
+    /// request order.
+    pub fn fetch_batch(&self, requests: &[Request], max_concurrency: u32) -> Vec<Result<Response, FetchError>> {
+        let workers = max_concurrency.clamp(1, self.config.max_concurrency.max(1)) as usize;
+        let workers = workers.min(requests.len().max(1));
+        let slots: Vec<Mutex<Option<Result<Response, FetchError>>>> = requests.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::SeqCst);
+                        let Some(request) = requests.get(i) else { break };
+                        let outcome = self.fetch(request);
+                        *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+                    }
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .map(|slot| {
+                slot.into_inner()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .unwrap_or_else(|| Err(FetchError::Protocol("the request was not run".into())))
+            })
+            .collect()
+    }
+
+    /// Pauses for the guest (capped), or only records the pause.
+    pub fn sleep(&self, millis: u32) {
+        self.sleeps.lock().unwrap_or_else(|p| p.into_inner()).push(millis);
+        if self.config.real_sleep {
+            std::thread::sleep(Duration::from_millis(u64::from(millis)).min(self.config.max_sleep));
+        }
+    }
+}

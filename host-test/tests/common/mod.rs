@@ -1,0 +1,133 @@
+//! Shared test support: a wiremock Docker Hub with a token endpoint and a catch-all that fails
+//! loudly, and a runtime wired to it.
+#![allow(dead_code, reason = "each test file uses a different part of this module")]
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use dockerhub_org_host::http::HttpConfig;
+use dockerhub_org_host::runtime::{Outcome, error_detail, error_kind, error_message};
+use dockerhub_org_host::secrets::Secrets;
+use dockerhub_org_host::{Runtime, RuntimeConfig};
+use serde_json::Value;
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Organization used by the tests.
+pub const ORG: &str = "acme";
+/// A recognisable OAT: it must never appear in any output.
+pub const OAT: &str = "dckr_oat_CANARY-oat-7f3a9c1e5b";
+
+/// A JWT whose payload says it lives 600 s; the signature part is a recognisable canary.
+pub fn jwt(tag: &str) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(br#"{"iat":1700000000,"exp":1700000600,"sub":"acme"}"#);
+    format!("{header}.{payload}.CANARYjwt{tag}")
+}
+
+/// Reads `fixtures/<name>`.
+pub fn fixture(name: &str) -> Value {
+    let path = format!("{}/../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A mock Docker Hub.
+pub struct Hub {
+    /// The wiremock server.
+    pub server: MockServer,
+}
+
+impl Hub {
+    /// Starts a server with a catch-all (priority 255) that answers 599 and must never be hit.
+    pub async fn start() -> Self {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
+            .with_priority(255)
+            .named("catch-all: no request outside the mocks")
+            .expect(0)
+            .mount(&server)
+            .await;
+        Hub { server }
+    }
+
+    /// The server's base URL.
+    pub fn url(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Mounts the token exchange for `ORG`/`OAT`, answering `jwt(tag)`, expected `times` times.
+    pub async fn token_exchange(&self, tag: &str, times: u64) {
+        Mock::given(method("POST"))
+            .and(path("/v2/auth/token"))
+            .and(body_json(serde_json::json!({"identifier": ORG, "secret": OAT})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"access_token": jwt(tag)})))
+            .named("token exchange")
+            .expect(times)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// A runtime allowed to reach this server, recording pauses instead of sleeping.
+    pub fn runtime(&self) -> Runtime {
+        runtime_for(&self.url())
+    }
+
+    /// Connection values pointing at this server.
+    pub fn secrets(&self) -> Secrets {
+        Secrets::connection(ORG, OAT, Some(&self.url()))
+    }
+
+    /// Every request the server received.
+    pub async fn received(&self) -> Vec<wiremock::Request> {
+        self.server.received_requests().await.unwrap_or_default()
+    }
+}
+
+/// A runtime allowed to reach `url`, recording pauses instead of sleeping.
+pub fn runtime_for(url: &str) -> Runtime {
+    let http = HttpConfig { real_sleep: false, ..HttpConfig::default() }.allow(url).expect("test url");
+    Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).expect("runtime")
+}
+
+/// Runs `action`, panicking on a host failure (trap), returning the action's outcome.
+pub fn call(runtime: &Runtime, action: &str, input: &str, secrets: &Secrets) -> Outcome {
+    let outcome = runtime.call(action, input, secrets).unwrap_or_else(|e| panic!("{action} trapped: {e:#}"));
+    assert_no_secret(&outcome);
+    outcome
+}
+
+/// Runs `action` and parses its successful output.
+pub fn ok(runtime: &Runtime, action: &str, input: &str, secrets: &Secrets) -> Value {
+    match call(runtime, action, input, secrets) {
+        Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| panic!("{action} output is not JSON ({e}): {text}")),
+        Err(e) => panic!("{action} failed: {}: {}", error_kind(&e), error_message(&e)),
+    }
+}
+
+/// Runs `action` expecting an error; returns (kind, message).
+pub fn err(runtime: &Runtime, action: &str, input: &str, secrets: &Secrets) -> (String, String) {
+    match call(runtime, action, input, secrets) {
+        Ok(text) => panic!("{action} succeeded but should have failed: {text}"),
+        Err(e) => (error_kind(&e).to_string(), error_message(&e).to_string()),
+    }
+}
+
+/// Asserts neither the OAT nor any test JWT appears in an outcome.
+pub fn assert_no_secret(outcome: &Outcome) {
+    let text = match outcome {
+        Ok(out) => out.clone(),
+        Err(e) => format!("{} {} {:?}", error_kind(e), error_message(e), error_detail(e)),
+    };
+    assert!(!text.contains(OAT), "the OAT leaked: {text}");
+    assert!(!text.contains("CANARYjwt"), "a JWT leaked: {text}");
+    assert!(!text.contains("CANARY-oat"), "part of the OAT leaked: {text}");
+}
+
+/// The output without its `meta` block (request counts and rate limits vary by test).
+pub fn without_meta(mut value: Value) -> Value {
+    if let Some(map) = value.as_object_mut() {
+        map.remove("meta");
+    }
+    value
+}

@@ -1,0 +1,115 @@
+//! Reading an action's JSON input: one object, no unknown fields, errors that name the field.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Largest input accepted, in bytes.
+pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
+
+/// Parses `input` (a JSON object; blank means `{}`) into `T`.
+pub fn parse<T: DeserializeOwned>(action: &str, input: &str) -> Result<T> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(Error::invalid_input(format!(
+            "The input for {action} is {} bytes; at most {MAX_INPUT_BYTES} are accepted.",
+            input.len()
+        )));
+    }
+    let text = if input.trim().is_empty() { "{}" } else { input };
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid_input(format!("The input for {action} is not valid JSON: {e}.")))?;
+    if !value.is_object() {
+        return Err(Error::invalid_input(format!(
+            "The input for {action} must be a JSON object (for example {{}}), not {}.",
+            kind_of(&value)
+        )));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if field.is_empty() || field == "." {
+            Error::invalid_input(format!("Invalid input for {action}: {inner}."))
+        } else {
+            Error::invalid_input(format!("Invalid input for {action}: field \"{field}\": {inner}."))
+        }
+    })
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Checks that a required text field is present and not blank; returns it trimmed.
+pub fn required_text(action: &str, field: &str, value: Option<&str>) -> Result<String> {
+    let trimmed = value.map(str::trim).unwrap_or("");
+    if trimmed.is_empty() {
+        return Err(Error::invalid_input(format!("{action} needs \"{field}\": it is missing or blank.")));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Error::invalid_input(format!("\"{field}\" must not contain control characters.")));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Checks that `value` lies in `min..=max`.
+pub fn in_range(field: &str, value: u32, min: u32, max: u32) -> Result<u32> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::invalid_input(format!("\"{field}\" must be between {min} and {max} (got {value}).")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        page: Option<u32>,
+        role: Option<String>,
+    }
+
+    #[test]
+    fn blank_input_is_an_empty_object() {
+        assert!(parse::<Sample>("x", "  ").is_ok());
+    }
+
+    #[test]
+    fn unknown_fields_are_named_with_the_allowed_ones() {
+        let e = parse::<Sample>("list-members", r#"{"pgae": 1}"#).unwrap_err();
+        assert!(e.message.contains("unknown field `pgae`"), "{}", e.message);
+        assert!(e.message.contains("`page`"), "{}", e.message);
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let e = parse::<Sample>("list-members", r#"{"page": "two"}"#).unwrap_err();
+        assert!(e.message.contains("field \"page\""), "{}", e.message);
+    }
+
+    #[test]
+    fn non_objects_are_refused_plainly() {
+        let e = parse::<Sample>("x", "[1]").unwrap_err();
+        assert!(e.message.contains("must be a JSON object"), "{}", e.message);
+        assert!(parse::<Sample>("x", "{").unwrap_err().message.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn range_and_blank_checks_name_the_field() {
+        assert!(in_range("page_size", 101, 1, 100).unwrap_err().message.contains("\"page_size\" must be between 1 and 100"));
+        assert!(required_text("get-team", "name", Some("  ")).is_err());
+        assert_eq!(required_text("get-team", "name", Some(" devs ")).unwrap(), "devs");
+    }
+}

@@ -1,0 +1,86 @@
+//! The paging fields shared by every listing action (`page`, `page_size`, `all_pages`,
+//! `max_items`) and the paging block of their output.
+
+use serde::Serialize;
+
+use super::input::in_range;
+use crate::client::paging::{DEFAULT_MAX_ITEMS, PageSpec};
+use crate::error::Result;
+
+/// Docker's largest page.
+pub const MAX_PAGE_SIZE: u32 = 100;
+/// Largest `max_items` accepted.
+pub const MAX_ITEMS_LIMIT: usize = 100_000;
+
+/// Validated paging choices.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    /// Walk every page from `spec.start_page`.
+    pub all_pages: bool,
+    /// Page, size and cap.
+    pub spec: PageSpec,
+}
+
+impl Paging {
+    /// Validates the raw fields. `page_size` defaults to `default_size` for one page and to 100 when
+    /// walking every page (fewest requests).
+    pub fn new(
+        page: Option<u32>,
+        page_size: Option<u32>,
+        all_pages: Option<bool>,
+        max_items: Option<usize>,
+        default_size: u32,
+    ) -> Result<Self> {
+        let all_pages = all_pages.unwrap_or(false);
+        let start_page = in_range("page", page.unwrap_or(1), 1, 1_000_000)?;
+        let fallback = if all_pages { MAX_PAGE_SIZE } else { default_size };
+        let page_size = in_range("page_size", page_size.unwrap_or(fallback), 1, MAX_PAGE_SIZE)?;
+        let max_items = match max_items {
+            None => DEFAULT_MAX_ITEMS,
+            Some(n) if (1..=MAX_ITEMS_LIMIT).contains(&n) => n,
+            Some(n) => {
+                return Err(crate::error::Error::invalid_input(format!(
+                    "\"max_items\" must be between 1 and {MAX_ITEMS_LIMIT} (got {n})."
+                )));
+            }
+        };
+        Ok(Paging { all_pages, spec: PageSpec { start_page, page_size, max_items } })
+    }
+}
+
+/// The paging block of a listing's output.
+#[derive(Debug, Serialize)]
+pub struct PagingOut {
+    /// First page fetched.
+    pub page: u32,
+    /// Items per page.
+    pub page_size: u32,
+    /// Pages fetched.
+    pub pages_fetched: u32,
+    /// Whether every page was walked.
+    pub all_pages: bool,
+    /// The page to ask for next, when there is one (single-page mode).
+    pub next_page: Option<u32>,
+    /// The page before, when there is one (single-page mode).
+    pub previous_page: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_depend_on_all_pages() {
+        let one = Paging::new(None, None, None, None, 10).unwrap();
+        assert_eq!((one.spec.start_page, one.spec.page_size, one.all_pages), (1, 10, false));
+        let all = Paging::new(None, None, Some(true), None, 10).unwrap();
+        assert_eq!((all.spec.page_size, all.spec.max_items), (100, DEFAULT_MAX_ITEMS));
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_by_name() {
+        assert!(Paging::new(Some(0), None, None, None, 10).unwrap_err().message.contains("\"page\""));
+        assert!(Paging::new(None, Some(101), None, None, 10).unwrap_err().message.contains("\"page_size\""));
+        assert!(Paging::new(None, None, None, Some(0), 10).unwrap_err().message.contains("\"max_items\""));
+    }
+}

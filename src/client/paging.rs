@@ -1,0 +1,162 @@
+//! Following every page of a listing, bounded and in order.
+//!
+//! Page links (`next`) are never followed: only their presence is read, and pages are asked for by
+//! number on the configured base URL, so a `next` pointing at another host changes nothing. When
+//! page 1 reports a `count`, the remaining pages go out together through the batch fetch; whatever
+//! the count said, paging goes on while Docker reports a `next` page and stops on an empty page,
+//! and never collects more than `max_items`.
+
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::{Client, parse_json};
+use crate::api::{ApiRequest, Page};
+use crate::error::{Error, ErrorKind, Result};
+use crate::host::HttpResponse;
+
+/// Pages fetched at once through the batch import.
+pub const DEFAULT_CONCURRENCY: u32 = 8;
+/// Default cap on the items one listing collects.
+pub const DEFAULT_MAX_ITEMS: usize = 10_000;
+
+/// How to walk a listing.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSpec {
+    /// First page to fetch (1-based); later pages follow it.
+    pub start_page: u32,
+    /// Items per page.
+    pub page_size: u32,
+    /// Stop with an error rather than collect more than this.
+    pub max_items: usize,
+}
+
+/// One page, normalised.
+pub struct Chunk<T> {
+    /// The page's items.
+    pub items: Vec<T>,
+    /// Total reported by the service, if it reports one.
+    pub count: Option<u64>,
+    /// Whether the service says another page exists; `None` when it does not say (then a full page
+    /// means "maybe more").
+    pub has_next: Option<bool>,
+}
+
+impl<T: DeserializeOwned> Chunk<T> {
+    /// Reads a `count`/`next`/`results` page.
+    pub fn from_page(response: &HttpResponse, request: &ApiRequest) -> Result<Self> {
+        let page: Page<T> = parse_json(response, request)?;
+        Ok(Chunk {
+            items: page.results,
+            count: page.count.filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u64),
+            has_next: Some(page.next.is_some_and(|n| !n.is_empty())),
+        })
+    }
+}
+
+/// Everything a walk collected.
+#[derive(Debug)]
+pub struct Listing<T> {
+    /// Items in page order.
+    pub items: Vec<T>,
+    /// The count page 1 reported.
+    pub count: Option<u64>,
+    /// Pages fetched.
+    pub pages: u32,
+}
+
+/// Walks a listing from `spec.start_page` to its end.
+pub fn list_all_pages<T>(
+    client: &Client,
+    spec: PageSpec,
+    build: &dyn Fn(u32) -> ApiRequest,
+    read: &dyn Fn(&HttpResponse, &ApiRequest) -> Result<Chunk<T>>,
+) -> Result<Listing<T>> {
+    let page_size = spec.page_size.max(1);
+    let first = build(spec.start_page);
+    let chunk = read(&client.send(&first)?, &first)?;
+    let count = chunk.count;
+    let mut walk = Walk { items: Vec::new(), pages: 0, spec, next_page: spec.start_page };
+    let mut more = walk.take(chunk)?;
+
+    if let (true, Some(total)) = (more, count) {
+        if usize::try_from(total).map_or(true, |t| t > spec.max_items) {
+            return Err(too_many(total, spec.max_items));
+        }
+        let before = u64::from(spec.start_page - 1) * u64::from(page_size);
+        let left = total.saturating_sub(before + walk.items.len() as u64);
+        let planned = u32::try_from(left.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX);
+        let requests: Vec<ApiRequest> = (0..planned).map(|i| build(walk.next_page + i)).collect();
+        let answers = client.send_batch(&requests, super::paging::DEFAULT_CONCURRENCY);
+        for (request, answer) in requests.iter().zip(answers) {
+            match answer {
+                Ok(response) => {
+                    more = walk.take(read(&response, request)?)?;
+                    if !more {
+                        break;
+                    }
+                }
+                // The count was too high: the page past the real end does not exist.
+                Err(e) if e.kind == ErrorKind::NotFound => {
+                    more = false;
+                    break;
+                }
+                Err(e) => return Err(walk.interrupted(e)),
+            }
+        }
+    }
+
+    while more {
+        let request = build(walk.next_page);
+        let response = client.send(&request).map_err(|e| walk.interrupted(e))?;
+        more = walk.take(read(&response, &request)?)?;
+    }
+    Ok(Listing { items: walk.items, count, pages: walk.pages })
+}
+
+/// Progress of one walk.
+struct Walk<T> {
+    items: Vec<T>,
+    pages: u32,
+    spec: PageSpec,
+    next_page: u32,
+}
+
+impl<T> Walk<T> {
+    /// Adds a page; says whether another should be fetched.
+    fn take(&mut self, chunk: Chunk<T>) -> Result<bool> {
+        let full = chunk.items.len() >= self.spec.page_size as usize;
+        let empty = chunk.items.is_empty();
+        self.items.extend(chunk.items);
+        self.pages += 1;
+        self.next_page = self.next_page.saturating_add(1);
+        if self.items.len() > self.spec.max_items {
+            return Err(too_many(self.items.len() as u64, self.spec.max_items));
+        }
+        Ok(!empty && chunk.has_next.unwrap_or(full))
+    }
+
+    /// `error`, with how far the walk got and where to resume.
+    fn interrupted(&self, error: Error) -> Error {
+        let fetched = self.items.len();
+        let resume = self.next_page;
+        let message = format!(
+            "{} {fetched} items on {} pages were fetched before this; to continue, run the action again with page={resume}.",
+            error.message, self.pages
+        );
+        let detail = json!({
+            "fetched_items": fetched,
+            "fetched_pages": self.pages,
+            "resume_page": resume,
+            "page_size": self.spec.page_size,
+        });
+        Error { message, detail: Some(detail), ..error }
+    }
+}
+
+fn too_many(total: u64, cap: usize) -> Error {
+    Error::invalid_input(format!(
+        "The listing has {total} or more items, more than max_items ({cap}). Raise max_items, narrow the query, \
+or page through it with page and page_size instead of all_pages."
+    ))
+    .with_detail(json!({ "max_items": cap, "reported_items": total }))
+}

@@ -1,0 +1,167 @@
+//! The component boundary (wasm32 only): generated bindings, the [`Host`] over the imports, and
+//! one export per action, each converting the crate's error into the WIT `action-error` once.
+
+mod wit {
+    wit_bindgen::generate!({
+        world: "plugin",
+        path: "wit",
+    });
+}
+
+use wit::dockerhub::org::{cache, http_fetch, secret_get};
+use wit::exports::dockerhub::org::actions::{ActionError, ErrorInfo, Guest, RateLimitInfo, UpstreamInfo};
+
+use crate::error::{Error, ErrorKind};
+use crate::host::{FetchError, Host, HttpRequest, HttpResponse, Method};
+
+/// The imports, as a [`Host`].
+struct WitHost;
+
+fn to_wit_request(request: &HttpRequest) -> http_fetch::Request {
+    http_fetch::Request {
+        method: match request.method {
+            Method::Get => http_fetch::Method::Get,
+            Method::Post => http_fetch::Method::Post,
+            Method::Put => http_fetch::Method::Put,
+            Method::Patch => http_fetch::Method::Patch,
+            Method::Delete => http_fetch::Method::Delete,
+        },
+        url: request.url.clone(),
+        headers: request
+            .headers
+            .iter()
+            .map(|(name, value)| http_fetch::Header { name: name.clone(), value: value.clone() })
+            .collect(),
+        body: request.body.clone(),
+    }
+}
+
+fn from_wit_outcome(outcome: Result<http_fetch::Response, http_fetch::FetchError>) -> Result<HttpResponse, FetchError> {
+    match outcome {
+        Ok(r) => Ok(HttpResponse {
+            status: r.status,
+            headers: r.headers.into_iter().map(|h| (h.name, h.value)).collect(),
+            body: r.body,
+        }),
+        Err(e) => Err(match e {
+            http_fetch::FetchError::HostNotAllowed(m) => FetchError::HostNotAllowed(m),
+            http_fetch::FetchError::InvalidUrl(m) => FetchError::InvalidUrl(m),
+            http_fetch::FetchError::Connect(m) => FetchError::Connect(m),
+            http_fetch::FetchError::Timeout(m) => FetchError::Timeout(m),
+            http_fetch::FetchError::BodyTooLarge(n) => FetchError::BodyTooLarge(n),
+            http_fetch::FetchError::Protocol(m) => FetchError::Protocol(m),
+        }),
+    }
+}
+
+impl Host for WitHost {
+    fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, FetchError> {
+        from_wit_outcome(http_fetch::fetch(&to_wit_request(request)))
+    }
+
+    fn fetch_batch(&self, requests: &[HttpRequest], max_concurrency: u32) -> Vec<Result<HttpResponse, FetchError>> {
+        let wire: Vec<http_fetch::Request> = requests.iter().map(to_wit_request).collect();
+        http_fetch::fetch_batch(&wire, max_concurrency).into_iter().map(from_wit_outcome).collect()
+    }
+
+    fn sleep(&self, millis: u32) {
+        http_fetch::sleep(millis)
+    }
+
+    fn secret(&self, key: &str) -> Option<String> {
+        secret_get::get(key)
+    }
+
+    fn cache_get(&self, key: &str) -> Option<Vec<u8>> {
+        cache::get(key)
+    }
+
+    fn cache_set(&self, key: &str, value: &[u8], ttl_seconds: u32) {
+        cache::set(key, value, ttl_seconds)
+    }
+
+    fn cache_delete(&self, key: &str) {
+        cache::delete(key)
+    }
+}
+
+/// The crate's error as the WIT variant.
+fn to_wit_error(error: Error) -> ActionError {
+    let detail = error.detail.as_ref().map(|d| d.to_string());
+    let info = ErrorInfo { message: error.message.clone(), detail: detail.clone() };
+    match error.kind {
+        ErrorKind::InvalidInput => ActionError::InvalidInput(info),
+        ErrorKind::MissingCredential => ActionError::MissingCredential(info),
+        ErrorKind::Unauthorized => ActionError::Unauthorized(info),
+        ErrorKind::Forbidden => ActionError::Forbidden(info),
+        ErrorKind::NotFound => ActionError::NotFound(info),
+        ErrorKind::Conflict => ActionError::Conflict(info),
+        ErrorKind::RateLimited { retry_after } => {
+            ActionError::RateLimited(RateLimitInfo { message: error.message, retry_after, detail })
+        }
+        ErrorKind::Upstream { status, docker_message } => {
+            ActionError::Upstream(UpstreamInfo { status, message: error.message, docker_message, detail })
+        }
+        ErrorKind::Transport => ActionError::Transport(info),
+        ErrorKind::InvalidResponse => ActionError::InvalidResponse(info),
+        ErrorKind::NotImplemented => ActionError::NotImplemented(info),
+    }
+}
+
+fn boundary(action: &str, input: &str) -> Result<String, ActionError> {
+    crate::run_action(action, &WitHost, input).map_err(to_wit_error)
+}
+
+struct Component;
+
+macro_rules! exports {
+    ($($function:ident => $action:literal),* $(,)?) => {
+        impl Guest for Component {
+            fn describe() -> String {
+                crate::manifest::describe().to_string()
+            }
+            $(
+                fn $function(input: String) -> Result<String, ActionError> {
+                    boundary($action, &input)
+                }
+            )*
+        }
+    };
+}
+
+exports! {
+    list_members => "list-members",
+    get_member => "get-member",
+    update_member_role => "update-member-role",
+    remove_member => "remove-member",
+    export_members => "export-members",
+    sync_members => "sync-members",
+    list_invites => "list-invites",
+    invite_members => "invite-members",
+    cancel_invite => "cancel-invite",
+    resend_invite => "resend-invite",
+    list_teams => "list-teams",
+    create_team => "create-team",
+    get_team => "get-team",
+    update_team => "update-team",
+    delete_team => "delete-team",
+    list_team_members => "list-team-members",
+    add_team_member => "add-team-member",
+    remove_team_member => "remove-team-member",
+    list_audit_logs => "list-audit-logs",
+    list_audit_actions => "list-audit-actions",
+    get_org_settings => "get-org-settings",
+    update_org_settings => "update-org-settings",
+    api_request => "api-request",
+    connection_schema => "connection-schema",
+    validate_connection_settings => "validate-connection-settings",
+    check_oat_connection => "check-oat-connection",
+    check_member_listing => "check-member-listing",
+    check_group_listing => "check-group-listing",
+    run_health_checks => "run-health-checks",
+    offboard_member => "offboard-member",
+    reconcile_team => "reconcile-team",
+    access_review => "access-review",
+}
+
+wit::export!(Component with_types_in wit);

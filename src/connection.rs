@@ -1,0 +1,119 @@
+//! The connection values an action runs with, read once per call through `secret-get`.
+
+use crate::error::{Error, Result};
+use crate::host::Host;
+
+/// `secret-get` key of the organization name.
+pub const KEY_ORG: &str = "organization-name";
+/// `secret-get` key of the Organization Access Token.
+pub const KEY_OAT: &str = "organization-access-token";
+/// `secret-get` key of an alternative base URL (simulator, test server).
+pub const KEY_HUB_URL: &str = "hub-url";
+/// `secret-get` key of the per-action retry budget in seconds.
+pub const KEY_RETRY_BUDGET: &str = "retry-budget-seconds";
+
+/// Docker Hub.
+pub const DEFAULT_HUB_URL: &str = "https://hub.docker.com";
+/// Default total time an action may spend waiting on rate limits and backoff.
+pub const DEFAULT_RETRY_BUDGET_SECONDS: u64 = 30;
+
+/// The seed's message for a missing organization name.
+pub const MSG_ORG_REQUIRED: &str = "Organization Name is required.";
+/// The seed's message for a missing token.
+pub const MSG_OAT_REQUIRED: &str = "Organization Access Token is required.";
+
+/// Validated connection values.
+#[derive(Clone)]
+pub struct Connection {
+    /// Organization slug, trimmed.
+    pub org: String,
+    /// The OAT. Used only in the token exchange body; never displayed.
+    pub oat: String,
+    /// Base URL without a trailing slash.
+    pub base_url: String,
+    /// Retry budget in milliseconds.
+    pub retry_budget_ms: u64,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("org", &self.org)
+            .field("oat", &"[redacted]")
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl Connection {
+    /// Reads and validates the connection values.
+    pub fn from_host(host: &dyn Host) -> Result<Self> {
+        let org = host.secret(KEY_ORG).map(|s| s.trim().to_string()).unwrap_or_default();
+        if org.is_empty() {
+            return Err(Error::missing_credential(MSG_ORG_REQUIRED));
+        }
+        let oat = host.secret(KEY_OAT).map(|s| s.trim().to_string()).unwrap_or_default();
+        if oat.is_empty() {
+            return Err(Error::missing_credential(MSG_OAT_REQUIRED));
+        }
+        let base_url = normalize_base_url(host.secret(KEY_HUB_URL).as_deref())?;
+        let retry_budget_ms = match host.secret(KEY_RETRY_BUDGET) {
+            None => DEFAULT_RETRY_BUDGET_SECONDS * 1000,
+            Some(v) => v.trim().parse::<u64>().map(|s| s.min(3600) * 1000).map_err(|_| {
+                Error::invalid_input(format!(
+                    "The connection value \"{KEY_RETRY_BUDGET}\" must be a whole number of seconds (got \"{}\").",
+                    v.trim()
+                ))
+            })?,
+        };
+        Ok(Connection { org, oat, base_url, retry_budget_ms })
+    }
+}
+
+/// Checks a base URL: `http(s)://host[:port]` with no path, query or credentials; trailing slash
+/// removed. `None` or blank means Docker Hub.
+pub fn normalize_base_url(value: Option<&str>) -> Result<String> {
+    let raw = value.map(str::trim).unwrap_or("");
+    if raw.is_empty() {
+        return Ok(DEFAULT_HUB_URL.to_string());
+    }
+    let trimmed = raw.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| bad_url(raw, "it must start with https:// or http://"))?;
+    if rest.is_empty() {
+        return Err(bad_url(raw, "it has no host"));
+    }
+    if rest.contains(['/', '?', '#', '@', ' ', '\\']) || rest.chars().any(char::is_control) {
+        return Err(bad_url(raw, "it must be a scheme and host only, like https://hub.docker.com"));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn bad_url(raw: &str, why: &str) -> Error {
+    Error::invalid_input(format!("The connection value \"{KEY_HUB_URL}\" (\"{raw}\") is not usable: {why}."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_defaults_to_docker_hub() {
+        assert_eq!(normalize_base_url(None).unwrap(), DEFAULT_HUB_URL);
+        assert_eq!(normalize_base_url(Some("  ")).unwrap(), DEFAULT_HUB_URL);
+    }
+
+    #[test]
+    fn base_url_drops_trailing_slashes() {
+        assert_eq!(normalize_base_url(Some("http://127.0.0.1:8080/")).unwrap(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn base_url_refuses_paths_credentials_and_other_schemes() {
+        for bad in ["ftp://x", "https://a/b", "https://u:p@h", "hub.docker.com", "https://", "https://a?b"] {
+            assert!(normalize_base_url(Some(bad)).is_err(), "{bad}");
+        }
+    }
+}

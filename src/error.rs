@@ -1,0 +1,150 @@
+//! The guest's one error type, converted into the WIT `action-error` variant at the export boundary.
+//!
+//! An error is a kind (which WIT case it becomes, with the case's own data) plus a message written
+//! for the person reading it and optional JSON detail. Keeping message and detail outside the kind
+//! avoids repeating them in every case.
+
+use serde_json::Value;
+
+/// Which WIT `action-error` case an [`Error`] becomes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorKind {
+    /// `invalid-input`
+    InvalidInput,
+    /// `missing-credential`
+    MissingCredential,
+    /// `unauthorized`
+    Unauthorized,
+    /// `forbidden`
+    Forbidden,
+    /// `not-found`
+    NotFound,
+    /// `conflict`
+    Conflict,
+    /// `rate-limited`, with Docker's `X-Retry-After` (unix seconds).
+    RateLimited {
+        /// When Docker Hub accepts calls again.
+        retry_after: Option<u64>,
+    },
+    /// `upstream`, with the status and Docker's own message.
+    Upstream {
+        /// HTTP status.
+        status: u16,
+        /// Docker's `detail`/`message`.
+        docker_message: Option<String>,
+    },
+    /// `transport`
+    Transport,
+    /// `invalid-response`
+    InvalidResponse,
+    /// `not-implemented`
+    NotImplemented,
+}
+
+/// An action failure.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+    /// Which case.
+    pub kind: ErrorKind,
+    /// What happened and what to do.
+    pub message: String,
+    /// Extra context (a JSON object), such as how far a listing got.
+    pub detail: Option<Value>,
+    /// The HTTP status of Docker's answer, when the error came from one.
+    pub status: Option<u16>,
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), detail: None, status: None }
+    }
+
+    /// Attaches JSON detail.
+    pub fn with_detail(mut self, detail: Value) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// `invalid-input`
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// `missing-credential`
+    pub fn missing_credential(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::MissingCredential, message)
+    }
+
+    /// `not-found`
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+
+    /// `conflict`
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, message)
+    }
+
+    /// `invalid-response`
+    pub fn invalid_response(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidResponse, message)
+    }
+
+    /// `not-implemented`, naming the action.
+    pub fn not_implemented(action: &str) -> Self {
+        Self::new(
+            ErrorKind::NotImplemented,
+            format!("The action \"{action}\" is declared but not implemented in this version of the plugin."),
+        )
+    }
+
+    /// The stable snake_case name of the kind, as used in JSON output.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::MissingCredential => "missing_credential",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::RateLimited { .. } => "rate_limited",
+            ErrorKind::Upstream { .. } => "upstream",
+            ErrorKind::Transport => "transport",
+            ErrorKind::InvalidResponse => "invalid_response",
+            ErrorKind::NotImplemented => "not_implemented",
+        }
+    }
+
+    /// Applies `f` to every string this error shows (message, Docker message, detail strings).
+    pub fn map_text(mut self, f: &dyn Fn(&str) -> String) -> Self {
+        self.message = f(&self.message);
+        if let ErrorKind::Upstream { docker_message: Some(m), .. } = &mut self.kind {
+            *m = f(m);
+        }
+        if let Some(detail) = self.detail.as_mut() {
+            map_json_strings(detail, f);
+        }
+        self
+    }
+}
+
+/// Applies `f` to every string (keys included) inside a JSON value.
+pub fn map_json_strings(value: &mut Value, f: &dyn Fn(&str) -> String) {
+    match value {
+        Value::String(s) => *s = f(s),
+        Value::Array(items) => items.iter_mut().for_each(|v| map_json_strings(v, f)),
+        Value::Object(map) => {
+            let entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            for (k, mut v) in entries {
+                map_json_strings(&mut v, f);
+                map.insert(f(&k), v);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,70 @@
+//! `describe`: the action manifest.
+//!
+//! The manifest is generated natively from [`crate::actions::ACTIONS`] and the Rust input types
+//! (schemars), written to `src/manifest.json`, and embedded in the component as text, so the wasm
+//! build carries no schema generator. A native test fails when the file is out of date; run
+//! `UPDATE_MANIFEST=1 cargo test -p dockerhub-org manifest` to regenerate it.
+
+/// The manifest JSON.
+pub fn describe() -> &'static str {
+    include_str!("manifest.json")
+}
+
+/// Builds the manifest from the action table.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn generate() -> serde_json::Value {
+    use crate::actions::{ACTIONS, PENDING};
+    use serde_json::json;
+
+    let actions: Vec<serde_json::Value> = ACTIONS
+        .iter()
+        .map(|a| {
+            let example: serde_json::Value = serde_json::from_str(a.example).unwrap_or(serde_json::Value::Null);
+            json!({
+                "name": a.name,
+                "title": a.title,
+                "description": a.description,
+                "scopes": a.scopes,
+                "read_only": a.read_only,
+                "destructive": a.destructive,
+                "idempotent": a.idempotent,
+                "implemented": a.run.is_some(),
+                "example": example,
+                "input_schema": (a.input_schema)(),
+            })
+        })
+        .collect();
+    json!({
+        "plugin": "dockerhub-org",
+        "version": env!("CARGO_PKG_VERSION"),
+        "actions": actions,
+        "pending": PENDING,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_json_is_up_to_date() {
+        let fresh = serde_json::to_string_pretty(&generate()).unwrap() + "\n";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/manifest.json");
+        if std::env::var_os("UPDATE_MANIFEST").is_some() {
+            std::fs::write(path, &fresh).unwrap();
+            return;
+        }
+        assert!(
+            describe() == fresh,
+            "src/manifest.json is out of date: run `UPDATE_MANIFEST=1 cargo test -p dockerhub-org manifest`"
+        );
+    }
+
+    #[test]
+    fn every_example_is_a_json_object() {
+        for a in crate::actions::ACTIONS {
+            let v: serde_json::Value = serde_json::from_str(a.example).unwrap_or_else(|e| panic!("{}: {e}", a.name));
+            assert!(v.is_object(), "{}", a.name);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Keeping secrets out of everything an action returns.
+//!
+//! [`Redacting`] wraps the host, notes every secret that passes through it (the OAT read from
+//! `secret-get`, every bearer JWT sent, cached or received from the exchange), and
+//! [`Redacting::scrub`] replaces them in outputs and error texts. The code never puts a secret in a
+//! message on purpose; this is the net under that rule, for answers that echo what they were sent.
+
+use std::cell::RefCell;
+
+use crate::connection::KEY_OAT;
+use crate::host::{FetchError, Host, HttpRequest, HttpResponse};
+
+/// What a secret is replaced with.
+pub const REDACTED: &str = "[redacted]";
+/// Shorter values are not treated as secrets (they would match ordinary text).
+const MIN_SECRET_LEN: usize = 8;
+
+/// A host wrapper that remembers secrets.
+pub struct Redacting<'h> {
+    inner: &'h dyn Host,
+    secrets: RefCell<Vec<String>>,
+}
+
+impl<'h> Redacting<'h> {
+    /// Wraps `inner`.
+    pub fn new(inner: &'h dyn Host) -> Self {
+        Redacting { inner, secrets: RefCell::new(Vec::new()) }
+    }
+
+    fn remember(&self, secret: &str) {
+        let secret = secret.trim();
+        if secret.len() >= MIN_SECRET_LEN && !self.secrets.borrow().iter().any(|s| s == secret) {
+            self.secrets.borrow_mut().push(secret.to_string());
+        }
+    }
+
+    fn remember_exchange_answer(&self, response: &HttpResponse) {
+        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&response.body) {
+            if let Some(token) = answer.get("access_token").and_then(|t| t.as_str()) {
+                self.remember(token);
+            }
+        }
+    }
+
+    /// `text` with every remembered secret replaced by [`REDACTED`].
+    pub fn scrub(&self, text: &str) -> String {
+        let mut secrets = self.secrets.borrow().clone();
+        // Longest first, so a secret containing another is replaced whole.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.iter().fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
+    }
+}
+
+impl Host for Redacting<'_> {
+    fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, FetchError> {
+        self.note_request(request);
+        let answer = self.inner.fetch(request);
+        if let Ok(response) = &answer {
+            self.remember_exchange_answer(response);
+        }
+        answer
+    }
+
+    fn fetch_batch(&self, requests: &[HttpRequest], max_concurrency: u32) -> Vec<Result<HttpResponse, FetchError>> {
+        requests.iter().for_each(|r| self.note_request(r));
+        self.inner.fetch_batch(requests, max_concurrency)
+    }
+
+    fn sleep(&self, millis: u32) {
+        self.inner.sleep(millis)
+    }
+
+    fn secret(&self, key: &str) -> Option<String> {
+        let value = self.inner.secret(key);
+        if key == KEY_OAT {
+            if let Some(v) = &value {
+                self.remember(v);
+            }
+        }
+        value
+    }
+
+    fn cache_get(&self, key: &str) -> Option<Vec<u8>> {
+        let value = self.inner.cache_get(key);
+        if let Some(text) = value.as_deref().and_then(|v| std::str::from_utf8(v).ok()) {
+            self.remember(text);
+        }
+        value
+    }
+
+    fn cache_set(&self, key: &str, value: &[u8], ttl_seconds: u32) {
+        if let Ok(text) = std::str::from_utf8(value) {
+            self.remember(text);
+        }
+        self.inner.cache_set(key, value, ttl_seconds)
+    }
+
+    fn cache_delete(&self, key: &str) {
+        self.inner.cache_delete(key)
+    }
+}
+
+impl Redacting<'_> {
+    fn note_request(&self, request: &HttpRequest) {
+        for (name, value) in &request.headers {
+            if name.eq_ignore_ascii_case("authorization") {
+                self.remember(value.strip_prefix("Bearer ").unwrap_or(value));
+            }
+        }
+    }
+}
