@@ -13,7 +13,9 @@ use crate::api::members::{MemberQuery, OrgMember, list_members};
 use crate::api::Page;
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::api::Scope;
 use crate::host::Host;
+use super::ActionSpec;
 
 /// Name of the first check.
 pub const CHECK_OAT: &str = "Validate DockerHub OAT Connection";
@@ -174,3 +176,23 @@ fn group_listing(client: &Client) -> Outcome {
         Err(e) => Outcome::failed(CHECK_GROUPS, FAIL_GROUPS, &e),
     }
 }
+
+/// The health checks.
+pub static ACTIONS: &[ActionSpec] = &[
+    action!("check-oat-connection", "Validate DockerHub OAT Connection",
+        "Health check: confirms the token authenticates and has organization-admin access by fetching a single member of the configured organization.",
+        scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
+        example: "{}", run: check_oat_connection, input: HealthInput),
+    action!("check-member-listing", "Search DockerHub Organization Members",
+        "Health check: fetches a small sample of the member list (sample_size, default 5), confirming access to the listing-and-search endpoint used to resolve people by email.",
+        scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
+        example: "{}", run: check_member_listing, input: HealthInput),
+    action!("check-group-listing", "List DockerHub Organization Groups",
+        "Health check: confirms the token can list the organization's teams.",
+        scopes: [GroupRead], read_only: true, destructive: false, idempotent: true,
+        example: "{}", run: check_group_listing, input: HealthInput),
+    action!("run-health-checks", "Run all health checks",
+        "Runs the three health checks with one token exchange and reports each one.",
+        scopes: [MemberRead, GroupRead], read_only: true, destructive: false, idempotent: true,
+        example: "{}", run: run_health_checks, input: HealthInput),
+];

@@ -1,0 +1,6 @@
+//! Organization settings (restricted images).
+
+use super::ActionSpec;
+
+/// The implemented actions of this module.
+pub static ACTIONS: &[ActionSpec] = &[];
