@@ -7,7 +7,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Result, anyhow};
 use wasmtime::error::Context as _;
@@ -45,7 +45,8 @@ pub struct RuntimeConfig {
     pub fuel: u64,
     /// Guest linear memory cap, bytes.
     pub memory_bytes: usize,
-    /// Where compiled components are cached; `None` compiles every time.
+    /// Where compiled components are cached; `None` compiles every time. (The embedded component
+    /// always uses [`default_compile_cache`].)
     pub compile_cache: Option<PathBuf>,
 }
 
@@ -92,20 +93,31 @@ pub struct Runtime {
 impl Runtime {
     /// Loads `component` (bytes of a component) with `config`.
     pub fn new(component: &[u8], config: RuntimeConfig) -> Result<Self> {
-        let mut wasm_config = Config::new();
-        wasm_config.consume_fuel(true);
-        let engine = Engine::new(&wasm_config).context("creating the wasmtime engine")?;
+        let engine = new_engine()?;
         let component = load_component(&engine, component, config.compile_cache.as_deref())?;
+        Self::from_parts(engine, component, config)
+    }
+
+    /// Loads the component embedded in this binary. It is compiled (or read from the compile
+    /// cache) once per process and shared by every runtime made this way.
+    pub fn embedded(config: RuntimeConfig) -> Result<Self> {
+        static SHARED: OnceLock<std::result::Result<(Engine, Component), String>> = OnceLock::new();
+        let shared = SHARED.get_or_init(|| {
+            let engine = new_engine().map_err(|e| format!("{e:#}"))?;
+            let component =
+                load_component(&engine, crate::COMPONENT, default_compile_cache().as_deref()).map_err(|e| format!("{e:#}"))?;
+            Ok((engine, component))
+        });
+        let (engine, component) = shared.as_ref().map_err(|e| anyhow!("{e}"))?;
+        Self::from_parts(engine.clone(), component.clone(), config)
+    }
+
+    fn from_parts(engine: Engine, component: Component, config: RuntimeConfig) -> Result<Self> {
         let mut linker = Linker::<HostState>::new(&engine);
         Plugin::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state).context("linking the host imports")?;
         let pre = linker.instantiate_pre(&component).context("pre-instantiating the component")?;
         let http = HttpClient::new(config.http.clone());
         Ok(Runtime { engine, component, pre, http, cache: Arc::new(Cache::new()), config })
-    }
-
-    /// Loads the component embedded in this binary.
-    pub fn embedded(config: RuntimeConfig) -> Result<Self> {
-        Self::new(crate::COMPONENT, config)
     }
 
     /// The HTTP import (request log, pauses).
@@ -183,6 +195,13 @@ impl Runtime {
         }
         names
     }
+}
+
+/// The engine every runtime uses: fuel metering on, otherwise defaults.
+fn new_engine() -> Result<Engine> {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    Ok(Engine::new(&config).context("creating the wasmtime engine")?)
 }
 
 /// Compiles `bytes`, or loads the compiled form cached for them.
