@@ -68,6 +68,16 @@ impl Hub {
             .await;
     }
 
+    /// Mounts the token exchange with no expectation on how often it is called.
+    pub async fn token_exchange_any(&self, tag: &str) {
+        Mock::given(method("POST"))
+            .and(path("/v2/auth/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"access_token": jwt(tag)})))
+            .named("token exchange (any count)")
+            .mount(&self.server)
+            .await;
+    }
+
     /// A runtime allowed to reach this server, recording pauses instead of sleeping.
     pub fn runtime(&self) -> Runtime {
         runtime_for(&self.url())
