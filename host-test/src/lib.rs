@@ -6,9 +6,11 @@
 #![warn(missing_docs)]
 
 pub mod cache;
+pub mod demo;
 pub mod http;
 pub mod runtime;
 pub mod secrets;
+pub mod simulator;
 
 pub use runtime::{ActionError, Outcome, Runtime, RuntimeConfig};
 

@@ -1,19 +1,25 @@
-//! `dockerhub-org`: run the plugin's actions from a terminal, live or against a local server.
+//! `dockerhub-org`: run the plugin's actions from a terminal, live against Docker Hub or against the
+//! embedded simulator.
 
-use std::io::Read as _;
+use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
-use dockerhub_org_host::http::HttpConfig;
+use clap::{Args, Parser, Subcommand};
+use dockerhub_org_host::http::{HttpClient, HttpConfig};
 use dockerhub_org_host::runtime::{error_detail, error_kind, error_message};
 use dockerhub_org_host::secrets::Secrets;
-use dockerhub_org_host::{Runtime, RuntimeConfig};
+use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
+use dockerhub_org_host::{Runtime, RuntimeConfig, demo};
 
 /// Docker Hub organization administration through the dockerhub-org WebAssembly component.
 ///
-/// The token is read from DOCKERHUB_OAT (never from a flag, so it stays out of shell history);
-/// the organization from --org or DOCKERHUB_ORG.
+/// Live runs read the Organization Access Token from DOCKERHUB_OAT (never from a flag, so it stays
+/// out of shell history) and the organization from --org or DOCKERHUB_ORG. --simulate runs against
+/// an embedded Docker Hub simulator instead; no account needed.
 #[derive(Parser)]
 #[command(name = "dockerhub-org", version, propagate_version = true)]
 struct Cli {
@@ -21,31 +27,69 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct Target {
+    /// Organization name (slug). Default with --simulate: example-org.
+    #[arg(long, env = "DOCKERHUB_ORG")]
+    org: Option<String>,
+    /// Another Docker Hub base URL (a simulator or test server); default https://hub.docker.com.
+    #[arg(long, env = "DOCKERHUB_HUB_URL", conflicts_with = "simulate")]
+    hub_url: Option<String>,
+    /// Run against an embedded Docker Hub simulator (seeded organization, its own token).
+    #[arg(long)]
+    simulate: bool,
+    /// Print machine-readable JSON on one line.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Run the whole tour against the embedded simulator: connect, health checks, listings,
+    /// changes, and the guard rails. Exits 0 only if every step behaved as expected.
+    Demo {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run one action and print its JSON output.
     ///
-    /// Example: DOCKERHUB_OAT=dckr_oat_... dockerhub-org run list-members --org myorg --input '{"page_size": 5}'
+    /// Examples:
+    ///   dockerhub-org run list-members --simulate --input '{"role": "owner"}'
+    ///   DOCKERHUB_OAT=dckr_oat_... dockerhub-org run list-members --org myorg --input @query.json
     Run {
         /// Action name (see `dockerhub-org actions`).
         action: String,
         /// JSON input, or @file to read it from a file, or @- for standard input.
         #[arg(long, short, default_value = "{}")]
         input: String,
-        /// Organization name (slug).
-        #[arg(long, env = "DOCKERHUB_ORG")]
-        org: Option<String>,
-        /// Another Docker Hub base URL (a simulator or test server); default https://hub.docker.com.
-        #[arg(long, env = "DOCKERHUB_HUB_URL")]
-        hub_url: Option<String>,
-        /// Print the output on one line.
-        #[arg(long)]
-        compact: bool,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Run the three health checks.
+    Health {
+        #[command(flatten)]
+        target: Target,
     },
     /// List the actions (the component's manifest), or show one action's input schema and example.
     Actions {
         /// An action name to show in full.
         name: Option<String>,
+    },
+    /// Run the simulator alone, for trying other clients against it (Ctrl-C stops it).
+    ServeSimulator {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8089)]
+        port: u16,
+        /// Organization name.
+        #[arg(long, default_value = DEFAULT_ORG)]
+        org: String,
+        /// Latency added to every request, milliseconds.
+        #[arg(long, default_value_t = 0)]
+        latency_ms: u64,
+        /// Requests allowed per minute (429 with X-Retry-After past it).
+        #[arg(long)]
+        rate_limit: Option<u32>,
     },
 }
 
@@ -71,37 +115,121 @@ fn read_input(raw: &str) -> Result<String> {
     }
 }
 
+/// A runtime and connection for `target`; keeps the simulator alive while it is used.
+fn connect(target: &Target) -> Result<(Runtime, Secrets, Option<Simulator>)> {
+    let mut secrets = Secrets::new();
+    let mut http = HttpConfig::default();
+    let simulator = if target.simulate {
+        let org = target.org.clone().unwrap_or_else(|| DEFAULT_ORG.to_string());
+        let sim = Simulator::start(SimulatorConfig { org: org.clone(), ..SimulatorConfig::default() })?;
+        http = http.allow(sim.url())?;
+        secrets = Secrets::connection(&org, DEFAULT_OAT, Some(sim.url()));
+        Some(sim)
+    } else {
+        if let Some(org) = &target.org {
+            secrets.set("organization-name", org.clone());
+        }
+        if let Ok(oat) = std::env::var("DOCKERHUB_OAT") {
+            secrets.set("organization-access-token", oat);
+        }
+        if let Some(url) = &target.hub_url {
+            http = http.allow(url).with_context(|| format!("--hub-url {url} is not a URL"))?;
+            secrets.set("hub-url", url.clone());
+        }
+        None
+    };
+    let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
+    Ok((runtime, secrets, simulator))
+}
+
+/// Shows a request counter on a terminal while a long call runs.
+fn with_progress<T>(http: &Arc<HttpClient>, work: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (done, http) = (done.clone(), http.clone());
+        std::thread::spawn(move || {
+            let mut shown = false;
+            std::thread::sleep(Duration::from_millis(400));
+            while !done.load(Ordering::SeqCst) {
+                eprint!("\r  working... {} HTTP requests so far", http.sent().len());
+                let _ = std::io::stderr().flush();
+                shown = true;
+                std::thread::sleep(Duration::from_millis(150));
+            }
+            if shown {
+                eprint!("\r{:60}\r", "");
+            }
+        })
+    };
+    let result = work();
+    done.store(true, Ordering::SeqCst);
+    let _ = watcher.join();
+    result
+}
+
+fn print(value: &serde_json::Value, json: bool) -> Result<()> {
+    let text = if json { value.to_string() } else { serde_json::to_string_pretty(value)? };
+    println!("{text}");
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { action, input, org, hub_url, compact } => {
+        Command::Demo { json } => {
+            let mut sink: Box<dyn std::io::Write> = if json { Box::new(std::io::sink()) } else { Box::new(std::io::stdout()) };
+            let report = demo::run(&mut sink)?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            }
+            Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Run { action, input, target } => {
             let input = read_input(&input)?;
-            let mut http = HttpConfig::default();
-            if let Some(url) = &hub_url {
-                http = http.allow(url).with_context(|| format!("--hub-url {url} is not a URL"))?;
-            }
-            let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
-            let mut secrets = Secrets::new();
-            if let Some(org) = org {
-                secrets.set("organization-name", org);
-            }
-            if let Ok(oat) = std::env::var("DOCKERHUB_OAT") {
-                secrets.set("organization-access-token", oat);
-            }
-            if let Some(url) = hub_url {
-                secrets.set("hub-url", url);
-            }
-            match runtime.call(&action, &input, &secrets)? {
+            let (runtime, secrets, _simulator) = connect(&target)?;
+            match with_progress(runtime.http(), || runtime.call(&action, &input, &secrets))? {
                 Ok(output) => {
                     let value: serde_json::Value = serde_json::from_str(&output).context("the action's output is not JSON")?;
-                    let text = if compact { value.to_string() } else { serde_json::to_string_pretty(&value)? };
-                    println!("{text}");
+                    print(&value, target.json)?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(error) => {
-                    eprintln!("{}: {}", error_kind(&error), error_message(&error));
-                    if let Some(detail) = error_detail(&error) {
-                        eprintln!("detail: {detail}");
+                    if target.json {
+                        let detail = error_detail(&error).and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok());
+                        let value = serde_json::json!({"error": error_kind(&error), "message": error_message(&error), "detail": detail});
+                        print(&value, true)?;
+                    } else {
+                        eprintln!("{}: {}", error_kind(&error), error_message(&error));
+                        if let Some(detail) = error_detail(&error) {
+                            eprintln!("detail: {detail}");
+                        }
                     }
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Health { target } => {
+            let (runtime, secrets, _simulator) = connect(&target)?;
+            match runtime.call("run-health-checks", "{}", &secrets)? {
+                Ok(output) => {
+                    let value: serde_json::Value = serde_json::from_str(&output)?;
+                    if target.json {
+                        print(&value, true)?;
+                    } else {
+                        for check in value["checks"].as_array().into_iter().flatten() {
+                            let mark = if check["ok"] == true { "ok  " } else { "FAIL" };
+                            println!("{mark} {}: {}", check["check"].as_str().unwrap_or(""), check["message"].as_str().unwrap_or(""));
+                            if let Some(detail) = check["detail"].as_str() {
+                                println!("     detail: {detail}");
+                            }
+                        }
+                    }
+                    Ok(if value["ok"] == true { ExitCode::SUCCESS } else { ExitCode::from(1) })
+                }
+                Err(error) => {
+                    eprintln!("{}: {}", error_kind(&error), error_message(&error));
                     Ok(ExitCode::from(1))
                 }
             }
@@ -113,10 +241,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match name {
                 None => {
                     for action in &actions {
-                        println!("{:<30} {}", action["name"].as_str().unwrap_or(""), action["title"].as_str().unwrap_or(""));
+                        let flags = if action["read_only"] == true { "read-only" } else if action["destructive"] == true { "destructive" } else { "writes" };
+                        println!("{:<30} {:<12} {}", action["name"].as_str().unwrap_or(""), flags, action["title"].as_str().unwrap_or(""));
                     }
                     for pending in manifest["pending"].as_array().into_iter().flatten() {
-                        println!("{:<30} (not implemented yet)", pending.as_str().unwrap_or(""));
+                        println!("{:<30} {:<12} (not implemented yet)", pending.as_str().unwrap_or(""), "");
                     }
                 }
                 Some(name) => {
@@ -127,6 +256,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::ServeSimulator { port, org, latency_ms, rate_limit } => {
+            let sim = Simulator::start(SimulatorConfig {
+                org: org.clone(),
+                port,
+                latency: Duration::from_millis(latency_ms),
+                rate_limit_per_minute: rate_limit,
+                ..SimulatorConfig::default()
+            })?;
+            println!("Docker Hub simulator for organization \"{org}\" listening on {}", sim.url());
+            println!("Exchange the token with: curl -s -X POST {}/v2/auth/token -H 'Content-Type: application/json' \\", sim.url());
+            println!("  -d '{{\"identifier\": \"{org}\", \"secret\": \"{DEFAULT_OAT}\"}}'");
+            println!("Press Ctrl-C to stop.");
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
         }
     }
 }

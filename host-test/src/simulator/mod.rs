@@ -1,0 +1,209 @@
+//! An embedded, stateful Docker Hub: the real API's paths, auth and shapes, seeded from
+//! `fixtures/simulator/org.json`, listening on 127.0.0.1 on a free port.
+//!
+//! Token exchange issues short-lived JWT-shaped tokens and refuses personal access tokens on
+//! organization endpoints with Docker's message; members, invites, teams, audit events and settings
+//! change as Docker's would, and every change is recorded as an audit event. Optional latency and
+//! rate limiting (with `X-RateLimit-*` and `X-Retry-After`) make it usable for demos and benchmarks.
+
+pub mod routes;
+pub mod state;
+
+use std::collections::HashMap;
+use std::io::Read as _;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow};
+use percent_encoding::percent_decode_str;
+
+use routes::{Body, Credentials, Reply, Request};
+use state::{State, now};
+
+/// The OAT the simulator accepts unless told otherwise.
+pub const DEFAULT_OAT: &str = "dckr_oat_simulator-demo-token";
+/// The simulated organization's name unless told otherwise.
+pub const DEFAULT_ORG: &str = "example-org";
+
+/// How the simulator behaves.
+#[derive(Debug, Clone)]
+pub struct SimulatorConfig {
+    /// Organization name.
+    pub org: String,
+    /// The Organization Access Token it accepts.
+    pub oat: String,
+    /// Port (0: any free port).
+    pub port: u16,
+    /// Added to every request.
+    pub latency: Duration,
+    /// Requests allowed per 60-second window (None: unlimited, headers still sent).
+    pub rate_limit_per_minute: Option<u32>,
+    /// Lifetime of issued tokens, seconds.
+    pub token_ttl: u64,
+    /// Requests handled at once.
+    pub workers: usize,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        SimulatorConfig {
+            org: DEFAULT_ORG.to_string(),
+            oat: DEFAULT_OAT.to_string(),
+            port: 0,
+            latency: Duration::ZERO,
+            rate_limit_per_minute: None,
+            token_ttl: 600,
+            workers: 16,
+        }
+    }
+}
+
+struct Window {
+    started: Instant,
+    started_unix: u64,
+    used: u32,
+}
+
+/// A running simulator; stops when dropped.
+pub struct Simulator {
+    url: String,
+    state: Arc<Mutex<State>>,
+    requests: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Simulator {
+    /// Starts a simulator.
+    pub fn start(config: SimulatorConfig) -> Result<Self> {
+        let server = tiny_http::Server::http(("127.0.0.1", config.port)).map_err(|e| anyhow!("starting the simulator: {e}"))?;
+        let port = server.server_addr().to_ip().map(|a| a.port()).context("the simulator has no IP address")?;
+        let url = format!("http://127.0.0.1:{port}");
+        let server = Arc::new(server);
+        let state = Arc::new(Mutex::new(State::seeded(&config.org)?));
+        let requests = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let window = Arc::new(Mutex::new(Window { started: Instant::now(), started_unix: now(), used: 0 }));
+        let config = Arc::new(config);
+        let workers = (0..config.workers.max(1))
+            .map(|_| {
+                let (server, state, requests, stop, window, config, url) =
+                    (server.clone(), state.clone(), requests.clone(), stop.clone(), window.clone(), config.clone(), url.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::SeqCst) {
+                        let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(50)) else { continue };
+                        requests.fetch_add(1, Ordering::SeqCst);
+                        serve(request, &state, &window, &config, &url);
+                    }
+                })
+            })
+            .collect();
+        Ok(Simulator { url, state, requests, stop, workers })
+    }
+
+    /// `http://127.0.0.1:port`
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Requests received so far.
+    pub fn request_count(&self) -> u64 {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    /// Reads or changes the state directly (tests, seeding).
+    pub fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut state)
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn serve(mut request: tiny_http::Request, state: &Mutex<State>, window: &Mutex<Window>, config: &SimulatorConfig, url: &str) {
+    if !config.latency.is_zero() {
+        std::thread::sleep(config.latency);
+    }
+    let mut headers: Vec<tiny_http::Header> = Vec::new();
+    if let Some(limit) = config.rate_limit_per_minute {
+        let mut w = window.lock().unwrap_or_else(|p| p.into_inner());
+        if w.started.elapsed() >= Duration::from_secs(60) {
+            *w = Window { started: Instant::now(), started_unix: now(), used: 0 };
+        }
+        w.used += 1;
+        let reset = w.started_unix + 60;
+        headers.extend(header("X-RateLimit-Limit", &limit.to_string()));
+        headers.extend(header("X-RateLimit-Remaining", &limit.saturating_sub(w.used).to_string()));
+        headers.extend(header("X-RateLimit-Reset", &reset.to_string()));
+        if w.used > limit {
+            headers.extend(header("X-Retry-After", &reset.to_string()));
+            let reply = Reply { status: 429, body: Body::Json(serde_json::json!({"detail": "Rate limit exceeded", "error": false})) };
+            respond(request, reply, headers);
+            return;
+        }
+    }
+    let parsed = parse(&mut request, url);
+    let reply = {
+        let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+        let credentials = Credentials { oat: &config.oat, token_ttl: config.token_ttl };
+        routes::handle(&mut state, &credentials, &parsed)
+    };
+    respond(request, reply, headers);
+}
+
+fn parse(request: &mut tiny_http::Request, base_url: &str) -> Request {
+    let raw = request.url().to_string();
+    let (path, query) = raw.split_once('?').unwrap_or((raw.as_str(), ""));
+    let trailing_slash = path.len() > 1 && path.ends_with('/');
+    let segments = path
+        .trim_start_matches('/')
+        .trim_end_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    let query: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let bearer = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Authorization"))
+        .and_then(|h| h.value.as_str().strip_prefix("Bearer ").map(str::to_string));
+    let mut text = String::new();
+    let _ = request.as_reader().take(1024 * 1024).read_to_string(&mut text);
+    let body = serde_json::from_str(&text).ok();
+    Request { method: request.method().as_str().to_uppercase(), segments, trailing_slash, query, body, bearer, base_url: base_url.to_string() }
+}
+
+fn respond(request: tiny_http::Request, reply: Reply, mut headers: Vec<tiny_http::Header>) {
+    headers.extend(header("Date", &httpdate_now()));
+    let (bytes, content_type) = match reply.body {
+        Body::Json(value) => (value.to_string().into_bytes(), Some("application/json")),
+        Body::Csv(text) => (text.into_bytes(), Some("text/csv")),
+        Body::Empty => (Vec::new(), None),
+    };
+    if let Some(ct) = content_type {
+        headers.extend(header("Content-Type", ct));
+    }
+    let mut response = tiny_http::Response::from_data(bytes).with_status_code(reply.status);
+    for h in headers {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+fn httpdate_now() -> String {
+    httpdate::fmt_http_date(std::time::SystemTime::now())
+}

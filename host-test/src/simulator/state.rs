@@ -1,0 +1,244 @@
+//! The simulator's organization: members, teams, invites, audit events, settings and issued
+//! tokens. Every change is recorded as an audit event, like Docker Hub does.
+
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// The seed organization (fixtures/simulator/org.json).
+pub const SEED: &str = include_str!("../../../fixtures/simulator/org.json");
+
+/// A member (Docker's `org_member` shape).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    /// Trimmed UUID.
+    pub id: String,
+    /// Docker ID.
+    pub username: String,
+    /// Display name.
+    pub full_name: String,
+    /// Email.
+    pub email: String,
+    /// `Owner`, `Editor` or `Member`.
+    pub role: String,
+    /// Team names.
+    pub groups: Vec<String>,
+    /// Outside the verified domains.
+    pub is_guest: bool,
+    /// `User`.
+    #[serde(rename = "type")]
+    pub account_type: String,
+    /// Company.
+    #[serde(default)]
+    pub company: String,
+    /// Location.
+    #[serde(default)]
+    pub location: String,
+    /// Join time.
+    pub date_joined: String,
+    /// Insights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<String>,
+    /// Insights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_logged_in_at: Option<String>,
+    /// Insights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_desktop_version: Option<String>,
+}
+
+/// A team (`org_group` without the computed member count).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Team {
+    /// Numeric id.
+    pub id: u64,
+    /// UUID.
+    pub uuid: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+}
+
+/// A pending invite (`invite`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invite {
+    /// UUID.
+    pub id: String,
+    /// Who invited.
+    pub inviter_username: String,
+    /// Email or Docker ID.
+    pub invitee: String,
+    /// Organization.
+    pub org: String,
+    /// Team to join.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Role to get.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// When.
+    pub created_at: String,
+}
+
+/// An issued bearer token.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// Unix expiry.
+    pub expires: u64,
+    /// Issued from a personal access token.
+    pub personal: bool,
+}
+
+#[derive(Deserialize)]
+struct Seed {
+    name: String,
+    members: Vec<Member>,
+    teams: Vec<Team>,
+    invites: Vec<Invite>,
+    audit_events: Vec<Value>,
+    settings: Value,
+}
+
+/// The whole organization.
+#[derive(Debug)]
+pub struct State {
+    /// Organization name.
+    pub org: String,
+    /// Members, in listing order.
+    pub members: Vec<Member>,
+    /// Teams, in listing order.
+    pub teams: Vec<Team>,
+    /// Pending invites.
+    pub invites: Vec<Invite>,
+    /// Audit events, newest first.
+    pub events: Vec<Value>,
+    /// Organization settings.
+    pub settings: Value,
+    /// Issued tokens.
+    pub tokens: HashMap<String, Token>,
+    counter: u64,
+}
+
+/// Unix seconds now.
+pub fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// RFC 3339 time for `unix` seconds (UTC).
+pub fn rfc3339(unix: u64) -> String {
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + std::time::Duration::from_secs(unix)).to_string()
+}
+
+impl State {
+    /// The seed organization, renamed to `org`.
+    pub fn seeded(org: &str) -> anyhow::Result<Self> {
+        let seed: Seed = serde_json::from_str(SEED)?;
+        let rename = |v: &str| if v == seed.name { org.to_string() } else { v.to_string() };
+        let events = seed
+            .audit_events
+            .into_iter()
+            .map(|mut e| {
+                if let Some(account) = e.get("account").and_then(Value::as_str).map(rename) {
+                    e["account"] = json!(account);
+                }
+                if let Some(name) = e.get("name").and_then(Value::as_str) {
+                    let renamed = name.replacen(&format!("{}/", seed.name), &format!("{org}/"), 1);
+                    e["name"] = json!(renamed);
+                }
+                e
+            })
+            .collect();
+        let invites = seed.invites.into_iter().map(|i| Invite { org: org.to_string(), ..i }).collect();
+        Ok(State {
+            org: org.to_string(),
+            members: seed.members,
+            teams: seed.teams,
+            invites,
+            events,
+            settings: seed.settings,
+            tokens: HashMap::new(),
+            counter: 0,
+        })
+    }
+
+    /// A fresh id, unique in this process.
+    pub fn next_id(&mut self) -> u64 {
+        self.counter += 1;
+        self.counter
+    }
+
+    /// A UUID-shaped id.
+    pub fn new_uuid(&mut self) -> String {
+        let n = self.next_id();
+        format!("5e1a{:04x}-{:04x}-4000-8000-{:012x}", now() % 0xffff, n % 0xffff, n)
+    }
+
+    /// Records an audit event.
+    pub fn record(&mut self, action: &str, name: &str, actor: &str, data: Value) {
+        let event = json!({
+            "account": self.org,
+            "action": action,
+            "name": name,
+            "actor": actor,
+            "data": data,
+            "timestamp": rfc3339(now()),
+            "action_description": format!("{action} {name} by {actor}"),
+        });
+        self.events.insert(0, event);
+    }
+
+    /// The member named `username` (case-insensitive).
+    pub fn member_index(&self, username: &str) -> Option<usize> {
+        self.members.iter().position(|m| m.username.eq_ignore_ascii_case(username))
+    }
+
+    /// The team named `name` (case-insensitive).
+    pub fn team_index(&self, name: &str) -> Option<usize> {
+        self.teams.iter().position(|t| t.name.eq_ignore_ascii_case(name))
+    }
+
+    /// How many members a team has.
+    pub fn member_count(&self, team: &str) -> usize {
+        self.members.iter().filter(|m| m.groups.iter().any(|g| g.eq_ignore_ascii_case(team))).count()
+    }
+
+    /// A team in Docker's `org_group` shape.
+    pub fn team_json(&self, team: &Team) -> Value {
+        json!({
+            "id": team.id,
+            "uuid": team.uuid,
+            "name": team.name,
+            "description": team.description,
+            "member_count": self.member_count(&team.name),
+        })
+    }
+
+    /// How many owners there are.
+    pub fn owner_count(&self) -> usize {
+        self.members.iter().filter(|m| m.role == "Owner").count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_formats_known_instants() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn the_seed_loads_and_is_renamed() {
+        let s = State::seeded("acme").unwrap();
+        assert!(s.members.len() >= 300);
+        assert!(s.owner_count() >= 2);
+        assert!(s.invites.iter().all(|i| i.org == "acme"));
+        assert!(s.events.iter().all(|e| e["account"] == "acme"));
+    }
+}
