@@ -1,9 +1,19 @@
 //! `/v2/orgs/{org_name}/groups…`: teams (Docker Hub calls them groups) and their members.
+//!
+//! Docker addresses a team by its name, so every name is one percent-encoded path segment. The
+//! `target` of each request names the team and the organization, so that a 404 reads
+//! `Docker Hub found no team "devs" in organization "acme"`.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 
 use super::{ApiRequest, Scope, path};
 use crate::host::Method;
+
+/// What a request about team `team` of `org` addresses, for error messages.
+pub fn team_target(org: &str, team: &str) -> String {
+    format!("team \"{team}\" in organization \"{org}\"")
+}
 
 /// `GET /v2/orgs/{org}/groups` for one page.
 pub fn list_groups(org: &str, search: Option<&str>, username: Option<&str>, page: u32, page_size: u32) -> ApiRequest {
@@ -17,6 +27,100 @@ pub fn list_groups(org: &str, search: Option<&str>, username: Option<&str>, page
     .query_opt("username", username)
     .query("page", page)
     .query("page_size", page_size)
+}
+
+/// `POST /v2/orgs/{org}/groups` with `{"name", "description"?}`.
+pub fn create_group(org: &str, name: &str, description: Option<&str>) -> ApiRequest {
+    let mut body = Map::new();
+    body.insert("name".into(), json!(name));
+    if let Some(description) = description {
+        body.insert("description".into(), json!(description));
+    }
+    ApiRequest::new(Method::Post, path(&["v2", "orgs", org, "groups"]), Scope::GroupEdit, team_target(org, name))
+        .json(Value::Object(body))
+}
+
+/// `GET /v2/orgs/{org}/groups/{name}`.
+pub fn get_group(org: &str, name: &str) -> ApiRequest {
+    ApiRequest::new(Method::Get, path(&["v2", "orgs", org, "groups", name]), Scope::GroupRead, team_target(org, name))
+}
+
+/// The fields of a team to change; a field left `None` keeps its value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupChange {
+    /// New name.
+    pub name: Option<String>,
+    /// New description (an empty string clears it).
+    pub description: Option<String>,
+}
+
+impl GroupChange {
+    /// Whether nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.description.is_none()
+    }
+}
+
+/// Updates team `name` of `org`: `PUT` with both fields when both change (Docker's full update,
+/// whose body requires `name`), otherwise `PATCH` with only the field that changes, so the other
+/// one keeps its value.
+pub fn update_group(org: &str, name: &str, change: &GroupChange) -> ApiRequest {
+    let segments = path(&["v2", "orgs", org, "groups", name]);
+    let target = team_target(org, name);
+    match (&change.name, &change.description) {
+        (Some(new_name), Some(description)) => ApiRequest::new(Method::Put, segments, Scope::GroupEdit, target)
+            .json(json!({ "name": new_name, "description": description })),
+        _ => {
+            let mut body = Map::new();
+            if let Some(new_name) = &change.name {
+                body.insert("name".into(), json!(new_name));
+            }
+            if let Some(description) = &change.description {
+                body.insert("description".into(), json!(description));
+            }
+            ApiRequest::new(Method::Patch, segments, Scope::GroupEdit, target).json(Value::Object(body))
+        }
+    }
+}
+
+/// `DELETE /v2/orgs/{org}/groups/{name}`.
+pub fn delete_group(org: &str, name: &str) -> ApiRequest {
+    ApiRequest::new(Method::Delete, path(&["v2", "orgs", org, "groups", name]), Scope::GroupEdit, team_target(org, name))
+}
+
+/// `GET /v2/orgs/{org}/groups/{team}/members` for one page. A 404 names the team.
+pub fn list_group_members(org: &str, team: &str, search: Option<&str>, page: u32, page_size: u32) -> ApiRequest {
+    ApiRequest::new(
+        Method::Get,
+        path(&["v2", "orgs", org, "groups", team, "members"]),
+        Scope::GroupRead,
+        team_target(org, team),
+    )
+    .query_opt("search", search)
+    .query("page", page)
+    .query("page_size", page_size)
+}
+
+/// `POST /v2/orgs/{org}/groups/{team}/members` with `{"member": username}`: Docker's field is
+/// `member`, not `username`.
+pub fn add_group_member(org: &str, team: &str, username: &str) -> ApiRequest {
+    ApiRequest::new(
+        Method::Post,
+        path(&["v2", "orgs", org, "groups", team, "members"]),
+        Scope::GroupEdit,
+        team_target(org, team),
+    )
+    .json(json!({ "member": username }))
+}
+
+/// `DELETE /v2/orgs/{org}/groups/{team}/members/{username}`.
+pub fn remove_group_member(org: &str, team: &str, username: &str) -> ApiRequest {
+    ApiRequest::new(
+        Method::Delete,
+        path(&["v2", "orgs", org, "groups", team, "members", username]),
+        Scope::GroupEdit,
+        format!("member \"{username}\" of {}", team_target(org, team)),
+    )
 }
 
 /// A team as Docker returns it (`org_group`).
@@ -63,5 +167,166 @@ impl From<OrgGroup> for Team {
             description: g.description,
             member_count: whole(g.member_count),
         }
+    }
+}
+
+/// A team member as Docker returns it (`group_member`); every field may be missing or null.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GroupMember {
+    /// Trimmed UUID.
+    pub id: Option<String>,
+    /// Docker ID.
+    pub username: Option<String>,
+    /// Display name.
+    pub full_name: Option<String>,
+    /// Email (visible to owners and other elevated callers).
+    pub email: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+    /// Location.
+    pub location: Option<String>,
+    /// Profile URL.
+    pub profile_url: Option<String>,
+    /// Gravatar URL.
+    pub gravatar_url: Option<String>,
+    /// When the account joined Docker Hub.
+    pub date_joined: Option<String>,
+    /// `User` or `Org`.
+    #[serde(rename = "type")]
+    pub account_type: Option<String>,
+}
+
+/// A team member as this plugin outputs it; empty strings become `null`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamMember {
+    /// Docker ID.
+    pub username: String,
+    /// Display name.
+    pub full_name: Option<String>,
+    /// Email, when visible.
+    pub email: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+    /// Location.
+    pub location: Option<String>,
+    /// Profile URL.
+    pub profile_url: Option<String>,
+    /// Gravatar URL.
+    pub gravatar_url: Option<String>,
+    /// When the account joined Docker Hub.
+    pub date_joined: Option<String>,
+    /// `User` or `Org`.
+    #[serde(rename = "type")]
+    pub account_type: Option<String>,
+    /// Trimmed UUID.
+    pub id: Option<String>,
+}
+
+fn text(value: Option<String>) -> Option<String> {
+    value.filter(|s| !s.trim().is_empty())
+}
+
+impl From<GroupMember> for TeamMember {
+    fn from(m: GroupMember) -> Self {
+        TeamMember {
+            username: m.username.unwrap_or_default(),
+            full_name: text(m.full_name),
+            email: text(m.email),
+            company: text(m.company),
+            location: text(m.location),
+            profile_url: text(m.profile_url),
+            gravatar_url: text(m.gravatar_url),
+            date_joined: text(m.date_joined),
+            account_type: text(m.account_type),
+            id: text(m.id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_groups_passes_filters_and_paging() {
+        let r = list_groups("acme", Some("dev ops"), Some("jon"), 2, 100);
+        assert_eq!(r.method, Method::Get);
+        assert_eq!(r.path_and_query(), "/v2/orgs/acme/groups?search=dev+ops&username=jon&page=2&page_size=100");
+        assert_eq!(r.scope, Scope::GroupRead);
+    }
+
+    #[test]
+    fn create_group_sends_description_only_when_given() {
+        let r = create_group("acme", "platform", None);
+        assert_eq!((r.method, r.path.as_str()), (Method::Post, "/v2/orgs/acme/groups"));
+        assert_eq!(r.body, Some(json!({"name": "platform"})));
+        assert_eq!(r.scope, Scope::GroupEdit);
+        let r = create_group("acme", "platform", Some("Platform engineering"));
+        assert_eq!(r.body, Some(json!({"name": "platform", "description": "Platform engineering"})));
+    }
+
+    #[test]
+    fn team_names_are_single_encoded_segments_and_named_in_the_target() {
+        let r = get_group("acme", "a/b? c%d");
+        assert_eq!(r.path, "/v2/orgs/acme/groups/a%2Fb%3F%20c%25d");
+        assert_eq!(r.target, "team \"a/b? c%d\" in organization \"acme\"");
+        let r = remove_group_member("acme", "x/y", "jon snow");
+        assert_eq!(r.path, "/v2/orgs/acme/groups/x%2Fy/members/jon%20snow");
+        assert!(r.target.contains("team \"x/y\""), "{}", r.target);
+    }
+
+    #[test]
+    fn update_group_patches_one_field_and_puts_both() {
+        let only_name = GroupChange { name: Some("devs".into()), description: None };
+        let r = update_group("acme", "developers", &only_name);
+        assert_eq!(r.method, Method::Patch);
+        assert_eq!(r.body, Some(json!({"name": "devs"})));
+        let only_description = GroupChange { name: None, description: Some(String::new()) };
+        let r = update_group("acme", "developers", &only_description);
+        assert_eq!(r.method, Method::Patch);
+        assert_eq!(r.body, Some(json!({"description": ""})));
+        let both = GroupChange { name: Some("devs".into()), description: Some("App developers".into()) };
+        let r = update_group("acme", "developers", &both);
+        assert_eq!((r.method, r.path.as_str()), (Method::Put, "/v2/orgs/acme/groups/developers"));
+        assert_eq!(r.body, Some(json!({"name": "devs", "description": "App developers"})));
+        assert!(r.idempotent);
+    }
+
+    #[test]
+    fn add_group_member_posts_the_member_field() {
+        let r = add_group_member("acme", "developers", "jonsnow");
+        assert_eq!((r.method, r.path.as_str()), (Method::Post, "/v2/orgs/acme/groups/developers/members"));
+        assert_eq!(r.body, Some(json!({"member": "jonsnow"})));
+    }
+
+    #[test]
+    fn list_group_members_and_delete_build_the_documented_paths() {
+        let r = list_group_members("acme", "developers", Some("jon@example.com"), 1, 10);
+        assert_eq!(r.path_and_query(), "/v2/orgs/acme/groups/developers/members?search=jon%40example.com&page=1&page_size=10");
+        let r = delete_group("acme", "developers");
+        assert_eq!((r.method, r.path.as_str()), (Method::Delete, "/v2/orgs/acme/groups/developers"));
+        assert_eq!(r.scope, Scope::GroupEdit);
+    }
+
+    #[test]
+    fn team_mapping_keeps_whole_ids_only() {
+        let raw: OrgGroup =
+            serde_json::from_value(json!({"id": 10, "uuid": "", "name": "devs", "member_count": 2.5, "extra": true})).unwrap();
+        let t = Team::from(raw);
+        assert_eq!((t.id, t.uuid, t.member_count), (Some(10), None, None));
+    }
+
+    #[test]
+    fn team_member_mapping_turns_empty_strings_into_null() {
+        let raw: GroupMember = serde_json::from_value(json!({
+            "id": "0ab7", "username": "jonsnow", "full_name": "Jon Snow", "email": "", "company": null,
+            "type": "User", "gravatar_url": "", "unknown": 1
+        }))
+        .unwrap();
+        let m = TeamMember::from(raw);
+        assert_eq!(m.username, "jonsnow");
+        assert_eq!((m.email, m.company, m.gravatar_url), (None, None, None));
+        assert_eq!(m.account_type.as_deref(), Some("User"));
     }
 }

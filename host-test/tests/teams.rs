@@ -1,0 +1,734 @@
+//! Team (Docker Hub "group") actions through the real component against a wiremock Docker Hub:
+//! the exact requests (method, path, query, body, bearer) and the mapped outputs.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Match, Mock, MockBuilder, Request, ResponseTemplate};
+
+/// Matches a request whose query string is exactly `self.0` (no query at all when empty).
+struct QueryIs(&'static str);
+
+impl Match for QueryIs {
+    fn matches(&self, request: &Request) -> bool {
+        request.url.query().unwrap_or("") == self.0
+    }
+}
+
+/// Matches a request with no body.
+struct NoBody;
+
+impl Match for NoBody {
+    fn matches(&self, request: &Request) -> bool {
+        request.body.is_empty()
+    }
+}
+
+/// A mock for `verb` on `route` carrying the test bearer token and exactly the query `query`.
+fn api(verb: &str, route: &str, query: &'static str) -> MockBuilder {
+    Mock::given(method(verb))
+        .and(path(route))
+        .and(QueryIs(query))
+        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
+}
+
+/// A hub with the token exchange mounted once.
+async fn hub() -> Hub {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    hub
+}
+
+/// The member search (exact `query`) that member resolution sends, answered with `body`, expected once.
+async fn member_search(hub: &Hub, query: &'static str, body: Value) {
+    api("GET", "/v2/orgs/acme/members", query)
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .named("member search")
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+}
+
+/// A mount that must never be hit: the add-to-team endpoint at `route`.
+async fn no_add(hub: &Hub, route: &str) {
+    Mock::given(method("POST"))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(200))
+        .named("add to team (must not be called)")
+        .expect(0)
+        .mount(&hub.server)
+        .await;
+}
+
+/// Asserts an action fails with `invalid-input` naming `field`, without sending any request.
+fn assert_refused(action: &str, input: &str, field: &str) {
+    // The base URL is allowed, so any request would be recorded by the host before failing.
+    let base = "http://127.0.0.1:9";
+    let runtime = runtime_for(base);
+    let (kind, message) = err(&runtime, action, input, &dockerhub_org_host::secrets::Secrets::connection(ORG, OAT, Some(base)));
+    assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
+    assert!(message.contains(field), "{action} {input}: the message should name {field}: {message}");
+    assert!(runtime.http().sent().is_empty(), "{action} {input}: nothing may be sent");
+}
+
+// ---- list-teams ----
+
+#[tokio::test]
+async fn list_teams_sends_search_and_paging_and_maps_one_page() {
+    let hub = hub().await;
+    api("GET", "/v2/orgs/acme/groups", "search=dev&page=2&page_size=3")
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/teams-small.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "list-teams", r#"{"search": " dev ", "page": 2, "page_size": 3}"#, &hub.secrets());
+    assert_eq!(without_meta(out.clone()), fixture("groups/teams-small.expected.json"));
+    assert_eq!(out["meta"]["requests"], 2, "one exchange, one listing");
+}
+
+#[tokio::test]
+async fn list_teams_of_one_member_sends_the_username_filter() {
+    let hub = hub().await;
+    api("GET", "/v2/orgs/acme/groups", "username=jonsnow&page=1&page_size=10")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "count": 1, "next": null, "previous": null, "results": [fixture("groups/team.json")]
+        })))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "list-teams", r#"{"username": "jonsnow"}"#, &hub.secrets());
+    assert_eq!(out["teams"][0]["name"], "developers");
+    assert_eq!(out["teams"][0]["id"], 4821);
+    assert_eq!(out["paging"]["next_page"], Value::Null);
+    assert_eq!(out["paging"]["previous_page"], Value::Null);
+}
+
+/// Mounts the three pages of the 230-team listing, each expected `times` times.
+async fn mount_team_pages(hub: &Hub, times: u64) {
+    for (page, query) in [(1, "page=1&page_size=100"), (2, "page=2&page_size=100"), (3, "page=3&page_size=100")] {
+        api("GET", "/v2/orgs/acme/groups", query)
+            .respond_with(ResponseTemplate::new(200).set_body_json(fixture(&format!("groups/teams-page-{page}.json"))))
+            .named(format!("teams page {page}"))
+            .expect(times)
+            .mount(&hub.server)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn list_teams_all_pages_walks_the_three_pages_of_230_teams() {
+    let hub = hub().await;
+    mount_team_pages(&hub, 1).await;
+    let out = ok(&hub.runtime(), "list-teams", r#"{"all_pages": true}"#, &hub.secrets());
+    assert_eq!(out["count"], 230);
+    assert_eq!(out["returned"], 230);
+    let teams = out["teams"].as_array().unwrap();
+    assert_eq!(teams[0]["name"], "team-001");
+    assert_eq!(teams[229]["name"], "team-230");
+    assert_eq!(teams[229]["id"], 510230);
+    assert_eq!(out["paging"], json!({
+        "page": 1, "page_size": 100, "pages_fetched": 3, "all_pages": true, "next_page": null, "previous_page": null
+    }));
+}
+
+#[tokio::test]
+async fn list_teams_all_pages_respects_max_items() {
+    let hub = hub().await;
+    api("GET", "/v2/orgs/acme/groups", "page=1&page_size=100")
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/teams-page-1.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "list-teams", r#"{"all_pages": true, "max_items": 150}"#, &hub.secrets());
+    assert_eq!(kind, "invalid-input");
+    assert!(message.contains("230") && message.contains("max_items (150)"), "{message}");
+}
+
+#[test]
+fn list_teams_input_errors_name_the_field_and_send_nothing() {
+    assert_refused("list-teams", r#"{"page_size": 101}"#, "\"page_size\" must be between 1 and 100");
+    assert_refused("list-teams", r#"{"page_size": 0}"#, "\"page_size\"");
+    assert_refused("list-teams", r#"{"page": 0}"#, "\"page\"");
+    assert_refused("list-teams", r#"{"serach": "dev"}"#, "unknown field `serach`");
+    assert_refused("list-teams", r#"{"search": 5}"#, "field \"search\"");
+}
+
+// ---- create-team ----
+
+#[tokio::test]
+async fn create_team_posts_the_trimmed_name_and_description() {
+    let hub = hub().await;
+    api("POST", "/v2/orgs/acme/groups", "")
+        .and(body_json(json!({"name": "platform", "description": "Platform engineering"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("groups/team-created.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(
+        &hub.runtime(),
+        "create-team",
+        r#"{"name": "  platform ", "description": "Platform engineering"}"#,
+        &hub.secrets(),
+    );
+    assert_eq!(without_meta(out), json!({
+        "organization": "acme",
+        "created": true,
+        "team": {
+            "id": 4907, "uuid": "8a1e6d34-0c2f-4b7a-bf59-61e3d9a4c210", "name": "platform",
+            "description": "Platform engineering", "member_count": 0
+        }
+    }));
+}
+
+#[tokio::test]
+async fn create_team_without_description_sends_only_the_name() {
+    let hub = hub().await;
+    api("POST", "/v2/orgs/acme/groups", "")
+        .and(body_json(json!({"name": "platform"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("groups/team-created.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "create-team", r#"{"name": "platform"}"#, &hub.secrets());
+    assert_eq!(out["team"]["id"], 4907);
+}
+
+#[tokio::test]
+async fn create_team_with_a_name_in_use_is_a_clear_conflict() {
+    let hub = hub().await;
+    api("POST", "/v2/orgs/acme/groups", "")
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "errinfo": {}, "detail": "A group with this name already exists", "message": "bad request"
+        })))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "create-team", r#"{"name": "developers"}"#, &hub.secrets());
+    assert_eq!(kind, "conflict");
+    assert!(message.starts_with("A team named \"developers\" already exists in organization \"acme\""), "{message}");
+    assert!(message.contains("A group with this name already exists"), "Docker's words are kept: {message}");
+}
+
+#[tokio::test]
+async fn create_team_with_another_400_stays_invalid_input() {
+    let hub = hub().await;
+    api("POST", "/v2/orgs/acme/groups", "")
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"detail": "name must be lowercase"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "create-team", r#"{"name": "Platform"}"#, &hub.secrets());
+    assert_eq!(kind, "invalid-input");
+    assert!(message.contains("name must be lowercase"), "{message}");
+}
+
+#[test]
+fn create_team_validates_the_name_without_a_request() {
+    assert_refused("create-team", r#"{"name": "a/b"}"#, "\"name\" must not contain \"/\"");
+    assert_refused("create-team", r#"{"name": "   "}"#, "\"name\"");
+    assert_refused("create-team", r#"{"name": "tab\there"}"#, "\"name\" must not contain control characters");
+    assert_refused("create-team", &json!({"name": "x".repeat(101)}).to_string(), "at most 100");
+    assert_refused("create-team", r#"{}"#, "missing field `name`");
+    assert_refused("create-team", r#"{"name": "ok", "members": []}"#, "unknown field `members`");
+}
+
+// ---- get-team ----
+
+#[tokio::test]
+async fn get_team_by_name_returns_the_numeric_id() {
+    let hub = hub().await;
+    api("GET", "/v2/orgs/acme/groups/developers", "")
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "get-team", r#"{"name": "developers"}"#, &hub.secrets());
+    assert_eq!(without_meta(out), json!({
+        "organization": "acme",
+        "resolved_by": "name",
+        "team": {
+            "id": 4821, "uuid": "3f7c2a9e-5b1d-4c8e-9a60-2d4b8e1f7c35", "name": "developers",
+            "description": "Application developers", "member_count": 2
+        }
+    }));
+}
+
+#[tokio::test]
+async fn get_team_by_id_walks_the_paged_team_list() {
+    let hub = hub().await;
+    mount_team_pages(&hub, 1).await;
+    let out = ok(&hub.runtime(), "get-team", r#"{"id": 510215}"#, &hub.secrets());
+    assert_eq!(out["resolved_by"], "id");
+    assert_eq!(out["team"]["name"], "team-215");
+    assert_eq!(out["team"]["id"], 510215);
+    assert_eq!(out["team"]["member_count"], 215 % 13);
+}
+
+#[tokio::test]
+async fn get_team_by_id_accepts_a_digit_string() {
+    let hub = hub().await;
+    mount_team_pages(&hub, 1).await;
+    let out = ok(&hub.runtime(), "get-team", r#"{"id": "510007"}"#, &hub.secrets());
+    assert_eq!(out["team"]["name"], "team-007");
+}
+
+#[tokio::test]
+async fn get_team_by_unknown_id_is_not_found_naming_the_id() {
+    let hub = hub().await;
+    mount_team_pages(&hub, 1).await;
+    let (kind, message) = err(&hub.runtime(), "get-team", r#"{"id": 999}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("has id 999"), "{message}");
+    assert!(message.contains("230 teams checked"), "{message}");
+}
+
+#[tokio::test]
+async fn get_unknown_team_is_not_found_naming_the_team() {
+    let hub = hub().await;
+    api("GET", "/v2/orgs/acme/groups/ghosts", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "get-team", r#"{"name": "ghosts"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("team \"ghosts\" in organization \"acme\""), "{message}");
+}
+
+#[tokio::test]
+async fn team_names_are_percent_encoded_path_segments() {
+    let hub = hub().await;
+    let name = "a/b? c%d";
+    let encoded = "/v2/orgs/acme/groups/a%2Fb%3F%20c%25d";
+    api("GET", encoded, "")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 7, "name": name})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    api("GET", &format!("{encoded}/members"), "page=1&page_size=10")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"count": 0, "next": null, "previous": null, "results": []})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    api("DELETE", &format!("{encoded}/members/jon%20snow"), "")
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let runtime = hub.runtime();
+    let out = ok(&runtime, "get-team", &json!({"name": name}).to_string(), &hub.secrets());
+    assert_eq!(out["team"]["name"], name);
+    let out = ok(&runtime, "list-team-members", &json!({"team": name}).to_string(), &hub.secrets());
+    assert_eq!(out["team"], name);
+    let out = ok(&runtime, "remove-team-member", &json!({"team": name, "username": "jon snow"}).to_string(), &hub.secrets());
+    assert_eq!(out["removed"], true);
+    let paths: Vec<String> = hub.received().await.iter().skip(1).map(|r| r.url.path().to_string()).collect();
+    assert_eq!(paths, [encoded.to_string(), format!("{encoded}/members"), format!("{encoded}/members/jon%20snow")]);
+}
+
+#[test]
+fn get_team_takes_exactly_one_of_name_and_id() {
+    assert_refused("get-team", r#"{"name": "developers", "id": 4821}"#, "either \"name\" or \"id\", not both");
+    assert_refused("get-team", r#"{}"#, "get-team needs \"name\" or \"id\"");
+    assert_refused("get-team", r#"{"id": "devs"}"#, "\"id\" must be a team's numeric id");
+    assert_refused("get-team", r#"{"id": -1}"#, "field \"id\"");
+    assert_refused("get-team", r#"{"team": "developers"}"#, "unknown field `team`");
+}
+
+// ---- update-team ----
+
+#[tokio::test]
+async fn update_team_patches_only_the_description() {
+    let hub = hub().await;
+    api("PATCH", "/v2/orgs/acme/groups/developers", "")
+        .and(body_json(json!({"description": "Application developers"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(
+        &hub.runtime(),
+        "update-team",
+        r#"{"name": "developers", "description": "Application developers"}"#,
+        &hub.secrets(),
+    );
+    assert_eq!(out["method"], "PATCH");
+    assert_eq!(out["changed"], json!(["description"]));
+    assert_eq!(out["team"]["description"], "Application developers");
+    assert_eq!(out["previous_name"], "developers");
+}
+
+#[tokio::test]
+async fn update_team_patches_only_the_name_when_renaming() {
+    let hub = hub().await;
+    api("PATCH", "/v2/orgs/acme/groups/developers", "")
+        .and(body_json(json!({"name": "app-developers"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team-updated.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "app-developers"}"#, &hub.secrets());
+    assert_eq!(out["method"], "PATCH");
+    assert_eq!(out["changed"], json!(["name"]));
+    assert_eq!(out["team"]["name"], "app-developers");
+    assert_eq!(out["team"]["id"], 4821);
+}
+
+#[tokio::test]
+async fn update_team_puts_when_name_and_description_both_change() {
+    let hub = hub().await;
+    api("PUT", "/v2/orgs/acme/groups/developers", "")
+        .and(body_json(json!({"name": "app-developers", "description": "Everyone who ships the app"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team-updated.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(
+        &hub.runtime(),
+        "update-team",
+        r#"{"name": "developers", "new_name": "app-developers", "description": "Everyone who ships the app"}"#,
+        &hub.secrets(),
+    );
+    assert_eq!(out["method"], "PUT");
+    assert_eq!(out["changed"], json!(["name", "description"]));
+    assert_eq!(out["team"]["description"], "Everyone who ships the app");
+}
+
+#[tokio::test]
+async fn renaming_a_team_to_a_name_in_use_is_a_clear_conflict() {
+    let hub = hub().await;
+    api("PATCH", "/v2/orgs/acme/groups/developers", "")
+        .and(body_json(json!({"name": "owners"})))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({"detail": "group name is taken"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "owners"}"#, &hub.secrets());
+    assert_eq!(kind, "conflict");
+    assert!(message.starts_with("A team named \"owners\" already exists in organization \"acme\""), "{message}");
+}
+
+#[tokio::test]
+async fn renaming_with_a_400_saying_the_name_exists_is_a_conflict() {
+    let hub = hub().await;
+    api("PATCH", "/v2/orgs/acme/groups/developers", "")
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"message": "Group name already exists in organization"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "owners"}"#, &hub.secrets());
+    assert_eq!(kind, "conflict");
+    assert!(message.contains("\"owners\" already exists"), "{message}");
+}
+
+#[tokio::test]
+async fn updating_an_unknown_team_is_not_found_naming_it() {
+    let hub = hub().await;
+    api("PATCH", "/v2/orgs/acme/groups/ghosts", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "update-team", r#"{"name": "ghosts", "description": "x"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("team \"ghosts\" in organization \"acme\""), "{message}");
+}
+
+#[test]
+fn update_team_with_nothing_to_change_sends_nothing() {
+    assert_refused("update-team", r#"{"name": "developers"}"#, "nothing to change");
+    assert_refused("update-team", r#"{"name": "developers", "new_name": " developers "}"#, "nothing to change");
+    assert_refused("update-team", r#"{"name": "developers", "new_name": "a/b"}"#, "\"new_name\" must not contain \"/\"");
+    assert_refused("update-team", r#"{"name": " ", "description": "x"}"#, "\"name\"");
+    assert_refused("update-team", r#"{"new_name": "x"}"#, "missing field `name`");
+}
+
+// ---- delete-team ----
+
+#[tokio::test]
+async fn delete_team_sends_delete_and_reports_it() {
+    let hub = hub().await;
+    api("DELETE", "/v2/orgs/acme/groups/contractors-2023", "")
+        .and(NoBody)
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "delete-team", r#"{"name": "contractors-2023"}"#, &hub.secrets());
+    assert_eq!(without_meta(out), json!({"organization": "acme", "deleted": true, "name": "contractors-2023"}));
+}
+
+#[tokio::test]
+async fn deleting_an_unknown_team_is_not_found_naming_it() {
+    let hub = hub().await;
+    api("DELETE", "/v2/orgs/acme/groups/ghosts", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "delete-team", r#"{"name": "ghosts"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("team \"ghosts\" in organization \"acme\""), "{message}");
+}
+
+#[test]
+fn delete_team_needs_a_name() {
+    assert_refused("delete-team", r#"{}"#, "missing field `name`");
+    assert_refused("delete-team", r#"{"name": ""}"#, "\"name\": it is missing or blank");
+    assert_refused("delete-team", r#"{"name": "x", "force": true}"#, "unknown field `force`");
+}
+
+// ---- list-team-members ----
+
+#[tokio::test]
+async fn list_team_members_maps_the_group_member_page() {
+    let hub = hub().await;
+    api("GET", "/v2/orgs/acme/groups/developers/members", "page=1&page_size=10")
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team-members-page.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "list-team-members", r#"{"team": "developers"}"#, &hub.secrets());
+    assert_eq!(without_meta(out), fixture("groups/team-members.expected.json"));
+}
+
+#[tokio::test]
+async fn list_team_members_all_pages_sends_the_search_at_page_size_100() {
+    let hub = hub().await;
+    api("GET", "/v2/orgs/acme/groups/developers/members", "search=jon%40example.com&page=1&page_size=100")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "count": 1, "next": null, "previous": null,
+            "results": [fixture("groups/team-members-page.json")["results"][0].clone()]
+        })))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(
+        &hub.runtime(),
+        "list-team-members",
+        r#"{"team": "developers", "search": "jon@example.com", "all_pages": true}"#,
+        &hub.secrets(),
+    );
+    assert_eq!(out["returned"], 1);
+    assert_eq!(out["members"][0]["username"], "jonsnow");
+    assert_eq!(out["paging"]["pages_fetched"], 1);
+    assert_eq!(out["paging"]["all_pages"], true);
+}
+
+#[tokio::test]
+async fn listing_members_of_an_unknown_team_is_not_found_naming_it() {
+    let hub = hub().await;
+    api("GET", "/v2/orgs/acme/groups/ghosts/members", "page=1&page_size=10")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "list-team-members", r#"{"team": "ghosts"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("team \"ghosts\" in organization \"acme\""), "{message}");
+}
+
+#[test]
+fn list_team_members_input_errors_send_nothing() {
+    assert_refused("list-team-members", r#"{}"#, "missing field `team`");
+    assert_refused("list-team-members", r#"{"team": "developers", "page_size": 500}"#, "\"page_size\"");
+    assert_refused("list-team-members", r#"{"name": "developers"}"#, "unknown field `name`");
+}
+
+// ---- add-team-member ----
+
+#[tokio::test]
+async fn adding_a_non_member_fails_without_calling_the_add_endpoint() {
+    let hub = hub().await;
+    member_search(&hub, "search=ghost&page=1&page_size=100", json!({"count": 0, "next": null, "previous": null, "results": []})).await;
+    no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
+    let (kind, message) = err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "ghost"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.starts_with("\"ghost\" is not a member of organization \"acme\""), "{message}");
+    assert!(message.contains("Invite them first with invite-members"), "{message}");
+    assert!(message.contains("team \"developers\""), "{message}");
+}
+
+#[tokio::test]
+async fn adding_an_unknown_email_fails_without_calling_the_add_endpoint() {
+    let hub = hub().await;
+    // Docker's search is fuzzy: a near match on the email is not the person.
+    member_search(&hub, "search=jon%40example.com&page=1&page_size=100", fixture("members/page-small.json")).await;
+    no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
+    let (kind, message) =
+        err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "email": "jon@example.com"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.starts_with("Nobody with email \"jon@example.com\" is a member of organization \"acme\""), "{message}");
+    assert!(message.contains("invite-members"), "{message}");
+}
+
+#[tokio::test]
+async fn adding_a_pending_invitee_fails_without_calling_the_add_endpoint() {
+    let hub = hub().await;
+    member_search(&hub, "search=newbie&page=1&page_size=100", json!({
+        "count": 1, "next": null, "previous": null,
+        "results": [{"username": "newbie", "email": "newbie@example.com", "role": "Invitee", "groups": []}]
+    }))
+    .await;
+    no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
+    let (kind, message) = err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "newbie"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("\"newbie\" has been invited but has not yet joined"), "{message}");
+}
+
+#[tokio::test]
+async fn adding_by_email_resolves_the_username_and_posts_the_member_field() {
+    let hub = hub().await;
+    member_search(&hub, "search=Arya%40Example.com&page=1&page_size=100", fixture("members/page-small.json")).await;
+    api("POST", "/v2/orgs/acme/groups/platform/members", "")
+        .and(body_json(json!({"member": "arya"})))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "platform", "email": "Arya@Example.com"}"#, &hub.secrets());
+    assert_eq!(without_meta(out.clone()), json!({
+        "organization": "acme", "team": "platform", "username": "arya", "added": true, "already_member": false
+    }));
+    assert_eq!(out["meta"]["requests"], 3, "exchange, member search, add");
+}
+
+#[tokio::test]
+async fn adding_someone_already_on_the_team_is_reported_not_sent() {
+    let hub = hub().await;
+    // jonsnow's teams in the member listing include "developers".
+    member_search(&hub, "search=jonsnow&page=1&page_size=100", fixture("members/page-small.json")).await;
+    no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
+    let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "jonsnow"}"#, &hub.secrets());
+    assert_eq!(without_meta(out), json!({
+        "organization": "acme", "team": "developers", "username": "jonsnow", "added": false, "already_member": true
+    }));
+}
+
+#[tokio::test]
+async fn dockers_already_a_member_answer_is_reported_as_already_member() {
+    let hub = hub().await;
+    member_search(&hub, "search=samwell&page=1&page_size=100", fixture("members/page-small.json")).await;
+    api("POST", "/v2/orgs/acme/groups/developers/members", "")
+        .and(body_json(json!({"member": "samwell"})))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"detail": "User is already a member of the group"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "samwell"}"#, &hub.secrets());
+    assert_eq!(out["added"], false);
+    assert_eq!(out["already_member"], true);
+}
+
+#[tokio::test]
+async fn a_409_from_the_add_is_reported_as_already_member() {
+    let hub = hub().await;
+    member_search(&hub, "search=samwell&page=1&page_size=100", fixture("members/page-small.json")).await;
+    api("POST", "/v2/orgs/acme/groups/developers/members", "")
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({"detail": "conflict"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "samwell"}"#, &hub.secrets());
+    assert_eq!((out["added"].clone(), out["already_member"].clone()), (json!(false), json!(true)));
+}
+
+#[tokio::test]
+async fn adding_to_an_unknown_team_is_not_found_naming_the_team() {
+    let hub = hub().await;
+    member_search(&hub, "search=arya&page=1&page_size=100", fixture("members/page-small.json")).await;
+    api("POST", "/v2/orgs/acme/groups/ghosts/members", "")
+        .and(body_json(json!({"member": "arya"})))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "add-team-member", r#"{"team": "ghosts", "member": "arya"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("team \"ghosts\" in organization \"acme\""), "{message}");
+}
+
+#[test]
+fn add_team_member_input_errors_send_nothing() {
+    assert_refused("add-team-member", r#"{"team": "developers", "username": "arya"}"#, "unknown field `username`");
+    assert_refused("add-team-member", r#"{"team": "developers"}"#, "needs \"member\" or \"email\"");
+    assert_refused("add-team-member", r#"{"team": "developers", "member": "arya", "email": "arya@example.com"}"#, "not both");
+    assert_refused("add-team-member", r#"{"team": "developers", "email": "arya"}"#, "\"email\" must be an email address");
+    assert_refused("add-team-member", r#"{"member": "arya"}"#, "missing field `team`");
+    assert_refused("add-team-member", r#"{"team": "  ", "member": "arya"}"#, "\"team\"");
+}
+
+// ---- remove-team-member ----
+
+#[tokio::test]
+async fn remove_team_member_deletes_the_membership() {
+    let hub = hub().await;
+    api("DELETE", "/v2/orgs/acme/groups/developers/members/arya", "")
+        .and(NoBody)
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "username": "arya"}"#, &hub.secrets());
+    assert_eq!(without_meta(out), json!({
+        "organization": "acme", "team": "developers", "username": "arya", "removed": true, "was_member": true
+    }));
+}
+
+#[tokio::test]
+async fn remove_team_member_by_email_resolves_the_username() {
+    let hub = hub().await;
+    member_search(&hub, "search=jon.snow%40example.com&page=1&page_size=100", fixture("members/page-small.json")).await;
+    api("DELETE", "/v2/orgs/acme/groups/developers/members/jonsnow", "")
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "email": "jon.snow@example.com"}"#, &hub.secrets());
+    assert_eq!(out["username"], "jonsnow");
+    assert_eq!(out["removed"], true);
+}
+
+#[tokio::test]
+async fn removing_from_an_unknown_team_is_not_found_naming_the_team() {
+    let hub = hub().await;
+    api("DELETE", "/v2/orgs/acme/groups/ghosts/members/arya", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    api("GET", "/v2/orgs/acme/groups/ghosts", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "remove-team-member", r#"{"team": "ghosts", "username": "arya"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert_eq!(message, "Docker Hub found no team \"ghosts\" in organization \"acme\" (404). Docker Hub said: \"Not found.\".");
+}
+
+#[tokio::test]
+async fn removing_someone_not_on_the_team_reports_removed_false() {
+    let hub = hub().await;
+    api("DELETE", "/v2/orgs/acme/groups/developers/members/samwell", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    api("GET", "/v2/orgs/acme/groups/developers", "")
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "username": "samwell"}"#, &hub.secrets());
+    assert_eq!((out["removed"].clone(), out["was_member"].clone()), (json!(false), json!(false)));
+}
+
+#[test]
+fn remove_team_member_input_errors_send_nothing() {
+    assert_refused("remove-team-member", r#"{"team": "developers"}"#, "needs \"username\" or \"email\"");
+    assert_refused("remove-team-member", r#"{"team": "developers", "member": "arya"}"#, "unknown field `member`");
+    assert_refused("remove-team-member", r#"{"username": "arya"}"#, "missing field `team`");
+}
