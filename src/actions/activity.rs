@@ -131,8 +131,7 @@ fn docker_words(error: &Error) -> Option<String> {
         return Some(m.clone());
     }
     let (_, rest) = error.message.split_once("Docker Hub said: \"")?;
-    let end = rest.rfind("\".")?;
-    Some(rest[..end].to_string())
+    rest.get(..rest.rfind("\".")?).map(str::to_string)
 }
 
 /// Turns Docker's refusal of audit logs to an organization without a Team or Business plan into an
