@@ -1,6 +1,464 @@
-//! Activity: audit logs, audit actions, and the whole-roster member sync.
+//! Activity: audit logs (list-audit-logs, list-audit-actions) and the whole-roster member sync
+//! (sync-members), the two things a directory or usage sync runs on a schedule.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
 
 use super::ActionSpec;
+use super::input::parse;
+use super::paging::{MAX_PAGE_SIZE, Paging, PagingOut};
+use crate::api::auditlogs::{self, AuditActionsResponse, AuditEvent, AuditLog, AuditLogsResponse, AuditQuery};
+use crate::api::members::{self as member_api, Member, MemberQuery, OrgMember};
+use crate::api::{ApiRequest, Scope};
+use crate::client::paging::{Chunk, list_all_pages};
+use crate::client::{Client, parse_json};
+use crate::error::{Error, ErrorKind, Result};
+use crate::host::{Host, HttpResponse};
 
-/// The implemented actions of this module.
-pub static ACTIONS: &[ActionSpec] = &[];
+/// Docker's default audit-log page size.
+pub const AUDIT_DEFAULT_PAGE_SIZE: u32 = 25;
+
+/// Input of `list-audit-logs`.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ListAuditLogsInput {
+    /// Only events of this action, such as "repo.tag.push" (see list-audit-actions).
+    pub action: Option<String>,
+    /// Only events about this name: a repository ("acme/web"), the organization, or a team member's username.
+    pub name: Option<String>,
+    /// Only events triggered by this user.
+    pub actor: Option<String>,
+    /// Start of the time window, RFC 3339 (for example "2024-01-01T00:00:00Z"); sent normalised to UTC.
+    pub from: Option<String>,
+    /// End of the time window, RFC 3339; must not be before `from`.
+    pub to: Option<String>,
+    /// Page to fetch (from 1); with all_pages, the page to start from.
+    pub page: Option<u32>,
+    /// Events per page, 1 to 100 (default 25; 100 with all_pages).
+    pub page_size: Option<u32>,
+    /// Follow every page until a short or empty one (bounded by max_items).
+    pub all_pages: Option<bool>,
+    /// With all_pages: fail rather than collect more than this many events (default 10000).
+    pub max_items: Option<usize>,
+}
+
+/// Input of `list-audit-actions`: no fields.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ListAuditActionsInput {}
+
+/// Input of `sync-members`.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SyncMembersInput {
+    /// Also return pending invitees (status "invitee"). Default false: a directory sync records who
+    /// has access, and an invitee has none until the invite is accepted.
+    pub include_invitees: Option<bool>,
+    /// Fail rather than collect more than this many rows (default and maximum 100000).
+    pub max_items: Option<usize>,
+}
+
+/// An optional text filter: trimmed, blank means absent, control characters refused by name.
+fn optional_text(field: &str, value: Option<String>) -> Result<Option<String>> {
+    let Some(text) = value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().any(char::is_control) {
+        return Err(Error::invalid_input(format!("\"{field}\" must not contain control characters.")));
+    }
+    Ok(Some(text))
+}
+
+/// Parses an optional RFC 3339 date-time; blank means absent.
+fn instant(field: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>> {
+    let Some(text) = value.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    OffsetDateTime::parse(text, &Rfc3339).map(Some).map_err(|e| {
+        Error::invalid_input(format!(
+            "\"{field}\" must be an RFC 3339 date-time such as \"2024-01-31T09:00:00Z\" or \"2024-01-31T10:00:00+01:00\" (got \"{text}\": {e})."
+        ))
+    })
+}
+
+/// `instant` in UTC, written as RFC 3339 (`2024-01-31T09:00:00Z`).
+fn utc_rfc3339(field: &str, instant: OffsetDateTime) -> Result<String> {
+    instant
+        .checked_to_offset(UtcOffset::UTC)
+        .and_then(|utc| utc.format(&Rfc3339).ok())
+        .ok_or_else(|| Error::invalid_input(format!("\"{field}\" is outside the range of dates Docker Hub accepts.")))
+}
+
+/// Validates the time window: both ends RFC 3339, `from` not after `to`. Returns them in UTC.
+pub fn time_window(from: Option<&str>, to: Option<&str>) -> Result<(Option<String>, Option<String>)> {
+    let from_at = instant("from", from)?;
+    let to_at = instant("to", to)?;
+    if let (Some(a), Some(b)) = (from_at, to_at)
+        && a > b
+    {
+        return Err(Error::invalid_input(format!(
+            "\"from\" ({}) is after \"to\" ({}): the time window is empty. Swap them or widen the window.",
+            from.map(str::trim).unwrap_or_default(),
+            to.map(str::trim).unwrap_or_default()
+        )));
+    }
+    let from = from_at.map(|t| utc_rfc3339("from", t)).transpose()?;
+    let to = to_at.map(|t| utc_rfc3339("to", t)).transpose()?;
+    Ok((from, to))
+}
+
+/// Words in Docker's refusal that mark it as a plan restriction (matched at the start of a word).
+const PLAN_WORDS: &[&str] = &["plan", "subscription", "feature", "upgrade", "entitle"];
+
+/// Whether Docker's message speaks of plans, subscriptions, features, upgrades or entitlements.
+fn mentions_plan(message: &str) -> bool {
+    message
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| PLAN_WORDS.iter().any(|p| word.starts_with(p) && (*p != "plan" || word == "plan" || word == "plans")))
+}
+
+/// Docker's own words in an error built by `client::status` (`… Docker Hub said: "…".`).
+fn docker_words(error: &Error) -> Option<String> {
+    if let ErrorKind::Upstream { docker_message: Some(m), .. } = &error.kind {
+        return Some(m.clone());
+    }
+    let (_, rest) = error.message.split_once("Docker Hub said: \"")?;
+    rest.get(..rest.rfind("\".")?).map(str::to_string)
+}
+
+/// Turns Docker's refusal of audit logs to an organization without a Team or Business plan into an
+/// error that says so.
+///
+/// Assumption: Docker does not document this answer. We take a 402, or a 403 whose message
+/// mentions a plan, subscription, feature, upgrade or entitlement, from an audit-log endpoint to be
+/// the plan refusal. Any other 403 keeps the usual message naming the "Activity Read" permission.
+pub fn plan_required(org: &str, error: Error) -> Error {
+    let said = docker_words(&error);
+    let refused_for_plan = match error.status {
+        Some(402) => true,
+        Some(403) => said.as_deref().is_some_and(mentions_plan),
+        _ => false,
+    };
+    if !refused_for_plan {
+        return error;
+    }
+    let status = error.status.unwrap_or_default();
+    let quoted = said.as_deref().map(|m| format!(" Docker Hub said: \"{m}\".")).unwrap_or_default();
+    Error {
+        kind: ErrorKind::Forbidden,
+        message: format!(
+            "Audit logs require a Docker Team or Business plan: Docker Hub refused the audit logs of organization \"{org}\" ({status}). \
+Upgrade the organization's subscription to use audit logs; member sync and the other actions work on every plan.{quoted}"
+        ),
+        detail: Some(json!({ "reason": "plan_required", "status": status })),
+        status: error.status,
+    }
+}
+
+/// Reads one audit-log page: it has no count and no next link, so the walk stops on a short or
+/// empty page.
+pub fn audit_chunk(response: &HttpResponse, request: &ApiRequest) -> Result<Chunk<AuditLog>> {
+    let page: AuditLogsResponse = parse_json(response, request)?;
+    Ok(Chunk { items: page.logs.unwrap_or_default(), count: None, has_next: None })
+}
+
+/// `list-audit-logs`: one page of audit-log events, or every page.
+pub fn list_audit_logs(host: &dyn Host, input: &str) -> Result<Value> {
+    let input: ListAuditLogsInput = parse("list-audit-logs", input)?;
+    let (from, to) = time_window(input.from.as_deref(), input.to.as_deref())?;
+    let query = AuditQuery {
+        action: optional_text("action", input.action)?,
+        name: optional_text("name", input.name)?,
+        actor: optional_text("actor", input.actor)?,
+        from,
+        to,
+    };
+    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, AUDIT_DEFAULT_PAGE_SIZE)?;
+    let client = Client::connect(host)?;
+    let org = client.org().to_string();
+    let spec = paging.spec;
+    let build = |page: u32| auditlogs::list_audit_logs(&org, &query, page, spec.page_size);
+
+    let (logs, pages_fetched) = if paging.all_pages {
+        let listing = list_all_pages(&client, spec, &build, &audit_chunk).map_err(|e| plan_required(&org, e))?;
+        (listing.items, listing.pages)
+    } else {
+        let request = build(spec.start_page);
+        let response = client.send(&request).map_err(|e| plan_required(&org, e))?;
+        (audit_chunk(&response, &request)?.items, 1)
+    };
+    let full = logs.len() >= spec.page_size as usize;
+    let paging_out = PagingOut {
+        page: spec.start_page,
+        page_size: spec.page_size,
+        pages_fetched,
+        all_pages: paging.all_pages,
+        // Docker gives no count or link: a full page means there may be another.
+        next_page: (!paging.all_pages && full).then(|| spec.start_page.saturating_add(1)),
+        previous_page: (!paging.all_pages && spec.start_page > 1).then(|| spec.start_page - 1),
+    };
+    let events: Vec<AuditEvent> = logs.into_iter().map(AuditEvent::from).collect();
+    Ok(json!({
+        "organization": org,
+        "filters": {
+            "action": query.action,
+            "name": query.name,
+            "actor": query.actor,
+            "from": query.from,
+            "to": query.to,
+        },
+        "returned": events.len(),
+        "events": events,
+        "paging": paging_out,
+        "meta": client.meta(),
+    }))
+}
+
+/// `list-audit-actions`: the action names (grouped) that filter audit logs.
+pub fn list_audit_actions(host: &dyn Host, input: &str) -> Result<Value> {
+    let _: ListAuditActionsInput = parse("list-audit-actions", input)?;
+    let client = Client::connect(host)?;
+    let org = client.org().to_string();
+    let answer: AuditActionsResponse =
+        client.send_json(&auditlogs::list_audit_actions(&org)).map_err(|e| plan_required(&org, e))?;
+    let groups = answer.into_groups();
+    let total: usize = groups.iter().map(|g| g.actions.len()).sum();
+    Ok(json!({
+        "organization": org,
+        "action_count": total,
+        "groups": groups,
+        "meta": client.meta(),
+    }))
+}
+
+/// One roster row of `sync-members`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterEntry {
+    /// Docker ID; null for an invitee known only by email.
+    pub username: Option<String>,
+    /// Display name.
+    pub full_name: Option<String>,
+    /// Email, when visible.
+    pub email: Option<String>,
+    /// `owner`, `editor`, `member`, or `invitee` for a pending invite.
+    pub role: Option<String>,
+    /// `member` or `invitee`.
+    pub status: &'static str,
+    /// Team names.
+    pub groups: Vec<String>,
+    /// Outside the organization's verified domains.
+    pub is_guest: bool,
+    /// When the member joined (or was invited).
+    pub date_joined: Option<String>,
+    /// Insights: last seen, when the organization has insights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<String>,
+    /// Insights: last login, when the organization has insights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_logged_in_at: Option<String>,
+}
+
+impl From<Member> for RosterEntry {
+    fn from(m: Member) -> Self {
+        let status = if m.role.as_deref() == Some("invitee") { "invitee" } else { "member" };
+        RosterEntry {
+            username: Some(m.username).filter(|u| !u.is_empty()),
+            full_name: m.full_name,
+            email: m.email,
+            role: m.role,
+            status,
+            groups: m.groups,
+            is_guest: m.is_guest,
+            date_joined: m.date_joined,
+            last_seen_at: m.last_seen_at,
+            last_logged_in_at: m.last_logged_in_at,
+        }
+    }
+}
+
+/// Counts by role and by status; the usual keys are always present (zero when none).
+pub fn roster_summary(roster: &[RosterEntry]) -> Value {
+    let mut by_role: BTreeMap<String, usize> = ["owner", "editor", "member"].iter().map(|r| (r.to_string(), 0)).collect();
+    let mut by_status: BTreeMap<String, usize> = ["member", "invitee"].iter().map(|s| (s.to_string(), 0)).collect();
+    let mut guests = 0;
+    for entry in roster {
+        *by_role.entry(entry.role.clone().unwrap_or_else(|| "unknown".to_string())).or_default() += 1;
+        *by_status.entry(entry.status.to_string()).or_default() += 1;
+        guests += usize::from(entry.is_guest);
+    }
+    json!({ "total": roster.len(), "by_role": by_role, "by_status": by_status, "guests": guests })
+}
+
+/// `sync-members`: the whole roster in one call, 100 per page, pages 2..N fetched together.
+pub fn sync_members(host: &dyn Host, input: &str) -> Result<Value> {
+    let input: SyncMembersInput = parse("sync-members", input)?;
+    let include_invitees = input.include_invitees.unwrap_or(false);
+    let max_items = Some(input.max_items.unwrap_or(super::paging::MAX_ITEMS_LIMIT));
+    let spec = Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec;
+    let query = if include_invitees {
+        MemberQuery { member_type: Some("all".into()), invites: Some(true), ..MemberQuery::default() }
+    } else {
+        MemberQuery { member_type: Some("member".into()), ..MemberQuery::default() }
+    };
+    let client = Client::connect(host)?;
+    let org = client.org().to_string();
+    let build = |page: u32| member_api::list_members(&org, &query, page, spec.page_size);
+    let listing = list_all_pages(&client, spec, &build, &Chunk::<OrgMember>::from_page)?;
+    let roster: Vec<RosterEntry> = listing.items.into_iter().map(|m| RosterEntry::from(Member::from(m))).collect();
+    Ok(json!({
+        "organization": org,
+        "include_invitees": include_invitees,
+        "count": listing.count,
+        "summary": roster_summary(&roster),
+        "members": roster,
+        "pages_fetched": listing.pages,
+        "meta": client.meta(),
+    }))
+}
+
+/// The activity actions.
+pub static ACTIONS: &[ActionSpec] = &[
+    action!("list-audit-logs", "List audit log events",
+        "Lists the organization's audit-log events, newest first as Docker returns them, one page or every page (all_pages, bounded by max_items; Docker gives no count, so paging stops on a short or empty page). Filters: action (see list-audit-actions), name, actor, from and to (RFC 3339; from must not be after to; sent in UTC). Output: events with account, action, name, actor, data, timestamp and description, plus paging. Audit logs need a Docker Team or Business plan.",
+        scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
+        example: r#"{"action": "repo.tag.push", "from": "2024-01-01T00:00:00Z", "to": "2024-01-31T23:59:59Z", "page_size": 25}"#,
+        run: list_audit_logs, input: ListAuditLogsInput),
+    action!("list-audit-actions", "List audit log actions",
+        "Lists the audit-log action names the organization's events can be filtered by, grouped as Docker groups them (org, repo, …), each with its label and description. Audit logs need a Docker Team or Business plan.",
+        scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
+        example: r#"{}"#, run: list_audit_actions, input: ListAuditActionsInput),
+    action!("sync-members", "Sync the member roster",
+        "Returns the whole member roster in one call for a scheduled directory sync: 100 per page, pages 2..N fetched together once page 1 reports the count (about two round trips). Each row has username, full name, email, role, status (member or invitee), groups, guest flag, date joined and, with insights, last seen/login. Pending invitees are left out unless include_invitees is true. Summary counts by role and by status. Works on every plan.",
+        scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
+        example: r#"{"include_invitees": false}"#, run: sync_members, input: SyncMembersInput),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forbidden(message: &str) -> Error {
+        let request = auditlogs::list_audit_logs("acme", &AuditQuery::default(), 1, 25);
+        let response = HttpResponse { status: 403, headers: vec![], body: json!({ "detail": message }).to_string().into_bytes() };
+        crate::client::status::status_error(&request, &response, "acme")
+    }
+
+    #[test]
+    fn time_window_normalises_offsets_to_utc() {
+        let (from, to) = time_window(Some(" 2024-01-01T01:30:00+02:00 "), Some("2024-01-31T23:59:59.5Z")).unwrap();
+        assert_eq!(from.as_deref(), Some("2023-12-31T23:30:00Z"));
+        assert_eq!(to.as_deref(), Some("2024-01-31T23:59:59.5Z"));
+    }
+
+    #[test]
+    fn time_window_names_the_malformed_field() {
+        let e = time_window(Some("2024-01-01"), None).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(e.message.starts_with("\"from\" must be an RFC 3339 date-time"), "{}", e.message);
+        let e = time_window(None, Some("yesterday")).unwrap_err();
+        assert!(e.message.starts_with("\"to\" must be an RFC 3339"), "{}", e.message);
+        assert!(time_window(Some("2024-02-30T00:00:00Z"), None).is_err(), "no 30 February");
+    }
+
+    #[test]
+    fn time_window_refuses_from_after_to_across_offsets() {
+        // 10:00+01:00 is 09:00Z, after 08:30Z.
+        let e = time_window(Some("2024-01-02T10:00:00+01:00"), Some("2024-01-02T08:30:00Z")).unwrap_err();
+        assert!(e.message.contains("\"from\" (2024-01-02T10:00:00+01:00) is after \"to\" (2024-01-02T08:30:00Z)"), "{}", e.message);
+        // Equal instants are a valid (one-instant) window.
+        assert!(time_window(Some("2024-01-02T10:00:00+01:00"), Some("2024-01-02T09:00:00Z")).is_ok());
+    }
+
+    #[test]
+    fn blank_dates_and_filters_are_absent() {
+        assert_eq!(time_window(Some(" "), Some("")).unwrap(), (None, None));
+        assert_eq!(optional_text("actor", Some("  ".into())).unwrap(), None);
+        assert!(optional_text("actor", Some("a\u{7}".into())).unwrap_err().message.contains("\"actor\""));
+    }
+
+    #[test]
+    fn a_402_is_a_plan_refusal() {
+        let request = auditlogs::list_audit_actions("acme");
+        let response = HttpResponse { status: 402, headers: vec![], body: br#"{"message":"payment required"}"#.to_vec() };
+        let e = plan_required("acme", crate::client::status::status_error(&request, &response, "acme"));
+        assert_eq!(e.kind, ErrorKind::Forbidden);
+        assert_eq!(e.status, Some(402));
+        assert!(e.message.starts_with("Audit logs require a Docker Team or Business plan"), "{}", e.message);
+        assert!(e.message.contains("Docker Hub said: \"payment required\""), "{}", e.message);
+    }
+
+    #[test]
+    fn a_403_about_the_plan_is_a_plan_refusal() {
+        for said in ["This feature requires a Team plan", "Upgrade your subscription", "org is not entitled to audit logs"] {
+            let e = plan_required("acme", forbidden(said));
+            assert!(e.message.contains("Team or Business plan"), "{said}: {}", e.message);
+            assert_eq!(e.detail, Some(json!({"reason": "plan_required", "status": 403})));
+        }
+    }
+
+    #[test]
+    fn a_plain_403_keeps_the_activity_read_message() {
+        let e = plan_required("acme", forbidden("forbidden"));
+        assert!(e.message.contains("\"Activity Read\" permission"), "{}", e.message);
+        assert!(!e.message.contains("Team or Business"), "{}", e.message);
+        // "planet" is not "plan".
+        assert!(!plan_required("acme", forbidden("access denied on planet x")).message.contains("Team or Business"));
+    }
+
+    #[test]
+    fn other_failures_pass_through_unchanged() {
+        let e = Error::not_found("nothing");
+        assert_eq!(plan_required("acme", e.clone()), e);
+    }
+
+    #[test]
+    fn an_empty_logs_body_is_an_empty_page() {
+        let request = auditlogs::list_audit_logs("acme", &AuditQuery::default(), 1, 25);
+        for body in [&br#"{"logs": []}"#[..], br#"{"logs": null}"#, b"{}"] {
+            let response = HttpResponse { status: 200, headers: vec![], body: body.to_vec() };
+            let chunk = audit_chunk(&response, &request).unwrap();
+            assert!(chunk.items.is_empty());
+            assert_eq!((chunk.count, chunk.has_next), (None, None));
+        }
+    }
+
+    #[test]
+    fn roster_marks_invitees_and_counts_by_role_and_status() {
+        let rows: Vec<OrgMember> = serde_json::from_value(json!([
+            {"username": "jon", "role": "Owner", "is_guest": false, "last_seen_at": "2024-01-06T10:00:00Z"},
+            {"username": "arya", "role": "Editor", "is_guest": true},
+            {"username": "", "email": "new@example.com", "role": "Invitee"}
+        ]))
+        .unwrap();
+        let roster: Vec<RosterEntry> = rows.into_iter().map(|m| RosterEntry::from(Member::from(m))).collect();
+        assert_eq!(roster[2].status, "invitee");
+        assert_eq!(roster[2].username, None);
+        assert_eq!(roster[0].status, "member");
+        assert_eq!(
+            roster_summary(&roster),
+            json!({
+                "total": 3,
+                "by_role": {"editor": 1, "invitee": 1, "member": 0, "owner": 1},
+                "by_status": {"invitee": 1, "member": 2},
+                "guests": 1
+            })
+        );
+        let first = serde_json::to_value(&roster[0]).unwrap();
+        assert_eq!(first["last_seen_at"], "2024-01-06T10:00:00Z");
+        assert!(serde_json::to_value(&roster[1]).unwrap().get("last_seen_at").is_none(), "absent when Docker has none");
+    }
+
+    #[test]
+    fn sync_input_refuses_unknown_fields() {
+        let e = parse::<SyncMembersInput>("sync-members", r#"{"invitees": true}"#).unwrap_err();
+        assert!(e.message.contains("unknown field `invitees`"), "{}", e.message);
+    }
+}

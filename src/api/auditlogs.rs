@@ -1,1 +1,288 @@
-//! Request builders and models for this resource (see the module list in `api`).
+//! `/v2/auditlogs/{account}…`: audit-log events and the action names that filter them.
+//!
+//! Builders only describe the requests; the models read Docker's `GetAuditLogsResponse` and
+//! `GetAuditActionsResponse` tolerantly (every field may be missing or null) and map them into the
+//! stable shapes the actions output.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{ApiRequest, Scope, path};
+use crate::host::Method;
+
+/// Filters of the audit-log listing, as Docker names them. `from` and `to` are already validated
+/// RFC 3339 date-times.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditQuery {
+    /// `action`: one action name, such as `repo.tag.push`.
+    pub action: Option<String>,
+    /// `name`: repository, organization or team-member name the event is about.
+    pub name: Option<String>,
+    /// `actor`: the user who triggered the event.
+    pub actor: Option<String>,
+    /// `from`: start of the time window (RFC 3339).
+    pub from: Option<String>,
+    /// `to`: end of the time window (RFC 3339).
+    pub to: Option<String>,
+}
+
+/// What an audit-log request addresses, for messages.
+pub fn audit_target(org: &str) -> String {
+    format!("the audit logs of organization \"{org}\"")
+}
+
+/// `GET /v2/auditlogs/{org}` for one page.
+pub fn list_audit_logs(org: &str, query: &AuditQuery, page: u32, page_size: u32) -> ApiRequest {
+    ApiRequest::new(Method::Get, path(&["v2", "auditlogs", org]), Scope::ActivityRead, audit_target(org))
+        .query_opt("action", query.action.as_deref())
+        .query_opt("name", query.name.as_deref())
+        .query_opt("actor", query.actor.as_deref())
+        .query_opt("from", query.from.as_deref())
+        .query_opt("to", query.to.as_deref())
+        .query("page", page)
+        .query("page_size", page_size)
+}
+
+/// `GET /v2/auditlogs/{org}/actions`.
+pub fn list_audit_actions(org: &str) -> ApiRequest {
+    ApiRequest::new(
+        Method::Get,
+        path(&["v2", "auditlogs", org, "actions"]),
+        Scope::ActivityRead,
+        format!("the audit-log actions of organization \"{org}\""),
+    )
+}
+
+/// Docker's `GetAuditLogsResponse`: `{"logs": [...]}`, with no count and no next link.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditLogsResponse {
+    /// This page's events; missing or null means none.
+    pub logs: Option<Vec<AuditLog>>,
+}
+
+/// Docker's `AuditLog`; every field may be missing or null.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditLog {
+    /// Namespace the event belongs to.
+    pub account: Option<String>,
+    /// Action name, such as `repo.tag.push`.
+    pub action: Option<String>,
+    /// What the event is about (repository, organization, team member).
+    pub name: Option<String>,
+    /// Who triggered it.
+    pub actor: Option<String>,
+    /// Action-specific details (`digest`, `tag`, …).
+    pub data: Option<Value>,
+    /// When it happened (RFC 3339).
+    pub timestamp: Option<String>,
+    /// Docker's sentence describing the event (ends with a newline).
+    pub action_description: Option<String>,
+}
+
+/// An audit-log event as this plugin outputs it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    /// Namespace the event belongs to.
+    pub account: Option<String>,
+    /// Action name, such as `repo.tag.push`.
+    pub action: Option<String>,
+    /// What the event is about.
+    pub name: Option<String>,
+    /// Who triggered it.
+    pub actor: Option<String>,
+    /// Action-specific details; always an object (empty when Docker sent none).
+    pub data: Map<String, Value>,
+    /// When it happened, as Docker wrote it.
+    pub timestamp: Option<String>,
+    /// Docker's `action_description`, trimmed; null when blank.
+    pub description: Option<String>,
+}
+
+/// A text field trimmed, or `None` when missing or blank.
+fn trimmed(value: Option<String>) -> Option<String> {
+    value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl From<AuditLog> for AuditEvent {
+    fn from(log: AuditLog) -> Self {
+        let data = match log.data {
+            Some(Value::Object(map)) => map,
+            None | Some(Value::Null) => Map::new(),
+            // Not the documented object: kept, under one key, rather than dropped.
+            Some(other) => Map::from_iter([("value".to_string(), other)]),
+        };
+        AuditEvent {
+            account: log.account,
+            action: log.action,
+            name: log.name,
+            actor: log.actor,
+            data,
+            timestamp: log.timestamp,
+            description: trimmed(log.action_description),
+        }
+    }
+}
+
+/// Docker's `GetAuditActionsResponse`: action groups keyed by group name (`org`, `repo`, …).
+/// A `BTreeMap` keeps the groups in a stable (alphabetical) order.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditActionsResponse {
+    /// Groups by key; missing or null means none.
+    pub actions: Option<BTreeMap<String, AuditActionGroupRaw>>,
+}
+
+/// Docker's `AuditLogActions`: one group's label and actions.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditActionGroupRaw {
+    /// Group label, such as `Organization`.
+    pub label: Option<String>,
+    /// The group's actions.
+    pub actions: Option<Vec<AuditActionRaw>>,
+}
+
+/// Docker's `AuditLogAction`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditActionRaw {
+    /// Action name, such as `team.create`.
+    pub name: Option<String>,
+    /// What events it contains.
+    pub description: Option<String>,
+    /// Human label, such as `Team Created`.
+    pub label: Option<String>,
+}
+
+/// One group of audit-log actions as this plugin outputs it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditActionGroup {
+    /// Docker's key for the group (`org`, `repo`).
+    pub group: String,
+    /// Group label.
+    pub label: Option<String>,
+    /// The group's actions, in Docker's order.
+    pub actions: Vec<AuditAction>,
+}
+
+/// One audit-log action as this plugin outputs it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditAction {
+    /// Action name as Docker lists it.
+    pub name: String,
+    /// Human label.
+    pub label: Option<String>,
+    /// What events it contains.
+    pub description: Option<String>,
+}
+
+impl AuditActionsResponse {
+    /// The groups in key order, each with its actions in Docker's order; actions without a name are
+    /// skipped (they could not be used as a filter).
+    pub fn into_groups(self) -> Vec<AuditActionGroup> {
+        self.actions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(group, raw)| AuditActionGroup {
+                group,
+                label: trimmed(raw.label),
+                actions: raw
+                    .actions
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|a| {
+                        Some(AuditAction { name: trimmed(a.name)?, label: trimmed(a.label), description: trimmed(a.description) })
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn list_audit_logs_passes_every_filter_and_encodes_the_org() {
+        let q = AuditQuery {
+            action: Some("repo.tag.push".into()),
+            name: Some("acme/web app".into()),
+            actor: Some("jon".into()),
+            from: Some("2024-01-01T00:00:00Z".into()),
+            to: Some("2024-01-31T23:59:59Z".into()),
+        };
+        let r = list_audit_logs("ac/me", &q, 3, 25);
+        assert_eq!(r.method, Method::Get);
+        assert_eq!(r.scope, Scope::ActivityRead);
+        assert_eq!(
+            r.path_and_query(),
+            "/v2/auditlogs/ac%2Fme?action=repo.tag.push&name=acme%2Fweb+app&actor=jon\
+&from=2024-01-01T00%3A00%3A00Z&to=2024-01-31T23%3A59%3A59Z&page=3&page_size=25"
+        );
+    }
+
+    #[test]
+    fn list_audit_logs_without_filters_sends_only_paging() {
+        let r = list_audit_logs("acme", &AuditQuery::default(), 1, 25);
+        assert_eq!(r.path_and_query(), "/v2/auditlogs/acme?page=1&page_size=25");
+    }
+
+    #[test]
+    fn list_audit_actions_addresses_the_actions_path() {
+        let r = list_audit_actions("acme");
+        assert_eq!((r.method, r.path.as_str(), r.scope), (Method::Get, "/v2/auditlogs/acme/actions", Scope::ActivityRead));
+        assert!(r.query.is_empty());
+    }
+
+    #[test]
+    fn audit_event_trims_the_description_and_keeps_data() {
+        let raw: AuditLog = serde_json::from_value(json!({
+            "account": "docker", "action": "repo.tag.push", "name": "docker/example", "actor": "docker",
+            "data": {"digest": "sha256:c1ae", "tag": "latest"}, "timestamp": "2021-02-19T01:34:35Z",
+            "action_description": "pushed the tag latest to the repository docker/example\n", "extra": 1
+        }))
+        .unwrap();
+        let e = AuditEvent::from(raw);
+        assert_eq!(e.description.as_deref(), Some("pushed the tag latest to the repository docker/example"));
+        assert_eq!(e.data.get("tag"), Some(&json!("latest")));
+        assert_eq!(e.timestamp.as_deref(), Some("2021-02-19T01:34:35Z"));
+    }
+
+    #[test]
+    fn audit_event_tolerates_missing_and_odd_data() {
+        let none = AuditEvent::from(serde_json::from_value::<AuditLog>(json!({"data": null, "action_description": "  "})).unwrap());
+        assert!(none.data.is_empty());
+        assert_eq!(none.description, None);
+        let odd = AuditEvent::from(serde_json::from_value::<AuditLog>(json!({"data": "text"})).unwrap());
+        assert_eq!(odd.data.get("value"), Some(&json!("text")));
+    }
+
+    #[test]
+    fn audit_actions_become_groups_in_key_order() {
+        let raw: AuditActionsResponse = serde_json::from_value(json!({"actions": {
+            "repo": {"label": "Repository", "actions": [{"name": "tag.push", "description": "contains image tag push events", "label": "Tag Pushed"}]},
+            "org": {"label": "Organization", "actions": [
+                {"name": "team.create", "description": "contains team create events", "label": "Team Created"},
+                {"description": "nameless"}
+            ]}
+        }}))
+        .unwrap();
+        let groups = raw.into_groups();
+        assert_eq!(groups.iter().map(|g| g.group.as_str()).collect::<Vec<_>>(), ["org", "repo"]);
+        assert_eq!(groups[0].actions.len(), 1, "a nameless action is skipped");
+        assert_eq!(groups[0].actions[0].label.as_deref(), Some("Team Created"));
+        assert_eq!(groups[1].label.as_deref(), Some("Repository"));
+    }
+
+    #[test]
+    fn audit_actions_tolerate_null() {
+        let raw: AuditActionsResponse = serde_json::from_value(json!({"actions": null})).unwrap();
+        assert!(raw.into_groups().is_empty());
+    }
+}

@@ -1,0 +1,158 @@
+//! Organization settings through the real component against a mock Docker Hub: get-org-settings,
+//! update-org-settings (the exact PUT body), the round trip, and input and permission errors.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const SETTINGS: &str = "/v2/orgs/acme/settings";
+
+/// Mounts `GET /v2/orgs/acme/settings` answering `body`, expected `times` times.
+async fn mount_get(hub: &Hub, body: Value, times: u64) {
+    Mock::given(method("GET"))
+        .and(path(SETTINGS))
+        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .named("get settings")
+        .expect(times)
+        .mount(&hub.server)
+        .await;
+}
+
+#[tokio::test]
+async fn get_org_settings_reads_restricted_images() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    mount_get(&hub, fixture("settings/settings.json"), 1).await;
+    let runtime = hub.runtime();
+    let out = ok(&runtime, "get-org-settings", "{}", &hub.secrets());
+    assert_eq!(
+        without_meta(out.clone()),
+        json!({
+            "organization": "acme",
+            "settings": {"restricted_images": {"enabled": false, "allow_official_images": true, "allow_verified_publishers": true}}
+        })
+    );
+    assert_eq!(out["meta"]["requests"], 2);
+    let sent = runtime.http().sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!((sent[1].method.as_str(), sent[1].url.as_str()), ("GET", format!("{}{SETTINGS}", hub.url()).as_str()));
+    assert_eq!(sent[1].body, None);
+}
+
+#[tokio::test]
+async fn get_org_settings_shows_a_flag_docker_leaves_out_as_null() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    mount_get(&hub, json!({"restricted_images": {"enabled": true}, "future_setting": {"x": 1}}), 1).await;
+    let out = ok(&hub.runtime(), "get-org-settings", "{}", &hub.secrets());
+    assert_eq!(
+        out["settings"],
+        json!({"restricted_images": {"enabled": true, "allow_official_images": null, "allow_verified_publishers": null}})
+    );
+}
+
+#[tokio::test]
+async fn update_then_get_round_trips_the_restricted_images_setting() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("PUT"))
+        .and(path(SETTINGS))
+        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
+        .and(header("content-type", "application/json"))
+        .and(body_json(fixture("settings/update-request.json")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("settings/settings-updated.json")))
+        .named("put settings")
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    mount_get(&hub, fixture("settings/settings-updated.json"), 1).await;
+    let runtime = hub.runtime();
+    let updated = ok(
+        &runtime,
+        "update-org-settings",
+        r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": false}}"#,
+        &hub.secrets(),
+    );
+    let read_back = ok(&runtime, "get-org-settings", "{}", &hub.secrets());
+    let expected = json!({"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": false}});
+    assert_eq!(updated["settings"], expected);
+    assert_eq!(read_back["settings"], expected);
+    assert_eq!(updated["meta"]["requests"], 2, "exchange and PUT");
+    assert_eq!(read_back["meta"]["requests"], 1, "the cached token is reused");
+    let put = &runtime.http().sent()[1];
+    let body: Value = serde_json::from_slice(put.body.as_deref().unwrap()).unwrap();
+    assert_eq!(put.method, "PUT");
+    assert_eq!(body, fixture("settings/update-request.json"), "exactly {{\"restricted_images\": {{...}}}} is sent");
+}
+
+#[tokio::test]
+async fn update_returns_the_settings_as_docker_answers_them() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    // Docker answers with what it stored, which is what the action reports (here: not enabled).
+    Mock::given(method("PUT"))
+        .and(path(SETTINGS))
+        .and(body_json(json!({"restricted_images": {"enabled": true, "allow_official_images": false, "allow_verified_publishers": false}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("settings/settings.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(
+        &hub.runtime(),
+        "update-org-settings",
+        r#"{"restricted_images": {"enabled": true, "allow_official_images": false, "allow_verified_publishers": false}}"#,
+        &hub.secrets(),
+    );
+    assert_eq!(out["settings"], fixture("settings/settings.json"));
+}
+
+#[test]
+fn update_input_errors_name_the_field_and_send_nothing() {
+    let runtime = runtime_for("http://127.0.0.1:9");
+    let secrets = dockerhub_org_host::secrets::Secrets::connection(ORG, OAT, Some("http://127.0.0.1:9"));
+    let cases = [
+        ("{}", "missing field `restricted_images`"),
+        (r#"{"restricted_images": {"enabled": true}}"#, "missing field `allow_official_images`"),
+        (
+            r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": "no"}}"#,
+            "field \"restricted_images.allow_verified_publishers\"",
+        ),
+        (
+            r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": true}, "org": "x"}"#,
+            "unknown field `org`",
+        ),
+    ];
+    for (input, expected) in cases {
+        let (kind, message) = err(&runtime, "update-org-settings", input, &secrets);
+        assert_eq!(kind, "invalid-input", "{input}");
+        assert!(message.contains(expected), "{input}: {message}");
+    }
+    let (kind, _) = err(&runtime, "get-org-settings", r#"{"name": "acme"}"#, &secrets);
+    assert_eq!(kind, "invalid-input");
+    assert!(runtime.http().sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_403_on_update_says_only_owners_may_change_settings() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("PUT"))
+        .and(path(SETTINGS))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "forbidden"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(
+        &hub.runtime(),
+        "update-org-settings",
+        r#"{"restricted_images": {"enabled": false, "allow_official_images": true, "allow_verified_publishers": true}}"#,
+        &hub.secrets(),
+    );
+    assert_eq!(kind, "forbidden");
+    assert!(message.contains("the settings of organization \"acme\" (403)"), "{message}");
+    assert!(message.contains("Only organization owners can use this endpoint"), "{message}");
+}
