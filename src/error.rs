@@ -26,12 +26,10 @@ pub enum ErrorKind {
         /// When Docker Hub accepts calls again.
         retry_after: Option<u64>,
     },
-    /// `upstream`, with the status and Docker's own message.
+    /// `upstream`, with the status (Docker's own words are in [`Error::docker_message`]).
     Upstream {
         /// HTTP status.
         status: u16,
-        /// Docker's `detail`/`message`.
-        docker_message: Option<String>,
     },
     /// `transport`
     Transport,
@@ -53,6 +51,9 @@ pub struct Error {
     pub detail: Option<Value>,
     /// The HTTP status of Docker's answer, when the error came from one.
     pub status: Option<u16>,
+    /// Docker's own `detail`/`message` text, when its answer carried one. Actions that need to tell
+    /// Docker's refusals apart read this, never the message built around it.
+    pub docker_message: Option<String>,
 }
 
 /// Shorthand for results in this crate.
@@ -61,7 +62,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), detail: None, status: None }
+        Error { kind, message: message.into(), detail: None, status: None, docker_message: None }
     }
 
     /// Attaches JSON detail.
@@ -123,7 +124,7 @@ impl Error {
     /// Applies `f` to every string this error shows (message, Docker message, detail strings).
     pub fn map_text(mut self, f: &dyn Fn(&str) -> String) -> Self {
         self.message = f(&self.message);
-        if let ErrorKind::Upstream { docker_message: Some(m), .. } = &mut self.kind {
+        if let Some(m) = self.docker_message.as_mut() {
             *m = f(m);
         }
         if let Some(detail) = self.detail.as_mut() {

@@ -125,15 +125,6 @@ fn mentions_plan(message: &str) -> bool {
         .any(|word| PLAN_WORDS.iter().any(|p| word.starts_with(p) && (*p != "plan" || word == "plan" || word == "plans")))
 }
 
-/// Docker's own words in an error built by `client::status` (`… Docker Hub said: "…".`).
-fn docker_words(error: &Error) -> Option<String> {
-    if let ErrorKind::Upstream { docker_message: Some(m), .. } = &error.kind {
-        return Some(m.clone());
-    }
-    let (_, rest) = error.message.split_once("Docker Hub said: \"")?;
-    rest.get(..rest.rfind("\".")?).map(str::to_string)
-}
-
 /// Turns Docker's refusal of audit logs to an organization without a Team or Business plan into an
 /// error that says so.
 ///
@@ -141,7 +132,7 @@ fn docker_words(error: &Error) -> Option<String> {
 /// mentions a plan, subscription, feature, upgrade or entitlement, from an audit-log endpoint to be
 /// the plan refusal. Any other 403 keeps the usual message naming the "Activity Read" permission.
 pub fn plan_required(org: &str, error: Error) -> Error {
-    let said = docker_words(&error);
+    let said = error.docker_message.clone();
     let refused_for_plan = match error.status {
         Some(402) => true,
         Some(403) => said.as_deref().is_some_and(mentions_plan),
@@ -159,7 +150,7 @@ pub fn plan_required(org: &str, error: Error) -> Error {
 Upgrade the organization's subscription to use audit logs; member sync and the other actions work on every plan.{quoted}"
         ),
         detail: Some(json!({ "reason": "plan_required", "status": status })),
-        status: error.status,
+        ..error
     }
 }
 

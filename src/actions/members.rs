@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::input::parse;
-use super::paging::{Paging, PagingOut};
+use super::paging::{Paging, list_paged};
 use crate::api::members::{self, Member, MemberQuery, OrgMember};
 use crate::client::Client;
 use crate::client::paging::{Chunk, list_all_pages};
@@ -99,38 +99,14 @@ pub fn list_members(host: &dyn Host, input: &str) -> Result<Value> {
     let spec = paging.spec;
     let build = |page: u32| members::list_members(&org, &query, page, spec.page_size);
 
-    let (members, count, paging_out) = if paging.all_pages {
-        let listing = list_all_pages(&client, spec, &build, &Chunk::<OrgMember>::from_page)?;
-        let out = PagingOut {
-            page: spec.start_page,
-            page_size: spec.page_size,
-            pages_fetched: listing.pages,
-            all_pages: true,
-            next_page: None,
-            previous_page: None,
-        };
-        (listing.items, listing.count, out)
-    } else {
-        let request = build(spec.start_page);
-        let page: crate::api::Page<OrgMember> = client.send_json(&request)?;
-        let out = PagingOut {
-            page: spec.start_page,
-            page_size: spec.page_size,
-            pages_fetched: 1,
-            all_pages: false,
-            next_page: page.next.as_ref().map(|_| spec.start_page + 1),
-            previous_page: (spec.start_page > 1).then(|| spec.start_page - 1),
-        };
-        let count = page.count.filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u64);
-        (page.results, count, out)
-    };
-    let members: Vec<Member> = members.into_iter().map(Member::from).collect();
+    let listed = list_paged::<OrgMember>(&client, paging, &build)?;
+    let members: Vec<Member> = listed.items.into_iter().map(Member::from).collect();
     Ok(json!({
         "organization": org,
-        "count": count,
+        "count": listed.count,
         "returned": members.len(),
         "members": members,
-        "paging": paging_out,
+        "paging": listed.paging,
         "meta": client.meta(),
     }))
 }

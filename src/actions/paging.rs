@@ -2,9 +2,12 @@
 //! `max_items`) and the paging block of their output.
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::input::in_range;
-use crate::client::paging::{DEFAULT_MAX_ITEMS, PageSpec};
+use crate::api::{ApiRequest, Page};
+use crate::client::Client;
+use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSpec, list_all_pages};
 use crate::error::Result;
 
 /// Docker's largest page.
@@ -63,6 +66,45 @@ pub struct PagingOut {
     pub next_page: Option<u32>,
     /// The page before, when there is one (single-page mode).
     pub previous_page: Option<u32>,
+}
+
+/// One page or every page of a listing.
+pub struct Listed<T> {
+    /// Items in page order.
+    pub items: Vec<T>,
+    /// The count Docker reported.
+    pub count: Option<u64>,
+    /// The paging block for the output.
+    pub paging: PagingOut,
+}
+
+/// Fetches what `paging` asks for, as list-members does: one page with next/previous page numbers,
+/// or every page from the start page (bounded by `max_items`).
+pub fn list_paged<T: DeserializeOwned>(client: &Client, paging: Paging, build: &dyn Fn(u32) -> ApiRequest) -> Result<Listed<T>> {
+    let spec = paging.spec;
+    if paging.all_pages {
+        let listing = list_all_pages(client, spec, build, &Chunk::<T>::from_page)?;
+        let out = PagingOut {
+            page: spec.start_page,
+            page_size: spec.page_size,
+            pages_fetched: listing.pages,
+            all_pages: true,
+            next_page: None,
+            previous_page: None,
+        };
+        return Ok(Listed { items: listing.items, count: listing.count, paging: out });
+    }
+    let page: Page<T> = client.send_json(&build(spec.start_page))?;
+    let out = PagingOut {
+        page: spec.start_page,
+        page_size: spec.page_size,
+        pages_fetched: 1,
+        all_pages: false,
+        next_page: page.next.as_ref().filter(|n| !n.is_empty()).map(|_| spec.start_page + 1),
+        previous_page: (spec.start_page > 1).then(|| spec.start_page - 1),
+    };
+    let count = page.count.filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u64);
+    Ok(Listed { items: page.results, count, paging: out })
 }
 
 #[cfg(test)]

@@ -5,15 +5,14 @@
 //! name can be addressed. New names (create, rename) are held to stricter rules.
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::ActionSpec;
 use super::input::{parse, required_text};
 use super::members::{Person, resolve_member};
-use super::paging::{Paging, PagingOut};
+use super::paging::{Paging, list_paged};
 use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team, TeamMember};
-use crate::api::{ApiRequest, Page, Scope};
+use crate::api::Scope;
 use crate::client::Client;
 use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSpec, list_all_pages};
 use crate::error::{Error, ErrorKind, Result};
@@ -56,51 +55,15 @@ fn filter(value: Option<String>) -> Option<String> {
     value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// One page or every page of a listing.
-struct Listed<T> {
-    items: Vec<T>,
-    count: Option<u64>,
-    paging: PagingOut,
-}
-
-/// Fetches what `paging` asks for, as list-members does: one page with next/previous page numbers,
-/// or every page from the start page (bounded by `max_items`).
-fn list_paged<T: DeserializeOwned>(client: &Client, paging: Paging, build: &dyn Fn(u32) -> ApiRequest) -> Result<Listed<T>> {
-    let spec = paging.spec;
-    if paging.all_pages {
-        let listing = list_all_pages(client, spec, build, &Chunk::<T>::from_page)?;
-        let out = PagingOut {
-            page: spec.start_page,
-            page_size: spec.page_size,
-            pages_fetched: listing.pages,
-            all_pages: true,
-            next_page: None,
-            previous_page: None,
-        };
-        return Ok(Listed { items: listing.items, count: listing.count, paging: out });
-    }
-    let page: Page<T> = client.send_json(&build(spec.start_page))?;
-    let out = PagingOut {
-        page: spec.start_page,
-        page_size: spec.page_size,
-        pages_fetched: 1,
-        all_pages: false,
-        next_page: page.next.as_ref().filter(|n| !n.is_empty()).map(|_| spec.start_page + 1),
-        previous_page: (spec.start_page > 1).then(|| spec.start_page - 1),
-    };
-    let count = page.count.filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u64);
-    Ok(Listed { items: page.results, count, paging: out })
-}
-
 /// Docker's answer to a duplicate name is not documented (the create lists only 400, rename none).
-/// Assumption: a 409, or a 400 whose message says the name already exists, is taken, is a
-/// duplicate or must be unique, means the name is in use. The request's own target and the name
-/// are removed before reading the message, so a team called "taken" does not count as a match.
-fn says_name_taken(error: &Error, request: &ApiRequest, name: &str) -> bool {
+/// Assumption: a 409, or a 400 whose Docker message says the name already exists, is taken, is a
+/// duplicate or must be unique, means the name is in use. The name is removed from Docker's
+/// message before reading it, so a team called "taken" does not count as a match.
+fn says_name_taken(error: &Error, name: &str) -> bool {
     match error.status {
         Some(409) => true,
         Some(400) => {
-            let text = error.message.replace(&request.target, "").replace(name, "").to_lowercase();
+            let text = error.docker_message.as_deref().unwrap_or("").replace(name, "").to_lowercase();
             let denies = ["not exist", "n't exist", "no longer exist"].iter().any(|p| text.contains(p));
             ["already", "taken", "duplicate", "unique", "in use"].iter().any(|w| text.contains(w))
                 || (text.contains("exist") && !denies)
@@ -186,7 +149,7 @@ pub fn create_team(host: &dyn Host, input: &str) -> Result<Value> {
     let org = client.org().to_string();
     let request = groups::create_group(&org, &name, description.as_deref());
     let created: OrgGroup = client.send_json(&request).map_err(|e| {
-        if says_name_taken(&e, &request, &name) { name_taken(&org, &name, e) } else { e }
+        if says_name_taken(&e, &name) { name_taken(&org, &name, e) } else { e }
     })?;
     Ok(json!({
         "organization": org,
@@ -309,7 +272,7 @@ pub fn update_team(host: &dyn Host, input: &str) -> Result<Value> {
     let org = client.org().to_string();
     let request = groups::update_group(&org, &name, &change);
     let updated: OrgGroup = client.send_json(&request).map_err(|e| match &change.name {
-        Some(new) if says_name_taken(&e, &request, new) => name_taken(&org, new, e),
+        Some(new) if says_name_taken(&e, new) => name_taken(&org, new, e),
         _ => e,
     })?;
     let mut changed = Vec::new();
@@ -409,12 +372,12 @@ pub struct AddTeamMemberInput {
 }
 
 /// Whether Docker's refusal of an add means the person is on the team already. Not documented;
-/// assumed: a 409, or a 400 whose message says "already" (the request's target and the username
-/// are removed from the message first).
-fn says_already_member(error: &Error, request: &ApiRequest, username: &str) -> bool {
+/// assumed: a 409, or a 400 whose Docker message says "already" (the username is removed from it
+/// first).
+fn says_already_member(error: &Error, username: &str) -> bool {
     match error.status {
         Some(409) => true,
-        Some(400) => error.message.replace(&request.target, "").replace(username, "").to_lowercase().contains("already"),
+        Some(400) => error.docker_message.as_deref().unwrap_or("").replace(username, "").to_lowercase().contains("already"),
         _ => false,
     }
 }
@@ -474,7 +437,7 @@ pub fn add_team_member(host: &dyn Host, input: &str) -> Result<Value> {
     let request = groups::add_group_member(&org, &team, &username);
     match client.send(&request) {
         Ok(_) => Ok(done(true)),
-        Err(e) if says_already_member(&e, &request, &username) => Ok(done(false)),
+        Err(e) if says_already_member(&e, &username) => Ok(done(false)),
         Err(e) => Err(e),
     }
 }
@@ -564,7 +527,7 @@ mod tests {
     use super::*;
     use crate::host::Method;
 
-    fn status_error(status: u16, docker: &str, request: &ApiRequest) -> Error {
+    fn status_error(status: u16, docker: &str, request: &crate::api::ApiRequest) -> Error {
         let response = crate::host::HttpResponse {
             status,
             headers: vec![],
@@ -591,27 +554,27 @@ mod tests {
     #[test]
     fn a_409_or_a_400_saying_the_name_exists_is_name_taken() {
         let request = groups::create_group("acme", "devs", None);
-        assert!(says_name_taken(&status_error(409, "", &request), &request, "devs"));
-        assert!(says_name_taken(&status_error(400, "group with this name already exists", &request), &request, "devs"));
-        assert!(says_name_taken(&status_error(400, "Name is taken", &request), &request, "devs"));
-        assert!(!says_name_taken(&status_error(400, "name too long", &request), &request, "devs"));
-        assert!(!says_name_taken(&status_error(400, "group does not exist", &request), &request, "devs"));
-        assert!(!says_name_taken(&status_error(404, "already exists", &request), &request, "devs"));
+        assert!(says_name_taken(&status_error(409, "", &request), "devs"));
+        assert!(says_name_taken(&status_error(400, "group with this name already exists", &request), "devs"));
+        assert!(says_name_taken(&status_error(400, "Name is taken", &request), "devs"));
+        assert!(!says_name_taken(&status_error(400, "name too long", &request), "devs"));
+        assert!(!says_name_taken(&status_error(400, "group does not exist", &request), "devs"));
+        assert!(!says_name_taken(&status_error(404, "already exists", &request), "devs"));
     }
 
     #[test]
     fn a_team_called_taken_is_not_read_as_a_name_conflict() {
         let request = groups::create_group("acme", "taken", None);
-        assert!(!says_name_taken(&status_error(400, "invalid name: taken", &request), &request, "taken"));
+        assert!(!says_name_taken(&status_error(400, "invalid name: taken", &request), "taken"));
     }
 
     #[test]
     fn already_member_is_read_from_409_or_400_already() {
         let request = groups::add_group_member("acme", "devs", "jon");
-        assert!(says_already_member(&status_error(409, "", &request), &request, "jon"));
-        assert!(says_already_member(&status_error(400, "user is already a member of this group", &request), &request, "jon"));
-        assert!(!says_already_member(&status_error(400, "invalid member", &request), &request, "jon"));
-        assert!(!says_already_member(&status_error(500, "already", &request), &request, "jon"));
+        assert!(says_already_member(&status_error(409, "", &request), "jon"));
+        assert!(says_already_member(&status_error(400, "user is already a member of this group", &request), "jon"));
+        assert!(!says_already_member(&status_error(400, "invalid member", &request), "jon"));
+        assert!(!says_already_member(&status_error(500, "already", &request), "jon"));
         assert_eq!(request.method, Method::Post);
     }
 

@@ -65,11 +65,11 @@ Verify the Organization Access Token has not been revoked and was issued for org
             )
         }
         _ => Error::new(
-            ErrorKind::Upstream { status, docker_message: docker.clone() },
+            ErrorKind::Upstream { status },
             format!("Docker Hub answered {status} for {target}.{said}"),
         ),
     };
-    Error { status: Some(status), ..error }
+    Error { status: Some(status), docker_message: docker, ..error }
 }
 
 /// The error for a request that got no answer at all.
@@ -124,9 +124,11 @@ mod tests {
     #[test]
     fn other_statuses_are_upstream_with_dockers_message() {
         let e = status_error(&members_request(), &answer(502, r#"{"message":"bad gateway"}"#), "acme");
-        assert_eq!(e.kind, ErrorKind::Upstream { status: 502, docker_message: Some("bad gateway".into()) });
+        assert_eq!(e.kind, ErrorKind::Upstream { status: 502 });
+        assert_eq!(e.docker_message.as_deref(), Some("bad gateway"));
         let e = status_error(&members_request(), &answer(500, "<html>oops</html>"), "acme");
-        assert_eq!(e.kind, ErrorKind::Upstream { status: 500, docker_message: None });
+        assert_eq!(e.kind, ErrorKind::Upstream { status: 500 });
+        assert_eq!(e.docker_message, None);
     }
 
     #[test]
