@@ -53,6 +53,9 @@ pub struct Error {
     pub detail: Option<Value>,
     /// The HTTP status of Docker's answer, when the error came from one.
     pub status: Option<u16>,
+    /// Docker's own words (`detail`/`message`) from that answer, so an action can recognise a
+    /// specific refusal without reading this crate's message text.
+    pub docker_message: Option<String>,
 }
 
 /// Shorthand for results in this crate.
@@ -61,7 +64,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), detail: None, status: None }
+        Error { kind, message: message.into(), detail: None, status: None, docker_message: None }
     }
 
     /// Attaches JSON detail.
@@ -124,6 +127,9 @@ impl Error {
     pub fn map_text(mut self, f: &dyn Fn(&str) -> String) -> Self {
         self.message = f(&self.message);
         if let ErrorKind::Upstream { docker_message: Some(m), .. } = &mut self.kind {
+            *m = f(m);
+        }
+        if let Some(m) = self.docker_message.as_mut() {
             *m = f(m);
         }
         if let Some(detail) = self.detail.as_mut() {

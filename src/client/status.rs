@@ -69,7 +69,7 @@ Verify the Organization Access Token has not been revoked and was issued for org
             format!("Docker Hub answered {status} for {target}.{said}"),
         ),
     };
-    Error { status: Some(status), ..error }
+    Error { status: Some(status), docker_message: docker, ..error }
 }
 
 /// The error for a request that got no answer at all.
@@ -127,6 +127,13 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Upstream { status: 502, docker_message: Some("bad gateway".into()) });
         let e = status_error(&members_request(), &answer(500, "<html>oops</html>"), "acme");
         assert_eq!(e.kind, ErrorKind::Upstream { status: 500, docker_message: None });
+    }
+
+    #[test]
+    fn dockers_own_words_are_kept_on_the_error() {
+        let e = status_error(&members_request(), &answer(409, r#"{"detail":"cannot remove the last owner"}"#), "acme");
+        assert_eq!(e.docker_message.as_deref(), Some("cannot remove the last owner"));
+        assert_eq!(status_error(&members_request(), &answer(404, "<html>"), "acme").docker_message, None);
     }
 
     #[test]
