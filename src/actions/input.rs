@@ -59,6 +59,21 @@ pub fn required_text(action: &str, field: &str, value: Option<&str>) -> Result<S
     Ok(trimmed.to_string())
 }
 
+/// Checks a value that becomes one URL path segment (a username, an invite id): what
+/// [`required_text`] checks, and no `.` or `..` between slashes. [`crate::api::path`] encodes such a
+/// piece (`%2E%2E`), but URL parsers that follow the WHATWG standard still read `%2E%2E` as a
+/// parent-directory step, and so do servers that decode a path before cleaning it: `DELETE
+/// …/members/..` could address the organization itself. No Docker ID or invite id looks like that.
+pub fn path_segment(action: &str, field: &str, value: Option<&str>) -> Result<String> {
+    let text = required_text(action, field, value)?;
+    if text.split(['/', '\\']).any(|piece| piece == "." || piece == "..") {
+        return Err(Error::invalid_input(format!(
+            "\"{field}\" must not be \".\" or \"..\" or contain such a part between slashes (got \"{text}\")."
+        )));
+    }
+    Ok(text)
+}
+
 /// Checks that `value` lies in `min..=max`.
 pub fn in_range(field: &str, value: u32, min: u32, max: u32) -> Result<u32> {
     if (min..=max).contains(&value) {
@@ -111,5 +126,16 @@ mod tests {
         assert!(in_range("page_size", 101, 1, 100).unwrap_err().message.contains("\"page_size\" must be between 1 and 100"));
         assert!(required_text("get-team", "name", Some("  ")).is_err());
         assert_eq!(required_text("get-team", "name", Some(" devs ")).unwrap(), "devs");
+    }
+
+    #[test]
+    fn path_segments_refuse_dot_steps_but_keep_other_characters() {
+        for bad in ["..", ".", "a/../b", "../x", "x/.", "a\\..\\b"] {
+            let e = path_segment("remove-member", "username", Some(bad)).unwrap_err();
+            assert!(e.message.contains("\"username\" must not be"), "{bad}: {}", e.message);
+        }
+        assert_eq!(path_segment("remove-member", "username", Some(" a/b?c%d e ")).unwrap(), "a/b?c%d e");
+        assert_eq!(path_segment("cancel-invite", "id", Some("a..b")).unwrap(), "a..b");
+        assert!(path_segment("cancel-invite", "id", Some(" ")).unwrap_err().message.contains("missing or blank"));
     }
 }

@@ -1,14 +1,15 @@
-//! Member actions: list-members (the vertical slice); the rest arrive with the members issue.
+//! Member actions: list-members, get-member, update-member-role, remove-member, export-members,
+//! and resolving one person (by username or email) to exactly one member.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::input::parse;
+use super::input::{parse, path_segment};
 use super::paging::{Paging, list_paged};
-use crate::api::members::{self, Member, MemberQuery, OrgMember};
-use crate::client::Client;
+use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, parse_member_export};
 use crate::client::paging::{Chunk, list_all_pages};
-use crate::error::Result;
+use crate::client::{Client, parse_json};
+use crate::error::{Error, Result};
 use crate::api::Scope;
 use crate::host::Host;
 use super::ActionSpec;
@@ -111,12 +112,193 @@ pub fn list_members(host: &dyn Host, input: &str) -> Result<Value> {
     }))
 }
 
+/// Input of `get-member`: exactly one of the two fields.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GetMemberInput {
+    /// Docker ID of the member (exact match, case-insensitive). Give this or `email`.
+    pub username: Option<String>,
+    /// Email of the member (exact match, case-insensitive; never a near match). Give this or `username`.
+    pub email: Option<String>,
+}
+
+/// `get-member`: one member, by exact username or email.
+pub fn get_member(host: &dyn Host, input: &str) -> Result<Value> {
+    let input: GetMemberInput = parse("get-member", input)?;
+    let person = Person::from_fields("get-member", "username", input.username.as_deref(), input.email.as_deref())?;
+    let client = Client::connect(host)?;
+    let member = resolve_member(&client, &person)?;
+    Ok(json!({
+        "organization": client.org(),
+        "matched_by": person.field(),
+        "member": member,
+        "meta": client.meta(),
+    }))
+}
+
+/// Input of `update-member-role`.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMemberRoleInput {
+    /// Docker ID of the member.
+    pub username: String,
+    /// The new role: owner, editor or member.
+    pub role: Role,
+}
+
+/// `update-member-role`: `PUT` the new role; answers the updated member.
+pub fn update_member_role(host: &dyn Host, input: &str) -> Result<Value> {
+    const ACTION: &str = "update-member-role";
+    let input: UpdateMemberRoleInput = parse(ACTION, input)?;
+    let username = path_segment(ACTION, "username", Some(&input.username))?;
+    let client = Client::connect(host)?;
+    let org = client.org().to_string();
+    let request = members::update_member_role(&org, &username, input.role.as_str());
+    let response = client.send(&request).map_err(|e| {
+        if input.role != Role::Owner && is_last_owner_refusal(&e) {
+            last_owner_error(e, &org, &username, LastOwnerChange::Demote)
+        } else {
+            e
+        }
+    })?;
+    // Docker answers the updated member; an empty 2xx body still means the change was made.
+    let member = if response.body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        Some(Member::from(parse_json::<OrgMember>(&response, &request)?))
+    };
+    Ok(json!({
+        "updated": true,
+        "organization": org,
+        "username": username,
+        "role": input.role.as_str(),
+        "member": member,
+        "meta": client.meta(),
+    }))
+}
+
+/// Input of `remove-member`.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RemoveMemberInput {
+    /// Docker ID of the member to remove from the organization (and so from all its teams).
+    pub username: String,
+}
+
+/// `remove-member`: `DELETE` the member; a refusal to remove the last owner is a clear `conflict`.
+pub fn remove_member(host: &dyn Host, input: &str) -> Result<Value> {
+    const ACTION: &str = "remove-member";
+    let input: RemoveMemberInput = parse(ACTION, input)?;
+    let username = path_segment(ACTION, "username", Some(&input.username))?;
+    let client = Client::connect(host)?;
+    let org = client.org().to_string();
+    client.send(&members::remove_member(&org, &username)).map_err(|e| {
+        if is_last_owner_refusal(&e) { last_owner_error(e, &org, &username, LastOwnerChange::Remove) } else { e }
+    })?;
+    Ok(json!({
+        "removed": true,
+        "organization": org,
+        "username": username,
+        "meta": client.meta(),
+    }))
+}
+
+/// What was refused because the member is the last owner.
+#[derive(Clone, Copy)]
+enum LastOwnerChange {
+    Remove,
+    Demote,
+}
+
+/// Whether `error` is Docker refusing to leave the organization without an owner.
+///
+/// Assumption: Docker documents only that a member is removed "unless they're the last owner"
+/// (`DELETE /v2/orgs/{org}/members/{username}`); the status and wording of the refusal are not
+/// documented. A 400, 403 or 409 whose own Docker message speaks of an owner together with "last",
+/// "sole", "remaining", "at least one" or "only one" is taken to be that refusal. A 403 that merely
+/// says only owners may call the endpoint ("only owners can …") does not match and stays `forbidden`.
+fn is_last_owner_refusal(error: &Error) -> bool {
+    matches!(error.status, Some(400 | 403 | 409)) && error.docker_message.as_deref().is_some_and(mentions_last_owner)
+}
+
+fn mentions_last_owner(message: &str) -> bool {
+    let m = message.to_lowercase();
+    m.contains("owner") && ["last", "sole", "remaining", "at least one", "only one"].iter().any(|w| m.contains(w))
+}
+
+/// The `conflict` that says why Docker refused and what to do instead.
+fn last_owner_error(error: Error, org: &str, username: &str, change: LastOwnerChange) -> Error {
+    let status = error.status.unwrap_or_default();
+    let said = error.docker_message.clone().unwrap_or_default();
+    let (refused, then) = match change {
+        LastOwnerChange::Remove => (format!("remove \"{username}\" from"), format!("remove \"{username}\"")),
+        LastOwnerChange::Demote => (format!("change the role of \"{username}\" in"), format!("change the role of \"{username}\"")),
+    };
+    let message = format!(
+        "Docker Hub refused to {refused} organization \"{org}\" because \"{username}\" is its last owner \
+(Docker Hub answered {status}: \"{said}\"). An organization must keep at least one owner: make another member an owner \
+first (update-member-role with role \"owner\"), then {then}."
+    );
+    let detail = json!({ "username": username, "status": status, "docker_message": said, "reason": "last_owner" });
+    Error { status: error.status, docker_message: error.docker_message, ..Error::conflict(message).with_detail(detail) }
+}
+
+/// Input of `export-members`: no fields.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExportMembersInput {}
+
+/// `export-members`: Docker's CSV export, read into structured rows.
+pub fn export_members(host: &dyn Host, input: &str) -> Result<Value> {
+    let _: ExportMembersInput = parse("export-members", input)?;
+    let client = Client::connect(host)?;
+    let org = client.org().to_string();
+    let request = members::export_members(&org);
+    let response = client.send(&request)?;
+    let export = parse_member_export(&response.body).map_err(|reason| {
+        Error::invalid_response(format!(
+            "Docker Hub answered {} for the {} with {reason}; a CSV with a header row (Name, Username, Email, Type, \
+Permission, Teams, Date Joined) was expected. The API may have changed or a proxy replied instead.",
+            response.status, request.target
+        ))
+        .with_detail(json!({ "status": response.status, "path": request.path, "content_type": response.header("content-type") }))
+    })?;
+    let members: Vec<ExportedMember> = export.members;
+    Ok(json!({
+        "organization": org,
+        "count": members.len(),
+        "columns": export.columns,
+        "members": members,
+        "meta": client.meta(),
+    }))
+}
+
 /// The member actions.
 pub static ACTIONS: &[ActionSpec] = &[
     action!("list-members", "List organization members",
         "Lists members of the organization, one page or every page (all_pages, bounded by max_items). Filters: search (username, full name or email; fuzzy), role, type, invites. Output: members with username, full name, email, role (lower case), teams, guest flag, date joined and, when the organization has insights, last seen/login fields; plus count and paging.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{"page_size": 5}"#, run: list_members, input: ListMembersInput),
+    action!("get-member", "Get an organization member",
+        "Finds one member by username or by email (exactly one of the two). Docker's member search is fuzzy, so the search result is filtered to an exact, case-insensitive match on the username or the email; a near match is never returned. No match is not-found naming what was searched (with near matches in the detail); several matches are conflict listing the candidates. Output: the member, mapped like list-members.",
+        scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
+        example: r#"{"email": "jon.snow@example.com"}"#, run: get_member, input: GetMemberInput),
+    action!("update-member-role", "Update a member's role",
+        "Changes a member's organization role to owner, editor or member (validated before any request). Only organization owners may change roles. Output: the updated member as Docker returns it, role in lower case. Demoting the last owner is refused with conflict: make another member an owner first.",
+        scopes: [MemberEdit], read_only: false, destructive: false, idempotent: true,
+        example: r#"{"username": "jonsnow", "role": "editor"}"#, run: update_member_role, input: UpdateMemberRoleInput),
+    action!("remove-member", "Remove a member from the organization",
+        "Removes a member from the organization, and so from all its teams. Docker refuses to remove the last owner: that is a conflict error saying to make another member an owner first. Output: {removed: true, username}.",
+        scopes: [MemberEdit], read_only: false, destructive: true, idempotent: true,
+        example: r#"{"username": "samwell"}"#, run: remove_member, input: RemoveMemberInput),
+    action!("export-members", "Export organization members",
+        "Fetches Docker's CSV export of the organization's members and invitees and returns structured rows: name, username, email, type (User or Invitee), permission (lower case), teams (a list) and date joined (as Docker writes it). Columns are read by header name; extra columns are ignored. A body that is not such a CSV is invalid-response.",
+        scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
+        example: "{}", run: export_members, input: ExportMembersInput),
 ];
 
 /// Who to look up.
@@ -145,6 +327,14 @@ impl Person {
             (None, None) => Err(crate::error::Error::invalid_input(format!(
                 "{action} needs \"{username_field}\" or \"email\"."
             ))),
+        }
+    }
+
+    /// The input field this person was given by: `username` or `email`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Person::Username(_) => "username",
+            Person::Email(_) => "email",
         }
     }
 
@@ -188,15 +378,58 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
         }
         several => {
             let n = several.len();
+            let names: Vec<String> = several.iter().map(|m| format!("\"{}\"", m.username)).collect();
             let candidates: Vec<Value> = exact
                 .iter()
                 .map(|m| json!({ "username": m.username, "email": m.email, "full_name": m.full_name }))
                 .collect();
             Err(crate::error::Error::conflict(format!(
-                "{n} members of organization \"{org}\" match the {}; name one by username instead.",
-                person.describe()
+                "{n} members of organization \"{org}\" match the {}: {}. Name one by username instead.",
+                person.describe(),
+                names.join(", ")
             ))
             .with_detail(json!({ "searched": term, "candidates": candidates })))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn refusal(status: u16, docker: &str) -> Error {
+        Error { status: Some(status), docker_message: Some(docker.to_string()), ..Error::invalid_input("x") }
+    }
+
+    #[test]
+    fn last_owner_refusals_are_recognised_by_status_and_dockers_words() {
+        assert!(is_last_owner_refusal(&refusal(400, "Cannot remove the last owner of the organization")));
+        assert!(is_last_owner_refusal(&refusal(403, "The organization must have at least one owner")));
+        assert!(is_last_owner_refusal(&refusal(409, "user is the sole Owner")));
+        assert!(!is_last_owner_refusal(&refusal(403, "Only owners can use this endpoint")), "a permission refusal");
+        assert!(!is_last_owner_refusal(&refusal(404, "last owner")), "not a status Docker refuses with");
+        assert!(!is_last_owner_refusal(&refusal(400, "invalid role")));
+        let no_words = Error { status: Some(409), ..Error::conflict("member \"lastowner\"") };
+        assert!(!is_last_owner_refusal(&no_words), "our own message text (with the username) is not read");
+    }
+
+    #[test]
+    fn the_last_owner_error_says_why_and_what_to_do() {
+        let e = last_owner_error(refusal(400, "cannot remove last owner"), "acme", "jonsnow", LastOwnerChange::Remove);
+        assert_eq!(e.kind, ErrorKind::Conflict);
+        assert_eq!(e.status, Some(400));
+        assert!(e.message.contains("refused to remove \"jonsnow\" from organization \"acme\""), "{}", e.message);
+        assert!(e.message.contains("last owner") && e.message.contains("make another member an owner first"), "{}", e.message);
+        assert_eq!(e.detail.as_ref().map(|d| d["reason"].clone()), Some(json!("last_owner")));
+    }
+
+    #[test]
+    fn a_person_is_given_by_exactly_one_field() {
+        assert_eq!(Person::from_fields("get-member", "username", Some(" jon "), None).unwrap(), Person::Username("jon".into()));
+        assert_eq!(Person::from_fields("get-member", "username", Some(""), Some("J@x.io")).unwrap().field(), "email");
+        assert!(Person::from_fields("get-member", "username", Some("jon"), Some("j@x.io")).unwrap_err().message.contains("not both"));
+        assert!(Person::from_fields("get-member", "username", None, Some("jon")).unwrap_err().message.contains("must be an email"));
+        assert!(Person::from_fields("get-member", "username", None, Some(" ")).unwrap_err().message.contains("needs \"username\" or \"email\""));
     }
 }

@@ -56,7 +56,7 @@ pub fn remove_member(org: &str, username: &str) -> ApiRequest {
     )
 }
 
-/// `GET /v2/orgs/{org}/members/export` (CSV).
+/// `GET /v2/orgs/{org}/members/export`, asking for the CSV it answers.
 pub fn export_members(org: &str) -> ApiRequest {
     ApiRequest::new(
         Method::Get,
@@ -64,7 +64,11 @@ pub fn export_members(org: &str) -> ApiRequest {
         Scope::MemberRead,
         format!("member export of organization \"{org}\""),
     )
+    .accept(CSV_MEDIA_TYPE)
 }
+
+/// The media type of the member export.
+pub const CSV_MEDIA_TYPE: &str = "text/csv";
 
 /// A member as Docker returns it (`org_member`); every field may be missing or null.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -157,6 +161,84 @@ impl From<OrgMember> for Member {
     }
 }
 
+/// One row of the member export, by Docker's column names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportedMember {
+    /// `Name`: first and last name.
+    pub name: Option<String>,
+    /// `Username`: Docker ID (blank for invitees without one).
+    pub username: Option<String>,
+    /// `Email`.
+    pub email: Option<String>,
+    /// `Type`: `User` or `Invitee`, as Docker writes it.
+    #[serde(rename = "type")]
+    pub member_type: Option<String>,
+    /// `Permission` (the schema's required list calls it `Role`): lower case, like list-members.
+    pub permission: Option<String>,
+    /// `Teams`: the comma-separated list, split and trimmed.
+    pub teams: Vec<String>,
+    /// `Date Joined`, as Docker writes it (`2020-01-01 15:00:51.193355 +0000 UTC`).
+    pub date_joined: Option<String>,
+}
+
+/// The member export, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberExport {
+    /// The header row as Docker sent it (extra columns included).
+    pub columns: Vec<String>,
+    /// The rows, in Docker's order.
+    pub members: Vec<ExportedMember>,
+}
+
+/// A header name reduced for matching: case, surrounding spaces and `_` versus space do not matter.
+fn column_key(name: &str) -> String {
+    name.trim().to_lowercase().replace('_', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads the export CSV by header name with a real CSV reader: a UTF-8 byte-order mark and extra
+/// columns are fine; a missing `Username` column, a row whose length differs from the header's, or
+/// text that is not UTF-8 is an error (the reason is returned, for the caller's message).
+pub fn parse_member_export(body: &[u8]) -> Result<MemberExport, String> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err("an empty body (not even a header row)".to_string());
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(body);
+    let headers = reader.headers().map_err(|e| format!("a header row it could not read ({e})"))?.clone();
+    let find = |names: &[&str]| headers.iter().position(|h| names.contains(&column_key(h).as_str()));
+    let Some(username) = find(&["username"]) else {
+        let seen: Vec<&str> = headers.iter().collect();
+        return Err(format!("no \"Username\" column (the header row was {seen:?})"));
+    };
+    let name = find(&["name", "full name"]);
+    let email = find(&["email"]);
+    let member_type = find(&["type"]);
+    let permission = find(&["permission", "role"]);
+    let teams = find(&["teams", "groups"]);
+    let date_joined = find(&["date joined"]);
+
+    let mut members = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        // Row 1 is the header; rows are counted as a spreadsheet would show them.
+        let record = record.map_err(|e| format!("row {} could not be read ({e})", index + 2))?;
+        let cell = |column: Option<usize>| {
+            column.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+        };
+        members.push(ExportedMember {
+            name: cell(name),
+            username: cell(Some(username)),
+            email: cell(email),
+            member_type: cell(member_type),
+            permission: cell(permission).as_deref().map(normalize_role),
+            teams: cell(teams)
+                .map(|list| list.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect())
+                .unwrap_or_default(),
+            date_joined: cell(date_joined),
+        });
+    }
+    Ok(MemberExport { columns: headers.iter().map(str::to_string).collect(), members })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +266,57 @@ mod tests {
         assert_eq!(r.path, "/v2/orgs/acme/members/jon%2Fsnow");
         assert_eq!(r.body, Some(json!({"role": "editor"})));
         assert_eq!(r.method, Method::Put);
+    }
+
+    #[test]
+    fn remove_member_deletes_the_encoded_username() {
+        let r = remove_member("acme", "a/b?c%d e");
+        assert_eq!((r.method, r.path.as_str()), (Method::Delete, "/v2/orgs/acme/members/a%2Fb%3Fc%25d%20e"));
+        assert_eq!(r.scope, Scope::MemberEdit);
+        assert_eq!(r.body, None);
+    }
+
+    #[test]
+    fn export_asks_for_csv() {
+        let r = export_members("acme");
+        assert_eq!(r.path, "/v2/orgs/acme/members/export");
+        assert_eq!(r.accept, "text/csv");
+    }
+
+    #[test]
+    fn export_rows_are_read_by_header_name_with_a_bom_and_extra_columns() {
+        let csv = "\u{feff}Email,Extra,Username,Name,Type,Permission,Teams,Date Joined\n\
+jon@x.io,?,jonsnow,Jon Snow,User,Owner,\"owners, developers\",2020-01-01 15:00:51.193355 +0000 UTC\n\
+new@x.io,,,,Invitee,Member,,\n";
+        let export = parse_member_export(csv.as_bytes()).unwrap();
+        assert_eq!(export.columns[0], "Email", "the BOM is not part of the first column name");
+        assert_eq!(export.members.len(), 2);
+        let jon = &export.members[0];
+        assert_eq!(jon.username.as_deref(), Some("jonsnow"));
+        assert_eq!(jon.name.as_deref(), Some("Jon Snow"));
+        assert_eq!(jon.permission.as_deref(), Some("owner"));
+        assert_eq!(jon.teams, vec!["owners", "developers"]);
+        assert_eq!(jon.date_joined.as_deref(), Some("2020-01-01 15:00:51.193355 +0000 UTC"));
+        let invitee = &export.members[1];
+        assert_eq!((invitee.username.as_deref(), invitee.member_type.as_deref()), (None, Some("Invitee")));
+        assert!(invitee.teams.is_empty());
+    }
+
+    #[test]
+    fn export_accepts_the_schemas_role_column_and_snake_case_headers() {
+        let export = parse_member_export(b"username,role,date_joined\nmoby,Editor,2021\n").unwrap();
+        assert_eq!(export.members[0].permission.as_deref(), Some("editor"));
+        assert_eq!(export.members[0].date_joined.as_deref(), Some("2021"));
+        assert_eq!(export.members[0].email, None);
+    }
+
+    #[test]
+    fn malformed_exports_are_refused_with_a_reason() {
+        assert!(parse_member_export(b"").unwrap_err().contains("empty body"));
+        assert!(parse_member_export(b"{\"detail\": \"x\"}").unwrap_err().contains("no \"Username\" column"));
+        let ragged = parse_member_export(b"Name,Username\nJon,jon\nArya,arya,extra\n").unwrap_err();
+        assert!(ragged.contains("row 3"), "{ragged}");
+        assert!(parse_member_export(b"Name,Username\n\xff\xfe,jon\n").unwrap_err().contains("row 2"));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub fn path(segments: &[&str]) -> String {
     out
 }
 
+/// The `Accept` of every request that does not ask for something else.
+pub const JSON_MEDIA_TYPE: &str = "application/json";
+
 /// The OAT permission a request needs; named as Docker's Admin Console names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Scope {
@@ -105,6 +108,8 @@ pub struct ApiRequest {
     pub authenticated: bool,
     /// Whether sending it twice is harmless (safe to retry after a 5xx or a broken connection).
     pub idempotent: bool,
+    /// The media type asked for in `Accept`: JSON unless the endpoint answers something else.
+    pub accept: &'static str,
 }
 
 impl ApiRequest {
@@ -119,7 +124,14 @@ impl ApiRequest {
             scope,
             authenticated: true,
             idempotent: matches!(method, Method::Get | Method::Put | Method::Delete),
+            accept: JSON_MEDIA_TYPE,
         }
+    }
+
+    /// Asks for `media_type` instead of JSON (the member export answers `text/csv`).
+    pub fn accept(mut self, media_type: &'static str) -> Self {
+        self.accept = media_type;
+        self
     }
 
     /// Adds a query pair.
@@ -236,6 +248,13 @@ mod tests {
         assert!(ApiRequest::new(Method::Delete, p.clone(), Scope::None, "").idempotent);
         assert!(!ApiRequest::new(Method::Post, p.clone(), Scope::None, "").idempotent);
         assert!(!ApiRequest::new(Method::Patch, p, Scope::None, "").idempotent);
+    }
+
+    #[test]
+    fn accept_is_json_unless_a_request_asks_otherwise() {
+        let r = ApiRequest::new(Method::Get, path(&["v2"]), Scope::None, "");
+        assert_eq!(r.accept, "application/json");
+        assert_eq!(r.accept("text/csv").accept, "text/csv");
     }
 
     #[test]

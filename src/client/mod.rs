@@ -119,8 +119,8 @@ impl<'h> Client<'h> {
 
     /// Sends several requests together through the host's batch fetch (at most `concurrency` at a
     /// time, and no more than Docker's remaining rate limit), then settles each one that did not
-    /// succeed through [`Client::send`], so retries and re-authentication behave exactly as for a
-    /// single request. Outcomes are in request order.
+    /// succeed but may yet (a 401, 429, or retryable 5xx) through [`Client::send`], so retries and
+    /// re-authentication behave exactly as for a single request. Outcomes are in request order.
     pub fn send_batch(&self, requests: &[ApiRequest], concurrency: u32) -> Vec<Result<HttpResponse>> {
         let mut outcomes: Vec<Option<Result<HttpResponse>>> = requests.iter().map(|_| None).collect();
         let mut start = 0;
@@ -140,9 +140,11 @@ impl<'h> Client<'h> {
             };
             let mut answers = answers.into_iter();
             for (offset, request) in chunk.iter().enumerate() {
-                // A host that returns fewer answers than requests gets the rest asked one by one.
+                // A host that returns fewer answers than requests gets the rest asked one by one. A
+                // final failure (a 404, or a 500 to a request that must not be repeated) is not sent again.
                 let settled = match answers.next().map(|answer| self.judge(request, answer, 0)) {
                     Some(Next::Done(response)) => Ok(response),
+                    Some(Next::Fail(error)) => Err(error),
                     _ => self.send(request),
                 };
                 outcomes[start + offset] = Some(settled);
@@ -201,7 +203,7 @@ impl<'h> Client<'h> {
     /// The wire form of `request`, with the bearer token when it needs one.
     fn to_http(&self, request: &ApiRequest) -> Result<HttpRequest> {
         let mut headers = vec![
-            ("Accept".to_string(), "application/json".to_string()),
+            ("Accept".to_string(), request.accept.to_string()),
             ("User-Agent".to_string(), USER_AGENT.to_string()),
         ];
         if request.authenticated {

@@ -132,6 +132,13 @@ mod tests {
     }
 
     #[test]
+    fn dockers_own_words_are_kept_on_the_error() {
+        let e = status_error(&members_request(), &answer(409, r#"{"detail":"cannot remove the last owner"}"#), "acme");
+        assert_eq!(e.docker_message.as_deref(), Some("cannot remove the last owner"));
+        assert_eq!(status_error(&members_request(), &answer(404, "<html>"), "acme").docker_message, None);
+    }
+
+    #[test]
     fn not_found_and_conflict_name_the_target() {
         let e = status_error(&members_request(), &answer(404, "{}"), "acme");
         assert_eq!(e.kind, ErrorKind::NotFound);

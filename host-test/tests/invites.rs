@@ -1,0 +1,341 @@
+//! Invite actions through the real component against a mock Docker Hub: list-invites,
+//! invite-members (bulk, dry run, validation, never repeated), cancel-invite and resend-invite.
+
+mod common;
+
+use common::*;
+use dockerhub_org_host::Runtime;
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const BULK: &str = "/v2/invites/bulk";
+const INVITE_ID: &str = "e36eca69-4cc8-4f17-9845-ae8c2b832691";
+
+fn bearer() -> String {
+    format!("Bearer {}", jwt("a"))
+}
+
+fn assert_nothing_sent(runtime: &Runtime) {
+    let sent: Vec<String> = runtime.http().sent().iter().map(|r| format!("{} {}", r.method, r.url)).collect();
+    assert!(sent.is_empty(), "no request may be sent for invalid input: {sent:?}");
+}
+
+/// Requests sent with `method` to `path` on the hub (token exchanges excluded by the path).
+fn sent_to(runtime: &Runtime, hub: &Hub, method: &str, path: &str) -> usize {
+    let url = format!("{}{path}", hub.url());
+    runtime.http().sent().iter().filter(|r| r.method == method && r.url == url).count()
+}
+
+// ---------------------------------------------------------------- list-invites
+
+#[tokio::test]
+async fn list_invites_maps_every_pending_invite() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/orgs/acme/invites"))
+        .and(header("authorization", bearer().as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("invites/list.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "list-invites", "{}", &hub.secrets());
+    assert_eq!(out["invites"], fixture("invites/list.expected.json"));
+    assert_eq!(out["count"], 24);
+    assert_eq!(out["invites"][0]["inviter"], "jonsnow");
+    assert_eq!(out["invites"][3]["team"], Value::Null, "an invite to no team");
+    assert_eq!(out["meta"]["requests"], 2);
+}
+
+#[tokio::test]
+async fn list_invites_passes_a_role_through_and_reads_null_data_as_none() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/orgs/acme/invites"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
+            {"id": INVITE_ID, "inviter_username": "moby", "invitee": "invitee@docker.com", "org": "acme",
+             "team": "owners", "role": "Owner", "created_at": "2021-10-28T18:30:19.520861Z", "status": "pending"}
+        ]})))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let runtime = hub.runtime();
+    let out = ok(&runtime, "list-invites", "", &hub.secrets());
+    assert_eq!(
+        out["invites"],
+        json!([{"id": INVITE_ID, "invitee": "invitee@docker.com", "inviter": "moby", "org": "acme", "team": "owners",
+                "role": "owner", "created_at": "2021-10-28T18:30:19.520861Z"}])
+    );
+    Mock::given(method("GET"))
+        .and(path("/v2/orgs/acme/invites"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": null})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&runtime, "list-invites", "{}", &hub.secrets());
+    assert_eq!((out["count"].clone(), out["invites"].clone()), (json!(0), json!([])));
+}
+
+#[tokio::test]
+async fn list_invites_by_a_token_without_invite_read_is_forbidden_naming_it() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/orgs/acme/invites"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "forbidden"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "list-invites", "{}", &hub.secrets());
+    assert_eq!(kind, "forbidden");
+    assert!(message.contains("\"Invite Read\" permission"), "{message}");
+}
+
+// ---------------------------------------------------------------- invite-members
+
+#[tokio::test]
+async fn invite_members_posts_the_bulk_body_and_reports_each_status() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("POST"))
+        .and(path(BULK))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({
+            "org": "acme", "team": "developers", "role": "member",
+            "invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"]
+        })))
+        .respond_with(ResponseTemplate::new(202).set_body_json(fixture("invites/bulk-invited.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let input = r#"{"invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"], "team": "developers", "role": "member"}"#;
+    let out = ok(&hub.runtime(), "invite-members", input, &hub.secrets());
+    let answer = fixture("invites/bulk-invited.json");
+    let created = &answer["invitees"]["invitees"][0]["invite"];
+    assert_eq!(
+        out["results"][0],
+        json!({"invitee": "new.hire@example.com", "status": "invited", "invite": {
+            "id": created["id"], "invitee": "new.hire@example.com", "inviter": "jonsnow", "org": "acme",
+            "team": "developers", "created_at": created["created_at"]}})
+    );
+    assert_eq!(out["results"][1]["invite"]["invitee"], "moby");
+    assert_eq!(out["results"][2], json!({"invitee": "jon.snow@example.com", "status": "existing_org_member"}));
+    assert_eq!(out["results"][3], json!({"invitee": "ghost-user-404", "status": "invalid_email_or_docker_id"}));
+    assert_eq!(
+        out["summary"],
+        json!({"total": 4, "by_status": {"invited": 2, "existing_org_member": 1, "invalid_email_or_docker_id": 1}})
+    );
+    assert_eq!((out["dry_run"].clone(), out["team"].clone(), out["role"].clone()), (json!(false), json!("developers"), json!("member")));
+    assert_eq!(out["duplicates_removed"], json!([]));
+}
+
+#[tokio::test]
+async fn invite_members_trims_and_sends_each_invitee_once_ignoring_case() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("POST"))
+        .and(path(BULK))
+        .and(body_json(json!({
+            "org": "acme", "team": "developers", "role": "member",
+            "invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"]
+        })))
+        .respond_with(ResponseTemplate::new(202).set_body_json(fixture("invites/bulk-invited.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let input = json!({
+        "invitees": [" new.hire@example.com", "moby ", "New.Hire@Example.COM", "jon.snow@example.com", "MOBY", "ghost-user-404"],
+        "team": " developers ", "role": "member"
+    });
+    let out = ok(&hub.runtime(), "invite-members", &input.to_string(), &hub.secrets());
+    assert_eq!(out["requested"], json!(["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"]));
+    assert_eq!(out["duplicates_removed"], json!(["New.Hire@Example.COM", "MOBY"]));
+    assert_eq!(out["summary"]["total"], 4);
+}
+
+#[tokio::test]
+async fn invite_members_dry_run_sends_the_flag_and_creates_no_invite() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("POST"))
+        .and(path(BULK))
+        .and(body_json(json!({
+            "org": "acme",
+            "invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"],
+            "dry_run": true
+        })))
+        .respond_with(ResponseTemplate::new(202).set_body_json(fixture("invites/bulk-dry-run.json")))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let input = r#"{"invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"], "dry_run": true}"#;
+    let out = ok(&hub.runtime(), "invite-members", input, &hub.secrets());
+    assert_eq!(out["dry_run"], true);
+    assert_eq!((out["team"].clone(), out["role"].clone()), (Value::Null, Value::Null));
+    assert!(out["results"].as_array().unwrap().iter().all(|r| r.get("invite").is_none()), "{}", out["results"]);
+    assert_eq!(out["summary"]["by_status"], json!({"invited": 2, "existing_org_member": 1, "invalid_email_or_docker_id": 1}));
+}
+
+#[tokio::test]
+async fn invite_members_is_sent_exactly_once_when_docker_answers_500() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("POST"))
+        .and(path(BULK))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"message": "internal error"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let runtime = hub.runtime();
+    let (kind, message) = err(&runtime, "invite-members", r#"{"invitees": ["new.hire@example.com"]}"#, &hub.secrets());
+    assert_eq!(kind, "upstream");
+    assert!(message.contains("Docker Hub answered 500") && message.contains("internal error"), "{message}");
+    assert_eq!(sent_to(&runtime, &hub, "POST", BULK), 1, "a POST is never repeated after a 5xx");
+    assert!(runtime.http().sleeps().is_empty(), "no backoff either");
+}
+
+#[tokio::test]
+async fn invite_members_conflict_from_docker_passes_through_as_conflict() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("POST"))
+        .and(path(BULK))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({"detail": "team not found in organization"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) = err(&hub.runtime(), "invite-members", r#"{"invitees": ["moby"], "team": "ghosts"}"#, &hub.secrets());
+    assert_eq!(kind, "conflict");
+    assert!(message.contains("invitations to organization \"acme\"") && message.contains("team not found"), "{message}");
+}
+
+#[tokio::test]
+async fn invalid_invite_inputs_are_refused_before_any_request() {
+    let hub = Hub::start().await;
+    let runtime = hub.runtime();
+    let thousand_and_one: Vec<String> = (0..1001).map(|i| format!("user{i:04}@example.com")).collect();
+    let too_many = json!({ "invitees": thousand_and_one }).to_string();
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        ("invite-members", "{}".into(), vec!["missing field `invitees`"]),
+        ("invite-members", r#"{"invitees": []}"#.into(), vec!["at least one invitee"]),
+        ("invite-members", r#"{"invitees": ["moby", "  "]}"#.into(), vec!["\"invitees[1]\"", "blank"]),
+        ("invite-members", r#"{"invitees": ["a@example.com, b@example.com"]}"#.into(), vec!["\"invitees[0]\"", "own array item"]),
+        ("invite-members", r#"{"invitees": ["jon@example"]}"#.into(), vec!["\"invitees[0]\"", "email address needs"]),
+        ("invite-members", r#"{"invitees": ["../admin"]}"#.into(), vec!["\"invitees[0]\"", "no \"/\""]),
+        ("invite-members", r#"{"invitees": ["moby\u0000"]}"#.into(), vec!["\"invitees[0]\"", "control characters"]),
+        ("invite-members", r#"{"invitees": ["moby"], "role": "admin"}"#.into(), vec!["field \"role\"", "`owner`, `editor`, `member`"]),
+        ("invite-members", r#"{"invitees": ["moby"], "team": " "}"#.into(), vec!["\"team\" is blank"]),
+        ("invite-members", r#"{"invitees": ["moby"], "team": "dev\u0007"}"#.into(), vec!["\"team\" must not contain control characters"]),
+        ("invite-members", r#"{"invitees": ["moby"], "dry_run": "yes"}"#.into(), vec!["field \"dry_run\"", "expected a boolean"]),
+        ("invite-members", r#"{"invitees": ["moby"], "org": "other"}"#.into(), vec!["unknown field `org`", "`invitees`"]),
+        ("invite-members", r#"{"invitees": "moby"}"#.into(), vec!["field \"invitees\"", "expected a sequence"]),
+        ("invite-members", too_many, vec!["1001 different invitees", "at most 1000"]),
+        ("cancel-invite", r#"{"id": " "}"#.into(), vec!["cancel-invite needs \"id\""]),
+        ("cancel-invite", "{}".into(), vec!["missing field `id`"]),
+        ("resend-invite", r#"{"id": ""}"#.into(), vec!["resend-invite needs \"id\""]),
+        ("resend-invite", r#"{"invite_id": "x"}"#.into(), vec!["unknown field `invite_id`", "`id`"]),
+        // `%2E%2E` is still a parent step to WHATWG URL parsers and to servers that decode first.
+        ("cancel-invite", r#"{"id": ".."}"#.into(), vec!["\"id\" must not be \".\" or \"..\""]),
+        ("resend-invite", r#"{"id": "../../orgs/acme"}"#.into(), vec!["\"id\" must not be"]),
+        ("list-invites", r#"{"page": 1}"#.into(), vec!["unknown field `page`"]),
+    ];
+    for (action, input, needles) in &cases {
+        let (kind, message) = err(&runtime, action, input, &hub.secrets());
+        assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
+        for needle in needles {
+            assert!(message.contains(needle), "{action}: {message:?} lacks {needle:?}");
+        }
+    }
+    assert_nothing_sent(&runtime);
+}
+
+// ---------------------------------------------------------------- cancel-invite, resend-invite
+
+#[tokio::test]
+async fn cancel_invite_deletes_it_by_id() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("/v2/invites/{INVITE_ID}")))
+        .and(header("authorization", bearer().as_str()))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "cancel-invite", &json!({"id": format!(" {INVITE_ID} ")}).to_string(), &hub.secrets());
+    assert_eq!(without_meta(out), json!({"cancelled": true, "id": INVITE_ID}));
+}
+
+#[tokio::test]
+async fn cancel_invite_of_an_unknown_id_is_not_found() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("DELETE"))
+        .and(path("/v2/invites/00000000-0000-0000-0000-000000000000"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "invite not found"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let (kind, message) =
+        err(&hub.runtime(), "cancel-invite", r#"{"id": "00000000-0000-0000-0000-000000000000"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("invite \"00000000-0000-0000-0000-000000000000\"") && message.contains("invite not found"), "{message}");
+}
+
+#[tokio::test]
+async fn invite_ids_are_percent_encoded_path_segments() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("DELETE"))
+        .and(path("/v2/invites/a%2F..%3Fb%25c%20d"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/v2/invites/x%20y%2Fz%23/resend"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let runtime = hub.runtime();
+    assert_eq!(ok(&runtime, "cancel-invite", r#"{"id": "a/..?b%c d"}"#, &hub.secrets())["id"], "a/..?b%c d");
+    assert_eq!(ok(&runtime, "resend-invite", r#"{"id": "x y/z#"}"#, &hub.secrets())["resent"], true);
+}
+
+#[tokio::test]
+async fn resend_invite_patches_it_by_id() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/v2/invites/{INVITE_ID}/resend")))
+        .and(header("authorization", bearer().as_str()))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let out = ok(&hub.runtime(), "resend-invite", &json!({"id": INVITE_ID}).to_string(), &hub.secrets());
+    assert_eq!(without_meta(out), json!({"resent": true, "id": INVITE_ID}));
+}
+
+#[tokio::test]
+async fn resend_invite_is_sent_exactly_once_when_docker_answers_503() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    let resend = format!("/v2/invites/{INVITE_ID}/resend");
+    Mock::given(method("PATCH"))
+        .and(path(resend.as_str()))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let runtime = hub.runtime();
+    let (kind, message) = err(&runtime, "resend-invite", &json!({"id": INVITE_ID}).to_string(), &hub.secrets());
+    assert_eq!(kind, "upstream");
+    assert!(message.contains("503"), "{message}");
+    assert_eq!(sent_to(&runtime, &hub, "PATCH", &resend), 1, "a resend is never repeated: it would send two emails");
+}
