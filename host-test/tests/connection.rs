@@ -306,3 +306,23 @@ async fn none_of_these_actions_reveal_the_oat_or_the_jwt() {
     let with_token = json!({"submitted": {"organization_name": "acme", "organization_access_token": OAT, "instance_name": "P"}});
     let _ = call(&runtime, "validate-connection-settings", &with_token.to_string(), &Secrets::new());
 }
+
+#[test]
+fn dot_segment_names_and_malformed_org_names_never_reach_the_network() {
+    let runtime = offline();
+    let secrets = Secrets::connection(ORG, OAT, Some("http://127.0.0.1:9"));
+    for (action, input) in [
+        ("get-team", r#"{"name": ".."}"#),
+        ("delete-team", r#"{"name": "."}"#),
+        ("list-team-members", r#"{"team": ".."}"#),
+        ("remove-member", r#"{"username": ".."}"#),
+        ("cancel-invite", r#"{"id": ".."}"#),
+    ] {
+        assert_eq!(err(&runtime, action, input, &secrets).0, "invalid-input", "{action} {input}");
+    }
+    for org in ["..", "acme/other", "acme?x", "ac me"] {
+        let bad = Secrets::connection(org, OAT, Some("http://127.0.0.1:9"));
+        assert_eq!(err(&runtime, "list-members", "{}", &bad).0, "invalid-input", "{org}");
+    }
+    assert!(runtime.http().sent().is_empty());
+}

@@ -202,6 +202,7 @@ impl<'h> Client<'h> {
 
     /// The wire form of `request`, with the bearer token when it needs one.
     fn to_http(&self, request: &ApiRequest) -> Result<HttpRequest> {
+        refuse_dot_segments(&request.path)?;
         let mut headers = vec![
             ("Accept".to_string(), request.accept.to_string()),
             ("User-Agent".to_string(), USER_AGENT.to_string()),
@@ -225,6 +226,22 @@ impl<'h> Client<'h> {
     }
 }
 
+/// Refuses a path with a `.` or `..` segment, however it is encoded: URL parsers (WHATWG, the `url`
+/// crate, many servers) treat `%2E%2E` as `..` and would step out of the addressed resource, so
+/// such a name cannot be sent safely whatever builds the path. Input validation gives the friendlier
+/// message; this is the last line for every request.
+pub fn refuse_dot_segments(path: &str) -> Result<()> {
+    for segment in path.split('/') {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        if decoded == "." || decoded == ".." {
+            return Err(Error::invalid_input(format!(
+                "\"{decoded}\" cannot be used as a name in a Docker Hub path: it would address a different resource."
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Parses a JSON body, naming the request when it does not fit the expected shape.
 pub fn parse_json<T: DeserializeOwned>(response: &HttpResponse, request: &ApiRequest) -> Result<T> {
     serde_json::from_slice(&response.body).map_err(|e| {
@@ -235,4 +252,19 @@ pub fn parse_json<T: DeserializeOwned>(response: &HttpResponse, request: &ApiReq
         ))
         .with_detail(json!({ "status": response.status, "path": request.path }))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_segments_are_refused_in_any_encoding() {
+        for bad in ["/v2/orgs/%2E%2E/members", "/v2/orgs/acme/members/%2e", "/v2/orgs/../x", "/v2/invites/%2e%2E"] {
+            assert!(refuse_dot_segments(bad).is_err(), "{bad}");
+        }
+        for good in ["/v2/orgs/acme/members/a..b", "/v2/orgs/acme/groups/...", "/v2/orgs/acme/members/%2E%2E%2E"] {
+            assert!(refuse_dot_segments(good).is_ok(), "{good}");
+        }
+    }
 }
