@@ -320,7 +320,7 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("list-audit-logs", "List audit log events",
         "Lists the organization's audit-log events, newest first as Docker returns them, one page or every page (all_pages, bounded by max_items; Docker gives no count, so paging stops on a short or empty page). Filters: action (see list-audit-actions), name, actor, from and to (RFC 3339; from must not be after to; sent in UTC). Output: events with account, action, name, actor, data, timestamp and description, plus paging. Audit logs need a Docker Team or Business plan.",
         scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"action": "repo.tag.push", "from": "2024-01-01T00:00:00Z", "to": "2024-01-31T23:59:59Z", "page_size": 25}"#,
+        example: r#"{"action": "team.member.add", "from": "2026-10-01T00:00:00Z", "to": "2026-10-31T23:59:59Z", "page_size": 25}"#,
         run: list_audit_logs, input: ListAuditLogsInput),
     action!("list-audit-actions", "List audit log actions",
         "Lists the audit-log action names the organization's events can be filtered by, grouped as Docker groups them (org, repo, …), each with its label and description. Audit logs need a Docker Team or Business plan.",

@@ -219,7 +219,7 @@ pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
 pub static ACTIONS: &[ActionSpec] = &[action!("api-request", "DockerHub Organization API request",
     "Sends one request to a Docker Hub path of this organization (/v2/orgs/{org}/..., /v2/invites/..., /v2/auditlogs/{org}...) with the connection's token, and returns the status, the rate-limit headers and the JSON body. The host and scheme come from the connection, never from input; paths of other organizations, absolute URLs, traversal and hidden separators are refused; a trailing slash is removed (Docker answers 404 to it). Docker Hub has no endpoint that reads the organization itself: list one member or team instead.",
     scopes: [MemberRead], read_only: false, destructive: true, idempotent: false,
-    example: r#"{"method": "GET", "path": "/v2/orgs/acme/groups", "query": {"page_size": 5}}"#,
+    example: r#"{"method": "GET", "path": "/v2/orgs/example-org/groups", "query": {"page_size": 5}}"#,
     run: api_request, input: ApiRequestInput)];
 
 #[cfg(test)]

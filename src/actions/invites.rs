@@ -238,11 +238,11 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("cancel-invite", "Cancel a pending invite",
         "Cancels a pending invite by its id (from list-invites), so it can no longer be accepted. Output: {cancelled: true, id}.",
         scopes: [InviteEdit], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832691"}"#, run: cancel_invite, input: InviteIdInput),
+        example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#, run: cancel_invite, input: InviteIdInput),
     action!("resend-invite", "Resend a pending invite",
         "Sends a pending invite's email again, by its id (from list-invites). Each call sends another email. Output: {resent: true, id}.",
         scopes: [InviteEdit], read_only: false, destructive: false, idempotent: false,
-        example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832691"}"#, run: resend_invite, input: InviteIdInput),
+        example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#, run: resend_invite, input: InviteIdInput),
 ];
 
 #[cfg(test)]

@@ -495,7 +495,7 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("create-team", "Create a team",
         "Creates a team with a name (trimmed; no \"/\", no control characters, at most 100 characters) and an optional description. Output: the created team with its numeric id. A name already in use is a conflict error.",
         scopes: [GroupEdit], read_only: false, destructive: false, idempotent: false,
-        example: r#"{"name": "platform", "description": "Platform engineering"}"#, run: create_team, input: CreateTeamInput),
+        example: r#"{"name": "release-crew", "description": "People who cut releases"}"#, run: create_team, input: CreateTeamInput),
     action!("get-team", "Get a team",
         "Reads one team by name, or by numeric id. Docker Hub cannot read a team by id, so an id is resolved by walking the organization's team list (100 teams a request). Output: the team with numeric id (needed for repository grants on the sibling DockerHub integration), uuid, name, description and member_count.",
         scopes: [GroupRead], read_only: true, destructive: false, idempotent: true,
@@ -507,7 +507,7 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("delete-team", "Delete a team",
         "Deletes a team by name. Its members stay in the organization; repository grants given to the team are lost.",
         scopes: [GroupEdit], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"name": "contractors-2023"}"#, run: delete_team, input: DeleteTeamInput),
+        example: r#"{"name": "support"}"#, run: delete_team, input: DeleteTeamInput),
     action!("list-team-members", "List team members",
         "Lists the members of a team, one page or every page (all_pages, bounded by max_items), optionally filtered by search (username, full name or email; emails are visible to owners). Output: members with username, full name, email, company, date joined and type; plus count and paging.",
         scopes: [GroupRead], read_only: true, destructive: false, idempotent: true,
@@ -515,11 +515,11 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("add-team-member", "Add a member to a team",
         "Adds an organization member to a team, given their username (member) or email (resolved to the username by exact match). Docker Hub does not add or auto-invite people outside the organization: someone who is not a member is a not-found error asking to invite them first (invite-members), and no add is attempted. Someone already on the team is reported as added: false, already_member: true.",
         scopes: [GroupEdit, MemberRead], read_only: false, destructive: false, idempotent: true,
-        example: r#"{"team": "developers", "email": "jon.snow@example.com"}"#, run: add_team_member, input: AddTeamMemberInput),
+        example: r#"{"team": "developers", "email": "ken.lovelace@example.com"}"#, run: add_team_member, input: AddTeamMemberInput),
     action!("remove-team-member", "Remove a member from a team",
         "Takes a member off a team (they stay in the organization), given their username or email (resolved by exact match; needs Member Read). Someone not on the team is reported as removed: false; an unknown team is a not-found error.",
         scopes: [GroupEdit, MemberRead], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"team": "developers", "username": "jonsnow"}"#, run: remove_team_member, input: RemoveTeamMemberInput),
+        example: r#"{"team": "platform", "username": "kenlovelace"}"#, run: remove_team_member, input: RemoveTeamMemberInput),
 ];
 
 #[cfg(test)]
