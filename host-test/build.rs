@@ -38,7 +38,12 @@ fn main() -> Result<()> {
     let component = match env::var_os("DOCKERHUB_ORG_PREBUILT") {
         Some(path) => std::fs::read(&path).with_context(|| format!("reading DOCKERHUB_ORG_PREBUILT={}", Path::new(&path).display()))?,
         None => {
-            let core = build_guest(&root, &target_dir.join("guest"))?;
+            // One nested target dir per checkout, so worktrees sharing a CARGO_TARGET_DIR never
+            // read each other's guest module.
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&root, &mut hasher);
+            let guest_dir = target_dir.join(format!("guest-{:08x}", std::hash::Hasher::finish(&hasher) as u32));
+            let core = build_guest(&root, &guest_dir)?;
             let module = std::fs::read(&core).with_context(|| format!("reading {}", core.display()))?;
             wit_component::ComponentEncoder::default()
                 .module(&module)
