@@ -30,8 +30,13 @@ fn main() -> Result<()> {
     let target_dir = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
     let target_dir = if target_dir.is_relative() { root.join(target_dir) } else { target_dir };
 
-    for watched in ["src", "wit", "Cargo.toml", "Cargo.lock"] {
+    // Every file, not the directories: a directory entry is only seen to change when files are
+    // added or removed in it, so edits deep inside src/ would leave a stale component embedded.
+    for watched in ["Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
+    }
+    for dir in ["src", "wit"] {
+        watch_tree(&root.join(dir))?;
     }
     println!("cargo:rerun-if-env-changed=DOCKERHUB_ORG_PREBUILT");
 
@@ -145,6 +150,20 @@ fn clean_env(command: &mut Command, keep_rustup: bool) {
             command.env_remove(&key);
         }
     }
+}
+
+/// Emits `rerun-if-changed` for `dir` and every file and directory below it.
+fn watch_tree(dir: &Path) -> Result<()> {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            watch_tree(&path)?;
+        } else {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+    }
+    Ok(())
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

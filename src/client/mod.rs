@@ -35,6 +35,7 @@ pub struct Client<'h> {
     requests: Cell<u32>,
     rate_limit: Cell<Option<RateLimit>>,
     waited_ms: Cell<u64>,
+    server_time: Cell<Option<u64>>,
 }
 
 /// What to do after one attempt.
@@ -60,6 +61,7 @@ impl<'h> Client<'h> {
             requests: Cell::new(0),
             rate_limit: Cell::new(None),
             waited_ms: Cell::new(0),
+            server_time: Cell::new(None),
         }
     }
 
@@ -76,6 +78,12 @@ impl<'h> Client<'h> {
     /// The last rate-limit state Docker reported.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.rate_limit.get()
+    }
+
+    /// Docker's clock (unix seconds) from the `Date` header of the latest response that had one.
+    /// The guest has no clock of its own; age-based reports measure against this.
+    pub fn server_time(&self) -> Option<u64> {
+        self.server_time.get()
     }
 
     /// Output metadata: request count and rate-limit state.
@@ -172,6 +180,9 @@ impl<'h> Client<'h> {
         };
         if let Some(state) = RateLimit::from_response(&response) {
             self.rate_limit.set(Some(state));
+        }
+        if let Some(now) = rate_limit::server_now(&response) {
+            self.server_time.set(Some(now));
         }
         match response.status {
             200..=299 => Next::Done(response),

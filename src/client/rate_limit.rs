@@ -61,7 +61,8 @@ pub fn wait_millis(response: &HttpResponse) -> u64 {
     }
 }
 
-fn server_now(response: &HttpResponse) -> Option<u64> {
+/// The response's `Date` header as unix seconds.
+pub fn server_now(response: &HttpResponse) -> Option<u64> {
     let date = httpdate::parse_http_date(response.header("date")?.trim()).ok()?;
     date.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs())
 }
