@@ -31,7 +31,7 @@ fn request(method: &str, path_and_query: &str, body: Option<Value>) -> SentReque
 fn the_spec_loads_and_documents_thirty_paths() {
     let ops = spec().operations();
     assert!(ops.contains(&op("PUT", "/v2/orgs/{org_name}/members/{username}")), "{ops:?}");
-    assert_eq!(DEVIATIONS.len(), 6);
+    assert_eq!(DEVIATIONS.len(), 7);
     let _ = Spec::load(false);
 }
 
@@ -180,8 +180,184 @@ fn page_links_are_null_at_the_ends_although_typed_string() {
 }
 
 #[test]
+fn the_export_requires_the_permission_column_it_declares_not_role() {
+    let export = op("GET", "/v2/orgs/{org_name}/members/export");
+    assert_eq!(spec().response_schema(&export, 200, "text/csv")["items"]["required"][4], "Permission");
+    assert_eq!(Spec::load(false).response_schema(&export, 200, "text/csv")["items"]["required"][4], "Role");
+}
+
+#[test]
 fn property_required_flags_are_lifted_into_the_parents_required_list() {
     let create = op("POST", "/v2/orgs/{name}/access-tokens");
     let errors = spec().validate_request_body(&create, &json!({"description": "ci"}));
     assert!(errors.iter().any(|e| e.contains("\"label\" is a required property")), "{errors:?}");
+}
+
+// ---- Every fixture is classified; every Docker response fixture fits its operation's schema. ----
+
+/// What a file in `fixtures/` is.
+enum Fixture {
+    /// A Docker Hub response body of these operations, with this status.
+    Response(&'static [(&'static str, &'static str)], u16),
+    /// A Docker Hub request body of this operation.
+    RequestBody(&'static str, &'static str),
+    /// The CSV the members export answers (checked row by row against the export's item schema).
+    ExportCsv,
+    /// Not a Docker message: what an action is expected to output.
+    ExpectedOutput,
+    /// Not a Docker message: the simulator's seed organization.
+    SimulatorSeed,
+    /// Not a Docker message: the script that generated the fixtures beside it.
+    Generator,
+}
+
+const MEMBERS: &[(&str, &str)] = &[("GET", "/v2/orgs/{org_name}/members")];
+const GROUPS: &[(&str, &str)] = &[("GET", "/v2/orgs/{org_name}/groups")];
+const AUDIT_LOGS: &[(&str, &str)] = &[("GET", "/v2/auditlogs/{account}")];
+
+/// Every file under `fixtures/`, by path relative to it. A new file must be added here.
+fn fixture_table() -> Vec<(&'static str, Fixture)> {
+    use Fixture::*;
+    vec![
+        ("auditlogs/actions.json", Response(&[("GET", "/v2/auditlogs/{account}/actions")], 200)),
+        ("auditlogs/empty.json", Response(AUDIT_LOGS, 200)),
+        ("auditlogs/page-1.json", Response(AUDIT_LOGS, 200)),
+        ("auditlogs/page-2.json", Response(AUDIT_LOGS, 200)),
+        ("auditlogs/page-3.json", Response(AUDIT_LOGS, 200)),
+        ("auditlogs/actions.expected.json", ExpectedOutput),
+        ("auditlogs/events-60.expected.json", ExpectedOutput),
+        ("auditlogs/generate.py", Generator),
+        ("groups/team.json", Response(&[("GET", "/v2/orgs/{org_name}/groups/{group_name}")], 200)),
+        ("groups/team-created.json", Response(&[("POST", "/v2/orgs/{org_name}/groups")], 201)),
+        (
+            "groups/team-updated.json",
+            Response(&[("PATCH", "/v2/orgs/{org_name}/groups/{group_name}"), ("PUT", "/v2/orgs/{org_name}/groups/{group_name}")], 200),
+        ),
+        ("groups/team-members-page.json", Response(&[("GET", "/v2/orgs/{org_name}/groups/{group_name}/members")], 200)),
+        ("groups/teams-page-1.json", Response(GROUPS, 200)),
+        ("groups/teams-page-2.json", Response(GROUPS, 200)),
+        ("groups/teams-page-3.json", Response(GROUPS, 200)),
+        ("groups/teams-small.json", Response(GROUPS, 200)),
+        ("groups/team-members.expected.json", ExpectedOutput),
+        ("groups/teams-small.expected.json", ExpectedOutput),
+        ("groups/generate.py", Generator),
+        ("invites/bulk-dry-run.json", Response(&[("POST", "/v2/invites/bulk")], 202)),
+        ("invites/bulk-invited.json", Response(&[("POST", "/v2/invites/bulk")], 202)),
+        ("invites/list.json", Response(&[("GET", "/v2/orgs/{org_name}/invites")], 200)),
+        ("invites/list.expected.json", ExpectedOutput),
+        ("invites/generate.py", Generator),
+        ("members/org-250-page-1.json", Response(MEMBERS, 200)),
+        ("members/org-250-page-2.json", Response(MEMBERS, 200)),
+        ("members/org-250-page-3.json", Response(MEMBERS, 200)),
+        ("members/page-small.json", Response(MEMBERS, 200)),
+        ("members/export.csv", ExportCsv),
+        ("members/export.expected.json", ExpectedOutput),
+        ("members/list-small.expected.json", ExpectedOutput),
+        ("members/org-250.expected.json", ExpectedOutput),
+        ("members/generate.py", Generator),
+        ("settings/settings.json", Response(&[("GET", "/v2/orgs/{name}/settings")], 200)),
+        ("settings/settings-updated.json", Response(&[("PUT", "/v2/orgs/{name}/settings")], 200)),
+        ("settings/update-request.json", RequestBody("PUT", "/v2/orgs/{name}/settings")),
+        ("simulator/org.json", SimulatorSeed),
+        ("simulator/generate.py", Generator),
+    ]
+}
+
+/// Every file under `dir`, relative to `root`, sorted.
+fn files_under(root: &std::path::Path, dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(root, &path));
+        } else {
+            out.push(path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn fixtures_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+#[test]
+fn every_fixture_is_classified_and_none_is_listed_that_does_not_exist() {
+    let root = fixtures_dir();
+    let listed: Vec<&str> = fixture_table().iter().map(|(name, _)| *name).collect();
+    let present = files_under(&root, &root);
+    let unlisted: Vec<&String> = present.iter().filter(|f| !listed.contains(&f.as_str())).collect();
+    assert!(unlisted.is_empty(), "classify these fixtures in conformance.rs's fixture_table: {unlisted:?}");
+    let missing: Vec<&&str> = listed.iter().filter(|f| !present.iter().any(|p| p == *f)).collect();
+    assert!(missing.is_empty(), "listed but not in fixtures/: {missing:?}");
+}
+
+#[test]
+fn every_docker_response_fixture_fits_its_operations_response_schema() {
+    let mut checked = 0;
+    for (name, kind) in fixture_table() {
+        match kind {
+            Fixture::Response(operations, status) => {
+                for (method, template) in operations {
+                    let errors = spec().validate_response(&op(method, template), status, "application/json", &common::fixture(name));
+                    assert!(errors.is_empty(), "{name} does not fit the {status} of {method} {template}: {errors:#?}");
+                    checked += 1;
+                }
+            }
+            Fixture::RequestBody(method, template) => {
+                let errors = spec().validate_request_body(&op(method, template), &common::fixture(name));
+                assert!(errors.is_empty(), "{name} is not a valid request body of {method} {template}: {errors:#?}");
+                checked += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(checked, 24, "23 response checks (team-updated.json stands for PATCH and PUT) and 1 request body");
+}
+
+#[test]
+fn a_response_fixture_that_breaks_the_schema_is_caught() {
+    let mut team = common::fixture("groups/team.json");
+    team["member_count"] = json!("two");
+    let errors = spec().validate_response(&op("GET", "/v2/orgs/{org_name}/groups/{group_name}"), 200, "application/json", &team);
+    assert_eq!(errors, ["\"two\" is not of type \"number\" (at `/member_count`)"]);
+}
+
+/// Errors of the export CSV: its header must hold every required column and only declared ones,
+/// and each row (as an object of its columns) must fit the export's item schema.
+fn export_csv_errors(csv_text: &str) -> Vec<String> {
+    let export = op("GET", "/v2/orgs/{org_name}/members/export");
+    let schema = spec().response_schema(&export, 200, "text/csv");
+    let items = &schema["items"];
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let mut errors = Vec::new();
+    for required in items["required"].as_array().unwrap() {
+        if !header.iter().any(|h| h == required.as_str().unwrap()) {
+            errors.push(format!("required column {required} is missing"));
+        }
+    }
+    for column in &header {
+        if items["properties"].get(column).is_none() {
+            errors.push(format!("column {column:?} is not declared"));
+        }
+    }
+    let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft4).build(items).unwrap();
+    for (i, record) in reader.records().enumerate() {
+        let row: serde_json::Map<String, Value> = header.iter().cloned().zip(record.unwrap().iter().map(|v| json!(v))).collect();
+        errors.extend(validator.iter_errors(&Value::Object(row)).map(|e| format!("row {}: {e}", i + 1)));
+    }
+    errors
+}
+
+#[test]
+fn the_export_csv_fixture_has_the_documented_columns_and_values() {
+    let text = std::fs::read_to_string(fixtures_dir().join("members/export.csv")).unwrap();
+    assert_eq!(export_csv_errors(&text), Vec::<String>::new());
+    let undeclared = "Name,Username,Email,Type,Permission,Date Joined,Seat\nJon,jonsnow,j@example.com,Robot,Owner,2020,1\n";
+    assert_eq!(export_csv_errors(undeclared), ["column \"Seat\" is not declared", "row 1: \"Robot\" is not one of \"Invitee\" or \"User\""]);
+    let incomplete = "Name,Username,Type,Permission,Date Joined\nJon,jonsnow,User,Editor,2020\n";
+    assert_eq!(export_csv_errors(incomplete), ["required column \"Email\" is missing", "row 1: \"Email\" is a required property"]);
+
 }

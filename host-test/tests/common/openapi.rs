@@ -62,8 +62,16 @@ pub const DEVIATIONS: &[Deviation] = &[
         id: "member-role-editor",
         reason: "`org_member.role` enumerates `Owner`, `Member`, `Invitee`, but the Editor role \
                  exists: `PUT /v2/orgs/{org_name}/members/{username}` accepts `editor` and the \
-                 listing's `role` filter offers it, so members come back as `Editor`. The checker \
-                 adds `Editor` to that enum.",
+                 listing's `role` filter offers it, so members come back as `Editor` (and the CSV \
+                 export's `Permission` column says `Editor`). The checker adds `Editor` to both \
+                 enums.",
+    },
+    Deviation {
+        id: "export-permission-column",
+        reason: "The CSV export's item schema requires a `Role` column but declares no such \
+                 property; it declares `Permission`, which is the column the service writes \
+                 (`Name,Username,Email,Type,Permission,Teams,Date Joined`). The checker requires \
+                 `Permission` in place of `Role`.",
     },
     Deviation {
         id: "page-links-null",
@@ -140,6 +148,22 @@ impl Spec {
         let mut raw: Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{SPEC_PATH} is not YAML: {e}"));
         // property-required-flag
         lift_required_flags(&mut raw);
+        if deviations {
+            // member-role-editor, in the export's Permission column too
+            let permission = raw
+                .pointer_mut("/paths/~1v2~1orgs~1{org_name}~1members~1export/get/responses/200/content/text~1csv/schema/items/properties/Permission/enum")
+                .and_then(Value::as_array_mut)
+                .expect("the export's Permission column has an enum");
+            permission.push(json!("Editor"));
+            // export-permission-column
+            let required = raw
+                .pointer_mut("/paths/~1v2~1orgs~1{org_name}~1members~1export/get/responses/200/content/text~1csv/schema/items/required")
+                .and_then(Value::as_array_mut)
+                .expect("the export's rows have required columns");
+            for column in required.iter_mut().filter(|c| *c == "Role") {
+                *column = json!("Permission");
+            }
+        }
         let api: OpenAPI = serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{SPEC_PATH} is not OpenAPI 3.0: {e}"));
         let mut components = raw.get("components").cloned().unwrap_or_else(|| json!({}));
         if deviations {
