@@ -1,6 +1,9 @@
 //! Shared test support: a wiremock Docker Hub with a token endpoint and a catch-all that fails
-//! loudly, and a runtime wired to it.
+//! loudly, a runtime wired to it, and [`call`], which checks every request an action sent to a test
+//! server against Docker's OpenAPI document ([`openapi`]).
 #![allow(dead_code, reason = "each test file uses a different part of this module")]
+
+pub mod openapi;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -100,10 +103,14 @@ pub fn runtime_for(url: &str) -> Runtime {
     Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).expect("runtime")
 }
 
-/// Runs `action`, panicking on a host failure (trap), returning the action's outcome.
+/// Runs `action`, panicking on a host failure (trap), returning the action's outcome. Every
+/// request the action sent to a test server must conform to Docker's OpenAPI document: a violation
+/// fails the test, naming the request and what is wrong.
 pub fn call(runtime: &Runtime, action: &str, input: &str, secrets: &Secrets) -> Outcome {
+    let before = runtime.http().sent().len();
     let outcome = runtime.call(action, input, secrets).unwrap_or_else(|e| panic!("{action} trapped: {e:#}"));
     assert_no_secret(&outcome);
+    openapi::assert_conformant(action, runtime.http().sent().get(before..).unwrap_or_default());
     outcome
 }
 
