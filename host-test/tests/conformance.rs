@@ -209,6 +209,8 @@ enum Fixture {
     SimulatorSeed,
     /// Not a Docker message: the script that generated the fixtures beside it.
     Generator,
+    /// Docker's OpenAPI document itself (the oracle this file checks against).
+    Spec,
 }
 
 const MEMBERS: &[(&str, &str)] = &[("GET", "/v2/orgs/{org_name}/members")];
@@ -259,6 +261,7 @@ fn fixture_table() -> Vec<(&'static str, Fixture)> {
         ("settings/settings-updated.json", Response(&[("PUT", "/v2/orgs/{name}/settings")], 200)),
         ("settings/update-request.json", RequestBody("PUT", "/v2/orgs/{name}/settings")),
         ("simulator/org.json", SimulatorSeed),
+        ("openapi/dockerhub-api.yaml", Spec),
         ("simulator/generate.py", Generator),
     ]
 }
