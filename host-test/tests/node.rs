@@ -1,0 +1,78 @@
+//! The same component outside wasmtime: transpiled by jco and run by Node with the JavaScript host in
+//! host-test/js/, against the simulator. Skips (with a message saying why) only when Node is absent.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
+use serde_json::Value;
+
+fn js_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("js")
+}
+
+fn node_available() -> bool {
+    Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// Installs jco (pinned in package.json, versions from package-lock.json) when it is missing.
+fn ensure_jco() {
+    let jco = js_dir().join("node_modules/@bytecodealliance/jco/dist/jco.js");
+    if jco.exists() {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(js_dir())
+        .status()
+        .expect("npm is needed to install jco (Node is installed, npm should be too)");
+    assert!(status.success(), "npm install failed in host-test/js");
+    assert!(jco.exists(), "jco is still missing after npm install");
+}
+
+#[test]
+fn the_component_runs_under_node_through_jco_with_the_js_host() {
+    if !node_available() {
+        eprintln!("SKIPPED: Node.js is not installed, so the jco/Node runtime check cannot run (install nodejs to run it).");
+        return;
+    }
+    ensure_jco();
+    // The exact bytes the wasmtime host embeds.
+    let dir = std::env::temp_dir().join(format!("dockerhub-org-node-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let component = dir.join("dockerhub-org.wasm");
+    std::fs::write(&component, dockerhub_org_host::COMPONENT).unwrap();
+
+    let sim = Simulator::start(SimulatorConfig::default()).unwrap();
+    let output = Command::new("node")
+        .arg(js_dir().join("run.mjs"))
+        .arg(&component)
+        .arg(sim.url())
+        .arg(DEFAULT_ORG)
+        .args(["list-members", r#"{"page_size": 2}"#])
+        .args(["check-oat-connection", "{}"])
+        .args(["list-members", r#"{"all_pages": true}"#])
+        .args(["get-team", r#"{"name": "no-such-team"}"#])
+        .args(["api-request", r#"{"method": "GET", "path": "/v2/orgs/other-org/members"}"#])
+        .env("DOCKERHUB_OAT", DEFAULT_OAT)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "node failed: {}\n{stdout}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let results = report["results"].as_array().unwrap();
+
+    assert_eq!(results[0]["ok"], true, "{}", results[0]);
+    assert_eq!(results[0]["output"]["count"], 320);
+    assert_eq!(results[0]["output"]["members"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        results[1]["output"]["message"],
+        "Successfully authenticated against DockerHub organization \"example-org\" (320 members visible)."
+    );
+    assert_eq!(results[1]["output"]["meta"]["requests"], 1, "the JWT cached by the JS host is reused");
+    assert_eq!(results[2]["output"]["members"].as_array().unwrap().len(), 320, "batched pages through the JS fetch-batch");
+    assert_eq!(results[3]["error"]["kind"], "not-found");
+    assert_eq!(results[4]["error"]["kind"], "invalid-input");
+    assert!(!stdout.contains(DEFAULT_OAT), "the OAT leaked into the Node run's output");
+    std::fs::remove_dir_all(&dir).ok();
+}
