@@ -286,11 +286,11 @@ pub fn error_kind(error: &ActionError) -> &'static str {
     }
 }
 
-/// The message of `error`.
-pub fn error_message(error: &ActionError) -> &str {
+/// The message and JSON detail of `error`, whatever its case.
+fn message_and_detail(error: &ActionError) -> (&str, Option<&str>) {
     match error {
-        ActionError::RateLimited(info) => &info.message,
-        ActionError::Upstream(info) => &info.message,
+        ActionError::RateLimited(info) => (&info.message, info.detail.as_deref()),
+        ActionError::Upstream(info) => (&info.message, info.detail.as_deref()),
         ActionError::InvalidInput(info)
         | ActionError::MissingCredential(info)
         | ActionError::Unauthorized(info)
@@ -299,23 +299,16 @@ pub fn error_message(error: &ActionError) -> &str {
         | ActionError::Conflict(info)
         | ActionError::Transport(info)
         | ActionError::InvalidResponse(info)
-        | ActionError::NotImplemented(info) => &info.message,
+        | ActionError::NotImplemented(info) => (&info.message, info.detail.as_deref()),
     }
+}
+
+/// The message of `error`.
+pub fn error_message(error: &ActionError) -> &str {
+    message_and_detail(error).0
 }
 
 /// The JSON detail of `error`, if any.
 pub fn error_detail(error: &ActionError) -> Option<&str> {
-    match error {
-        ActionError::RateLimited(info) => info.detail.as_deref(),
-        ActionError::Upstream(info) => info.detail.as_deref(),
-        ActionError::InvalidInput(info)
-        | ActionError::MissingCredential(info)
-        | ActionError::Unauthorized(info)
-        | ActionError::Forbidden(info)
-        | ActionError::NotFound(info)
-        | ActionError::Conflict(info)
-        | ActionError::Transport(info)
-        | ActionError::InvalidResponse(info)
-        | ActionError::NotImplemented(info) => info.detail.as_deref(),
-    }
+    message_and_detail(error).1
 }
