@@ -28,6 +28,7 @@ pub fn generate() -> serde_json::Value {
                 "destructive": a.destructive,
                 "idempotent": a.idempotent,
                                 "example": example,
+                "output": a.output,
                 "input_schema": (a.input_schema)(),
             })
         })

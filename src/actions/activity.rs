@@ -321,15 +321,18 @@ pub static ACTIONS: &[ActionSpec] = &[
         "Lists the organization's audit-log events, newest first as Docker returns them, one page or every page (all_pages, bounded by max_items; Docker gives no count, so paging stops on a short or empty page). Filters: action (see list-audit-actions), name, actor, from and to (RFC 3339; from must not be after to; sent in UTC). Output: events with account, action, name, actor, data, timestamp and description, plus paging. Audit logs need a Docker Team or Business plan.",
         scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{"action": "team.member.add", "from": "2026-10-01T00:00:00Z", "to": "2026-10-31T23:59:59Z", "page_size": 25}"#,
+        output: "{organization, filters {action, name, actor, from, to}, returned, events: [{account, action, name, actor, data {…}, timestamp, description}], paging {page, page_size, pages_fetched, all_pages, next_page, previous_page}, meta}",
         run: list_audit_logs, input: ListAuditLogsInput),
     action!("list-audit-actions", "List audit log actions",
         "Lists the audit-log action names the organization's events can be filtered by, grouped as Docker groups them (org, repo, …), each with its label and description. Audit logs need a Docker Team or Business plan.",
         scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{}"#, run: list_audit_actions, input: ListAuditActionsInput),
+        example: r#"{}"#, output: "{organization, action_count, groups: [{group, label, actions: [{name, label, description}]}], meta}",
+        run: list_audit_actions, input: ListAuditActionsInput),
     action!("sync-members", "Sync the member roster",
         "Returns the whole member roster in one call for a scheduled directory sync: 100 per page, pages 2..N fetched together once page 1 reports the count (about two round trips). Each row has username, full name, email, role, status (member or invitee), groups, guest flag, date joined and, with insights, last seen/login. Pending invitees are left out unless include_invitees is true. Summary counts by role and by status. Works on every plan.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"include_invitees": false}"#, run: sync_members, input: SyncMembersInput),
+        example: r#"{"include_invitees": false}"#, output: "{organization, include_invitees, count, pages_fetched, members: [{username, full_name, email, role, status (member|invitee), groups, is_guest, date_joined, last_seen_at?, last_logged_in_at?}], summary {total, guests, by_role {…}, by_status {…}}, meta}",
+        run: sync_members, input: SyncMembersInput),
 ];
 
 #[cfg(test)]

@@ -220,7 +220,8 @@ pub static ACTIONS: &[ActionSpec] = &[action!("api-request", "DockerHub Organiza
     "Sends one request to a Docker Hub path of this organization (/v2/orgs/{org}/..., /v2/invites/..., /v2/auditlogs/{org}...) with the connection's token, and returns the status, the rate-limit headers and the JSON body. The host and scheme come from the connection, never from input; paths of other organizations, absolute URLs, traversal and hidden separators are refused; a trailing slash is removed (Docker answers 404 to it). Docker Hub has no endpoint that reads the organization itself: list one member or team instead.",
     scopes: [MemberRead], read_only: false, destructive: true, idempotent: false,
     example: r#"{"method": "GET", "path": "/v2/orgs/example-org/groups", "query": {"page_size": 5}}"#,
-    run: api_request, input: ApiRequestInput)];
+    output: "{status, method, path, headers {x-ratelimit-*, content-type, …}, body (JSON, or text), notes: [string], meta}",
+        run: api_request, input: ApiRequestInput)];
 
 #[cfg(test)]
 mod tests {

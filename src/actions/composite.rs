@@ -520,15 +520,18 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("offboard-member", "Offboard a member",
         "Resolves a person exactly (by username or email), lists their teams and pending invites, then removes them from the organization (which takes them off every team) and cancels pending invites for the same email or username. dry_run defaults to true and returns the plan, every request it would make, without changing anything. A real run reports each step and stops at the first failure, with what succeeded so far in the error's detail. The only owner is refused with a clear message.",
         scopes: [MemberRead, MemberEdit, GroupRead, InviteRead, InviteEdit], read_only: false, destructive: true, idempotent: false,
-        example: r#"{"email": "ken.lovelace@example.com"}"#, run: offboard_member, input: OffboardInput),
+        example: r#"{"email": "ken.lovelace@example.com"}"#, output: "{organization, dry_run, member: Member, teams: [string], pending_invites: [{id, invitee, team}], plan: [{step, method, path, body?, why}], message, completed?: [{step, method, path, why, status}], removed?, invites_cancelled?, meta}",
+        run: offboard_member, input: OffboardInput),
     action!("reconcile-team", "Reconcile a team with a desired member list",
         "Compares a team's members (all pages) with a desired list of usernames or emails, reports people who are not organization members separately (they cannot be added: invite them first), and with dry_run: false adds and removes members, then returns the final membership. dry_run defaults to true. Idempotent: a second run finds nothing to change and says so.",
         scopes: [MemberRead, GroupRead, GroupEdit], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"team": "qa", "members": ["kenlovelace", "ada.lovelace@example.com"]}"#, run: reconcile_team, input: ReconcileInput),
+        example: r#"{"team": "qa", "members": ["kenlovelace", "ada.lovelace@example.com"]}"#, output: "{organization, team, dry_run, in_sync, to_add: [username], to_remove: [username], unknown: [entry], plan: [{step, method, path, body?, why}], message, changed?, members?: [username], completed?, meta}",
+        run: reconcile_team, input: ReconcileInput),
     action!("access-review", "Organization access review",
         "One report over the whole organization: owners (and whether there is only one), guests, members with no team, members not seen for inactive_days (when the organization's insights fields are visible), invites older than invite_age_days, and teams with no members. Ages are measured from as_of, or from Docker Hub's own clock (the plugin has none). Output is JSON plus a Markdown summary a workflow can post as is.",
         scopes: [MemberRead, GroupRead, InviteRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"inactive_days": 90, "invite_age_days": 30}"#, run: access_review, input: AccessReviewInput),
+        example: r#"{"inactive_days": 90, "invite_age_days": 30}"#, output: "{organization, as_of, as_of_source (input|docker_date_header|unavailable), members, teams, pending_invites, owners {count, usernames, single_owner}, guests {count, usernames}, members_without_team {count, usernames}, inactive {days, insights_available, members_with_insights, count, members: [{username, last_seen_at, days}]}, stale_invites {days, count, invites: [{id, invitee, created_at, days}]}, empty_teams {count, teams}, findings, markdown, meta}",
+        run: access_review, input: AccessReviewInput),
 ];
 
 #[cfg(test)]

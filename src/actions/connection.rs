@@ -218,11 +218,13 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("connection-schema", "Connection form schema",
         "The connection form's fields (Organization Name, Organization Access Token as a password field, Instance Name), whether each is required, placeholders, help text and the exact validation messages.",
         scopes: [], read_only: true, destructive: false, idempotent: true,
-        example: "{}", run: connection_schema, input: SchemaInput),
+        example: "{}", output: "{fields: [{key, secret_key?, label, type (text|password), required, placeholder, help, required_message}], update_required_message}",
+        run: connection_schema, input: SchemaInput),
     action!("validate-connection-settings", "Validate connection settings",
         "Validates a submitted connection form and merges it with the saved values when editing: values are trimmed; on first connect every field is required; when editing, a blank field or the obfuscated token sent back unchanged keeps the saved value, and an update that would leave any field empty is refused. Returns the settings to store; the token appears only as an instruction (keep_saved or store_submitted) and as bullets plus its last 4 characters. A token without the dckr_oat_ prefix gets a warning, not a failure. Contacts nothing.",
         scopes: [], read_only: true, destructive: false, idempotent: true,
         example: r#"{"submitted": {"organization_name": "acme", "organization_access_token": "dckr_oat_example0000", "instance_name": "Production"}}"#,
+        output: "{valid: true, mode (create|update), settings {organization_name, organization_access_token {action (keep_saved|store_submitted), display}, instance_name}, display {organization_name, organization_access_token (bullets + last 4), instance_name}, changed: [field], warnings: [string]}",
         run: validate_connection_settings, input: ValidateInput),
 ];
 

@@ -30,6 +30,8 @@ pub struct ActionSpec {
     pub idempotent: bool,
     /// An input that works against the simulator.
     pub example: &'static str,
+    /// The output's shape: its fields, and what the lists hold.
+    pub output: &'static str,
     /// The function.
     pub run: RunFn,
     /// The input's JSON Schema, generated from the Rust input type (native builds only).
@@ -56,7 +58,7 @@ macro_rules! action {
     (
         $name:literal, $title:literal, $desc:literal,
         scopes: [$($scope:ident),*], read_only: $ro:literal, destructive: $de:literal, idempotent: $id:literal,
-        example: $example:literal, run: $run:expr, input: $input:ty $(,)?
+        example: $example:literal, output: $output:literal, run: $run:expr, input: $input:ty $(,)?
     ) => {
         ActionSpec {
             name: $name,
@@ -67,6 +69,7 @@ macro_rules! action {
             destructive: $de,
             idempotent: $id,
             example: $example,
+            output: $output,
             run: $run,
             #[cfg(not(target_arch = "wasm32"))]
             input_schema: schema!($input),
