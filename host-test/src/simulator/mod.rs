@@ -44,6 +44,9 @@ pub struct SimulatorConfig {
     pub token_ttl: u64,
     /// Requests handled at once.
     pub workers: usize,
+    /// Roster size: `None` keeps the seed's members; `Some(n)` trims the roster or pads it with
+    /// generated members to exactly `n` (benchmarks and paging tests at scale).
+    pub members: Option<usize>,
 }
 
 impl Default for SimulatorConfig {
@@ -56,6 +59,7 @@ impl Default for SimulatorConfig {
             rate_limit_per_minute: None,
             token_ttl: 600,
             workers: 16,
+            members: None,
         }
     }
 }
@@ -82,7 +86,11 @@ impl Simulator {
         let port = server.server_addr().to_ip().map(|a| a.port()).context("the simulator has no IP address")?;
         let url = format!("http://127.0.0.1:{port}");
         let server = Arc::new(server);
-        let state = Arc::new(Mutex::new(State::seeded(&config.org)?));
+        let mut seeded = State::seeded(&config.org)?;
+        if let Some(count) = config.members {
+            seeded.set_member_count(count);
+        }
+        let state = Arc::new(Mutex::new(seeded));
         let requests = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let window = Arc::new(Mutex::new(Window { started: Instant::now(), started_unix: now(), used: 0 }));
