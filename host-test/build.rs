@@ -6,7 +6,9 @@
 //! 2. The toolchain building this crate, when it has the wasm32-unknown-unknown target installed.
 //! 3. Debian's `rustc-web`/`cargo-web`/`rust-web-src` (rustc 1.96 with std sources) and `lld-19`:
 //!    std is rebuilt for wasm32 with `-Zbuild-std` (`RUSTC_BOOTSTRAP=1`, set for that one nested
-//!    build only) and linked with `wasm-ld`. `.ci/setup-toolchain` installs them.
+//!    build only) and linked with `wasm-ld`. `.ci/setup-toolchain` installs them. Because std is
+//!    rebuilt anyway, this path also builds it for size (`panic = "immediate-abort"`,
+//!    `optimize_for_size`, `-Zlocation-detail=none`); the rustup path uses the stock std.
 //!
 //! The nested cargo gets its own target dir (sharing the outer one deadlocks on its lock) and an
 //! environment cleared of the variables cargo sets for build scripts, which would otherwise leak
@@ -88,7 +90,18 @@ fn build_guest(root: &Path, guest_target: &Path) -> Result<PathBuf> {
             .env("RUSTC", DEBIAN_RUSTC)
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker)
-            .args(["build", "--release", "-Zbuild-std=std,panic_abort"]);
+            // Size (this toolchain rebuilds std anyway): no panic machinery at all (the guest never
+            // panics, and a panic traps either way), std's size-optimised algorithms, and no
+            // file/line strings for panic locations. See docs/performance.md.
+            .env("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort")
+            .env("RUSTFLAGS", "-Zlocation-detail=none")
+            .args([
+                "build",
+                "--release",
+                "-Zbuild-std=std,panic_abort",
+                "-Zbuild-std-features=optimize_for_size",
+                "-Zpanic-immediate-abort",
+            ]);
     } else {
         bail!(
             "No Rust toolchain that can build wasm32-unknown-unknown was found.\n\

@@ -35,6 +35,12 @@ impl<'h> Redacting<'h> {
     }
 
     fn remember_exchange_answer(&self, response: &HttpResponse) {
+        // Only an answer that names an access token can carry one: listing pages (most responses,
+        // and the large ones) are not parsed a second time.
+        const KEY: &[u8] = b"\"access_token\"";
+        if !response.body.windows(KEY.len()).any(|window| window == KEY) {
+            return;
+        }
         if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&response.body) {
             if let Some(token) = answer.get("access_token").and_then(|t| t.as_str()) {
                 self.remember(token);
@@ -44,6 +50,10 @@ impl<'h> Redacting<'h> {
 
     /// `text` with every remembered secret replaced by [`REDACTED`].
     pub fn scrub(&self, text: &str) -> String {
+        // Most texts hold no secret: return them without sorting or replacing anything.
+        if !self.secrets.borrow().iter().any(|secret| text.contains(secret.as_str())) {
+            return text.to_string();
+        }
         let mut secrets = self.secrets.borrow().clone();
         // Longest first, so a secret containing another is replaced whole.
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));

@@ -5,6 +5,7 @@
 //! top; integration tests use this library against wiremock.
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod cache;
 pub mod demo;
 pub mod http;

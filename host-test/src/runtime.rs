@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use anyhow::{Result, anyhow};
 use wasmtime::error::Context as _;
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
-use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder};
 
 use crate::cache::Cache;
 use crate::http::{HttpClient, HttpConfig};
@@ -77,7 +77,55 @@ pub struct HostState {
     http: Arc<HttpClient>,
     cache: Arc<Cache>,
     secrets: Secrets,
+    limits: PeakLimits,
+}
+
+/// What one call cost the guest, beyond its output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallStats {
+    /// Largest linear-memory size the guest reached, bytes (wasm memory never shrinks, so this is
+    /// also its size at the end of the call).
+    pub peak_memory_bytes: usize,
+}
+
+/// The store's limits, recording the largest memory size they allowed.
+struct PeakLimits {
     limits: StoreLimits,
+    peak_memory: usize,
+}
+
+impl ResourceLimiter for PeakLimits {
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.peak_memory = self.peak_memory.max(desired);
+        }
+        Ok(allowed)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.memory_grow_failed(error)
+    }
+
+    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
 }
 
 /// A loaded component, ready to run actions.
@@ -132,6 +180,7 @@ impl Runtime {
 
     fn store(&self, secrets: &Secrets) -> Result<Store<HostState>> {
         let limits = StoreLimitsBuilder::new().memory_size(self.config.memory_bytes).instances(16).build();
+        let limits = PeakLimits { limits, peak_memory: 0 };
         let state = HostState { http: self.http.clone(), cache: self.cache.clone(), secrets: secrets.clone(), limits };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
@@ -143,6 +192,11 @@ impl Runtime {
     /// failed (trap, fuel or memory exhausted, no such export); an action's own failure is
     /// `Ok(Err(ActionError))`.
     pub fn call(&self, action: &str, input: &str, secrets: &Secrets) -> Result<Outcome> {
+        Ok(self.call_with_stats(action, input, secrets)?.0)
+    }
+
+    /// [`Runtime::call`], also reporting what the call cost the guest (peak linear memory).
+    pub fn call_with_stats(&self, action: &str, input: &str, secrets: &Secrets) -> Result<(Outcome, CallStats)> {
         let mut store = self.store(secrets)?;
         let instance = self.pre.instantiate(&mut store).context("instantiating the component")?;
         let interface = self
@@ -157,7 +211,20 @@ impl Runtime {
             .get_typed_func::<(&str,), (Outcome,)>(&mut store, &index)
             .with_context(|| format!("\"{action}\" is not an action export"))?;
         let (outcome,) = func.call(&mut store, (input,)).with_context(|| format!("the component failed while running \"{action}\""))?;
-        Ok(outcome)
+        Ok((outcome, CallStats { peak_memory_bytes: store.data().limits.peak_memory }))
+    }
+
+    /// Instantiates the component in a fresh store, as every call does, and drops it: the fixed
+    /// per-call cost, for benchmarks.
+    pub fn instantiate_only(&self) -> Result<()> {
+        let mut store = self.store(&Secrets::new())?;
+        self.pre.instantiate(&mut store).context("instantiating the component")?;
+        Ok(())
+    }
+
+    /// The engine the component was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// The component's manifest JSON.
@@ -204,8 +271,9 @@ fn new_engine() -> Result<Engine> {
     Ok(Engine::new(&config).context("creating the wasmtime engine")?)
 }
 
-/// Compiles `bytes`, or loads the compiled form cached for them.
-fn load_component(engine: &Engine, bytes: &[u8], cache_dir: Option<&Path>) -> Result<Component> {
+/// Compiles `bytes`, or loads the compiled form cached for them in `cache_dir` (writing it there
+/// after compiling, so the next load only deserializes).
+pub fn load_component(engine: &Engine, bytes: &[u8], cache_dir: Option<&Path>) -> Result<Component> {
     let Some(dir) = cache_dir else {
         return Ok(Component::new(engine, bytes).context("compiling the component")?);
     };

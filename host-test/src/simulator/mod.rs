@@ -44,6 +44,9 @@ pub struct SimulatorConfig {
     pub token_ttl: u64,
     /// Requests handled at once.
     pub workers: usize,
+    /// Roster size: `None` keeps the seed's members; `Some(n)` trims the roster or pads it with
+    /// generated members to exactly `n` (benchmarks and paging tests at scale).
+    pub members: Option<usize>,
 }
 
 impl Default for SimulatorConfig {
@@ -56,6 +59,7 @@ impl Default for SimulatorConfig {
             rate_limit_per_minute: None,
             token_ttl: 600,
             workers: 16,
+            members: None,
         }
     }
 }
@@ -78,11 +82,15 @@ pub struct Simulator {
 impl Simulator {
     /// Starts a simulator.
     pub fn start(config: SimulatorConfig) -> Result<Self> {
-        let server = tiny_http::Server::http(("127.0.0.1", config.port)).map_err(|e| anyhow!("starting the simulator: {e}"))?;
+        let server = tiny_http::Server::from_listener(listen(config.port)?, None).map_err(|e| anyhow!("starting the simulator: {e}"))?;
         let port = server.server_addr().to_ip().map(|a| a.port()).context("the simulator has no IP address")?;
         let url = format!("http://127.0.0.1:{port}");
         let server = Arc::new(server);
-        let state = Arc::new(Mutex::new(State::seeded(&config.org)?));
+        let mut seeded = State::seeded(&config.org)?;
+        if let Some(count) = config.members {
+            seeded.set_member_count(count);
+        }
+        let state = Arc::new(Mutex::new(seeded));
         let requests = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let window = Arc::new(Mutex::new(Window { started: Instant::now(), started_unix: now(), used: 0 }));
@@ -127,6 +135,22 @@ impl Drop for Simulator {
             let _ = worker.join();
         }
     }
+}
+
+/// A listener on 127.0.0.1:`port` whose connections send without Nagle's delay. tiny_http writes a
+/// response in pieces; with Nagle on, the last piece waited for the client's delayed ACK, and
+/// every request took about 40 ms however small (on Linux, accepted sockets inherit the option).
+fn listen(port: u16) -> Result<std::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).context("creating the simulator's socket")?;
+    socket.set_tcp_nodelay(true).context("setting TCP_NODELAY")?;
+    // As std's `TcpListener::bind` does on Unix: a restarted simulator can take its port back at once.
+    #[cfg(unix)]
+    socket.set_reuse_address(true).context("setting SO_REUSEADDR")?;
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    socket.bind(&address.into()).with_context(|| format!("binding {address}"))?;
+    socket.listen(128).context("listening")?;
+    Ok(socket.into())
 }
 
 fn header(name: &str, value: &str) -> Option<tiny_http::Header> {

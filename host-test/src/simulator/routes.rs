@@ -156,6 +156,12 @@ fn paging(request: &Request, default_size: usize) -> Result<(usize, usize), Repl
 
 /// A Docker-style page of `items`, with absolute next/previous links; 404 past the end.
 fn page_of(items: Vec<Value>, request: &Request, default_size: usize) -> Reply {
+    page_of_with(items, request, default_size, |v| v)
+}
+
+/// [`page_of`] over rows that become JSON only when they are on the page (large organizations
+/// page in time proportional to the page, not the roster).
+fn page_of_with<T>(items: Vec<T>, request: &Request, default_size: usize, to_json: impl Fn(T) -> Value) -> Reply {
     let (page, size) = match paging(request, default_size) {
         Ok(p) => p,
         Err(e) => return e,
@@ -165,7 +171,7 @@ fn page_of(items: Vec<Value>, request: &Request, default_size: usize) -> Reply {
     if start >= count && page > 1 {
         return error(404, "Invalid page.");
     }
-    let results: Vec<Value> = items.into_iter().skip(start).take(size).collect();
+    let results: Vec<Value> = items.into_iter().skip(start).take(size).map(to_json).collect();
     let link = |p: usize| {
         let mut query: Vec<(String, String)> =
             request.query.iter().filter(|(k, _)| k.as_str() != "page").map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -197,7 +203,7 @@ fn list_members(state: &State, request: &Request) -> Reply {
     if !["all", "invitee", "member"].contains(&kind) {
         return error(400, "Invalid type.");
     }
-    let mut rows: Vec<Value> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     if kind != "invitee" {
         rows.extend(
             state
@@ -205,20 +211,29 @@ fn list_members(state: &State, request: &Request) -> Reply {
                 .iter()
                 .filter(|m| search.is_empty() || contains(&m.username, search) || contains(&m.full_name, search) || contains(&m.email, search))
                 .filter(|m| role.as_ref().is_none_or(|r| m.role.eq_ignore_ascii_case(r)))
-                .map(|m| serde_json::to_value(m).unwrap_or(Value::Null)),
+                .map(Row::Member),
         );
     }
     if (kind == "invitee" || kind == "all" || invites) && role.is_none() {
         rows.extend(state.invites.iter().filter(|i| search.is_empty() || contains(&i.invitee, search)).map(|i| {
-            json!({
+            Row::Invite(json!({
                 "id": i.id, "username": if i.invitee.contains('@') { "" } else { i.invitee.as_str() },
                 "email": if i.invitee.contains('@') { i.invitee.as_str() } else { "" },
                 "role": "Invitee", "groups": i.team.iter().collect::<Vec<_>>(), "is_guest": false,
                 "type": "Invitee", "full_name": "", "date_joined": i.created_at,
-            })
+            }))
         }));
     }
-    page_of(rows, request, 10)
+    page_of_with(rows, request, 10, |row| match row {
+        Row::Member(m) => serde_json::to_value(m).unwrap_or(Value::Null),
+        Row::Invite(v) => v,
+    })
+}
+
+/// A member-listing row: members are turned into JSON only when they are on the page.
+enum Row<'a> {
+    Member(&'a crate::simulator::state::Member),
+    Invite(Value),
 }
 
 fn export_members(state: &State) -> Reply {

@@ -164,6 +164,29 @@ impl State {
         })
     }
 
+    /// Trims the roster to `count` members, or pads it with generated ones (`member00042`, role
+    /// Member, in no team) so it has exactly `count`. Listing order stays: seed members first.
+    pub fn set_member_count(&mut self, count: usize) {
+        self.members.truncate(count);
+        let start = self.members.len();
+        self.members.extend((start..count).map(|i| Member {
+            id: format!("{:032x}", 0x9e37_0000_0000_u64 + i as u64),
+            username: format!("member{i:05}"),
+            full_name: format!("Generated Member {i}"),
+            email: format!("member{i:05}@example.com"),
+            role: "Member".to_string(),
+            groups: Vec::new(),
+            is_guest: false,
+            account_type: "User".to_string(),
+            company: "Example Inc".to_string(),
+            location: String::new(),
+            date_joined: "2024-01-01T09:00:00.000000Z".to_string(),
+            last_seen_at: None,
+            last_logged_in_at: None,
+            last_desktop_version: None,
+        }));
+    }
+
     /// A fresh id, unique in this process.
     pub fn next_id(&mut self) -> u64 {
         self.counter += 1;
@@ -231,6 +254,20 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn the_roster_can_be_trimmed_or_padded_with_unique_members() {
+        let mut s = State::seeded("acme").unwrap();
+        let seeded = s.members.len();
+        s.set_member_count(5_000);
+        assert_eq!(s.members.len(), 5_000);
+        let names: std::collections::HashSet<&str> = s.members.iter().map(|m| m.username.as_str()).collect();
+        assert_eq!(names.len(), 5_000, "usernames are unique");
+        assert_eq!(s.members[seeded].username, format!("member{seeded:05}"));
+        s.set_member_count(3);
+        assert_eq!(s.members.len(), 3);
+        assert_eq!(s.members[0].username, "adalovelace");
     }
 
     #[test]

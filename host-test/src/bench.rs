@@ -1,0 +1,387 @@
+//! The performance benchmark: what a burst of action calls costs, as ratios against baselines
+//! measured in the same run on the embedded simulator.
+//!
+//! Measured: instantiating from the pre-instantiated component with a fresh store; loading the
+//! precompiled component the host cached on disk; one `list-members` page through the component
+//! against the same request made by a plain native ureq client; listing a large roster with the
+//! host's batch fetch against a host that runs one request at a time, at several injected latencies;
+//! the component's size; and the guest's peak linear memory for a large roster against its output.
+//! `dockerhub-org-bench` (and `.ci/bench`) prints the table; `--quick` runs one tiny iteration of
+//! each (what the test suite does).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::http::HttpConfig;
+use crate::runtime::{self, Runtime, RuntimeConfig, error_message};
+use crate::secrets::Secrets;
+use crate::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
+
+/// Sizes and iteration counts of one benchmark run.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Instantiations timed.
+    pub instantiations: usize,
+    /// Compiled-component loads timed.
+    pub loads: usize,
+    /// Action calls timed (and as many native requests).
+    pub actions: usize,
+    /// Members on the page of the per-action comparison.
+    pub page_members: usize,
+    /// Roster listed in the paging comparison.
+    pub paging_members: usize,
+    /// Injected latencies of the paging comparison, milliseconds.
+    pub latencies_ms: Vec<u64>,
+    /// Listings timed per latency and host.
+    pub paging_runs: usize,
+    /// Roster of the memory measurement.
+    pub memory_members: usize,
+}
+
+impl BenchOptions {
+    /// The full benchmark (about a minute).
+    pub fn full() -> Self {
+        BenchOptions {
+            instantiations: 2_000,
+            loads: 50,
+            actions: 300,
+            page_members: 100,
+            paging_members: 5_000,
+            latencies_ms: vec![0, 10, 50],
+            paging_runs: 3,
+            memory_members: 10_000,
+        }
+    }
+
+    /// One tiny iteration of everything: proves the benchmark runs (the test suite uses this).
+    pub fn quick() -> Self {
+        BenchOptions {
+            instantiations: 3,
+            loads: 1,
+            actions: 2,
+            page_members: 100,
+            paging_members: 250,
+            latencies_ms: vec![0, 2],
+            paging_runs: 1,
+            memory_members: 300,
+        }
+    }
+}
+
+/// Sequential against batched listing at one latency.
+#[derive(Debug, Clone)]
+pub struct PagingRow {
+    /// Injected latency per request.
+    pub latency: Duration,
+    /// Median listing time, one request at a time.
+    pub sequential: Duration,
+    /// Median listing time with the batch fetch.
+    pub batched: Duration,
+    /// Requests one batched listing sent.
+    pub requests: usize,
+}
+
+/// Every figure of one run.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Median instantiation with a fresh store.
+    pub instantiate: Duration,
+    /// Median load of the cached precompiled component.
+    pub deserialize: Duration,
+    /// Median `list-members` call through the component.
+    pub action: Duration,
+    /// Median of the same request by a native client.
+    pub native: Duration,
+    /// Members on that page.
+    pub page_members: usize,
+    /// Paging rows, one per latency.
+    pub paging: Vec<PagingRow>,
+    /// Roster of the paging rows.
+    pub paging_members: usize,
+    /// Component size, bytes.
+    pub component_bytes: usize,
+    /// Peak guest linear memory listing `memory_members`.
+    pub peak_memory_bytes: usize,
+    /// Size of that listing's output JSON.
+    pub output_bytes: usize,
+    /// Roster of the memory measurement.
+    pub memory_members: usize,
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(1e-12)
+}
+
+/// A scratch directory for the compile cache, removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new() -> Result<Self> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("dockerhub-org-bench-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(ScratchDir(dir))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn simulator(members: usize, latency_ms: u64) -> Result<Simulator> {
+    Simulator::start(SimulatorConfig {
+        members: Some(members),
+        latency: Duration::from_millis(latency_ms),
+        ..SimulatorConfig::default()
+    })
+}
+
+fn runtime_for(sim: &Simulator, max_concurrency: u32, cache: &ScratchDir) -> Result<Runtime> {
+    let http = HttpConfig { max_concurrency, ..HttpConfig::default() }.allow(sim.url())?;
+    Runtime::new(crate::COMPONENT, RuntimeConfig { http, compile_cache: Some(cache.0.clone()), ..RuntimeConfig::default() })
+}
+
+fn secrets_for(sim: &Simulator) -> Secrets {
+    Secrets::connection(DEFAULT_ORG, DEFAULT_OAT, Some(sim.url()))
+}
+
+/// Runs `action`, failing on a trap or an action error; returns the output.
+fn run_ok(rt: &Runtime, action: &str, input: &str, secrets: &Secrets) -> Result<String> {
+    match rt.call(action, input, secrets)? {
+        Ok(output) => Ok(output),
+        Err(e) => bail!("{action} failed: {}", error_message(&e)),
+    }
+}
+
+/// The plain native client of the per-action comparison: the host's ureq agent settings, the
+/// token fetched once, one GET per call, the body read and parsed as JSON.
+struct NativeClient {
+    agent: ureq::Agent,
+    url: String,
+    bearer: String,
+}
+
+impl NativeClient {
+    fn new(sim: &Simulator, config: &HttpConfig, page_size: usize) -> Result<Self> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(config.timeout))
+            .timeout_connect(Some(config.connect_timeout))
+            .proxy(None)
+            .build()
+            .into();
+        let body = serde_json::json!({ "identifier": DEFAULT_ORG, "secret": DEFAULT_OAT }).to_string();
+        let mut response = agent
+            .post(format!("{}/v2/auth/token", sim.url()))
+            .header("Content-Type", "application/json")
+            .send(body)
+            .context("native token exchange")?;
+        let token: Value = serde_json::from_slice(&response.body_mut().read_to_vec()?)?;
+        let bearer = format!("Bearer {}", token["access_token"].as_str().context("no access_token")?);
+        let url = format!("{}/v2/orgs/{DEFAULT_ORG}/members?page=1&page_size={page_size}", sim.url());
+        Ok(NativeClient { agent, url, bearer })
+    }
+
+    /// One page, parsed; returns how many members it held.
+    fn list_page(&self) -> Result<usize> {
+        let mut response = self
+            .agent
+            .get(&self.url)
+            .header("Accept", "application/json")
+            .header("User-Agent", "dockerhub-org-bench")
+            .header("Authorization", &self.bearer)
+            .call()?;
+        let page: Value = serde_json::from_slice(&response.body_mut().with_config().limit(8 * 1024 * 1024).read_to_vec()?)?;
+        Ok(page["results"].as_array().map_or(0, Vec::len))
+    }
+}
+
+/// Runs the whole benchmark.
+pub fn run(options: &BenchOptions) -> Result<Report> {
+    let cache = ScratchDir::new()?;
+
+    // Per-call fixed costs.
+    let sim = simulator(options.page_members, 0)?;
+    let rt = runtime_for(&sim, HttpConfig::default().max_concurrency, &cache)?;
+    for _ in 0..options.instantiations.min(50) {
+        rt.instantiate_only()?;
+    }
+    let instantiate = median(
+        (0..options.instantiations)
+            .map(|_| {
+                let start = Instant::now();
+                rt.instantiate_only().map(|()| start.elapsed())
+            })
+            .collect::<Result<_>>()?,
+    );
+    // `rt` compiled the component and wrote it to the cache: every load below deserializes it.
+    let deserialize = median(
+        (0..options.loads)
+            .map(|_| {
+                let start = Instant::now();
+                runtime::load_component(rt.engine(), crate::COMPONENT, Some(&cache.0)).map(|_| start.elapsed())
+            })
+            .collect::<Result<_>>()?,
+    );
+
+    // One page through the component against the same request natively, interleaved.
+    let secrets = secrets_for(&sim);
+    let input = format!(r#"{{"page_size": {}}}"#, options.page_members.min(100));
+    let first = run_ok(&rt, "list-members", &input, &secrets)?; // exchanges and caches the token
+    let native = NativeClient::new(&sim, rt.http().config(), options.page_members.min(100))?;
+    let returned = serde_json::from_str::<Value>(&first)?["returned"].as_u64().unwrap_or(0) as usize;
+    if returned != native.list_page()? {
+        bail!("the component and the native client saw different pages");
+    }
+    let (mut through_component, mut through_native) = (Vec::new(), Vec::new());
+    for _ in 0..options.actions {
+        let start = Instant::now();
+        run_ok(&rt, "list-members", &input, &secrets)?;
+        through_component.push(start.elapsed());
+        let start = Instant::now();
+        native.list_page()?;
+        through_native.push(start.elapsed());
+    }
+    drop(sim);
+
+    // Listing a large roster: one request at a time against the batch fetch.
+    let mut paging = Vec::new();
+    for &latency_ms in &options.latencies_ms {
+        let sim = simulator(options.paging_members, latency_ms)?;
+        let secrets = secrets_for(&sim);
+        let sequential_rt = runtime_for(&sim, 1, &cache)?;
+        let batched_rt = runtime_for(&sim, HttpConfig::default().max_concurrency, &cache)?;
+        // Warm both token caches, so only the listing is timed.
+        run_ok(&sequential_rt, "list-members", r#"{"page_size": 1}"#, &secrets)?;
+        run_ok(&batched_rt, "list-members", r#"{"page_size": 1}"#, &secrets)?;
+        let input = r#"{"all_pages": true}"#;
+        let (mut sequential, mut batched) = (Vec::new(), Vec::new());
+        let mut requests = 0;
+        for _ in 0..options.paging_runs {
+            let start = Instant::now();
+            run_ok(&sequential_rt, "list-members", input, &secrets)?;
+            sequential.push(start.elapsed());
+            let before = batched_rt.http().sent().len();
+            let start = Instant::now();
+            let output = run_ok(&batched_rt, "list-members", input, &secrets)?;
+            batched.push(start.elapsed());
+            requests = batched_rt.http().sent().len() - before;
+            let returned = serde_json::from_str::<Value>(&output)?["returned"].as_u64().unwrap_or(0) as usize;
+            if returned != options.paging_members {
+                bail!("the batched listing returned {returned} members, not {}", options.paging_members);
+            }
+        }
+        paging.push(PagingRow {
+            latency: Duration::from_millis(latency_ms),
+            sequential: median(sequential),
+            batched: median(batched),
+            requests,
+        });
+    }
+
+    // Peak guest memory for a large roster.
+    let sim = simulator(options.memory_members, 0)?;
+    let rt = runtime_for(&sim, HttpConfig::default().max_concurrency, &cache)?;
+    let (outcome, stats) = rt.call_with_stats("list-members", r#"{"all_pages": true}"#, &secrets_for(&sim))?;
+    let output = outcome.map_err(|e| anyhow::anyhow!("list-members failed: {}", error_message(&e)))?;
+
+    Ok(Report {
+        instantiate,
+        deserialize,
+        action: median(through_component),
+        native: median(through_native),
+        page_members: options.page_members.min(100),
+        paging,
+        paging_members: options.paging_members,
+        component_bytes: crate::COMPONENT.len(),
+        peak_memory_bytes: stats.peak_memory_bytes,
+        output_bytes: output.len(),
+        memory_members: options.memory_members,
+    })
+}
+
+fn fmt_duration(d: Duration) -> String {
+    let micros = d.as_secs_f64() * 1e6;
+    if micros < 1_000.0 {
+        format!("{micros:.1} µs")
+    } else if micros < 1_000_000.0 {
+        format!("{:.2} ms", micros / 1e3)
+    } else {
+        format!("{:.2} s", micros / 1e6)
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "yes" } else { "NO" }
+}
+
+impl Report {
+    /// The report as one Markdown table.
+    pub fn table(&self) -> String {
+        let mut rows: Vec<[String; 5]> = Vec::new();
+        rows.push([
+            "instantiate (fresh store, pre-instantiated)".into(),
+            fmt_duration(self.instantiate),
+            "—".into(),
+            "≤ 50 µs".into(),
+            verdict(self.instantiate <= Duration::from_micros(50)).into(),
+        ]);
+        rows.push([
+            "load cached precompiled component".into(),
+            fmt_duration(self.deserialize),
+            "—".into(),
+            "≤ 5 ms".into(),
+            verdict(self.deserialize <= Duration::from_millis(5)).into(),
+        ]);
+        let overhead = ratio(self.action, self.native);
+        rows.push([
+            format!("list-members, {} members, token cached", self.page_members),
+            fmt_duration(self.action),
+            format!("native ureq {}: {overhead:.2}×", fmt_duration(self.native)),
+            "≤ 1.05×".into(),
+            verdict(overhead <= 1.05).into(),
+        ]);
+        for row in &self.paging {
+            let speedup = ratio(row.sequential, row.batched);
+            let fifty = row.latency >= Duration::from_millis(50);
+            rows.push([
+                format!("all pages, {} members, {} ms latency ({} requests)", self.paging_members, row.latency.as_millis(), row.requests),
+                format!("batched {}", fmt_duration(row.batched)),
+                format!("sequential {}: {speedup:.1}× faster", fmt_duration(row.sequential)),
+                if fifty { "≥ 5× at 50 ms".into() } else { "—".into() },
+                if fifty { verdict(speedup >= 5.0).into() } else { "—".into() },
+            ]);
+        }
+        rows.push([
+            "component size (release, stripped)".into(),
+            format!("{:.1} KB", self.component_bytes as f64 / 1024.0),
+            "—".into(),
+            "≤ 200 KB".into(),
+            verdict(self.component_bytes <= 200 * 1024).into(),
+        ]);
+        let memory = self.peak_memory_bytes as f64 / self.output_bytes.max(1) as f64;
+        rows.push([
+            format!("peak guest memory, {} members", self.memory_members),
+            format!("{:.1} MB", self.peak_memory_bytes as f64 / 1_048_576.0),
+            format!("output {:.1} MB: {memory:.2}×", self.output_bytes as f64 / 1_048_576.0),
+            "≤ 3×".into(),
+            verdict(memory <= 3.0).into(),
+        ]);
+        let mut out = String::from("| measure | value | against baseline | target | met |\n|---|---|---|---|---|\n");
+        for row in rows {
+            out.push_str(&format!("| {} |\n", row.join(" | ")));
+        }
+        out
+    }
+}

@@ -1,0 +1,111 @@
+//! Performance by count, not by clock: token exchanges across many calls, page requests of a large
+//! listing, their order and concurrency, and a quick run of the benchmark itself (the timings are
+//! in `dockerhub-org-bench`; see docs/performance.md).
+
+use std::time::Duration;
+
+use dockerhub_org_host::bench::{BenchOptions, run};
+use dockerhub_org_host::http::HttpConfig;
+use dockerhub_org_host::runtime::error_message;
+use dockerhub_org_host::secrets::Secrets;
+use dockerhub_org_host::simulator::{DEFAULT_OAT, Simulator, SimulatorConfig};
+use dockerhub_org_host::{Runtime, RuntimeConfig};
+use serde_json::Value;
+
+fn runtime_for(urls: &[&str]) -> Runtime {
+    let mut http = HttpConfig { real_sleep: false, ..HttpConfig::default() };
+    for url in urls {
+        http = http.allow(url).expect("simulator url");
+    }
+    Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).expect("runtime")
+}
+
+fn secrets_for(sim: &Simulator, org: &str) -> Secrets {
+    Secrets::connection(org, DEFAULT_OAT, Some(sim.url()))
+}
+
+fn list(runtime: &Runtime, input: &str, secrets: &Secrets) -> Value {
+    match runtime.call("list-members", input, secrets).expect("no trap") {
+        Ok(text) => serde_json::from_str(&text).expect("JSON output"),
+        Err(e) => panic!("list-members failed: {}", error_message(&e)),
+    }
+}
+
+fn exchanges(runtime: &Runtime) -> usize {
+    runtime.http().sent().iter().filter(|r| r.url.ends_with("/v2/auth/token")).count()
+}
+
+#[test]
+fn a_thousand_calls_exchange_the_token_once_per_organization() {
+    let orgs = ["perf-one", "perf-two"];
+    let sims: Vec<Simulator> = orgs
+        .iter()
+        .map(|org| Simulator::start(SimulatorConfig { org: org.to_string(), ..SimulatorConfig::default() }).expect("simulator"))
+        .collect();
+    let runtime = runtime_for(&[sims[0].url(), sims[1].url()]);
+    let secrets: Vec<Secrets> = sims.iter().zip(orgs).map(|(sim, org)| secrets_for(sim, org)).collect();
+    for call in 0..1_000 {
+        let which = call % 2;
+        let out = list(&runtime, r#"{"page_size": 1}"#, &secrets[which]);
+        assert_eq!(out["organization"], orgs[which]);
+    }
+    assert_eq!(exchanges(&runtime), 2, "one exchange per organization over 1 000 calls");
+    // Per organization: one exchange, then one page request per call.
+    assert_eq!(sims[0].request_count(), 1 + 500);
+    assert_eq!(sims[1].request_count(), 1 + 500);
+}
+
+#[test]
+fn listing_five_thousand_members_costs_fifty_pages_in_order_and_bounded() {
+    let sim = Simulator::start(SimulatorConfig {
+        members: Some(5_000),
+        latency: Duration::from_millis(20),
+        rate_limit_per_minute: Some(1_000),
+        ..SimulatorConfig::default()
+    })
+    .expect("simulator");
+    let expected: Vec<String> = sim.with_state(|s| s.members.iter().map(|m| m.username.clone()).collect());
+    let runtime = runtime_for(&[sim.url()]);
+    let out = list(&runtime, r#"{"all_pages": true}"#, &secrets_for(&sim, "example-org"));
+
+    assert_eq!(sim.request_count(), 1 + 50, "the exchange and ⌈5000/100⌉ pages");
+    let pages: Vec<String> = runtime.http().sent().iter().filter(|r| r.url.contains("/members?")).map(|r| r.url.clone()).collect();
+    assert_eq!(pages.len(), 50);
+    assert!(pages.iter().all(|url| url.contains("page_size=100")), "{pages:?}");
+    let got: Vec<&str> = out["members"].as_array().expect("members").iter().map(|m| m["username"].as_str().unwrap_or("")).collect();
+    assert_eq!(got, expected, "every member once, in listing order");
+    assert_eq!(out["returned"], 5_000);
+    let peak = runtime.http().peak_concurrency();
+    assert!((2..=8).contains(&peak), "pages after the first go out together, at most 8 at once (peak {peak})");
+}
+
+#[test]
+fn a_batch_never_sends_more_than_the_rate_limit_has_left() {
+    // 7 requests a minute: the exchange and page 1 leave 5, exactly the 5 pages still to fetch.
+    let sim = Simulator::start(SimulatorConfig {
+        members: Some(600),
+        latency: Duration::from_millis(20),
+        rate_limit_per_minute: Some(7),
+        ..SimulatorConfig::default()
+    })
+    .expect("simulator");
+    let runtime = runtime_for(&[sim.url()]);
+    let out = list(&runtime, r#"{"all_pages": true}"#, &secrets_for(&sim, "example-org"));
+    assert_eq!(out["returned"], 600);
+    assert_eq!(sim.request_count(), 7, "no request beyond the limit, no 429 to retry");
+    assert!(runtime.http().peak_concurrency() <= 5, "peak {}", runtime.http().peak_concurrency());
+    assert!(runtime.http().sleeps().is_empty(), "no pause was needed");
+}
+
+#[test]
+fn the_benchmark_runs_one_quick_iteration() {
+    let report = run(&BenchOptions::quick()).expect("benchmark");
+    assert_eq!(report.paging.len(), 2);
+    assert!(report.paging.iter().all(|row| row.requests == 3), "⌈250/100⌉ pages: {:?}", report.paging);
+    assert!(report.peak_memory_bytes > 0 && report.output_bytes > 0);
+    assert_eq!(report.component_bytes, dockerhub_org_host::COMPONENT.len());
+    let table = report.table();
+    for row in ["instantiate", "load cached precompiled component", "list-members", "all pages", "component size", "peak guest memory"] {
+        assert!(table.contains(row), "the table has a {row} row:\n{table}");
+    }
+}
