@@ -41,11 +41,10 @@ impl<'h> Redacting<'h> {
         if !response.body.windows(KEY.len()).any(|window| window == KEY) {
             return;
         }
-        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&response.body) {
-            if let Some(token) = answer.get("access_token").and_then(|t| t.as_str()) {
+        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&response.body)
+            && let Some(token) = answer.get("access_token").and_then(|t| t.as_str()) {
                 self.remember(token);
             }
-        }
     }
 
     /// `text` with every remembered secret replaced by [`REDACTED`].
@@ -82,11 +81,10 @@ impl Host for Redacting<'_> {
 
     fn secret(&self, key: &str) -> Option<String> {
         let value = self.inner.secret(key);
-        if key == KEY_OAT {
-            if let Some(v) = &value {
+        if key == KEY_OAT
+            && let Some(v) = &value {
                 self.remember(v);
             }
-        }
         value
     }
 

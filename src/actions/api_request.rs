@@ -162,13 +162,12 @@ pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
     let client = Client::connect(host)?;
     let org = client.org().to_string();
     let guarded = guard_path(&input.path, &org)?;
-    if let Some(other) = input.body.as_ref().and_then(|b| b.get("org")).and_then(Value::as_str) {
-        if !other.trim().eq_ignore_ascii_case(&org) {
+    if let Some(other) = input.body.as_ref().and_then(|b| b.get("org")).and_then(Value::as_str)
+        && !other.trim().eq_ignore_ascii_case(&org) {
             return Err(Error::invalid_input(format!(
                 "api-request refused the body: its \"org\" is \"{other}\", but this connection administers \"{org}\"."
             )));
         }
-    }
     let method = match input.method {
         RequestMethod::Get => Method::Get,
         RequestMethod::Post => Method::Post,

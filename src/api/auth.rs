@@ -51,7 +51,7 @@ pub fn cache_ttl_seconds(jwt: &str) -> u32 {
         .nth(1)
         .and_then(|payload| URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok())
         .and_then(|bytes| serde_json::from_slice::<Claims>(&bytes).ok())
-        .and_then(|claims| Some(claims.exp?.checked_sub(claims.iat?)?));
+        .and_then(|claims| claims.exp?.checked_sub(claims.iat?));
     match lifetime {
         Some(seconds) => u32::try_from(seconds.saturating_sub(SAFETY_MARGIN_SECONDS)).unwrap_or(u32::MAX),
         None => FALLBACK_TTL_SECONDS,

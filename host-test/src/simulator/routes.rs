@@ -195,11 +195,10 @@ fn list_members(state: &State, request: &Request) -> Reply {
     let role = request.query.get("role").map(|r| r.to_lowercase());
     let kind = request.query.get("type").map(String::as_str).unwrap_or("member");
     let invites = request.query.get("invites").is_some_and(|v| v == "true");
-    if let Some(r) = &role {
-        if !["owner", "editor", "member"].contains(&r.as_str()) {
+    if let Some(r) = &role
+        && !["owner", "editor", "member"].contains(&r.as_str()) {
             return error(400, "Invalid role.");
         }
-    }
     if !["all", "invitee", "member"].contains(&kind) {
         return error(400, "Invalid type.");
     }
@@ -465,11 +464,10 @@ fn bulk_invite(state: &mut State, request: &Request) -> Reply {
         return error(400, "invitees is required.");
     };
     let team = body.get("team").and_then(Value::as_str).map(str::to_string);
-    if let Some(t) = &team {
-        if state.team_index(t).is_none() {
+    if let Some(t) = &team
+        && state.team_index(t).is_none() {
             return error(400, "Team not found.");
         }
-    }
     let role = body.get("role").and_then(Value::as_str).map(str::to_string);
     let dry_run = body.get("dry_run").and_then(Value::as_bool).unwrap_or(false);
     let mut results = Vec::new();

@@ -446,7 +446,7 @@ impl Spec {
         }
         let typed = match schema.get("type").and_then(Value::as_str) {
             Some("integer") => value.parse::<i64>().map(Value::from).unwrap_or_else(|_| json!(value)),
-            Some("number") => value.parse::<f64>().ok().and_then(|n| serde_json::Number::from_f64(n)).map(Value::Number).unwrap_or_else(|| json!(value)),
+            Some("number") => value.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or_else(|| json!(value)),
             Some("boolean") => match value {
                 "true" => json!(true),
                 "false" => json!(false),
@@ -508,11 +508,10 @@ fn lift_required_flags(value: &mut Value) {
             let mut lifted = Vec::new();
             if let Some(Value::Object(properties)) = map.get_mut("properties") {
                 for (name, property) in properties.iter_mut() {
-                    if let Some(Value::Bool(flag)) = property.as_object_mut().and_then(|p| p.remove("required")) {
-                        if flag {
+                    if let Some(Value::Bool(flag)) = property.as_object_mut().and_then(|p| p.remove("required"))
+                        && flag {
                             lifted.push(Value::from(name.as_str()));
                         }
-                    }
                 }
             }
             if !lifted.is_empty() {
@@ -563,19 +562,16 @@ fn to_json_schema(value: Value, deviations: bool) -> Value {
                 })
                 .collect();
             // page-links-null
-            if deviations {
-                if let Some(Value::Object(properties)) = map.get_mut("properties") {
-                    if properties.contains_key("results") {
+            if deviations
+                && let Some(Value::Object(properties)) = map.get_mut("properties")
+                    && properties.contains_key("results") {
                         for link in ["next", "previous"] {
-                            if let Some(Value::Object(p)) = properties.get_mut(link) {
-                                if p.get("type") == Some(&json!("string")) {
+                            if let Some(Value::Object(p)) = properties.get_mut(link)
+                                && p.get("type") == Some(&json!("string")) {
                                     p.insert("type".into(), json!(["string", "null"]));
                                 }
-                            }
                         }
                     }
-                }
-            }
             if map.remove("nullable") == Some(Value::Bool(true)) {
                 match map.get("type").cloned() {
                     Some(Value::String(t)) => {
