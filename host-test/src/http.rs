@@ -123,6 +123,12 @@ impl HttpClient {
         self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// Every request sent since the last call, removed from the log (long-running tests read the
+    /// log in pieces so it does not grow without bound).
+    pub fn take_sent(&self) -> Vec<SentRequest> {
+        std::mem::take(&mut *self.sent.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
     /// Every pause the guest asked for, in milliseconds.
     pub fn sleeps(&self) -> Vec<u32> {
         self.sleeps.lock().unwrap_or_else(|p| p.into_inner()).clone()
