@@ -43,7 +43,8 @@ fn main() -> Result<()> {
     println!("cargo:rerun-if-env-changed=DOCKERHUB_ORG_PREBUILT");
 
     let component = match env::var_os("DOCKERHUB_ORG_PREBUILT") {
-        Some(path) => std::fs::read(&path).with_context(|| format!("reading DOCKERHUB_ORG_PREBUILT={}", Path::new(&path).display()))?,
+        Some(path) => std::fs::read(&path)
+            .with_context(|| format!("reading DOCKERHUB_ORG_PREBUILT={}", Path::new(&path).display()))?,
         None => {
             // One nested target dir per checkout, so worktrees sharing a CARGO_TARGET_DIR never
             // read each other's guest module.
@@ -149,11 +150,27 @@ fn debian_std_sources() -> Option<PathBuf> {
 
 /// Removes what cargo sets for build scripts (and compiler overrides) from the nested build.
 fn clean_env(command: &mut Command, keep_rustup: bool) {
-    const KEEP: &[&str] = &["CARGO_HOME", "CARGO_NET_", "CARGO_HTTP_", "CARGO_REGISTRIES_", "CARGO_REGISTRY_", "CARGO_TERM_"];
+    const KEEP: &[&str] =
+        &["CARGO_HOME", "CARGO_NET_", "CARGO_HTTP_", "CARGO_REGISTRIES_", "CARGO_REGISTRY_", "CARGO_TERM_"];
     const DROP: &[&str] = &[
-        "RUSTC", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTDOC", "RUSTFLAGS", "RUSTDOCFLAGS",
-        "RUSTC_BOOTSTRAP", "RUSTC_LINKER", "TARGET", "HOST", "OUT_DIR", "OPT_LEVEL", "PROFILE", "DEBUG",
-        "NUM_JOBS", "MAKEFLAGS", "MFLAGS", "DOCKERHUB_ORG_PREBUILT",
+        "RUSTC",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "RUSTDOC",
+        "RUSTFLAGS",
+        "RUSTDOCFLAGS",
+        "RUSTC_BOOTSTRAP",
+        "RUSTC_LINKER",
+        "TARGET",
+        "HOST",
+        "OUT_DIR",
+        "OPT_LEVEL",
+        "PROFILE",
+        "DEBUG",
+        "NUM_JOBS",
+        "MAKEFLAGS",
+        "MFLAGS",
+        "DOCKERHUB_ORG_PREBUILT",
     ];
     for (key, _) in env::vars_os() {
         let key = key.to_string_lossy().into_owned();

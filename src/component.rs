@@ -101,9 +101,12 @@ fn to_wit_error(error: Error) -> ActionError {
         ErrorKind::RateLimited { retry_after } => {
             ActionError::RateLimited(RateLimitInfo { message: error.message, retry_after, detail })
         }
-        ErrorKind::Upstream { status } => {
-            ActionError::Upstream(UpstreamInfo { status, message: error.message, docker_message: error.docker_message, detail })
-        }
+        ErrorKind::Upstream { status } => ActionError::Upstream(UpstreamInfo {
+            status,
+            message: error.message,
+            docker_message: error.docker_message,
+            detail,
+        }),
         ErrorKind::Transport => ActionError::Transport(info),
         ErrorKind::InvalidResponse => ActionError::InvalidResponse(info),
         ErrorKind::NotImplemented => ActionError::NotImplemented(info),

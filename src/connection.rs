@@ -52,7 +52,11 @@ impl Connection {
         if org.is_empty() {
             return Err(Error::missing_credential(MSG_ORG_REQUIRED));
         }
-        if org == "." || org == ".." || org.contains(['/', '\\', '?', '#', '%']) || org.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        if org == "."
+            || org == ".."
+            || org.contains(['/', '\\', '?', '#', '%'])
+            || org.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
             return Err(Error::invalid_input(format!(
                 "The Organization Name \"{}\" is not a Docker Hub organization slug: use the segment after hub.docker.com/u/ in your organization's address.",
                 org.escape_debug()

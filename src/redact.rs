@@ -42,9 +42,10 @@ impl<'h> Redacting<'h> {
             return;
         }
         if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&response.body)
-            && let Some(token) = answer.get("access_token").and_then(|t| t.as_str()) {
-                self.remember(token);
-            }
+            && let Some(token) = answer.get("access_token").and_then(|t| t.as_str())
+        {
+            self.remember(token);
+        }
     }
 
     /// `text` with every remembered secret replaced by [`REDACTED`].
@@ -82,9 +83,10 @@ impl Host for Redacting<'_> {
     fn secret(&self, key: &str) -> Option<String> {
         let value = self.inner.secret(key);
         if key == KEY_OAT
-            && let Some(v) = &value {
-                self.remember(v);
-            }
+            && let Some(v) = &value
+        {
+            self.remember(v);
+        }
         value
     }
 

@@ -125,7 +125,8 @@ struct ScratchDir(PathBuf);
 
 impl ScratchDir {
     fn new() -> Result<Self> {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let dir = std::env::temp_dir().join(format!("dockerhub-org-bench-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         Ok(ScratchDir(dir))
@@ -148,7 +149,10 @@ fn simulator(members: usize, latency_ms: u64) -> Result<Simulator> {
 
 fn runtime_for(sim: &Simulator, max_concurrency: u32, cache: &ScratchDir) -> Result<Runtime> {
     let http = HttpConfig { max_concurrency, ..HttpConfig::default() }.allow(sim.url())?;
-    Runtime::new(crate::COMPONENT, RuntimeConfig { http, compile_cache: Some(cache.0.clone()), ..RuntimeConfig::default() })
+    Runtime::new(
+        crate::COMPONENT,
+        RuntimeConfig { http, compile_cache: Some(cache.0.clone()), ..RuntimeConfig::default() },
+    )
 }
 
 fn secrets_for(sim: &Simulator) -> Secrets {
@@ -202,7 +206,8 @@ impl NativeClient {
             .header("User-Agent", "dockerhub-org-bench")
             .header("Authorization", &self.bearer)
             .call()?;
-        let page: Value = serde_json::from_slice(&response.body_mut().with_config().limit(8 * 1024 * 1024).read_to_vec()?)?;
+        let page: Value =
+            serde_json::from_slice(&response.body_mut().with_config().limit(8 * 1024 * 1024).read_to_vec()?)?;
         Ok(page["results"].as_array().map_or(0, Vec::len))
     }
 }
@@ -356,7 +361,12 @@ impl Report {
             let speedup = ratio(row.sequential, row.batched);
             let fifty = row.latency >= Duration::from_millis(50);
             rows.push([
-                format!("all pages, {} members, {} ms latency ({} requests)", self.paging_members, row.latency.as_millis(), row.requests),
+                format!(
+                    "all pages, {} members, {} ms latency ({} requests)",
+                    self.paging_members,
+                    row.latency.as_millis(),
+                    row.requests
+                ),
                 format!("batched {}", fmt_duration(row.batched)),
                 format!("sequential {}: {speedup:.1}× faster", fmt_duration(row.sequential)),
                 if fifty { "≥ 5× at 50 ms".into() } else { "—".into() },

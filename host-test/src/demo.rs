@@ -82,15 +82,33 @@ fn steps() -> Vec<Step> {
             expect: Expect::Ok(|v, _| {
                 let shown = v["display"]["organization_access_token"].as_str().unwrap_or("");
                 if v["valid"] == true && shown.ends_with("oken") && !v.to_string().contains(DEFAULT_OAT) {
-                    Ok(format!("valid; organization \"{}\", token {shown}", v["settings"]["organization_name"].as_str().unwrap_or("")))
+                    Ok(format!(
+                        "valid; organization \"{}\", token {shown}",
+                        v["settings"]["organization_name"].as_str().unwrap_or("")
+                    ))
                 } else {
                     Err(format!("unexpected: {v}"))
                 }
             }),
         },
-        Step { title: "Health check 1: Validate DockerHub OAT Connection", action: "check-oat-connection", input: |_| json!({}), expect: Expect::Ok(health) },
-        Step { title: "Health check 2: Search DockerHub Organization Members", action: "check-member-listing", input: |_| json!({}), expect: Expect::Ok(health) },
-        Step { title: "Health check 3: List DockerHub Organization Groups", action: "check-group-listing", input: |_| json!({}), expect: Expect::Ok(health) },
+        Step {
+            title: "Health check 1: Validate DockerHub OAT Connection",
+            action: "check-oat-connection",
+            input: |_| json!({}),
+            expect: Expect::Ok(health),
+        },
+        Step {
+            title: "Health check 2: Search DockerHub Organization Members",
+            action: "check-member-listing",
+            input: |_| json!({}),
+            expect: Expect::Ok(health),
+        },
+        Step {
+            title: "Health check 3: List DockerHub Organization Groups",
+            action: "check-group-listing",
+            input: |_| json!({}),
+            expect: Expect::Ok(health),
+        },
         Step {
             title: "Walk the whole roster (page_size 100; pages after the first fetched together)",
             action: "list-members",
@@ -114,8 +132,13 @@ fn steps() -> Vec<Step> {
                     return Err(format!("resolved the wrong person: {v}"));
                 }
                 memory.insert("role", m["role"].clone());
-                Ok(format!("{} <{}> is {} (teams: {})", PERSON, PERSON_EMAIL, m["role"].as_str().unwrap_or("?"),
-                    list(m, "groups").filter_map(Value::as_str).collect::<Vec<_>>().join(", ")))
+                Ok(format!(
+                    "{} <{}> is {} (teams: {})",
+                    PERSON,
+                    PERSON_EMAIL,
+                    m["role"].as_str().unwrap_or("?"),
+                    list(m, "groups").filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
+                ))
             }),
         },
         Step {
@@ -131,14 +154,24 @@ fn steps() -> Vec<Step> {
             title: "Add the person to the team by email (confirmed as an org member first)",
             action: "add-team-member",
             input: |_| json!({"team": TEAM, "email": PERSON_EMAIL}),
-            expect: Expect::Ok(|v, _| if v["added"] == true { Ok(format!("{PERSON} added to \"{TEAM}\"")) } else { Err(format!("unexpected: {v}")) }),
+            expect: Expect::Ok(|v, _| {
+                if v["added"] == true {
+                    Ok(format!("{PERSON} added to \"{TEAM}\""))
+                } else {
+                    Err(format!("unexpected: {v}"))
+                }
+            }),
         },
         Step {
             title: "Adding them again is reported, not an error",
             action: "add-team-member",
             input: |_| json!({"team": TEAM, "member": PERSON}),
             expect: Expect::Ok(|v, _| {
-                if v["added"] == false && v["already_member"] == true { Ok("already on the team; nothing sent to the add endpoint".into()) } else { Err(format!("unexpected: {v}")) }
+                if v["added"] == false && v["already_member"] == true {
+                    Ok("already on the team; nothing sent to the add endpoint".into())
+                } else {
+                    Err(format!("unexpected: {v}"))
+                }
             }),
         },
         Step {
@@ -162,14 +195,24 @@ fn steps() -> Vec<Step> {
             input: |_| json!({"team": TEAM}),
             expect: Expect::Ok(|v, _| {
                 let names: Vec<&str> = list(v, "members").filter_map(|m| m["username"].as_str()).collect();
-                if names == [PERSON] { Ok(format!("members: {}", names.join(", "))) } else { Err(format!("unexpected: {v}")) }
+                if names == [PERSON] {
+                    Ok(format!("members: {}", names.join(", ")))
+                } else {
+                    Err(format!("unexpected: {v}"))
+                }
             }),
         },
         Step {
             title: "Change the person's role to member",
             action: "update-member-role",
             input: |_| json!({"username": PERSON, "role": "member"}),
-            expect: Expect::Ok(|v, _| if v["member"]["role"] == "member" { Ok(format!("{PERSON} is now member")) } else { Err(format!("unexpected: {v}")) }),
+            expect: Expect::Ok(|v, _| {
+                if v["member"]["role"] == "member" {
+                    Ok(format!("{PERSON} is now member"))
+                } else {
+                    Err(format!("unexpected: {v}"))
+                }
+            }),
         },
         Step {
             title: "Invite two people: a dry run first (nothing is created)",
@@ -177,7 +220,9 @@ fn steps() -> Vec<Step> {
             input: |_| json!({"invitees": ["new.hire.demo@example.com", "octodemo"], "team": TEAM, "role": "member", "dry_run": true}),
             expect: Expect::Ok(|v, _| {
                 let statuses: Vec<&str> = list(v, "results").filter_map(|r| r["status"].as_str()).collect();
-                if statuses == ["invited", "invited"] && list(v, "results").all(|r| r.get("invite").is_none_or(Value::is_null)) {
+                if statuses == ["invited", "invited"]
+                    && list(v, "results").all(|r| r.get("invite").is_none_or(Value::is_null))
+                {
                     Ok(format!("dry run: {}", statuses.join(", ")))
                 } else {
                     Err(format!("unexpected: {v}"))
@@ -189,7 +234,8 @@ fn steps() -> Vec<Step> {
             action: "invite-members",
             input: |_| json!({"invitees": ["new.hire.demo@example.com", "octodemo"], "team": TEAM, "role": "member"}),
             expect: Expect::Ok(|v, memory| {
-                let ids: Vec<Value> = list(v, "results").filter_map(|r| r["invite"]["id"].as_str()).map(Value::from).collect();
+                let ids: Vec<Value> =
+                    list(v, "results").filter_map(|r| r["invite"]["id"].as_str()).map(Value::from).collect();
                 if ids.len() != 2 {
                     return Err(format!("expected two invites: {v}"));
                 }
@@ -205,7 +251,9 @@ fn steps() -> Vec<Step> {
                 let actions: Vec<&str> = list(v, "events").filter_map(|e| e["action"].as_str()).collect();
                 let wanted = ["team.create", "team.member.add", "member.role.changed", "team.member.invite"];
                 match wanted.iter().find(|w| !actions.contains(w)) {
-                    None => Ok(format!("latest events: {}", actions.iter().take(6).copied().collect::<Vec<_>>().join(", "))),
+                    None => {
+                        Ok(format!("latest events: {}", actions.iter().take(6).copied().collect::<Vec<_>>().join(", ")))
+                    }
                     Some(missing) => Err(format!("{missing} missing from {actions:?}")),
                 }
             }),
@@ -214,13 +262,17 @@ fn steps() -> Vec<Step> {
             title: "Clean up: cancel the first invite",
             action: "cancel-invite",
             input: |memory| json!({"id": memory.get("invites").and_then(|i| i.get(0)).cloned().unwrap_or_default()}),
-            expect: Expect::Ok(|v, _| if v["cancelled"] == true { Ok("cancelled".into()) } else { Err(format!("unexpected: {v}")) }),
+            expect: Expect::Ok(|v, _| {
+                if v["cancelled"] == true { Ok("cancelled".into()) } else { Err(format!("unexpected: {v}")) }
+            }),
         },
         Step {
             title: "Clean up: cancel the second invite",
             action: "cancel-invite",
             input: |memory| json!({"id": memory.get("invites").and_then(|i| i.get(1)).cloned().unwrap_or_default()}),
-            expect: Expect::Ok(|v, _| if v["cancelled"] == true { Ok("cancelled".into()) } else { Err(format!("unexpected: {v}")) }),
+            expect: Expect::Ok(|v, _| {
+                if v["cancelled"] == true { Ok("cancelled".into()) } else { Err(format!("unexpected: {v}")) }
+            }),
         },
         Step {
             title: "Clean up: restore the person's role",
@@ -232,13 +284,17 @@ fn steps() -> Vec<Step> {
             title: "Clean up: take the person off the team",
             action: "remove-team-member",
             input: |_| json!({"team": TEAM, "username": PERSON}),
-            expect: Expect::Ok(|v, _| if v["removed"] == true { Ok("removed".into()) } else { Err(format!("unexpected: {v}")) }),
+            expect: Expect::Ok(|v, _| {
+                if v["removed"] == true { Ok("removed".into()) } else { Err(format!("unexpected: {v}")) }
+            }),
         },
         Step {
             title: "Clean up: delete the team",
             action: "delete-team",
             input: |_| json!({"name": TEAM}),
-            expect: Expect::Ok(|v, _| if v["deleted"] == true { Ok(format!("\"{TEAM}\" deleted")) } else { Err(format!("unexpected: {v}")) }),
+            expect: Expect::Ok(|v, _| {
+                if v["deleted"] == true { Ok(format!("\"{TEAM}\" deleted")) } else { Err(format!("unexpected: {v}")) }
+            }),
         },
         Step {
             title: "Guard rail: a generic request may not reach another organization",
@@ -251,7 +307,8 @@ fn steps() -> Vec<Step> {
             action: "api-request",
             input: |_| json!({"method": "GET", "path": format!("/v2/orgs/{DEFAULT_ORG}/groups/"), "query": {"page_size": 3}}),
             expect: Expect::Ok(|v, _| {
-                if v["status"] == 200 && v["body"]["count"] == 8 && v["notes"].as_array().is_some_and(|n| n.len() == 1) {
+                if v["status"] == 200 && v["body"]["count"] == 8 && v["notes"].as_array().is_some_and(|n| n.len() == 1)
+                {
                     Ok("200; back to the 8 seeded teams; trailing slash removed".into())
                 } else {
                     Err(format!("unexpected: {v}"))
@@ -284,10 +341,16 @@ pub fn run(out: &mut dyn Write) -> Result<DemoReport> {
         let millis = started.elapsed().as_millis();
         let requests = runtime.http().sent().len() - before;
         let judged = match (&step.expect, outcome) {
-            (Expect::Ok(check), Ok(text)) => serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()).and_then(|v| check(&v, &mut memory)),
+            (Expect::Ok(check), Ok(text)) => {
+                serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()).and_then(|v| check(&v, &mut memory))
+            }
             (Expect::Ok(_), Err(e)) => Err(format!("{}: {}", error_kind(&e), error_message(&e))),
-            (Expect::Fails(kind), Err(e)) if error_kind(&e) == *kind => Ok(format!("refused as expected ({kind}): {}", error_message(&e))),
-            (Expect::Fails(kind), Err(e)) => Err(format!("expected {kind}, got {}: {}", error_kind(&e), error_message(&e))),
+            (Expect::Fails(kind), Err(e)) if error_kind(&e) == *kind => {
+                Ok(format!("refused as expected ({kind}): {}", error_message(&e)))
+            }
+            (Expect::Fails(kind), Err(e)) => {
+                Err(format!("expected {kind}, got {}: {}", error_kind(&e), error_message(&e)))
+            }
             (Expect::Fails(kind), Ok(text)) => Err(format!("expected {kind}, but it succeeded: {text}")),
         };
         let passed = judged.is_ok();
@@ -295,7 +358,14 @@ pub fn run(out: &mut dyn Write) -> Result<DemoReport> {
         writeln!(out, "{:>2}. {} [{}]", n + 1, step.title, step.action)?;
         writeln!(out, "    {} {summary}", if passed { "ok " } else { "FAIL" })?;
         writeln!(out, "    {requests} HTTP request{}, {millis} ms", if requests == 1 { "" } else { "s" })?;
-        reports.push(StepReport { title: step.title.into(), action: step.action.into(), passed, summary, requests, millis });
+        reports.push(StepReport {
+            title: step.title.into(),
+            action: step.action.into(),
+            passed,
+            summary,
+            requests,
+            millis,
+        });
     }
     let passed = reports.iter().all(|r| r.passed);
     let total: usize = reports.iter().map(|r| r.requests).sum();

@@ -46,8 +46,7 @@ impl Default for HttpConfig {
 impl HttpConfig {
     /// Adds the origin of `base_url` to the allow-list.
     pub fn allow(mut self, base_url: &str) -> anyhow::Result<Self> {
-        let origin = origin_of(&Url::parse(base_url)?)
-            .ok_or_else(|| anyhow::anyhow!("{base_url} has no host"))?;
+        let origin = origin_of(&Url::parse(base_url)?).ok_or_else(|| anyhow::anyhow!("{base_url} has no host"))?;
         if !self.allowed_origins.contains(&origin) {
             self.allowed_origins.push(origin);
         }
@@ -174,7 +173,10 @@ impl HttpClient {
         let headers = response
             .headers()
             .iter()
-            .map(|(name, value)| Header { name: name.to_string(), value: String::from_utf8_lossy(value.as_bytes()).into_owned() })
+            .map(|(name, value)| Header {
+                name: name.to_string(),
+                value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            })
             .collect();
         let body = response
             .body_mut()
@@ -207,7 +209,8 @@ impl HttpClient {
     pub fn fetch_batch(&self, requests: &[Request], max_concurrency: u32) -> Vec<Result<Response, FetchError>> {
         let workers = max_concurrency.clamp(1, self.config.max_concurrency.max(1)) as usize;
         let workers = workers.min(requests.len().max(1));
-        let slots: Vec<Mutex<Option<Result<Response, FetchError>>>> = requests.iter().map(|_| Mutex::new(None)).collect();
+        let slots: Vec<Mutex<Option<Result<Response, FetchError>>>> =
+            requests.iter().map(|_| Mutex::new(None)).collect();
         let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
             for _ in 0..workers {

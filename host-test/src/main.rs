@@ -179,7 +179,8 @@ fn print(value: &serde_json::Value, json: bool) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Demo { json } => {
-            let mut sink: Box<dyn std::io::Write> = if json { Box::new(std::io::sink()) } else { Box::new(std::io::stdout()) };
+            let mut sink: Box<dyn std::io::Write> =
+                if json { Box::new(std::io::sink()) } else { Box::new(std::io::stdout()) };
             let report = demo::run(&mut sink)?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
@@ -191,13 +192,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (runtime, secrets, _simulator) = connect(&target)?;
             match with_progress(runtime.http(), || runtime.call(&action, &input, &secrets))? {
                 Ok(output) => {
-                    let value: serde_json::Value = serde_json::from_str(&output).context("the action's output is not JSON")?;
+                    let value: serde_json::Value =
+                        serde_json::from_str(&output).context("the action's output is not JSON")?;
                     print(&value, target.json)?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(error) => {
                     if target.json {
-                        let detail = error_detail(&error).and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok());
+                        let detail =
+                            error_detail(&error).and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok());
                         let value = serde_json::json!({"error": error_kind(&error), "message": error_message(&error), "detail": detail});
                         print(&value, true)?;
                     } else {
@@ -220,7 +223,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     } else {
                         for check in value["checks"].as_array().into_iter().flatten() {
                             let mark = if check["ok"] == true { "ok  " } else { "FAIL" };
-                            println!("{mark} {}: {}", check["check"].as_str().unwrap_or(""), check["message"].as_str().unwrap_or(""));
+                            println!(
+                                "{mark} {}: {}",
+                                check["check"].as_str().unwrap_or(""),
+                                check["message"].as_str().unwrap_or("")
+                            );
                             if let Some(detail) = check["detail"].as_str() {
                                 println!("     detail: {detail}");
                             }
@@ -241,8 +248,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match name {
                 None => {
                     for action in &actions {
-                        let flags = if action["read_only"] == true { "read-only" } else if action["destructive"] == true { "destructive" } else { "writes" };
-                        println!("{:<30} {:<12} {}", action["name"].as_str().unwrap_or(""), flags, action["title"].as_str().unwrap_or(""));
+                        let flags = if action["read_only"] == true {
+                            "read-only"
+                        } else if action["destructive"] == true {
+                            "destructive"
+                        } else {
+                            "writes"
+                        };
+                        println!(
+                            "{:<30} {:<12} {}",
+                            action["name"].as_str().unwrap_or(""),
+                            flags,
+                            action["title"].as_str().unwrap_or("")
+                        );
                     }
                     for pending in manifest["pending"].as_array().into_iter().flatten() {
                         println!("{:<30} {:<12} (not implemented yet)", pending.as_str().unwrap_or(""), "");
@@ -266,7 +284,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ..SimulatorConfig::default()
             })?;
             println!("Docker Hub simulator for organization \"{org}\" listening on {}", sim.url());
-            println!("Exchange the token with: curl -s -X POST {}/v2/auth/token -H 'Content-Type: application/json' \\", sim.url());
+            println!(
+                "Exchange the token with: curl -s -X POST {}/v2/auth/token -H 'Content-Type: application/json' \\",
+                sim.url()
+            );
             println!("  -d '{{\"identifier\": \"{org}\", \"secret\": \"{DEFAULT_OAT}\"}}'");
             println!("Press Ctrl-C to stop.");
             loop {

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Result, anyhow};
-use wasmtime::error::Context as _;
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
+use wasmtime::error::Context as _;
 use wasmtime::{Config, Engine, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder};
 
 use crate::cache::Cache;
@@ -152,8 +152,8 @@ impl Runtime {
         static SHARED: OnceLock<std::result::Result<(Engine, Component), String>> = OnceLock::new();
         let shared = SHARED.get_or_init(|| {
             let engine = new_engine().map_err(|e| format!("{e:#}"))?;
-            let component =
-                load_component(&engine, crate::COMPONENT, default_compile_cache().as_deref()).map_err(|e| format!("{e:#}"))?;
+            let component = load_component(&engine, crate::COMPONENT, default_compile_cache().as_deref())
+                .map_err(|e| format!("{e:#}"))?;
             Ok((engine, component))
         });
         let (engine, component) = shared.as_ref().map_err(|e| anyhow!("{e}"))?;
@@ -210,7 +210,9 @@ impl Runtime {
         let func = instance
             .get_typed_func::<(&str,), (Outcome,)>(&mut store, &index)
             .with_context(|| format!("\"{action}\" is not an action export"))?;
-        let (outcome,) = func.call(&mut store, (input,)).with_context(|| format!("the component failed while running \"{action}\""))?;
+        let (outcome,) = func
+            .call(&mut store, (input,))
+            .with_context(|| format!("the component failed while running \"{action}\""))?;
         Ok((outcome, CallStats { peak_memory_bytes: store.data().limits.peak_memory }))
     }
 
@@ -300,7 +302,10 @@ pub fn load_component(engine: &Engine, bytes: &[u8], cache_dir: Option<&Path>) -
 }
 
 impl http_fetch::Host for HostState {
-    fn fetch(&mut self, request: http_fetch::Request) -> std::result::Result<http_fetch::Response, http_fetch::FetchError> {
+    fn fetch(
+        &mut self,
+        request: http_fetch::Request,
+    ) -> std::result::Result<http_fetch::Response, http_fetch::FetchError> {
         self.http.fetch(&request)
     }
 

@@ -174,8 +174,12 @@ async fn all_pages_refuses_more_than_max_items() {
     hub.token_exchange("a", 1).await;
     mount_logs_page(&hub, 1, 25, fixture("auditlogs/page-1.json")).await;
     mount_logs_page(&hub, 2, 25, fixture("auditlogs/page-2.json")).await;
-    let (kind, message) =
-        err(&hub.runtime(), "list-audit-logs", r#"{"all_pages": true, "page_size": 25, "max_items": 30}"#, &hub.secrets());
+    let (kind, message) = err(
+        &hub.runtime(),
+        "list-audit-logs",
+        r#"{"all_pages": true, "page_size": 25, "max_items": 30}"#,
+        &hub.secrets(),
+    );
     assert_eq!(kind, "invalid-input");
     assert!(message.contains("more than max_items (30)"), "{message}");
 }
@@ -230,7 +234,8 @@ async fn a_403_that_speaks_of_the_plan_says_a_team_or_business_plan_is_needed() 
     Mock::given(method("GET"))
         .and(path(LOGS))
         .respond_with(
-            ResponseTemplate::new(403).set_body_json(json!({"detail": "Audit logs are not available on your current subscription"})),
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"detail": "Audit logs are not available on your current subscription"})),
         )
         .expect(1)
         .mount(&hub.server)
@@ -303,7 +308,13 @@ fn list_audit_actions_takes_no_fields() {
 /// Member `i` of a generated organization: 10 owners, 90 editors, the rest members; every 25th a
 /// guest; even ones have insights (last seen).
 fn generated_member(i: usize) -> Value {
-    let role = if i.is_multiple_of(100) { "Owner" } else if i.is_multiple_of(10) { "Editor" } else { "Member" };
+    let role = if i.is_multiple_of(100) {
+        "Owner"
+    } else if i.is_multiple_of(10) {
+        "Editor"
+    } else {
+        "Member"
+    };
     let mut m = json!({
         "username": format!("user{i:04}"),
         "full_name": format!("User {i}"),
@@ -325,8 +336,10 @@ fn generated_member(i: usize) -> Value {
 fn generated_page(page: usize, total: usize) -> Value {
     let start = (page - 1) * 100;
     let end = (start + 100).min(total);
-    let next = (end < total).then(|| format!("https://hub.docker.com/v2/orgs/acme/members?page={}&page_size=100", page + 1));
-    let previous = (page > 1).then(|| format!("https://hub.docker.com/v2/orgs/acme/members?page={}&page_size=100", page - 1));
+    let next =
+        (end < total).then(|| format!("https://hub.docker.com/v2/orgs/acme/members?page={}&page_size=100", page + 1));
+    let previous =
+        (page > 1).then(|| format!("https://hub.docker.com/v2/orgs/acme/members?page={}&page_size=100", page - 1));
     json!({
         "count": total,
         "next": next,

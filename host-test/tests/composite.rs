@@ -72,11 +72,16 @@ fn offboard_dry_run_returns_the_plan_and_changes_nothing() {
     assert_eq!(out["dry_run"], true);
     assert_eq!(out["member"]["username"], "kenlovelace");
     assert_eq!(out["teams"], json!(["platform", "designers"]));
-    let plan: Vec<String> = out["plan"].as_array().unwrap().iter().map(|p| format!("{} {}", p["method"].as_str().unwrap(), p["path"].as_str().unwrap())).collect();
-    assert_eq!(plan, [
-        "DELETE /v2/orgs/example-org/members/kenlovelace".to_string(),
-        format!("DELETE /v2/invites/{invite}"),
-    ]);
+    let plan: Vec<String> = out["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{} {}", p["method"].as_str().unwrap(), p["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        plan,
+        ["DELETE /v2/orgs/example-org/members/kenlovelace".to_string(), format!("DELETE /v2/invites/{invite}"),]
+    );
     assert!(s.writes_since(0).is_empty(), "a dry run sent {:?}", s.writes_since(0));
     assert!(s.sim.with_state(|st| st.member_index("kenlovelace").is_some()));
 }
@@ -89,8 +94,13 @@ fn offboard_real_run_removes_the_member_and_cancels_their_invite() {
     assert_eq!(out["removed"], true);
     assert_eq!(out["invites_cancelled"], 1);
     assert_eq!(out["completed"].as_array().unwrap().len(), 2);
-    assert_eq!(s.writes_since(0), ["DELETE orgs/example-org/members/kenlovelace".to_string(), format!("DELETE invites/{invite}")]);
-    assert!(s.sim.with_state(|st| st.member_index("kenlovelace").is_none() && st.invites.iter().all(|i| i.id != invite)));
+    assert_eq!(
+        s.writes_since(0),
+        ["DELETE orgs/example-org/members/kenlovelace".to_string(), format!("DELETE invites/{invite}")]
+    );
+    assert!(
+        s.sim.with_state(|st| st.member_index("kenlovelace").is_none() && st.invites.iter().all(|i| i.id != invite))
+    );
     let again = call(&s.runtime, "offboard-member", r#"{"username": "kenlovelace", "dry_run": false}"#, &s.secrets);
     assert_eq!(again.map_err(|e| error_kind(&e).to_string()), Err("not-found".to_string()));
 }
@@ -103,7 +113,8 @@ fn offboard_refuses_the_only_owner_before_changing_anything() {
             m.role = "Member".into();
         }
     });
-    let owner = s.sim.with_state(|st| st.members.iter().find(|m| m.role == "Owner").map(|m| m.username.clone()).unwrap());
+    let owner =
+        s.sim.with_state(|st| st.members.iter().find(|m| m.role == "Owner").map(|m| m.username.clone()).unwrap());
     let input = json!({"username": owner, "dry_run": false}).to_string();
     let (kind, message) = err(&s.runtime, "offboard-member", &input, &s.secrets);
     assert_eq!(kind, "conflict");
@@ -116,20 +127,36 @@ async fn offboard_stops_at_the_first_failure_and_reports_what_succeeded() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
     let member = json!({"username": "jonsnow", "email": "jon@example.com", "role": "Member", "groups": ["dev"]});
-    Mock::given(method("GET")).and(path("/v2/orgs/acme/members")).and(query_param("search", "jonsnow"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"count": 1, "next": null, "previous": null, "results": [member]})))
-        .expect(1).mount(&hub.server).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/orgs/acme/members"))
+        .and(query_param("search", "jonsnow"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"count": 1, "next": null, "previous": null, "results": [member]})),
+        )
+        .expect(1)
+        .mount(&hub.server)
+        .await;
     Mock::given(method("GET")).and(path("/v2/orgs/acme/groups")).and(query_param("username", "jonsnow"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"count": 1, "next": null, "previous": null, "results": [{"id": 1, "name": "dev", "member_count": 3}]})))
         .expect(1).mount(&hub.server).await;
     Mock::given(method("GET")).and(path("/v2/orgs/acme/invites"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "inv-1", "invitee": "jon@example.com", "org": "acme"}, {"id": "inv-2", "invitee": "other@example.com"}]})))
         .expect(1).mount(&hub.server).await;
-    Mock::given(method("DELETE")).and(path("/v2/orgs/acme/members/jonsnow"))
-        .respond_with(ResponseTemplate::new(204)).expect(1).mount(&hub.server).await;
-    Mock::given(method("DELETE")).and(path("/v2/invites/inv-1"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "missing scope"}))).expect(1).mount(&hub.server).await;
-    let outcome = call(&hub.runtime(), "offboard-member", r#"{"username": "jonsnow", "dry_run": false}"#, &hub.secrets());
+    Mock::given(method("DELETE"))
+        .and(path("/v2/orgs/acme/members/jonsnow"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v2/invites/inv-1"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "missing scope"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let outcome =
+        call(&hub.runtime(), "offboard-member", r#"{"username": "jonsnow", "dry_run": false}"#, &hub.secrets());
     let error = outcome.unwrap_err();
     assert_eq!(error_kind(&error), "forbidden");
     let message = dockerhub_org_host::runtime::error_message(&error);
@@ -143,7 +170,9 @@ async fn offboard_stops_at_the_first_failure_and_reports_what_succeeded() {
 #[test]
 fn reconcile_dry_run_plans_adds_and_removes_and_reports_unknown_people() {
     let s = sim();
-    let current: Vec<String> = s.sim.with_state(|st| st.members.iter().filter(|m| m.groups.iter().any(|g| g == "support")).map(|m| m.username.clone()).collect());
+    let current: Vec<String> = s.sim.with_state(|st| {
+        st.members.iter().filter(|m| m.groups.iter().any(|g| g == "support")).map(|m| m.username.clone()).collect()
+    });
     assert!(current.len() > 2);
     let keep = current[0].clone();
     let out = s.ok("reconcile-team", json!({"team": "support", "members": [keep, "ken.lovelace@example.com", "KENLOVELACE", "nobody@nowhere.example"]}));

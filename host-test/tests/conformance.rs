@@ -15,7 +15,10 @@ fn op(method: &str, template: &str) -> OperationId {
 
 /// A request as the host would record it, with a bearer and JSON headers.
 fn request(method: &str, path_and_query: &str, body: Option<Value>) -> SentRequest {
-    let mut headers = vec![("authorization".to_string(), "Bearer x.y.z".to_string()), ("accept".to_string(), "application/json".to_string())];
+    let mut headers = vec![
+        ("authorization".to_string(), "Bearer x.y.z".to_string()),
+        ("accept".to_string(), "application/json".to_string()),
+    ];
     if body.is_some() {
         headers.push(("content-type".to_string(), "application/json".to_string()));
     }
@@ -60,12 +63,20 @@ fn the_export_template_wins_over_the_member_template() {
 fn an_undeclared_query_parameter_is_a_violation() {
     let p = problems(spec(), &request("GET", "/v2/orgs/acme/members?page=1&sort=name", None));
     assert_eq!(p.len(), 1, "{p:?}");
-    assert!(p[0].starts_with("query parameter `sort` is not declared (declared: search, page, page_size, invites, type, role)"), "{p:?}");
+    assert!(
+        p[0].starts_with(
+            "query parameter `sort` is not declared (declared: search, page, page_size, invites, type, role)"
+        ),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn query_values_must_fit_their_declared_schema() {
-    let p = problems(spec(), &request("GET", "/v2/orgs/acme/members?role=admin&page=two&invites=yes&page_size=5&page_size=6", None));
+    let p = problems(
+        spec(),
+        &request("GET", "/v2/orgs/acme/members?role=admin&page=two&invites=yes&page_size=5&page_size=6", None),
+    );
     let text = p.join("\n");
     assert!(text.contains("query parameter `role`=\"admin\""), "{text}");
     assert!(text.contains("query parameter `page`=\"two\""), "{text}");
@@ -81,7 +92,10 @@ fn a_body_without_a_required_field_or_with_an_undeclared_one_is_a_violation() {
     let text = p.join("\n");
     assert!(text.contains("request body: \"member\" is a required property"), "{text}");
     assert!(text.contains("request body: Additional properties are not allowed ('username' was unexpected)"), "{text}");
-    let p = problems(spec(), &request("PUT", "/v2/orgs/acme/settings", Some(json!({"restricted_images": {"enabled": true}}))));
+    let p = problems(
+        spec(),
+        &request("PUT", "/v2/orgs/acme/settings", Some(json!({"restricted_images": {"enabled": true}}))),
+    );
     assert!(p.iter().any(|e| e.contains("\"allow_official_images\" is a required property")), "{p:?}");
     let p = problems(spec(), &request("POST", "/v2/invites/bulk", Some(json!({"org": "acme", "invitees": "a@b.c"}))));
     assert!(p.iter().any(|e| e.contains("is not of type \"array\"")), "{p:?}");
@@ -101,7 +115,10 @@ fn a_body_where_none_is_declared_or_none_where_one_is_required_is_a_violation() 
 
 #[test]
 fn undocumented_paths_methods_and_trailing_slashes_are_violations() {
-    assert_eq!(problems(spec(), &request("GET", "/v2/orgs/acme/teams", None)), ["no documented path matches `/v2/orgs/acme/teams`"]);
+    assert_eq!(
+        problems(spec(), &request("GET", "/v2/orgs/acme/teams", None)),
+        ["no documented path matches `/v2/orgs/acme/teams`"]
+    );
     assert_eq!(
         problems(spec(), &request("POST", "/v2/orgs/acme/members", None)),
         ["POST is not documented for /v2/orgs/{org_name}/members (documented: GET)"]
@@ -115,7 +132,10 @@ fn undocumented_paths_methods_and_trailing_slashes_are_violations() {
 #[test]
 fn the_bearer_goes_exactly_where_the_spec_asks_for_it() {
     let mut exchange = request("POST", "/v2/auth/token", Some(json!({"identifier": "acme", "secret": "s"})));
-    assert_eq!(problems(spec(), &exchange), ["the operation takes no credentials but an Authorization header was sent"]);
+    assert_eq!(
+        problems(spec(), &exchange),
+        ["the operation takes no credentials but an Authorization header was sent"]
+    );
     exchange.headers.retain(|(n, _)| n != "authorization");
     assert_eq!(spec().check_request(&exchange), Ok(op("POST", "/v2/auth/token")));
     let mut list = request("GET", "/v2/orgs/acme/invites", None);
@@ -176,7 +196,10 @@ fn page_links_are_null_at_the_ends_although_typed_string() {
     let first = common::fixture("groups/teams-page-1.json");
     assert_eq!(spec().validate_response(&list, 200, "application/json", &first), Vec::<String>::new());
     let letter = Spec::load(false).validate_response(&list, 200, "application/json", &first);
-    assert!(letter.iter().any(|e| e.contains("null is not of type \"string\"") && e.contains("/previous")), "{letter:?}");
+    assert!(
+        letter.iter().any(|e| e.contains("null is not of type \"string\"") && e.contains("/previous")),
+        "{letter:?}"
+    );
 }
 
 #[test]
@@ -233,7 +256,13 @@ fn fixture_table() -> Vec<(&'static str, Fixture)> {
         ("groups/team-created.json", Response(&[("POST", "/v2/orgs/{org_name}/groups")], 201)),
         (
             "groups/team-updated.json",
-            Response(&[("PATCH", "/v2/orgs/{org_name}/groups/{group_name}"), ("PUT", "/v2/orgs/{org_name}/groups/{group_name}")], 200),
+            Response(
+                &[
+                    ("PATCH", "/v2/orgs/{org_name}/groups/{group_name}"),
+                    ("PUT", "/v2/orgs/{org_name}/groups/{group_name}"),
+                ],
+                200,
+            ),
         ),
         ("groups/team-members-page.json", Response(&[("GET", "/v2/orgs/{org_name}/groups/{group_name}/members")], 200)),
         ("groups/teams-page-1.json", Response(GROUPS, 200)),
@@ -303,7 +332,12 @@ fn every_docker_response_fixture_fits_its_operations_response_schema() {
         match kind {
             Fixture::Response(operations, status) => {
                 for (method, template) in operations {
-                    let errors = spec().validate_response(&op(method, template), status, "application/json", &common::fixture(name));
+                    let errors = spec().validate_response(
+                        &op(method, template),
+                        status,
+                        "application/json",
+                        &common::fixture(name),
+                    );
                     assert!(errors.is_empty(), "{name} does not fit the {status} of {method} {template}: {errors:#?}");
                     checked += 1;
                 }
@@ -323,7 +357,8 @@ fn every_docker_response_fixture_fits_its_operations_response_schema() {
 fn a_response_fixture_that_breaks_the_schema_is_caught() {
     let mut team = common::fixture("groups/team.json");
     team["member_count"] = json!("two");
-    let errors = spec().validate_response(&op("GET", "/v2/orgs/{org_name}/groups/{group_name}"), 200, "application/json", &team);
+    let errors =
+        spec().validate_response(&op("GET", "/v2/orgs/{org_name}/groups/{group_name}"), 200, "application/json", &team);
     assert_eq!(errors, ["\"two\" is not of type \"number\" (at `/member_count`)"]);
 }
 
@@ -348,7 +383,8 @@ fn export_csv_errors(csv_text: &str) -> Vec<String> {
     }
     let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft4).build(items).unwrap();
     for (i, record) in reader.records().enumerate() {
-        let row: serde_json::Map<String, Value> = header.iter().cloned().zip(record.unwrap().iter().map(|v| json!(v))).collect();
+        let row: serde_json::Map<String, Value> =
+            header.iter().cloned().zip(record.unwrap().iter().map(|v| json!(v))).collect();
         errors.extend(validator.iter_errors(&Value::Object(row)).map(|e| format!("row {}: {e}", i + 1)));
     }
     errors
@@ -358,11 +394,17 @@ fn export_csv_errors(csv_text: &str) -> Vec<String> {
 fn the_export_csv_fixture_has_the_documented_columns_and_values() {
     let text = std::fs::read_to_string(fixtures_dir().join("members/export.csv")).unwrap();
     assert_eq!(export_csv_errors(&text), Vec::<String>::new());
-    let undeclared = "Name,Username,Email,Type,Permission,Date Joined,Seat\nJon,jonsnow,j@example.com,Robot,Owner,2020,1\n";
-    assert_eq!(export_csv_errors(undeclared), ["column \"Seat\" is not declared", "row 1: \"Robot\" is not one of \"Invitee\" or \"User\""]);
+    let undeclared =
+        "Name,Username,Email,Type,Permission,Date Joined,Seat\nJon,jonsnow,j@example.com,Robot,Owner,2020,1\n";
+    assert_eq!(
+        export_csv_errors(undeclared),
+        ["column \"Seat\" is not declared", "row 1: \"Robot\" is not one of \"Invitee\" or \"User\""]
+    );
     let incomplete = "Name,Username,Type,Permission,Date Joined\nJon,jonsnow,User,Editor,2020\n";
-    assert_eq!(export_csv_errors(incomplete), ["required column \"Email\" is missing", "row 1: \"Email\" is a required property"]);
-
+    assert_eq!(
+        export_csv_errors(incomplete),
+        ["required column \"Email\" is missing", "row 1: \"Email\" is a required property"]
+    );
 }
 
 // ---- Coverage: which action sends which documented operation (docs/api-coverage.md). ----
@@ -370,7 +412,10 @@ fn the_export_csv_fixture_has_the_documented_columns_and_values() {
 /// Inputs beyond the manifest examples, to reach the operations an example does not: the PUT
 /// team update (both fields change), and every listing with `all_pages`.
 const EXTRA_RUNS: &[(&str, &str)] = &[
-    ("update-team", r#"{"name": "developers", "new_name": "app-developers", "description": "Everyone who ships the app"}"#),
+    (
+        "update-team",
+        r#"{"name": "developers", "new_name": "app-developers", "description": "Everyone who ships the app"}"#,
+    ),
     ("update-team", r#"{"name": "developers", "description": "Application developers"}"#),
     ("list-members", r#"{"all_pages": true}"#),
     ("list-teams", r#"{"all_pages": true}"#),
@@ -404,7 +449,8 @@ fn operations_hit_by_actions() -> std::collections::BTreeMap<OperationId, std::c
     use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
     use dockerhub_org_host::{Runtime, RuntimeConfig};
 
-    let manifest: Value = serde_json::from_str(&Runtime::embedded(RuntimeConfig::default()).unwrap().describe().unwrap()).unwrap();
+    let manifest: Value =
+        serde_json::from_str(&Runtime::embedded(RuntimeConfig::default()).unwrap().describe().unwrap()).unwrap();
     let mut runs: Vec<(String, String)> = manifest["actions"]
         .as_array()
         .unwrap()
@@ -444,11 +490,17 @@ fn render_coverage(hits: &std::collections::BTreeMap<OperationId, std::collectio
                 if actions.is_some() {
                     with_actions += 1;
                 }
-                covered.push_str(&format!("| `{id}` | {summary} | {} |\n", actions.unwrap_or_else(|| "**not covered**".into())));
+                covered.push_str(&format!(
+                    "| `{id}` | {summary} | {} |\n",
+                    actions.unwrap_or_else(|| "**not covered**".into())
+                ));
             }
         }
     }
-    let deviations: String = DEVIATIONS.iter().map(|d| format!("- **{}**: {}\n", d.id, d.reason.split_whitespace().collect::<Vec<_>>().join(" "))).collect();
+    let deviations: String = DEVIATIONS
+        .iter()
+        .map(|d| format!("- **{}**: {}\n", d.id, d.reason.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .collect();
     format!(
         "# Docker Hub API coverage\n\n\
          Generated by `host-test/tests/conformance.rs` from Docker's published OpenAPI document \
@@ -471,10 +523,15 @@ fn render_coverage(hits: &std::collections::BTreeMap<OperationId, std::collectio
 #[test]
 fn every_organization_admin_operation_is_covered_and_the_report_is_up_to_date() {
     let hits = operations_hit_by_actions();
-    let uncovered: Vec<String> =
-        spec().operations().into_iter().filter(|id| out_of_scope(&id.template).is_none() && !hits.contains_key(id)).map(|id| id.to_string()).collect();
+    let uncovered: Vec<String> = spec()
+        .operations()
+        .into_iter()
+        .filter(|id| out_of_scope(&id.template).is_none() && !hits.contains_key(id))
+        .map(|id| id.to_string())
+        .collect();
     assert!(uncovered.is_empty(), "no action sends these organization-admin operations: {uncovered:?}");
-    let strays: Vec<String> = hits.keys().filter(|id| out_of_scope(&id.template).is_some()).map(|id| id.to_string()).collect();
+    let strays: Vec<String> =
+        hits.keys().filter(|id| out_of_scope(&id.template).is_some()).map(|id| id.to_string()).collect();
     assert!(strays.is_empty(), "actions send out-of-scope operations: {strays:?}");
     let rendered = render_coverage(&hits);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/api-coverage.md");
@@ -482,6 +539,9 @@ fn every_organization_admin_operation_is_covered_and_the_report_is_up_to_date() 
         std::fs::write(&path, &rendered).unwrap();
     } else {
         let current = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(current == rendered, "docs/api-coverage.md is out of date: run UPDATE_COVERAGE=1 cargo test -p dockerhub-org-host --test conformance");
+        assert!(
+            current == rendered,
+            "docs/api-coverage.md is out of date: run UPDATE_COVERAGE=1 cargo test -p dockerhub-org-host --test conformance"
+        );
     }
 }

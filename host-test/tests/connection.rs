@@ -37,16 +37,28 @@ fn connection_schema_lists_the_three_fields_with_the_seeds_wording() {
     assert_eq!(fields[1]["type"], "password");
     assert_eq!(fields[2]["label"], "Instance Name");
     assert!(fields.iter().all(|f| f["required"] == true));
-    assert_eq!(fields[2]["required_message"], "Instance Name is required to distinguish multiple DockerHub Organization connections.");
+    assert_eq!(
+        fields[2]["required_message"],
+        "Instance Name is required to distinguish multiple DockerHub Organization connections."
+    );
 }
 
 #[test]
 fn first_connect_requires_each_field_with_its_own_message() {
     let token = "dckr_oat_firstconnect1234";
     let cases = [
-        (json!({"organization_name": "  ", "organization_access_token": token, "instance_name": "Prod"}), "Organization Name is required."),
-        (json!({"organization_name": "acme", "organization_access_token": "", "instance_name": "Prod"}), "Organization Access Token is required."),
-        (json!({"organization_name": "acme", "organization_access_token": token, "instance_name": " "}), "Instance Name is required to distinguish multiple DockerHub Organization connections."),
+        (
+            json!({"organization_name": "  ", "organization_access_token": token, "instance_name": "Prod"}),
+            "Organization Name is required.",
+        ),
+        (
+            json!({"organization_name": "acme", "organization_access_token": "", "instance_name": "Prod"}),
+            "Organization Access Token is required.",
+        ),
+        (
+            json!({"organization_name": "acme", "organization_access_token": token, "instance_name": " "}),
+            "Instance Name is required to distinguish multiple DockerHub Organization connections.",
+        ),
         (json!({"organization_name": "acme", "instance_name": "Prod"}), "Organization Access Token is required."),
     ];
     for (submitted, message) in cases {
@@ -88,7 +100,8 @@ fn editing_keeps_saved_values_for_blank_fields_and_the_obfuscated_token() {
 #[test]
 fn editing_with_a_new_token_rotates_it() {
     let saved = json!({"organization_name": "acme", "organization_access_token": "dckr_oat_saved00005678", "instance_name": "Production"});
-    let out = validate(json!({"submitted": {"organization_access_token": "dckr_oat_rotated9999"}, "saved": saved})).unwrap();
+    let out =
+        validate(json!({"submitted": {"organization_access_token": "dckr_oat_rotated9999"}, "saved": saved})).unwrap();
     assert_eq!(out["settings"]["organization_access_token"]["action"], "store_submitted");
     assert_eq!(out["display"]["organization_access_token"], format!("{BULLETS}9999"));
     assert_eq!(out["changed"], json!(["organization_access_token"]));
@@ -100,7 +113,10 @@ fn an_update_that_leaves_a_field_empty_is_refused_with_the_seeds_message() {
     let saved = json!({"organization_name": "acme", "organization_access_token": "", "instance_name": "Production"});
     assert_eq!(
         validate(json!({"submitted": {"organization_name": "acme"}, "saved": saved})),
-        Err(("invalid-input".into(), "Organization Name, Organization Access Token, and Instance Name are required.".into()))
+        Err((
+            "invalid-input".into(),
+            "Organization Name, Organization Access Token, and Instance Name are required.".into()
+        ))
     );
 }
 
@@ -120,7 +136,11 @@ async fn a_personal_access_token_refusal_says_an_oat_is_required() {
     hub.token_exchange("a", 1).await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "token issued from personal access token is not allowed", "errinfo": {}})))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(
+                json!({"detail": "token issued from personal access token is not allowed", "errinfo": {}}),
+            ),
+        )
         .expect(1)
         .mount(&hub.server)
         .await;
@@ -156,7 +176,10 @@ async fn a_403_names_the_scope_the_action_needs() {
         .await;
     let out = ok(&hub.runtime(), "check-group-listing", "{}", &hub.secrets());
     assert_eq!(out["ok"], false);
-    assert_eq!(out["message"], "Unable to list groups in the DockerHub organization. Confirm the Organization Access Token has organization-admin scope.");
+    assert_eq!(
+        out["message"],
+        "Unable to list groups in the DockerHub organization. Confirm the Organization Access Token has organization-admin scope."
+    );
     assert!(out["detail"].as_str().unwrap().contains("\"Group Read\" permission"), "{}", out["detail"]);
 }
 
@@ -228,7 +251,12 @@ async fn api_request_sends_an_organization_path_with_the_bearer_and_returns_stat
         .expect(1)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "api-request", r#"{"method": "GET", "path": "/v2/orgs/acme/groups/", "query": {"page_size": 5}}"#, &hub.secrets());
+    let out = ok(
+        &hub.runtime(),
+        "api-request",
+        r#"{"method": "GET", "path": "/v2/orgs/acme/groups/", "query": {"page_size": 5}}"#,
+        &hub.secrets(),
+    );
     assert_eq!(out["status"], 200);
     assert_eq!(out["headers"]["x-ratelimit-remaining"], "179");
     assert_eq!(out["body"]["count"], 0);
@@ -251,7 +279,8 @@ async fn api_request_posts_json_bodies_for_this_org_only() {
     let runtime = hub.runtime();
     let input = json!({"method": "POST", "path": "/v2/invites/bulk", "body": {"org": "acme", "invitees": ["x@example.com"], "dry_run": true}});
     assert_eq!(ok(&runtime, "api-request", &input.to_string(), &hub.secrets())["status"], 202);
-    let other = json!({"method": "POST", "path": "/v2/invites/bulk", "body": {"org": "other", "invitees": ["x@example.com"]}});
+    let other =
+        json!({"method": "POST", "path": "/v2/invites/bulk", "body": {"org": "other", "invitees": ["x@example.com"]}});
     assert_eq!(err(&runtime, "api-request", &other.to_string(), &hub.secrets()).0, "invalid-input");
 }
 
@@ -284,7 +313,9 @@ async fn none_of_these_actions_reveal_the_oat_or_the_jwt() {
     hub.token_exchange_any("a").await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"count": 1, "next": null, "previous": null, "results": [{"username": OAT, "email": jwt("a")}]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"count": 1, "next": null, "previous": null, "results": [{"username": OAT, "email": jwt("a")}]}),
+        ))
         .mount(&hub.server)
         .await;
     Mock::given(method("GET"))
@@ -303,7 +334,8 @@ async fn none_of_these_actions_reveal_the_oat_or_the_jwt() {
     ] {
         let _ = call(&runtime, action, input, &hub.secrets());
     }
-    let with_token = json!({"submitted": {"organization_name": "acme", "organization_access_token": OAT, "instance_name": "P"}});
+    let with_token =
+        json!({"submitted": {"organization_name": "acme", "organization_access_token": OAT, "instance_name": "P"}});
     let _ = call(&runtime, "validate-connection-settings", &with_token.to_string(), &Secrets::new());
 }
 

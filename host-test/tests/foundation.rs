@@ -8,7 +8,8 @@ use dockerhub_org_host::secrets::Secrets;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
-const IMPORTS: [&str; 3] = ["dockerhub:org/http-fetch@0.1.0", "dockerhub:org/secret-get@0.1.0", "dockerhub:org/cache@0.1.0"];
+const IMPORTS: [&str; 3] =
+    ["dockerhub:org/http-fetch@0.1.0", "dockerhub:org/secret-get@0.1.0", "dockerhub:org/cache@0.1.0"];
 
 #[test]
 fn component_imports_exactly_the_three_host_interfaces() {
@@ -34,11 +35,8 @@ fn component_exports_every_action_declared_in_the_manifest() {
     declared.push("describe".into());
     declared.sort();
     let prefix = "dockerhub:org/actions@0.1.0#";
-    let mut exported: Vec<String> = runtime
-        .export_names()
-        .into_iter()
-        .filter_map(|n| n.strip_prefix(prefix).map(String::from))
-        .collect();
+    let mut exported: Vec<String> =
+        runtime.export_names().into_iter().filter_map(|n| n.strip_prefix(prefix).map(String::from)).collect();
     exported.sort();
     assert_eq!(exported, declared);
     assert!(exported.len() >= 33, "{exported:?}");
@@ -217,7 +215,10 @@ async fn the_oat_health_check_reports_the_seeds_success_message() {
     let out = ok(&hub.runtime(), "check-oat-connection", "{}", &hub.secrets());
     assert_eq!(out["ok"], true);
     assert_eq!(out["check"], "Validate DockerHub OAT Connection");
-    assert_eq!(out["message"], "Successfully authenticated against DockerHub organization \"acme\" (42 members visible).");
+    assert_eq!(
+        out["message"],
+        "Successfully authenticated against DockerHub organization \"acme\" (42 members visible)."
+    );
     assert_eq!(out["counts"]["members"], 42);
 }
 

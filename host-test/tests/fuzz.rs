@@ -24,13 +24,65 @@ const CI_CASES: u32 = 3_000;
 
 /// Strings that have broken URL builders, parsers or servers somewhere.
 const TRICKS: &[&str] = &[
-    "/", "..", ".", "?", "#", "%2F", "%2e%2e", "%2E%2E", "%2e", " ", "\\", "../..", "a/../b", "..\\..",
-    "a?b=c", "a#frag", "a%2Fb", "%", "%%", "%zz", "%00", "a b", "\u{0}", "\n", "\r\n", "\t", "\u{7f}",
-    "\u{202e}", "é", "日本", "😀", "\u{fffd}", "\u{200b}", "${jndi:x}", "{{x}}", "' OR 1=1 --",
-    "<script>", "null", "true", "0", "-1", "18446744073709551616", "1e309", "developers", "kenlovelace",
-    "ken.lovelace@example.com", "owner", "member", "editor", "GET", "POST", "DELETE",
-    "/v2/orgs/example-org/members", "/v2/orgs/example-org/../x", "/v2/orgs/example-org/%2e%2e/x",
-    "/v2/orgs/other-org/members", "//evil.example/x", "http://evil.example/", "https://hub.docker.com/v2/x",
+    "/",
+    "..",
+    ".",
+    "?",
+    "#",
+    "%2F",
+    "%2e%2e",
+    "%2E%2E",
+    "%2e",
+    " ",
+    "\\",
+    "../..",
+    "a/../b",
+    "..\\..",
+    "a?b=c",
+    "a#frag",
+    "a%2Fb",
+    "%",
+    "%%",
+    "%zz",
+    "%00",
+    "a b",
+    "\u{0}",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u{7f}",
+    "\u{202e}",
+    "é",
+    "日本",
+    "😀",
+    "\u{fffd}",
+    "\u{200b}",
+    "${jndi:x}",
+    "{{x}}",
+    "' OR 1=1 --",
+    "<script>",
+    "null",
+    "true",
+    "0",
+    "-1",
+    "18446744073709551616",
+    "1e309",
+    "developers",
+    "kenlovelace",
+    "ken.lovelace@example.com",
+    "owner",
+    "member",
+    "editor",
+    "GET",
+    "POST",
+    "DELETE",
+    "/v2/orgs/example-org/members",
+    "/v2/orgs/example-org/../x",
+    "/v2/orgs/example-org/%2e%2e/x",
+    "/v2/orgs/other-org/members",
+    "//evil.example/x",
+    "http://evil.example/",
+    "https://hub.docker.com/v2/x",
 ];
 
 /// Every action name the component declares (implemented and pending).
@@ -95,7 +147,8 @@ fn any_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            proptest::collection::btree_map(hostile_string(), inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            proptest::collection::btree_map(hostile_string(), inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -158,7 +211,9 @@ fn check_url(base: &str, url: &str) -> Result<(), String> {
     for segment in path.split('/').skip(1) {
         let bytes = segment.as_bytes();
         for (i, b) in bytes.iter().enumerate() {
-            if *b == b'%' && !(bytes.len() > i + 2 && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit()) {
+            if *b == b'%'
+                && !(bytes.len() > i + 2 && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit())
+            {
                 return Err(format!("a '%' that does not start an escape in segment {segment:?}: {url}"));
             }
             if b"\\\"<>^`{|}".contains(b) {
@@ -196,9 +251,11 @@ fn check_outcome(action: &str, outcome: &dockerhub_org_host::Outcome) -> Result<
 #[test]
 fn generated_hostile_inputs_never_trap_leak_or_leave_the_base_url() {
     let cases: u32 = std::env::var("DOCKERHUB_ORG_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(CI_CASES);
-    let simulator = Simulator::start(SimulatorConfig { oat: OAT.to_string(), ..SimulatorConfig::default() }).expect("simulator");
+    let simulator =
+        Simulator::start(SimulatorConfig { oat: OAT.to_string(), ..SimulatorConfig::default() }).expect("simulator");
     let base = simulator.url().to_string();
-    let http = dockerhub_org_host::http::HttpConfig { real_sleep: false, ..Default::default() }.allow(&base).expect("url");
+    let http =
+        dockerhub_org_host::http::HttpConfig { real_sleep: false, ..Default::default() }.allow(&base).expect("url");
     let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).expect("runtime");
     let secrets = Secrets::connection(DEFAULT_ORG, OAT, Some(&base));
     let actions = action_names(&runtime);
@@ -220,7 +277,8 @@ fn generated_hostile_inputs_never_trap_leak_or_leave_the_base_url() {
         prop_assert!(!text.contains(OAT), "{} leaked the OAT", action);
         let sent = runtime.http().take_sent();
         for request in &sent {
-            check_url(&base, &request.url).map_err(|e| TestCaseError::fail(format!("{action} on {input:.300}: {e}")))?;
+            check_url(&base, &request.url)
+                .map_err(|e| TestCaseError::fail(format!("{action} on {input:.300}: {e}")))?;
             let is_exchange = request.url == format!("{base}/v2/auth/token");
             let body = request.body.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
             prop_assert!(is_exchange || !body.contains(OAT), "{} sent the OAT outside the token exchange", action);

@@ -129,7 +129,10 @@ async fn invite_members_posts_the_bulk_body_and_reports_each_status() {
         out["summary"],
         json!({"total": 4, "by_status": {"invited": 2, "existing_org_member": 1, "invalid_email_or_docker_id": 1}})
     );
-    assert_eq!((out["dry_run"].clone(), out["team"].clone(), out["role"].clone()), (json!(false), json!("developers"), json!("member")));
+    assert_eq!(
+        (out["dry_run"].clone(), out["team"].clone(), out["role"].clone()),
+        (json!(false), json!("developers"), json!("member"))
+    );
     assert_eq!(out["duplicates_removed"], json!([]));
 }
 
@@ -172,12 +175,16 @@ async fn invite_members_dry_run_sends_the_flag_and_creates_no_invite() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let input = r#"{"invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"], "dry_run": true}"#;
+    let input =
+        r#"{"invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"], "dry_run": true}"#;
     let out = ok(&hub.runtime(), "invite-members", input, &hub.secrets());
     assert_eq!(out["dry_run"], true);
     assert_eq!((out["team"].clone(), out["role"].clone()), (Value::Null, Value::Null));
     assert!(out["results"].as_array().unwrap().iter().all(|r| r.get("invite").is_none()), "{}", out["results"]);
-    assert_eq!(out["summary"]["by_status"], json!({"invited": 2, "existing_org_member": 1, "invalid_email_or_docker_id": 1}));
+    assert_eq!(
+        out["summary"]["by_status"],
+        json!({"invited": 2, "existing_org_member": 1, "invalid_email_or_docker_id": 1})
+    );
 }
 
 #[tokio::test]
@@ -208,9 +215,13 @@ async fn invite_members_conflict_from_docker_passes_through_as_conflict() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "invite-members", r#"{"invitees": ["moby"], "team": "ghosts"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "invite-members", r#"{"invitees": ["moby"], "team": "ghosts"}"#, &hub.secrets());
     assert_eq!(kind, "conflict");
-    assert!(message.contains("invitations to organization \"acme\"") && message.contains("team not found"), "{message}");
+    assert!(
+        message.contains("invitations to organization \"acme\"") && message.contains("team not found"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -223,15 +234,35 @@ async fn invalid_invite_inputs_are_refused_before_any_request() {
         ("invite-members", "{}".into(), vec!["missing field `invitees`"]),
         ("invite-members", r#"{"invitees": []}"#.into(), vec!["at least one invitee"]),
         ("invite-members", r#"{"invitees": ["moby", "  "]}"#.into(), vec!["\"invitees[1]\"", "blank"]),
-        ("invite-members", r#"{"invitees": ["a@example.com, b@example.com"]}"#.into(), vec!["\"invitees[0]\"", "own array item"]),
+        (
+            "invite-members",
+            r#"{"invitees": ["a@example.com, b@example.com"]}"#.into(),
+            vec!["\"invitees[0]\"", "own array item"],
+        ),
         ("invite-members", r#"{"invitees": ["jon@example"]}"#.into(), vec!["\"invitees[0]\"", "email address needs"]),
         ("invite-members", r#"{"invitees": ["../admin"]}"#.into(), vec!["\"invitees[0]\"", "no \"/\""]),
         ("invite-members", r#"{"invitees": ["moby\u0000"]}"#.into(), vec!["\"invitees[0]\"", "control characters"]),
-        ("invite-members", r#"{"invitees": ["moby"], "role": "admin"}"#.into(), vec!["field \"role\"", "`owner`, `editor`, `member`"]),
+        (
+            "invite-members",
+            r#"{"invitees": ["moby"], "role": "admin"}"#.into(),
+            vec!["field \"role\"", "`owner`, `editor`, `member`"],
+        ),
         ("invite-members", r#"{"invitees": ["moby"], "team": " "}"#.into(), vec!["\"team\" is blank"]),
-        ("invite-members", r#"{"invitees": ["moby"], "team": "dev\u0007"}"#.into(), vec!["\"team\" must not contain control characters"]),
-        ("invite-members", r#"{"invitees": ["moby"], "dry_run": "yes"}"#.into(), vec!["field \"dry_run\"", "expected a boolean"]),
-        ("invite-members", r#"{"invitees": ["moby"], "org": "other"}"#.into(), vec!["unknown field `org`", "`invitees`"]),
+        (
+            "invite-members",
+            r#"{"invitees": ["moby"], "team": "dev\u0007"}"#.into(),
+            vec!["\"team\" must not contain control characters"],
+        ),
+        (
+            "invite-members",
+            r#"{"invitees": ["moby"], "dry_run": "yes"}"#.into(),
+            vec!["field \"dry_run\"", "expected a boolean"],
+        ),
+        (
+            "invite-members",
+            r#"{"invitees": ["moby"], "org": "other"}"#.into(),
+            vec!["unknown field `org`", "`invitees`"],
+        ),
         ("invite-members", r#"{"invitees": "moby"}"#.into(), vec!["field \"invitees\"", "expected a sequence"]),
         ("invite-members", too_many, vec!["1001 different invitees", "at most 1000"]),
         ("cancel-invite", r#"{"id": " "}"#.into(), vec!["cancel-invite needs \"id\""]),
@@ -283,7 +314,10 @@ async fn cancel_invite_of_an_unknown_id_is_not_found() {
     let (kind, message) =
         err(&hub.runtime(), "cancel-invite", r#"{"id": "00000000-0000-0000-0000-000000000000"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
-    assert!(message.contains("invite \"00000000-0000-0000-0000-000000000000\"") && message.contains("invite not found"), "{message}");
+    assert!(
+        message.contains("invite \"00000000-0000-0000-0000-000000000000\"") && message.contains("invite not found"),
+        "{message}"
+    );
 }
 
 #[tokio::test]

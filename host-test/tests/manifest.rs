@@ -27,7 +27,10 @@ fn every_action_has_a_title_description_scopes_flags_and_schema() {
         for flag in ["read_only", "destructive", "idempotent"] {
             assert!(a[flag].is_boolean(), "{name}.{flag}");
         }
-        assert!(!(a["read_only"] == true && a["destructive"] == true), "{name} cannot be both read-only and destructive");
+        assert!(
+            !(a["read_only"] == true && a["destructive"] == true),
+            "{name} cannot be both read-only and destructive"
+        );
         assert_eq!(a["input_schema"]["type"], "object", "{name}");
     }
 }
@@ -36,8 +39,10 @@ fn every_action_has_a_title_description_scopes_flags_and_schema() {
 fn every_example_validates_against_its_input_schema() {
     for a in manifest()["actions"].as_array().unwrap() {
         let name = a["name"].as_str().unwrap();
-        let validator = jsonschema::validator_for(&a["input_schema"]).unwrap_or_else(|e| panic!("{name}: bad schema: {e}"));
-        let errors: Vec<String> = validator.iter_errors(&a["example"]).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let validator =
+            jsonschema::validator_for(&a["input_schema"]).unwrap_or_else(|e| panic!("{name}: bad schema: {e}"));
+        let errors: Vec<String> =
+            validator.iter_errors(&a["example"]).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{name}: example does not fit its schema: {errors:?}");
     }
 }
@@ -70,7 +75,10 @@ fn every_example_runs_against_the_simulator_and_read_only_actions_only_read() {
         assert!(value.is_object(), "{name}: output is a JSON object");
         let documented = a["output"].as_str().unwrap_or("");
         for key in value.as_object().unwrap().keys() {
-            assert!(documented.contains(key.as_str()), "{name}: output field \"{key}\" is missing from the manifest's output shape: {documented}");
+            assert!(
+                documented.contains(key.as_str()),
+                "{name}: output field \"{key}\" is missing from the manifest's output shape: {documented}"
+            );
         }
         if a["read_only"] == true {
             let writes: Vec<String> = runtime

@@ -72,7 +72,10 @@ async fn list_members_all_pages_with_one_page_sends_one_request() {
     let out = ok(&hub.runtime(), "list-members", r#"{"all_pages": true}"#, &hub.secrets());
     assert_eq!(usernames(&out), ["jonsnow", "arya", "samwell"]);
     assert_eq!(out["count"], 3);
-    assert_eq!(out["paging"], json!({"page": 1, "page_size": 100, "pages_fetched": 1, "all_pages": true, "next_page": null, "previous_page": null}));
+    assert_eq!(
+        out["paging"],
+        json!({"page": 1, "page_size": 100, "pages_fetched": 1, "all_pages": true, "next_page": null, "previous_page": null})
+    );
     assert_eq!(out["meta"]["requests"], 2);
 }
 
@@ -133,7 +136,8 @@ async fn list_members_stops_a_next_that_never_ends_at_max_items() {
         .expect(3)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "list-members", r#"{"all_pages": true, "max_items": 250}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "list-members", r#"{"all_pages": true, "max_items": 250}"#, &hub.secrets());
     assert_eq!(kind, "invalid-input");
     assert!(message.contains("more than max_items (250)"), "{message}");
     assert!(message.contains("Raise max_items"), "{message}");
@@ -238,16 +242,36 @@ async fn invalid_member_inputs_are_refused_before_any_request() {
     let hub = Hub::start().await;
     let runtime = hub.runtime();
     let cases: &[(&str, &str, &[&str])] = &[
-        ("list-members", r#"{"role": "admin"}"#, &["field \"role\"", "unknown variant `admin`", "`owner`, `editor`, `member`"]),
+        (
+            "list-members",
+            r#"{"role": "admin"}"#,
+            &["field \"role\"", "unknown variant `admin`", "`owner`, `editor`, `member`"],
+        ),
         ("list-members", r#"{"page_size": 0}"#, &["\"page_size\" must be between 1 and 100 (got 0)"]),
         ("list-members", r#"{"page_size": 101}"#, &["\"page_size\" must be between 1 and 100 (got 101)"]),
         ("list-members", r#"{"type": "guests"}"#, &["field \"type\"", "`all`, `invitee`, `member`"]),
         ("list-members", r#"{"pgae": 2}"#, &["unknown field `pgae`", "`page`"]),
-        ("update-member-role", r#"{"username": "jonsnow", "role": "admin"}"#, &["field \"role\"", "`owner`, `editor`, `member`"]),
-        ("update-member-role", r#"{"username": "jonsnow", "role": "Owner"}"#, &["field \"role\"", "`owner`, `editor`, `member`"]),
+        (
+            "update-member-role",
+            r#"{"username": "jonsnow", "role": "admin"}"#,
+            &["field \"role\"", "`owner`, `editor`, `member`"],
+        ),
+        (
+            "update-member-role",
+            r#"{"username": "jonsnow", "role": "Owner"}"#,
+            &["field \"role\"", "`owner`, `editor`, `member`"],
+        ),
         ("update-member-role", r#"{"username": "jonsnow"}"#, &["missing field `role`"]),
-        ("update-member-role", r#"{"username": "  ", "role": "member"}"#, &["needs \"username\": it is missing or blank"]),
-        ("update-member-role", r#"{"username": "jonsnow", "role": "member", "email": "j@x.io"}"#, &["unknown field `email`"]),
+        (
+            "update-member-role",
+            r#"{"username": "  ", "role": "member"}"#,
+            &["needs \"username\": it is missing or blank"],
+        ),
+        (
+            "update-member-role",
+            r#"{"username": "jonsnow", "role": "member", "email": "j@x.io"}"#,
+            &["unknown field `email`"],
+        ),
         ("remove-member", r#"{"username": ""}"#, &["needs \"username\": it is missing or blank"]),
         ("remove-member", "{}", &["missing field `username`"]),
         // `%2E%2E` is still a parent step to WHATWG URL parsers and to servers that decode first:
@@ -287,7 +311,12 @@ async fn mount_search(hub: &Hub, term: &str, results: &[Value]) {
         .and(query_param("page_size", "100"))
         .and(query_param_is_missing("role"))
         .and(header("authorization", bearer().as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page_body(Some(results.len() as u64), None, None, results)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page_body(
+            Some(results.len() as u64),
+            None,
+            None,
+            results,
+        )))
         .named(format!("member search for {term}"))
         .expect(1)
         .mount(&hub.server)
@@ -298,7 +327,12 @@ async fn mount_search(hub: &Hub, term: &str, results: &[Value]) {
 async fn get_member_by_username_takes_only_the_exact_match() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
-    mount_search(&hub, "jonsnow", &[member("jonsnow2", "j2@example.com", "Member"), member("JonSnow", "jon.snow@example.com", "Owner")]).await;
+    mount_search(
+        &hub,
+        "jonsnow",
+        &[member("jonsnow2", "j2@example.com", "Member"), member("JonSnow", "jon.snow@example.com", "Owner")],
+    )
+    .await;
     let out = ok(&hub.runtime(), "get-member", r#"{"username": " jonsnow "}"#, &hub.secrets());
     assert_eq!(out["matched_by"], "username");
     assert_eq!(out["member"]["username"], "JonSnow");
@@ -310,10 +344,14 @@ async fn get_member_by_username_takes_only_the_exact_match() {
 async fn get_member_by_email_matches_exactly_ignoring_case() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
-    mount_search(&hub, "Jon.Snow@EXAMPLE.com", &[
-        member("jonsnowden", "jon.snow@example.com.au", "Member"),
-        member("jonsnow", "jon.snow@example.com", "Editor"),
-    ])
+    mount_search(
+        &hub,
+        "Jon.Snow@EXAMPLE.com",
+        &[
+            member("jonsnowden", "jon.snow@example.com.au", "Member"),
+            member("jonsnow", "jon.snow@example.com", "Editor"),
+        ],
+    )
     .await;
     let out = ok(&hub.runtime(), "get-member", r#"{"email": "Jon.Snow@EXAMPLE.com"}"#, &hub.secrets());
     assert_eq!(out["matched_by"], "email");
@@ -326,13 +364,21 @@ async fn get_member_by_email_matches_exactly_ignoring_case() {
 async fn get_member_by_email_never_returns_a_near_match() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
-    mount_search(&hub, "jon@example.com", &[member("jonny", "jon@example.com.au", "Member"), member("ajon", "ajon@example.com", "Member")]).await;
+    mount_search(
+        &hub,
+        "jon@example.com",
+        &[member("jonny", "jon@example.com.au", "Member"), member("ajon", "ajon@example.com", "Member")],
+    )
+    .await;
     match call(&hub.runtime(), "get-member", r#"{"email": "jon@example.com"}"#, &hub.secrets()) {
         Ok(out) => panic!("a near match was returned: {out}"),
         Err(e) => {
             assert_eq!(dockerhub_org_host::runtime::error_kind(&e), "not-found");
             let message = dockerhub_org_host::runtime::error_message(&e);
-            assert!(message.contains("No member of organization \"acme\" has the email \"jon@example.com\""), "{message}");
+            assert!(
+                message.contains("No member of organization \"acme\" has the email \"jon@example.com\""),
+                "{message}"
+            );
             let detail: Value = serde_json::from_str(error_detail(&e).unwrap()).unwrap();
             assert_eq!(detail["searched"], "jon@example.com");
             assert_eq!(detail["near_matches"], json!(["jonny", "ajon"]));
@@ -344,21 +390,31 @@ async fn get_member_by_email_never_returns_a_near_match() {
 async fn get_member_with_two_exact_matches_lists_the_candidates() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
-    mount_search(&hub, "shared@example.com", &[
-        member("alice", "shared@example.com", "Member"),
-        member("bob", "SHARED@example.com", "Owner"),
-        member("carol", "carol@example.com", "Member"),
-    ])
+    mount_search(
+        &hub,
+        "shared@example.com",
+        &[
+            member("alice", "shared@example.com", "Member"),
+            member("bob", "SHARED@example.com", "Owner"),
+            member("carol", "carol@example.com", "Member"),
+        ],
+    )
     .await;
     match call(&hub.runtime(), "get-member", r#"{"email": "shared@example.com"}"#, &hub.secrets()) {
         Ok(out) => panic!("an ambiguous email resolved: {out}"),
         Err(e) => {
             assert_eq!(dockerhub_org_host::runtime::error_kind(&e), "conflict");
             let message = dockerhub_org_host::runtime::error_message(&e);
-            assert!(message.contains("2 members of organization \"acme\" match the email \"shared@example.com\": \"alice\", \"bob\""), "{message}");
+            assert!(
+                message.contains(
+                    "2 members of organization \"acme\" match the email \"shared@example.com\": \"alice\", \"bob\""
+                ),
+                "{message}"
+            );
             assert!(message.contains("Name one by username"), "{message}");
             let detail: Value = serde_json::from_str(error_detail(&e).unwrap()).unwrap();
-            let names: Vec<&str> = detail["candidates"].as_array().unwrap().iter().map(|c| c["username"].as_str().unwrap()).collect();
+            let names: Vec<&str> =
+                detail["candidates"].as_array().unwrap().iter().map(|c| c["username"].as_str().unwrap()).collect();
             assert_eq!(names, ["alice", "bob"]);
         }
     }
@@ -381,11 +437,15 @@ async fn update_member_role_puts_the_lower_case_role_and_maps_the_answer() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "update-member-role", r#"{"username": "catelynstark", "role": "owner"}"#, &hub.secrets());
+    let out =
+        ok(&hub.runtime(), "update-member-role", r#"{"username": "catelynstark", "role": "owner"}"#, &hub.secrets());
     let mut expected = fixture("members/org-250.expected.json")[5].clone();
     expected["role"] = json!("owner");
     assert_eq!(out["member"], expected);
-    assert_eq!((out["updated"].clone(), out["username"].clone(), out["role"].clone()), (json!(true), json!("catelynstark"), json!("owner")));
+    assert_eq!(
+        (out["updated"].clone(), out["username"].clone(), out["role"].clone()),
+        (json!(true), json!("catelynstark"), json!("owner"))
+    );
 }
 
 #[tokio::test]
@@ -409,11 +469,14 @@ async fn update_member_role_refusing_to_demote_the_last_owner_is_a_conflict() {
     hub.token_exchange("a", 1).await;
     Mock::given(method("PUT"))
         .and(path("/v2/orgs/acme/members/jonsnow"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"detail": "Cannot change the role of the last owner"})))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"detail": "Cannot change the role of the last owner"})),
+        )
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "update-member-role", r#"{"username": "jonsnow", "role": "member"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "update-member-role", r#"{"username": "jonsnow", "role": "member"}"#, &hub.secrets());
     assert_eq!(kind, "conflict");
     assert!(message.contains("change the role of \"jonsnow\" in organization \"acme\""), "{message}");
     assert!(message.contains("make another member an owner first"), "{message}");
@@ -429,9 +492,13 @@ async fn update_member_role_by_a_non_owner_token_is_forbidden_naming_the_permiss
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "update-member-role", r#"{"username": "arya", "role": "member"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "update-member-role", r#"{"username": "arya", "role": "member"}"#, &hub.secrets());
     assert_eq!(kind, "forbidden");
-    assert!(message.contains("\"Member Edit\" permission") && message.contains("Only owners can use this endpoint"), "{message}");
+    assert!(
+        message.contains("\"Member Edit\" permission") && message.contains("Only owners can use this endpoint"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -444,7 +511,8 @@ async fn update_member_role_for_an_unknown_member_is_not_found() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "update-member-role", r#"{"username": "nobody", "role": "member"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "update-member-role", r#"{"username": "nobody", "role": "member"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
     assert!(message.contains("member \"nobody\" of organization \"acme\""), "{message}");
 }
@@ -477,7 +545,9 @@ async fn remove_member_refusing_the_last_owner_is_a_conflict_saying_what_to_do()
         hub.token_exchange("a", 1).await;
         Mock::given(method("DELETE"))
             .and(path("/v2/orgs/acme/members/jonsnow"))
-            .respond_with(ResponseTemplate::new(status).set_body_json(json!({"errinfo": {}, "detail": said, "message": said})))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_json(json!({"errinfo": {}, "detail": said, "message": said})),
+            )
             .expect(1)
             .mount(&hub.server)
             .await;
@@ -489,7 +559,10 @@ async fn remove_member_refusing_the_last_owner_is_a_conflict_saying_what_to_do()
                 assert!(message.contains("refused to remove \"jonsnow\" from organization \"acme\""), "{message}");
                 assert!(message.contains("last owner"), "{message}");
                 assert!(message.contains(&format!("Docker Hub answered {status}: \"{said}\"")), "{message}");
-                assert!(message.contains("make another member an owner first (update-member-role with role \"owner\")"), "{message}");
+                assert!(
+                    message.contains("make another member an owner first (update-member-role with role \"owner\")"),
+                    "{message}"
+                );
                 let detail: Value = serde_json::from_str(error_detail(&e).unwrap()).unwrap();
                 assert_eq!(detail["reason"], "last_owner");
                 assert_eq!(detail["status"], status);

@@ -33,7 +33,9 @@ fn ensure_jco() {
 #[test]
 fn the_component_runs_under_node_through_jco_with_the_js_host() {
     if !node_available() {
-        eprintln!("SKIPPED: Node.js is not installed, so the jco/Node runtime check cannot run (install nodejs to run it).");
+        eprintln!(
+            "SKIPPED: Node.js is not installed, so the jco/Node runtime check cannot run (install nodejs to run it)."
+        );
         return;
     }
     ensure_jco();
@@ -70,7 +72,11 @@ fn the_component_runs_under_node_through_jco_with_the_js_host() {
         "Successfully authenticated against DockerHub organization \"example-org\" (320 members visible)."
     );
     assert_eq!(results[1]["output"]["meta"]["requests"], 1, "the JWT cached by the JS host is reused");
-    assert_eq!(results[2]["output"]["members"].as_array().unwrap().len(), 320, "batched pages through the JS fetch-batch");
+    assert_eq!(
+        results[2]["output"]["members"].as_array().unwrap().len(),
+        320,
+        "batched pages through the JS fetch-batch"
+    );
     assert_eq!(results[3]["error"]["kind"], "not-found");
     assert_eq!(results[4]["error"]["kind"], "invalid-input");
     assert!(!stdout.contains(DEFAULT_OAT), "the OAT leaked into the Node run's output");

@@ -40,7 +40,9 @@ fn a_thousand_calls_exchange_the_token_once_per_organization() {
     let orgs = ["perf-one", "perf-two"];
     let sims: Vec<Simulator> = orgs
         .iter()
-        .map(|org| Simulator::start(SimulatorConfig { org: org.to_string(), ..SimulatorConfig::default() }).expect("simulator"))
+        .map(|org| {
+            Simulator::start(SimulatorConfig { org: org.to_string(), ..SimulatorConfig::default() }).expect("simulator")
+        })
         .collect();
     let runtime = runtime_for(&[sims[0].url(), sims[1].url()]);
     let secrets: Vec<Secrets> = sims.iter().zip(orgs).map(|(sim, org)| secrets_for(sim, org)).collect();
@@ -69,10 +71,12 @@ fn listing_five_thousand_members_costs_fifty_pages_in_order_and_bounded() {
     let out = list(&runtime, r#"{"all_pages": true}"#, &secrets_for(&sim, "example-org"));
 
     assert_eq!(sim.request_count(), 1 + 50, "the exchange and ⌈5000/100⌉ pages");
-    let pages: Vec<String> = runtime.http().sent().iter().filter(|r| r.url.contains("/members?")).map(|r| r.url.clone()).collect();
+    let pages: Vec<String> =
+        runtime.http().sent().iter().filter(|r| r.url.contains("/members?")).map(|r| r.url.clone()).collect();
     assert_eq!(pages.len(), 50);
     assert!(pages.iter().all(|url| url.contains("page_size=100")), "{pages:?}");
-    let got: Vec<&str> = out["members"].as_array().expect("members").iter().map(|m| m["username"].as_str().unwrap_or("")).collect();
+    let got: Vec<&str> =
+        out["members"].as_array().expect("members").iter().map(|m| m["username"].as_str().unwrap_or("")).collect();
     assert_eq!(got, expected, "every member once, in listing order");
     assert_eq!(out["returned"], 5_000);
     let peak = runtime.http().peak_concurrency();
@@ -105,7 +109,14 @@ fn the_benchmark_runs_one_quick_iteration() {
     assert!(report.peak_memory_bytes > 0 && report.output_bytes > 0);
     assert_eq!(report.component_bytes, dockerhub_org_host::COMPONENT.len());
     let table = report.table();
-    for row in ["instantiate", "load cached precompiled component", "list-members", "all pages", "component size", "peak guest memory"] {
+    for row in [
+        "instantiate",
+        "load cached precompiled component",
+        "list-members",
+        "all pages",
+        "component size",
+        "peak guest memory",
+    ] {
         assert!(table.contains(row), "the table has a {row} row:\n{table}");
     }
 }

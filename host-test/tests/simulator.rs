@@ -28,7 +28,11 @@ impl Client {
     fn new(sim: &Simulator) -> Self {
         let (status, body) = exchange(sim, DEFAULT_OAT);
         assert_eq!(status, 200);
-        Client { agent: agent(), base: sim.url().to_string(), token: body["access_token"].as_str().unwrap().to_string() }
+        Client {
+            agent: agent(),
+            base: sim.url().to_string(),
+            token: body["access_token"].as_str().unwrap().to_string(),
+        }
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -67,7 +71,8 @@ fn the_exchange_issues_a_jwt_with_a_ten_minute_lifetime_and_refuses_wrong_secret
 fn personal_access_tokens_are_refused_on_org_endpoints_with_dockers_message() {
     let sim = start();
     let (_, body) = exchange(&sim, "dckr_pat_someone");
-    let client = Client { agent: agent(), base: sim.url().into(), token: body["access_token"].as_str().unwrap().into() };
+    let client =
+        Client { agent: agent(), base: sim.url().into(), token: body["access_token"].as_str().unwrap().into() };
     let (status, body) = client.call("GET", "/v2/orgs/example-org/members", None);
     assert_eq!(status, 403);
     assert_eq!(body["detail"], "token issued from personal access token is not allowed");
@@ -119,15 +124,25 @@ fn a_trailing_slash_is_404_like_docker_hub() {
 fn team_changes_are_visible_to_later_calls_and_audited() {
     let sim = start();
     let c = Client::new(&sim);
-    let (status, team) = c.call("POST", "/v2/orgs/example-org/groups", Some(json!({"name": "release", "description": "Release crew"})));
+    let (status, team) =
+        c.call("POST", "/v2/orgs/example-org/groups", Some(json!({"name": "release", "description": "Release crew"})));
     assert_eq!(status, 201);
     assert!(team["id"].as_u64().is_some());
     assert_eq!(c.call("POST", "/v2/orgs/example-org/groups", Some(json!({"name": "release"}))).0, 409);
     let (_, list) = c.call("GET", "/v2/orgs/example-org/groups?search=release", None);
     assert_eq!(list["count"], 1);
-    assert_eq!(c.call("POST", "/v2/orgs/example-org/groups/release/members", Some(json!({"member": "kenlovelace"}))).0, 200);
-    assert_eq!(c.call("POST", "/v2/orgs/example-org/groups/release/members", Some(json!({"member": "kenlovelace"}))).0, 409);
-    assert_eq!(c.call("POST", "/v2/orgs/example-org/groups/release/members", Some(json!({"member": "stranger"}))).0, 404);
+    assert_eq!(
+        c.call("POST", "/v2/orgs/example-org/groups/release/members", Some(json!({"member": "kenlovelace"}))).0,
+        200
+    );
+    assert_eq!(
+        c.call("POST", "/v2/orgs/example-org/groups/release/members", Some(json!({"member": "kenlovelace"}))).0,
+        409
+    );
+    assert_eq!(
+        c.call("POST", "/v2/orgs/example-org/groups/release/members", Some(json!({"member": "stranger"}))).0,
+        404
+    );
     let (_, members) = c.call("GET", "/v2/orgs/example-org/groups/release/members", None);
     assert_eq!(members["results"][0]["username"], "kenlovelace");
     let (_, logs) = c.call("GET", "/v2/auditlogs/example-org?action=team.member.add&page_size=5", None);
@@ -141,14 +156,19 @@ fn the_last_owner_cannot_be_removed_or_demoted() {
     let sim = start();
     let c = Client::new(&sim);
     let (_, owners) = c.call("GET", "/v2/orgs/example-org/members?role=owner", None);
-    let names: Vec<String> = owners["results"].as_array().unwrap().iter().map(|m| m["username"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> =
+        owners["results"].as_array().unwrap().iter().map(|m| m["username"].as_str().unwrap().to_string()).collect();
     for extra in &names[1..] {
-        assert_eq!(c.call("PUT", &format!("/v2/orgs/example-org/members/{extra}"), Some(json!({"role": "member"}))).0, 200);
+        assert_eq!(
+            c.call("PUT", &format!("/v2/orgs/example-org/members/{extra}"), Some(json!({"role": "member"}))).0,
+            200
+        );
     }
     let last = &names[0];
     assert_eq!(c.call("DELETE", &format!("/v2/orgs/example-org/members/{last}"), None).0, 403);
     assert_eq!(c.call("PUT", &format!("/v2/orgs/example-org/members/{last}"), Some(json!({"role": "editor"}))).0, 400);
-    let (status, updated) = c.call("PUT", &format!("/v2/orgs/example-org/members/{}", names[1]), Some(json!({"role": "editor"})));
+    let (status, updated) =
+        c.call("PUT", &format!("/v2/orgs/example-org/members/{}", names[1]), Some(json!({"role": "editor"})));
     assert_eq!((status, updated["role"].as_str()), (200, Some("Editor")));
 }
 
@@ -156,10 +176,12 @@ fn the_last_owner_cannot_be_removed_or_demoted() {
 fn bulk_invites_report_per_invitee_statuses_and_dry_runs_change_nothing() {
     let sim = start();
     let c = Client::new(&sim);
-    let body = json!({"org": "example-org", "invitees": ["fresh@example.com", "kenlovelace", "not an id"], "dry_run": true});
+    let body =
+        json!({"org": "example-org", "invitees": ["fresh@example.com", "kenlovelace", "not an id"], "dry_run": true});
     let (status, dry) = c.call("POST", "/v2/invites/bulk", Some(body.clone()));
     assert_eq!(status, 202);
-    let statuses: Vec<&str> = dry["invitees"]["invitees"].as_array().unwrap().iter().map(|i| i["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        dry["invitees"]["invitees"].as_array().unwrap().iter().map(|i| i["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["invited", "existing_org_member", "invalid_email_or_docker_id"]);
     let (_, before) = c.call("GET", "/v2/orgs/example-org/invites", None);
     let mut real = body;
@@ -191,17 +213,29 @@ fn settings_round_trip_and_require_all_three_flags() {
     let wanted = json!({"restricted_images": {"enabled": true, "allow_official_images": false, "allow_verified_publishers": true}});
     assert_eq!(c.call("PUT", "/v2/orgs/example-org/settings", Some(wanted.clone())).0, 200);
     assert_eq!(c.call("GET", "/v2/orgs/example-org/settings", None).1, wanted);
-    assert_eq!(c.call("PUT", "/v2/orgs/example-org/settings", Some(json!({"restricted_images": {"enabled": true}}))).0, 400);
+    assert_eq!(
+        c.call("PUT", "/v2/orgs/example-org/settings", Some(json!({"restricted_images": {"enabled": true}}))).0,
+        400
+    );
 }
 
 #[test]
 fn rate_limiting_sends_headers_and_429_with_retry_after() {
-    let sim = Simulator::start(SimulatorConfig { rate_limit_per_minute: Some(3), ..SimulatorConfig::default() }).unwrap();
+    let sim =
+        Simulator::start(SimulatorConfig { rate_limit_per_minute: Some(3), ..SimulatorConfig::default() }).unwrap();
     let c = Client::new(&sim); // 1 request
-    let r = agent().get(format!("{}/v2/orgs/example-org/groups", sim.url())).header("Authorization", format!("Bearer {}", c.token)).call().unwrap();
+    let r = agent()
+        .get(format!("{}/v2/orgs/example-org/groups", sim.url()))
+        .header("Authorization", format!("Bearer {}", c.token))
+        .call()
+        .unwrap();
     assert_eq!(r.headers().get("x-ratelimit-remaining").unwrap(), "1");
     assert_eq!(c.call("GET", "/v2/orgs/example-org/groups", None).0, 200);
-    let r = agent().get(format!("{}/v2/orgs/example-org/groups", sim.url())).header("Authorization", format!("Bearer {}", c.token)).call().unwrap();
+    let r = agent()
+        .get(format!("{}/v2/orgs/example-org/groups", sim.url()))
+        .header("Authorization", format!("Bearer {}", c.token))
+        .call()
+        .unwrap();
     assert_eq!(r.status().as_u16(), 429);
     assert!(r.headers().get("x-retry-after").is_some());
     assert!(r.headers().get("date").is_some());

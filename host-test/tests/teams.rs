@@ -67,7 +67,8 @@ fn assert_refused(action: &str, input: &str, field: &str) {
     // The base URL is allowed, so any request would be recorded by the host before failing.
     let base = "http://127.0.0.1:9";
     let runtime = runtime_for(base);
-    let (kind, message) = err(&runtime, action, input, &dockerhub_org_host::secrets::Secrets::connection(ORG, OAT, Some(base)));
+    let (kind, message) =
+        err(&runtime, action, input, &dockerhub_org_host::secrets::Secrets::connection(ORG, OAT, Some(base)));
     assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
     assert!(message.contains(field), "{action} {input}: the message should name {field}: {message}");
     assert!(runtime.http().sent().is_empty(), "{action} {input}: nothing may be sent");
@@ -128,9 +129,12 @@ async fn list_teams_all_pages_walks_the_three_pages_of_230_teams() {
     assert_eq!(teams[0]["name"], "team-001");
     assert_eq!(teams[229]["name"], "team-230");
     assert_eq!(teams[229]["id"], 510230);
-    assert_eq!(out["paging"], json!({
-        "page": 1, "page_size": 100, "pages_fetched": 3, "all_pages": true, "next_page": null, "previous_page": null
-    }));
+    assert_eq!(
+        out["paging"],
+        json!({
+            "page": 1, "page_size": 100, "pages_fetched": 3, "all_pages": true, "next_page": null, "previous_page": null
+        })
+    );
 }
 
 #[tokio::test]
@@ -172,14 +176,17 @@ async fn create_team_posts_the_trimmed_name_and_description() {
         r#"{"name": "  platform ", "description": "Platform engineering"}"#,
         &hub.secrets(),
     );
-    assert_eq!(without_meta(out), json!({
-        "organization": "acme",
-        "created": true,
-        "team": {
-            "id": 4907, "uuid": "8a1e6d34-0c2f-4b7a-bf59-61e3d9a4c210", "name": "platform",
-            "description": "Platform engineering", "member_count": 0
-        }
-    }));
+    assert_eq!(
+        without_meta(out),
+        json!({
+            "organization": "acme",
+            "created": true,
+            "team": {
+                "id": 4907, "uuid": "8a1e6d34-0c2f-4b7a-bf59-61e3d9a4c210", "name": "platform",
+                "description": "Platform engineering", "member_count": 0
+            }
+        })
+    );
 }
 
 #[tokio::test]
@@ -245,14 +252,17 @@ async fn get_team_by_name_returns_the_numeric_id() {
         .mount(&hub.server)
         .await;
     let out = ok(&hub.runtime(), "get-team", r#"{"name": "developers"}"#, &hub.secrets());
-    assert_eq!(without_meta(out), json!({
-        "organization": "acme",
-        "resolved_by": "name",
-        "team": {
-            "id": 4821, "uuid": "3f7c2a9e-5b1d-4c8e-9a60-2d4b8e1f7c35", "name": "developers",
-            "description": "Application developers", "member_count": 2
-        }
-    }));
+    assert_eq!(
+        without_meta(out),
+        json!({
+            "organization": "acme",
+            "resolved_by": "name",
+            "team": {
+                "id": 4821, "uuid": "3f7c2a9e-5b1d-4c8e-9a60-2d4b8e1f7c35", "name": "developers",
+                "description": "Application developers", "member_count": 2
+            }
+        })
+    );
 }
 
 #[tokio::test]
@@ -308,7 +318,10 @@ async fn team_names_are_percent_encoded_path_segments() {
         .mount(&hub.server)
         .await;
     api("GET", &format!("{encoded}/members"), "page=1&page_size=10")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"count": 0, "next": null, "previous": null, "results": []})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"count": 0, "next": null, "previous": null, "results": []})),
+        )
         .expect(1)
         .mount(&hub.server)
         .await;
@@ -322,7 +335,8 @@ async fn team_names_are_percent_encoded_path_segments() {
     assert_eq!(out["team"]["name"], name);
     let out = ok(&runtime, "list-team-members", &json!({"team": name}).to_string(), &hub.secrets());
     assert_eq!(out["team"], name);
-    let out = ok(&runtime, "remove-team-member", &json!({"team": name, "username": "jon snow"}).to_string(), &hub.secrets());
+    let out =
+        ok(&runtime, "remove-team-member", &json!({"team": name, "username": "jon snow"}).to_string(), &hub.secrets());
     assert_eq!(out["removed"], true);
     let paths: Vec<String> = hub.received().await.iter().skip(1).map(|r| r.url.path().to_string()).collect();
     assert_eq!(paths, [encoded.to_string(), format!("{encoded}/members"), format!("{encoded}/members/jon%20snow")]);
@@ -369,7 +383,8 @@ async fn update_team_patches_only_the_name_when_renaming() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "app-developers"}"#, &hub.secrets());
+    let out =
+        ok(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "app-developers"}"#, &hub.secrets());
     assert_eq!(out["method"], "PATCH");
     assert_eq!(out["changed"], json!(["name"]));
     assert_eq!(out["team"]["name"], "app-developers");
@@ -405,7 +420,8 @@ async fn renaming_a_team_to_a_name_in_use_is_a_clear_conflict() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "owners"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "owners"}"#, &hub.secrets());
     assert_eq!(kind, "conflict");
     assert!(message.starts_with("A team named \"owners\" already exists in organization \"acme\""), "{message}");
 }
@@ -414,11 +430,14 @@ async fn renaming_a_team_to_a_name_in_use_is_a_clear_conflict() {
 async fn renaming_with_a_400_saying_the_name_exists_is_a_conflict() {
     let hub = hub().await;
     api("PATCH", "/v2/orgs/acme/groups/developers", "")
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"message": "Group name already exists in organization"})))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"message": "Group name already exists in organization"})),
+        )
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "owners"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "update-team", r#"{"name": "developers", "new_name": "owners"}"#, &hub.secrets());
     assert_eq!(kind, "conflict");
     assert!(message.contains("\"owners\" already exists"), "{message}");
 }
@@ -431,7 +450,8 @@ async fn updating_an_unknown_team_is_not_found_naming_it() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "update-team", r#"{"name": "ghosts", "description": "x"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "update-team", r#"{"name": "ghosts", "description": "x"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
     assert!(message.contains("team \"ghosts\" in organization \"acme\""), "{message}");
 }
@@ -440,7 +460,11 @@ async fn updating_an_unknown_team_is_not_found_naming_it() {
 fn update_team_with_nothing_to_change_sends_nothing() {
     assert_refused("update-team", r#"{"name": "developers"}"#, "nothing to change");
     assert_refused("update-team", r#"{"name": "developers", "new_name": " developers "}"#, "nothing to change");
-    assert_refused("update-team", r#"{"name": "developers", "new_name": "a/b"}"#, "\"new_name\" must not contain \"/\"");
+    assert_refused(
+        "update-team",
+        r#"{"name": "developers", "new_name": "a/b"}"#,
+        "\"new_name\" must not contain \"/\"",
+    );
     assert_refused("update-team", r#"{"name": " ", "description": "x"}"#, "\"name\"");
     assert_refused("update-team", r#"{"new_name": "x"}"#, "missing field `name`");
 }
@@ -542,9 +566,15 @@ fn list_team_members_input_errors_send_nothing() {
 #[tokio::test]
 async fn adding_a_non_member_fails_without_calling_the_add_endpoint() {
     let hub = hub().await;
-    member_search(&hub, "search=ghost&page=1&page_size=100", json!({"count": 0, "next": null, "previous": null, "results": []})).await;
+    member_search(
+        &hub,
+        "search=ghost&page=1&page_size=100",
+        json!({"count": 0, "next": null, "previous": null, "results": []}),
+    )
+    .await;
     no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
-    let (kind, message) = err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "ghost"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "ghost"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
     assert!(message.starts_with("\"ghost\" is not a member of organization \"acme\""), "{message}");
     assert!(message.contains("Invite them first with invite-members"), "{message}");
@@ -560,20 +590,28 @@ async fn adding_an_unknown_email_fails_without_calling_the_add_endpoint() {
     let (kind, message) =
         err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "email": "jon@example.com"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
-    assert!(message.starts_with("Nobody with email \"jon@example.com\" is a member of organization \"acme\""), "{message}");
+    assert!(
+        message.starts_with("Nobody with email \"jon@example.com\" is a member of organization \"acme\""),
+        "{message}"
+    );
     assert!(message.contains("invite-members"), "{message}");
 }
 
 #[tokio::test]
 async fn adding_a_pending_invitee_fails_without_calling_the_add_endpoint() {
     let hub = hub().await;
-    member_search(&hub, "search=newbie&page=1&page_size=100", json!({
-        "count": 1, "next": null, "previous": null,
-        "results": [{"username": "newbie", "email": "newbie@example.com", "role": "Invitee", "groups": []}]
-    }))
+    member_search(
+        &hub,
+        "search=newbie&page=1&page_size=100",
+        json!({
+            "count": 1, "next": null, "previous": null,
+            "results": [{"username": "newbie", "email": "newbie@example.com", "role": "Invitee", "groups": []}]
+        }),
+    )
     .await;
     no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
-    let (kind, message) = err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "newbie"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "newbie"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
     assert!(message.contains("\"newbie\" has been invited but has not yet joined"), "{message}");
 }
@@ -588,10 +626,14 @@ async fn adding_by_email_resolves_the_username_and_posts_the_member_field() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "platform", "email": "Arya@Example.com"}"#, &hub.secrets());
-    assert_eq!(without_meta(out.clone()), json!({
-        "organization": "acme", "team": "platform", "username": "arya", "added": true, "already_member": false
-    }));
+    let out =
+        ok(&hub.runtime(), "add-team-member", r#"{"team": "platform", "email": "Arya@Example.com"}"#, &hub.secrets());
+    assert_eq!(
+        without_meta(out.clone()),
+        json!({
+            "organization": "acme", "team": "platform", "username": "arya", "added": true, "already_member": false
+        })
+    );
     assert_eq!(out["meta"]["requests"], 3, "exchange, member search, add");
 }
 
@@ -602,9 +644,12 @@ async fn adding_someone_already_on_the_team_is_reported_not_sent() {
     member_search(&hub, "search=jonsnow&page=1&page_size=100", fixture("members/page-small.json")).await;
     no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
     let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "jonsnow"}"#, &hub.secrets());
-    assert_eq!(without_meta(out), json!({
-        "organization": "acme", "team": "developers", "username": "jonsnow", "added": false, "already_member": true
-    }));
+    assert_eq!(
+        without_meta(out),
+        json!({
+            "organization": "acme", "team": "developers", "username": "jonsnow", "added": false, "already_member": true
+        })
+    );
 }
 
 #[tokio::test]
@@ -613,7 +658,9 @@ async fn dockers_already_a_member_answer_is_reported_as_already_member() {
     member_search(&hub, "search=samwell&page=1&page_size=100", fixture("members/page-small.json")).await;
     api("POST", "/v2/orgs/acme/groups/developers/members", "")
         .and(body_json(json!({"member": "samwell"})))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"detail": "User is already a member of the group"})))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"detail": "User is already a member of the group"})),
+        )
         .expect(1)
         .mount(&hub.server)
         .await;
@@ -645,7 +692,8 @@ async fn adding_to_an_unknown_team_is_not_found_naming_the_team() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "add-team-member", r#"{"team": "ghosts", "member": "arya"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "add-team-member", r#"{"team": "ghosts", "member": "arya"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
     assert!(message.contains("team \"ghosts\" in organization \"acme\""), "{message}");
 }
@@ -654,8 +702,16 @@ async fn adding_to_an_unknown_team_is_not_found_naming_the_team() {
 fn add_team_member_input_errors_send_nothing() {
     assert_refused("add-team-member", r#"{"team": "developers", "username": "arya"}"#, "unknown field `username`");
     assert_refused("add-team-member", r#"{"team": "developers"}"#, "needs \"member\" or \"email\"");
-    assert_refused("add-team-member", r#"{"team": "developers", "member": "arya", "email": "arya@example.com"}"#, "not both");
-    assert_refused("add-team-member", r#"{"team": "developers", "email": "arya"}"#, "\"email\" must be an email address");
+    assert_refused(
+        "add-team-member",
+        r#"{"team": "developers", "member": "arya", "email": "arya@example.com"}"#,
+        "not both",
+    );
+    assert_refused(
+        "add-team-member",
+        r#"{"team": "developers", "email": "arya"}"#,
+        "\"email\" must be an email address",
+    );
     assert_refused("add-team-member", r#"{"member": "arya"}"#, "missing field `team`");
     assert_refused("add-team-member", r#"{"team": "  ", "member": "arya"}"#, "\"team\"");
 }
@@ -672,9 +728,12 @@ async fn remove_team_member_deletes_the_membership() {
         .mount(&hub.server)
         .await;
     let out = ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "username": "arya"}"#, &hub.secrets());
-    assert_eq!(without_meta(out), json!({
-        "organization": "acme", "team": "developers", "username": "arya", "removed": true, "was_member": true
-    }));
+    assert_eq!(
+        without_meta(out),
+        json!({
+            "organization": "acme", "team": "developers", "username": "arya", "removed": true, "was_member": true
+        })
+    );
 }
 
 #[tokio::test]
@@ -686,7 +745,12 @@ async fn remove_team_member_by_email_resolves_the_username() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "email": "jon.snow@example.com"}"#, &hub.secrets());
+    let out = ok(
+        &hub.runtime(),
+        "remove-team-member",
+        r#"{"team": "developers", "email": "jon.snow@example.com"}"#,
+        &hub.secrets(),
+    );
     assert_eq!(out["username"], "jonsnow");
     assert_eq!(out["removed"], true);
 }
@@ -704,9 +768,13 @@ async fn removing_from_an_unknown_team_is_not_found_naming_the_team() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) = err(&hub.runtime(), "remove-team-member", r#"{"team": "ghosts", "username": "arya"}"#, &hub.secrets());
+    let (kind, message) =
+        err(&hub.runtime(), "remove-team-member", r#"{"team": "ghosts", "username": "arya"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
-    assert_eq!(message, "Docker Hub found no team \"ghosts\" in organization \"acme\" (404). Docker Hub said: \"Not found.\".");
+    assert_eq!(
+        message,
+        "Docker Hub found no team \"ghosts\" in organization \"acme\" (404). Docker Hub said: \"Not found.\"."
+    );
 }
 
 #[tokio::test]
@@ -722,7 +790,8 @@ async fn removing_someone_not_on_the_team_reports_removed_false() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "username": "samwell"}"#, &hub.secrets());
+    let out =
+        ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "username": "samwell"}"#, &hub.secrets());
     assert_eq!((out["removed"].clone(), out["was_member"].clone()), (json!(false), json!(false)));
 }
 

@@ -119,10 +119,9 @@ const PLAN_WORDS: &[&str] = &["plan", "subscription", "feature", "upgrade", "ent
 
 /// Whether Docker's message speaks of plans, subscriptions, features, upgrades or entitlements.
 fn mentions_plan(message: &str) -> bool {
-    message
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|word| PLAN_WORDS.iter().any(|p| word.starts_with(p) && (*p != "plan" || word == "plan" || word == "plans")))
+    message.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|word| {
+        PLAN_WORDS.iter().any(|p| word.starts_with(p) && (*p != "plan" || word == "plan" || word == "plans"))
+    })
 }
 
 /// Turns Docker's refusal of audit logs to an organization without a Team or Business plan into an
@@ -277,7 +276,8 @@ impl From<Member> for RosterEntry {
 
 /// Counts by role and by status; the usual keys are always present (zero when none).
 pub fn roster_summary(roster: &[RosterEntry]) -> Value {
-    let mut by_role: BTreeMap<String, usize> = ["owner", "editor", "member"].iter().map(|r| (r.to_string(), 0)).collect();
+    let mut by_role: BTreeMap<String, usize> =
+        ["owner", "editor", "member"].iter().map(|r| (r.to_string(), 0)).collect();
     let mut by_status: BTreeMap<String, usize> = ["member", "invitee"].iter().map(|s| (s.to_string(), 0)).collect();
     let mut guests = 0;
     for entry in roster {
@@ -341,7 +341,8 @@ mod tests {
 
     fn forbidden(message: &str) -> Error {
         let request = auditlogs::list_audit_logs("acme", &AuditQuery::default(), 1, 25);
-        let response = HttpResponse { status: 403, headers: vec![], body: json!({ "detail": message }).to_string().into_bytes() };
+        let response =
+            HttpResponse { status: 403, headers: vec![], body: json!({ "detail": message }).to_string().into_bytes() };
         crate::client::status::status_error(&request, &response, "acme")
     }
 
@@ -366,7 +367,11 @@ mod tests {
     fn time_window_refuses_from_after_to_across_offsets() {
         // 10:00+01:00 is 09:00Z, after 08:30Z.
         let e = time_window(Some("2024-01-02T10:00:00+01:00"), Some("2024-01-02T08:30:00Z")).unwrap_err();
-        assert!(e.message.contains("\"from\" (2024-01-02T10:00:00+01:00) is after \"to\" (2024-01-02T08:30:00Z)"), "{}", e.message);
+        assert!(
+            e.message.contains("\"from\" (2024-01-02T10:00:00+01:00) is after \"to\" (2024-01-02T08:30:00Z)"),
+            "{}",
+            e.message
+        );
         // Equal instants are a valid (one-instant) window.
         assert!(time_window(Some("2024-01-02T10:00:00+01:00"), Some("2024-01-02T09:00:00Z")).is_ok());
     }
@@ -381,7 +386,8 @@ mod tests {
     #[test]
     fn a_402_is_a_plan_refusal() {
         let request = auditlogs::list_audit_actions("acme");
-        let response = HttpResponse { status: 402, headers: vec![], body: br#"{"message":"payment required"}"#.to_vec() };
+        let response =
+            HttpResponse { status: 402, headers: vec![], body: br#"{"message":"payment required"}"#.to_vec() };
         let e = plan_required("acme", crate::client::status::status_error(&request, &response, "acme"));
         assert_eq!(e.kind, ErrorKind::Forbidden);
         assert_eq!(e.status, Some(402));
@@ -391,7 +397,9 @@ mod tests {
 
     #[test]
     fn a_403_about_the_plan_is_a_plan_refusal() {
-        for said in ["This feature requires a Team plan", "Upgrade your subscription", "org is not entitled to audit logs"] {
+        for said in
+            ["This feature requires a Team plan", "Upgrade your subscription", "org is not entitled to audit logs"]
+        {
             let e = plan_required("acme", forbidden(said));
             assert!(e.message.contains("Team or Business plan"), "{said}: {}", e.message);
             assert_eq!(e.detail, Some(json!({"reason": "plan_required", "status": 403})));

@@ -94,7 +94,9 @@ fn refuse(why: &str) -> Error {
 pub fn guard_path(raw: &str, org: &str) -> Result<GuardedPath> {
     let raw = raw.trim();
     if raw.contains("://") || raw.starts_with("//") {
-        return Err(refuse("give a path such as /v2/orgs/{org}/members, not a URL; the host always comes from the connection."));
+        return Err(refuse(
+            "give a path such as /v2/orgs/{org}/members, not a URL; the host always comes from the connection.",
+        ));
     }
     if !raw.starts_with('/') {
         return Err(refuse("it must start with /v2/."));
@@ -149,10 +151,28 @@ fn scope_for(segments: &[String], method: Method) -> Scope {
     let at = |i: usize| segments.get(i).map(String::as_str);
     match (at(1), at(3)) {
         (Some("auditlogs"), _) => Scope::ActivityRead,
-        (Some("invites"), _) | (Some("orgs"), Some("invites")) => if write { Scope::InviteEdit } else { Scope::InviteRead },
-        (Some("orgs"), Some("groups")) => if write { Scope::GroupEdit } else { Scope::GroupRead },
+        (Some("invites"), _) | (Some("orgs"), Some("invites")) => {
+            if write {
+                Scope::InviteEdit
+            } else {
+                Scope::InviteRead
+            }
+        }
+        (Some("orgs"), Some("groups")) => {
+            if write {
+                Scope::GroupEdit
+            } else {
+                Scope::GroupRead
+            }
+        }
         (Some("orgs"), Some("settings")) => Scope::OrgSettings,
-        _ => if write { Scope::MemberEdit } else { Scope::MemberRead },
+        _ => {
+            if write {
+                Scope::MemberEdit
+            } else {
+                Scope::MemberRead
+            }
+        }
     }
 }
 
@@ -163,11 +183,12 @@ pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
     let org = client.org().to_string();
     let guarded = guard_path(&input.path, &org)?;
     if let Some(other) = input.body.as_ref().and_then(|b| b.get("org")).and_then(Value::as_str)
-        && !other.trim().eq_ignore_ascii_case(&org) {
-            return Err(Error::invalid_input(format!(
-                "api-request refused the body: its \"org\" is \"{other}\", but this connection administers \"{org}\"."
-            )));
-        }
+        && !other.trim().eq_ignore_ascii_case(&org)
+    {
+        return Err(Error::invalid_input(format!(
+            "api-request refused the body: its \"org\" is \"{other}\", but this connection administers \"{org}\"."
+        )));
+    }
     let method = match input.method {
         RequestMethod::Get => Method::Get,
         RequestMethod::Post => Method::Post,
@@ -177,7 +198,12 @@ pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
     };
     let segments: Vec<&str> = guarded.segments.iter().map(String::as_str).collect();
     let encoded = path(&segments);
-    let mut request = ApiRequest::new(method, encoded.clone(), scope_for(&guarded.segments, method), format!("{} {encoded}", method.as_str()));
+    let mut request = ApiRequest::new(
+        method,
+        encoded.clone(),
+        scope_for(&guarded.segments, method),
+        format!("{} {encoded}", method.as_str()),
+    );
     for (name, value) in &input.query {
         request = request.query(name, value.render());
     }
@@ -188,20 +214,26 @@ pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
     let body = if response.body.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&response.body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&response.body).into_owned()))
+        serde_json::from_slice(&response.body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&response.body).into_owned()))
     };
     let headers: BTreeMap<String, String> = response
         .headers
         .iter()
         .filter(|(name, _)| {
             let name = name.to_ascii_lowercase();
-            name.starts_with("x-ratelimit-") || name == "x-retry-after" || name == "content-type" || name == "content-disposition"
+            name.starts_with("x-ratelimit-")
+                || name == "x-retry-after"
+                || name == "content-type"
+                || name == "content-disposition"
         })
         .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
         .collect();
     let mut notes = Vec::new();
     if guarded.trailing_slash_removed {
-        notes.push("A trailing slash was removed from the path: Docker Hub answers 404 to organization paths that end in one.");
+        notes.push(
+            "A trailing slash was removed from the path: Docker Hub answers 404 to organization paths that end in one.",
+        );
     }
     Ok(json!({
         "status": response.status,

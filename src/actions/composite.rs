@@ -160,7 +160,8 @@ Make another member an owner first (update-member-role), then offboard \"{userna
             .into_iter()
             .filter(|i| {
                 i.invitee.as_deref().is_some_and(|who| {
-                    who.eq_ignore_ascii_case(&username) || member.email.as_deref().is_some_and(|e| who.eq_ignore_ascii_case(e))
+                    who.eq_ignore_ascii_case(&username)
+                        || member.email.as_deref().is_some_and(|e| who.eq_ignore_ascii_case(e))
                 })
             })
             .collect()
@@ -177,7 +178,11 @@ Make another member an owner first (update-member-role), then offboard \"{userna
         let Some(id) = invite.id.as_deref().filter(|id| !id.is_empty()) else { continue };
         let id = path_segment(ACTION, "invite id", Some(id))?;
         let who = invite.invitee.clone().unwrap_or_default();
-        plan.push(PlannedStep::new(plan.len() + 1, invites::cancel_invite(&id), format!("cancel the pending invite {id} for \"{who}\"")));
+        plan.push(PlannedStep::new(
+            plan.len() + 1,
+            invites::cancel_invite(&id),
+            format!("cancel the pending invite {id} for \"{who}\""),
+        ));
     }
 
     let summary = json!({
@@ -234,7 +239,10 @@ pub fn reconcile_team(host: &dyn Host, input: &str) -> Result<Value> {
     let input: ReconcileInput = parse(ACTION, input)?;
     let team = path_segment(ACTION, "team", Some(&input.team))?;
     if input.members.len() > MAX_DESIRED {
-        return Err(Error::invalid_input(format!("\"members\" has {} entries; at most {MAX_DESIRED} are accepted.", input.members.len())));
+        return Err(Error::invalid_input(format!(
+            "\"members\" has {} entries; at most {MAX_DESIRED} are accepted.",
+            input.members.len()
+        )));
     }
     let mut desired_raw: Vec<String> = Vec::new();
     let mut seen = BTreeSet::new();
@@ -272,17 +280,27 @@ pub fn reconcile_team(host: &dyn Host, input: &str) -> Result<Value> {
     }
     let current_names: BTreeMap<String, String> =
         current.iter().filter_map(|m| m.username.clone()).map(|u| (u.to_lowercase(), u)).collect();
-    let to_add: Vec<String> = desired.iter().filter(|(k, _)| !current_names.contains_key(*k)).map(|(_, v)| v.clone()).collect();
-    let to_remove: Vec<String> = current_names.iter().filter(|(k, _)| !desired.contains_key(*k)).map(|(_, v)| v.clone()).collect();
+    let to_add: Vec<String> =
+        desired.iter().filter(|(k, _)| !current_names.contains_key(*k)).map(|(_, v)| v.clone()).collect();
+    let to_remove: Vec<String> =
+        current_names.iter().filter(|(k, _)| !desired.contains_key(*k)).map(|(_, v)| v.clone()).collect();
 
     let mut plan = Vec::new();
     for username in &to_add {
         let username = path_segment(ACTION, "members", Some(username))?;
-        plan.push(PlannedStep::new(plan.len() + 1, groups::add_group_member(&org, &team, &username), format!("add \"{username}\" to team \"{team}\"")));
+        plan.push(PlannedStep::new(
+            plan.len() + 1,
+            groups::add_group_member(&org, &team, &username),
+            format!("add \"{username}\" to team \"{team}\""),
+        ));
     }
     for username in &to_remove {
         let username = path_segment(ACTION, "members", Some(username))?;
-        plan.push(PlannedStep::new(plan.len() + 1, groups::remove_group_member(&org, &team, &username), format!("take \"{username}\" off team \"{team}\"")));
+        plan.push(PlannedStep::new(
+            plan.len() + 1,
+            groups::remove_group_member(&org, &team, &username),
+            format!("take \"{username}\" off team \"{team}\""),
+        ));
     }
     let in_sync = plan.is_empty();
     let mut out = json!({
@@ -298,13 +316,18 @@ pub fn reconcile_team(host: &dyn Host, input: &str) -> Result<Value> {
     let unknown_note = if unknown.is_empty() {
         String::new()
     } else {
-        let (n, verb) = if unknown.len() == 1 { ("1 entry".to_string(), "is not an organization member") } else { (format!("{} entries", unknown.len()), "are not organization members") };
+        let (n, verb) = if unknown.len() == 1 {
+            ("1 entry".to_string(), "is not an organization member")
+        } else {
+            (format!("{} entries", unknown.len()), "are not organization members")
+        };
         format!(" {n} {verb} and left out (invite them first): {}.", unknown.join(", "))
     };
     if in_sync {
         out["changed"] = json!(false);
         out["members"] = json!(current_names.values().collect::<Vec<_>>());
-        out["message"] = json!(format!("Team \"{team}\" already matches the desired list; nothing to change.{unknown_note}"));
+        out["message"] =
+            json!(format!("Team \"{team}\" already matches the desired list; nothing to change.{unknown_note}"));
     } else if dry_run {
         out["message"] = json!(format!(
             "Dry run: {} to add, {} to remove; nothing was changed. Run again with dry_run: false to apply.{unknown_note}",
@@ -368,7 +391,9 @@ pub fn access_review(host: &dyn Host, input: &str) -> Result<Value> {
     let invite_age_days = super::input::in_range("invite_age_days", input.invite_age_days.unwrap_or(30), 1, 3650)?;
     let given_now = match input.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => Some(parse_time(text).ok_or_else(|| {
-            Error::invalid_input(format!("\"as_of\" must be an RFC 3339 date-time such as 2026-11-23T00:00:00Z (got \"{text}\")."))
+            Error::invalid_input(format!(
+                "\"as_of\" must be an RFC 3339 date-time such as 2026-11-23T00:00:00Z (got \"{text}\")."
+            ))
         })?),
         None => None,
     };
@@ -385,7 +410,8 @@ pub fn access_review(host: &dyn Host, input: &str) -> Result<Value> {
         },
     };
 
-    let owners: Vec<&str> = everyone.iter().filter(|m| m.role.as_deref() == Some("owner")).map(|m| m.username.as_str()).collect();
+    let owners: Vec<&str> =
+        everyone.iter().filter(|m| m.role.as_deref() == Some("owner")).map(|m| m.username.as_str()).collect();
     let guests: Vec<&str> = everyone.iter().filter(|m| m.is_guest).map(|m| m.username.as_str()).collect();
     let teamless: Vec<&str> = everyone.iter().filter(|m| m.groups.is_empty()).map(|m| m.username.as_str()).collect();
     let with_insights = everyone.iter().filter(|m| m.last_seen_at.is_some()).count();
@@ -395,7 +421,8 @@ pub fn access_review(host: &dyn Host, input: &str) -> Result<Value> {
             .filter_map(|m| {
                 let seen = m.last_seen_at.as_deref()?;
                 let days = age_days(seen, now)?;
-                (days >= i64::from(inactive_days)).then(|| json!({ "username": m.username, "last_seen_at": seen, "days": days }))
+                (days >= i64::from(inactive_days))
+                    .then(|| json!({ "username": m.username, "last_seen_at": seen, "days": days }))
             })
             .collect(),
         None => Vec::new(),
@@ -406,14 +433,16 @@ pub fn access_review(host: &dyn Host, input: &str) -> Result<Value> {
             .filter_map(|i| {
                 let at = i.created_at.as_deref()?;
                 let days = age_days(at, now)?;
-                (days >= i64::from(invite_age_days)).then(|| json!({ "id": i.id, "invitee": i.invitee, "created_at": at, "days": days }))
+                (days >= i64::from(invite_age_days))
+                    .then(|| json!({ "id": i.id, "invitee": i.invitee, "created_at": at, "days": days }))
             })
             .collect(),
         None => Vec::new(),
     };
     let empty_teams: Vec<&str> = teams.iter().filter(|t| t.member_count == Some(0)).map(|t| t.name.as_str()).collect();
     let single_owner = owners.len() == 1;
-    let findings = usize::from(single_owner) + guests.len() + teamless.len() + inactive.len() + stale.len() + empty_teams.len();
+    let findings =
+        usize::from(single_owner) + guests.len() + teamless.len() + inactive.len() + stale.len() + empty_teams.len();
     let as_of = now.and_then(|t| t.format(&Rfc3339).ok());
 
     let markdown = review_markdown(&ReviewFigures {

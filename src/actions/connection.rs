@@ -17,7 +17,8 @@ pub const MSG_ORG_REQUIRED: &str = "Organization Name is required.";
 /// Empty token on first connect.
 pub const MSG_OAT_REQUIRED: &str = "Organization Access Token is required.";
 /// Empty instance name.
-pub const MSG_INSTANCE_REQUIRED: &str = "Instance Name is required to distinguish multiple DockerHub Organization connections.";
+pub const MSG_INSTANCE_REQUIRED: &str =
+    "Instance Name is required to distinguish multiple DockerHub Organization connections.";
 /// An update that would leave a field empty.
 pub const MSG_ALL_REQUIRED: &str = "Organization Name, Organization Access Token, and Instance Name are required.";
 /// The character the display form of a token is made of.
@@ -158,11 +159,12 @@ pub fn validate_connection_settings(_host: &dyn Host, input: &str) -> Result<Val
         (token, TokenSource::Submitted)
     };
     if org.is_empty() || token.is_empty() || instance.is_empty() {
-        let missing: Vec<&str> = [("organization_name", &org), ("organization_access_token", &token), ("instance_name", &instance)]
-            .iter()
-            .filter(|(_, v)| v.is_empty())
-            .map(|(f, _)| *f)
-            .collect();
+        let missing: Vec<&str> =
+            [("organization_name", &org), ("organization_access_token", &token), ("instance_name", &instance)]
+                .iter()
+                .filter(|(_, v)| v.is_empty())
+                .map(|(f, _)| *f)
+                .collect();
         return Err(Error::invalid_input(MSG_ALL_REQUIRED).with_detail(json!({ "missing": missing })));
     }
     Ok(merged("update", &org, &token, source, &instance, changed))
@@ -234,7 +236,10 @@ mod tests {
 
     #[test]
     fn obfuscation_shows_bullets_and_the_last_four() {
-        assert_eq!(obfuscate("dckr_oat_abcdefgh1234"), "\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}1234");
+        assert_eq!(
+            obfuscate("dckr_oat_abcdefgh1234"),
+            "\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}1234"
+        );
         assert_eq!(obfuscate("short"), "\u{2022}".repeat(8));
     }
 }

@@ -7,15 +7,15 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::ActionSpec;
 use super::input::{in_range, parse};
+use crate::api::Page;
+use crate::api::Scope;
 use crate::api::groups::{OrgGroup, list_groups};
 use crate::api::members::{MemberQuery, OrgMember, list_members};
-use crate::api::Page;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::api::Scope;
 use crate::host::Host;
-use super::ActionSpec;
 
 /// Name of the first check.
 pub const CHECK_OAT: &str = "Validate DockerHub OAT Connection";
@@ -136,7 +136,9 @@ fn oat_connection(client: &Client) -> Outcome {
             let count = count_of(page.count, page.results.len());
             Outcome::passed(
                 CHECK_OAT,
-                format!("Successfully authenticated against DockerHub organization \"{org}\" ({count} members visible)."),
+                format!(
+                    "Successfully authenticated against DockerHub organization \"{org}\" ({count} members visible)."
+                ),
                 json!({ "members": count }),
             )
         }

@@ -123,7 +123,9 @@ mod tests {
 
     #[test]
     fn range_and_blank_checks_name_the_field() {
-        assert!(in_range("page_size", 101, 1, 100).unwrap_err().message.contains("\"page_size\" must be between 1 and 100"));
+        assert!(
+            in_range("page_size", 101, 1, 100).unwrap_err().message.contains("\"page_size\" must be between 1 and 100")
+        );
         assert!(required_text("get-team", "name", Some("  ")).is_err());
         assert_eq!(required_text("get-team", "name", Some(" devs ")).unwrap(), "devs");
     }

@@ -71,7 +71,12 @@ pub fn invite_members(host: &dyn Host, input: &str) -> Result<Value> {
     let role = input.role.map(|r| r.as_str().to_string());
     let client = Client::connect(host)?;
     let org = client.org().to_string();
-    let bulk = BulkInvite { team: team.clone(), role: role.clone(), invitees: checked.invitees.clone(), dry_run: input.dry_run };
+    let bulk = BulkInvite {
+        team: team.clone(),
+        role: role.clone(),
+        invitees: checked.invitees.clone(),
+        dry_run: input.dry_run,
+    };
     // A POST: the client never repeats it after a 5xx or a broken connection (only after a 429,
     // which proves it was not carried out), so nobody is invited twice.
     let answer: BulkInviteAnswer = client.send_json(&invites::bulk_invite(&org, &bulk))?;
@@ -259,14 +264,24 @@ mod tests {
 
     #[test]
     fn invitees_are_trimmed_and_deduplicated_ignoring_case() {
-        let checked = check_invitees(&strings(&[" Jon@Example.com ", "moby", "jon@example.COM", "MOBY", "arya"])).unwrap();
+        let checked =
+            check_invitees(&strings(&[" Jon@Example.com ", "moby", "jon@example.COM", "MOBY", "arya"])).unwrap();
         assert_eq!(checked.invitees, vec!["Jon@Example.com", "moby", "arya"]);
         assert_eq!(checked.duplicates, vec!["jon@example.COM", "MOBY"]);
     }
 
     #[test]
     fn emails_and_docker_ids_of_the_usual_shapes_pass() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.org", "o'neil@example.ie", "josé@exämple.de", "invitee1DockerId", "jon_snow", "jon-snow", "ab"] {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.org",
+            "o'neil@example.ie",
+            "josé@exämple.de",
+            "invitee1DockerId",
+            "jon_snow",
+            "jon-snow",
+            "ab",
+        ] {
             assert!(check_invitees(&strings(&[ok])).is_ok(), "{ok}");
         }
     }

@@ -4,15 +4,15 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::ActionSpec;
 use super::input::{parse, path_segment};
 use super::paging::{Paging, list_paged};
+use crate::api::Scope;
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, parse_member_export};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::{Client, parse_json};
 use crate::error::{Error, Result};
-use crate::api::Scope;
 use crate::host::Host;
-use super::ActionSpec;
 
 /// A member's organization role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -235,7 +235,9 @@ fn last_owner_error(error: Error, org: &str, username: &str, change: LastOwnerCh
     let said = error.docker_message.clone().unwrap_or_default();
     let (refused, then) = match change {
         LastOwnerChange::Remove => (format!("remove \"{username}\" from"), format!("remove \"{username}\"")),
-        LastOwnerChange::Demote => (format!("change the role of \"{username}\" in"), format!("change the role of \"{username}\"")),
+        LastOwnerChange::Demote => {
+            (format!("change the role of \"{username}\" in"), format!("change the role of \"{username}\""))
+        }
     };
     let message = format!(
         "Docker Hub refused to {refused} organization \"{org}\" because \"{username}\" is its last owner \
@@ -265,7 +267,9 @@ pub fn export_members(host: &dyn Host, input: &str) -> Result<Value> {
 Permission, Teams, Date Joined) was expected. The API may have changed or a proxy replied instead.",
             response.status, request.target
         ))
-        .with_detail(json!({ "status": response.status, "path": request.path, "content_type": response.header("content-type") }))
+        .with_detail(
+            json!({ "status": response.status, "path": request.path, "content_type": response.header("content-type") }),
+        )
     })?;
     let members: Vec<ExportedMember> = export.members;
     Ok(json!({
@@ -317,21 +321,28 @@ pub enum Person {
 
 impl Person {
     /// From the usual pair of optional input fields; exactly one must be given.
-    pub fn from_fields(action: &str, username_field: &str, username: Option<&str>, email: Option<&str>) -> Result<Self> {
+    pub fn from_fields(
+        action: &str,
+        username_field: &str,
+        username: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Self> {
         let username = username.map(str::trim).filter(|s| !s.is_empty());
         let email = email.map(str::trim).filter(|s| !s.is_empty());
         match (username, email) {
             (Some(u), None) => Ok(Person::Username(super::input::required_text(action, username_field, Some(u))?)),
-            (None, Some(e)) if e.contains('@') => Ok(Person::Email(super::input::required_text(action, "email", Some(e))?)),
+            (None, Some(e)) if e.contains('@') => {
+                Ok(Person::Email(super::input::required_text(action, "email", Some(e))?))
+            }
             (None, Some(e)) => Err(crate::error::Error::invalid_input(format!(
                 "\"email\" must be an email address (got \"{e}\"); to look someone up by Docker ID use \"{username_field}\"."
             ))),
             (Some(_), Some(_)) => Err(crate::error::Error::invalid_input(format!(
                 "{action} takes either \"{username_field}\" or \"email\", not both."
             ))),
-            (None, None) => Err(crate::error::Error::invalid_input(format!(
-                "{action} needs \"{username_field}\" or \"email\"."
-            ))),
+            (None, None) => {
+                Err(crate::error::Error::invalid_input(format!("{action} needs \"{username_field}\" or \"email\".")))
+            }
         }
     }
 
@@ -425,16 +436,38 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Conflict);
         assert_eq!(e.status, Some(400));
         assert!(e.message.contains("refused to remove \"jonsnow\" from organization \"acme\""), "{}", e.message);
-        assert!(e.message.contains("last owner") && e.message.contains("make another member an owner first"), "{}", e.message);
+        assert!(
+            e.message.contains("last owner") && e.message.contains("make another member an owner first"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.detail.as_ref().map(|d| d["reason"].clone()), Some(json!("last_owner")));
     }
 
     #[test]
     fn a_person_is_given_by_exactly_one_field() {
-        assert_eq!(Person::from_fields("get-member", "username", Some(" jon "), None).unwrap(), Person::Username("jon".into()));
+        assert_eq!(
+            Person::from_fields("get-member", "username", Some(" jon "), None).unwrap(),
+            Person::Username("jon".into())
+        );
         assert_eq!(Person::from_fields("get-member", "username", Some(""), Some("J@x.io")).unwrap().field(), "email");
-        assert!(Person::from_fields("get-member", "username", Some("jon"), Some("j@x.io")).unwrap_err().message.contains("not both"));
-        assert!(Person::from_fields("get-member", "username", None, Some("jon")).unwrap_err().message.contains("must be an email"));
-        assert!(Person::from_fields("get-member", "username", None, Some(" ")).unwrap_err().message.contains("needs \"username\" or \"email\""));
+        assert!(
+            Person::from_fields("get-member", "username", Some("jon"), Some("j@x.io"))
+                .unwrap_err()
+                .message
+                .contains("not both")
+        );
+        assert!(
+            Person::from_fields("get-member", "username", None, Some("jon"))
+                .unwrap_err()
+                .message
+                .contains("must be an email")
+        );
+        assert!(
+            Person::from_fields("get-member", "username", None, Some(" "))
+                .unwrap_err()
+                .message
+                .contains("needs \"username\" or \"email\"")
+        );
     }
 }

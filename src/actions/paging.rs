@@ -80,7 +80,11 @@ pub struct Listed<T> {
 
 /// Fetches what `paging` asks for, as list-members does: one page with next/previous page numbers,
 /// or every page from the start page (bounded by `max_items`).
-pub fn list_paged<T: DeserializeOwned>(client: &Client, paging: Paging, build: &dyn Fn(u32) -> ApiRequest) -> Result<Listed<T>> {
+pub fn list_paged<T: DeserializeOwned>(
+    client: &Client,
+    paging: Paging,
+    build: &dyn Fn(u32) -> ApiRequest,
+) -> Result<Listed<T>> {
     let spec = paging.spec;
     if paging.all_pages {
         let listing = list_all_pages(client, spec, build, &Chunk::<T>::from_page)?;

@@ -50,7 +50,8 @@ pub fn get_org_settings(host: &dyn Host, input: &str) -> Result<Value> {
 pub fn update_org_settings(host: &dyn Host, input: &str) -> Result<Value> {
     let input: UpdateOrgSettingsInput = parse("update-org-settings", input)?;
     let client = Client::connect(host)?;
-    let answer: OrgSettings = client.send_json(&settings::update_org_settings(client.org(), &input.restricted_images))?;
+    let answer: OrgSettings =
+        client.send_json(&settings::update_org_settings(client.org(), &input.restricted_images))?;
     Ok(settings_output(&client, answer))
 }
 

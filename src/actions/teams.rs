@@ -11,8 +11,8 @@ use super::ActionSpec;
 use super::input::{parse, required_text};
 use super::members::{Person, resolve_member};
 use super::paging::{Paging, list_paged};
-use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team, TeamMember};
 use crate::api::Scope;
+use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team, TeamMember};
 use crate::client::Client;
 use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSpec, list_all_pages};
 use crate::error::{Error, ErrorKind, Result};
@@ -148,9 +148,9 @@ pub fn create_team(host: &dyn Host, input: &str) -> Result<Value> {
     let client = Client::connect(host)?;
     let org = client.org().to_string();
     let request = groups::create_group(&org, &name, description.as_deref());
-    let created: OrgGroup = client.send_json(&request).map_err(|e| {
-        if says_name_taken(&e, &name) { name_taken(&org, &name, e) } else { e }
-    })?;
+    let created: OrgGroup = client
+        .send_json(&request)
+        .map_err(|e| if says_name_taken(&e, &name) { name_taken(&org, &name, e) } else { e })?;
     Ok(json!({
         "organization": org,
         "created": true,
@@ -377,7 +377,9 @@ pub struct AddTeamMemberInput {
 fn says_already_member(error: &Error, username: &str) -> bool {
     match error.status {
         Some(409) => true,
-        Some(400) => error.docker_message.as_deref().unwrap_or("").replace(username, "").to_lowercase().contains("already"),
+        Some(400) => {
+            error.docker_message.as_deref().unwrap_or("").replace(username, "").to_lowercase().contains("already")
+        }
         _ => false,
     }
 }
@@ -411,7 +413,9 @@ pub fn add_team_member(host: &dyn Host, input: &str) -> Result<Value> {
         Person::Email(e) => format!("Nobody with email \"{e}\""),
     };
     let member = resolve_member(&client, &person).map_err(|e| match e.kind {
-        ErrorKind::NotFound if matches!(person, Person::Username(_)) => not_in_org(&org, &team, &who, "is not a member of", e),
+        ErrorKind::NotFound if matches!(person, Person::Username(_)) => {
+            not_in_org(&org, &team, &who, "is not a member of", e)
+        }
         ErrorKind::NotFound => not_in_org(&org, &team, &who, "is a member of", e),
         _ => e,
     })?;
@@ -460,7 +464,8 @@ pub struct RemoveTeamMemberInput {
 pub fn remove_team_member(host: &dyn Host, input: &str) -> Result<Value> {
     let input: RemoveTeamMemberInput = parse("remove-team-member", input)?;
     let team = team_ref("remove-team-member", "team", &input.team)?;
-    let person = Person::from_fields("remove-team-member", "username", input.username.as_deref(), input.email.as_deref())?;
+    let person =
+        Person::from_fields("remove-team-member", "username", input.username.as_deref(), input.email.as_deref())?;
     let client = Client::connect(host)?;
     let org = client.org().to_string();
     let username = match &person {
@@ -599,7 +604,16 @@ mod tests {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name).collect();
         assert_eq!(
             names,
-            ["list-teams", "create-team", "get-team", "update-team", "delete-team", "list-team-members", "add-team-member", "remove-team-member"]
+            [
+                "list-teams",
+                "create-team",
+                "get-team",
+                "update-team",
+                "delete-team",
+                "list-team-members",
+                "add-team-member",
+                "remove-team-member"
+            ]
         );
         assert!(ACTIONS.iter().all(|a| super::super::EXPORTED.contains(&a.name)));
     }

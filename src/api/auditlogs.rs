@@ -195,7 +195,11 @@ impl AuditActionsResponse {
                     .unwrap_or_default()
                     .into_iter()
                     .filter_map(|a| {
-                        Some(AuditAction { name: trimmed(a.name)?, label: trimmed(a.label), description: trimmed(a.description) })
+                        Some(AuditAction {
+                            name: trimmed(a.name)?,
+                            label: trimmed(a.label),
+                            description: trimmed(a.description),
+                        })
                     })
                     .collect(),
             })
@@ -236,7 +240,10 @@ mod tests {
     #[test]
     fn list_audit_actions_addresses_the_actions_path() {
         let r = list_audit_actions("acme");
-        assert_eq!((r.method, r.path.as_str(), r.scope), (Method::Get, "/v2/auditlogs/acme/actions", Scope::ActivityRead));
+        assert_eq!(
+            (r.method, r.path.as_str(), r.scope),
+            (Method::Get, "/v2/auditlogs/acme/actions", Scope::ActivityRead)
+        );
         assert!(r.query.is_empty());
     }
 
@@ -256,7 +263,9 @@ mod tests {
 
     #[test]
     fn audit_event_tolerates_missing_and_odd_data() {
-        let none = AuditEvent::from(serde_json::from_value::<AuditLog>(json!({"data": null, "action_description": "  "})).unwrap());
+        let none = AuditEvent::from(
+            serde_json::from_value::<AuditLog>(json!({"data": null, "action_description": "  "})).unwrap(),
+        );
         assert!(none.data.is_empty());
         assert_eq!(none.description, None);
         let odd = AuditEvent::from(serde_json::from_value::<AuditLog>(json!({"data": "text"})).unwrap());

@@ -85,7 +85,12 @@ pub fn update_group(org: &str, name: &str, change: &GroupChange) -> ApiRequest {
 
 /// `DELETE /v2/orgs/{org}/groups/{name}`.
 pub fn delete_group(org: &str, name: &str) -> ApiRequest {
-    ApiRequest::new(Method::Delete, path(&["v2", "orgs", org, "groups", name]), Scope::GroupEdit, team_target(org, name))
+    ApiRequest::new(
+        Method::Delete,
+        path(&["v2", "orgs", org, "groups", name]),
+        Scope::GroupEdit,
+        team_target(org, name),
+    )
 }
 
 /// `GET /v2/orgs/{org}/groups/{team}/members` for one page. A 404 names the team.
@@ -303,7 +308,10 @@ mod tests {
     #[test]
     fn list_group_members_and_delete_build_the_documented_paths() {
         let r = list_group_members("acme", "developers", Some("jon@example.com"), 1, 10);
-        assert_eq!(r.path_and_query(), "/v2/orgs/acme/groups/developers/members?search=jon%40example.com&page=1&page_size=10");
+        assert_eq!(
+            r.path_and_query(),
+            "/v2/orgs/acme/groups/developers/members?search=jon%40example.com&page=1&page_size=10"
+        );
         let r = delete_group("acme", "developers");
         assert_eq!((r.method, r.path.as_str()), (Method::Delete, "/v2/orgs/acme/groups/developers"));
         assert_eq!(r.scope, Scope::GroupEdit);
@@ -312,7 +320,8 @@ mod tests {
     #[test]
     fn team_mapping_keeps_whole_ids_only() {
         let raw: OrgGroup =
-            serde_json::from_value(json!({"id": 10, "uuid": "", "name": "devs", "member_count": 2.5, "extra": true})).unwrap();
+            serde_json::from_value(json!({"id": 10, "uuid": "", "name": "devs", "member_count": 2.5, "extra": true}))
+                .unwrap();
         let t = Team::from(raw);
         assert_eq!((t.id, t.uuid, t.member_count), (Some(10), None, None));
     }

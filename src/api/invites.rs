@@ -228,7 +228,9 @@ mod tests {
         };
         assert_eq!(
             bulk_invite("acme", &full).body,
-            Some(json!({"org": "acme", "team": "devs", "role": "editor", "invitees": ["a@x.io", "moby"], "dry_run": true}))
+            Some(
+                json!({"org": "acme", "team": "devs", "role": "editor", "invitees": ["a@x.io", "moby"], "dry_run": true})
+            )
         );
     }
 
@@ -252,7 +254,8 @@ mod tests {
         let out = InviteOutcome::from(results[0].clone());
         assert_eq!(out.status, "invited");
         assert_eq!(out.invite.and_then(|i| i.inviter).as_deref(), Some("moby"));
-        let flat: BulkInviteAnswer = serde_json::from_value(json!({"invitees": [{"invitee": "b", "status": "x"}]})).unwrap();
+        let flat: BulkInviteAnswer =
+            serde_json::from_value(json!({"invitees": [{"invitee": "b", "status": "x"}]})).unwrap();
         assert_eq!(flat.results()[0].invitee.as_deref(), Some("b"));
         let empty: BulkInviteAnswer = serde_json::from_value(json!({"invitees": null})).unwrap();
         assert!(empty.results().is_empty());

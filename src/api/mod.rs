@@ -159,9 +159,7 @@ impl ApiRequest {
         if self.query.is_empty() {
             return self.path.clone();
         }
-        let query = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(self.query.iter())
-            .finish();
+        let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(self.query.iter()).finish();
         format!("{}?{}", self.path, query)
     }
 }
@@ -201,14 +199,11 @@ impl DockerError {
     /// The best single message in the body, if any.
     pub fn text(body: &[u8]) -> Option<String> {
         let parsed: DockerError = serde_json::from_slice(body).ok()?;
-        [parsed.detail, parsed.message, parsed.error]
-            .into_iter()
-            .flatten()
-            .find_map(|v| match v {
-                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-                Value::Object(_) | Value::Array(_) => Some(v.to_string()),
-                _ => None,
-            })
+        [parsed.detail, parsed.message, parsed.error].into_iter().flatten().find_map(|v| match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Object(_) | Value::Array(_) => Some(v.to_string()),
+            _ => None,
+        })
     }
 }
 
@@ -218,7 +213,10 @@ mod tests {
 
     #[test]
     fn path_encodes_every_reserved_character_in_segments() {
-        assert_eq!(path(&["v2", "orgs", "acme", "members", "a/b?c#d e%f"]), "/v2/orgs/acme/members/a%2Fb%3Fc%23d%20e%25f");
+        assert_eq!(
+            path(&["v2", "orgs", "acme", "members", "a/b?c#d e%f"]),
+            "/v2/orgs/acme/members/a%2Fb%3Fc%23d%20e%25f"
+        );
     }
 
     #[test]

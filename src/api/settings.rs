@@ -64,7 +64,10 @@ mod tests {
     #[test]
     fn get_settings_addresses_the_encoded_org() {
         let r = get_org_settings("ac me");
-        assert_eq!((r.method, r.path.as_str(), r.scope), (Method::Get, "/v2/orgs/ac%20me/settings", Scope::OrgSettings));
+        assert_eq!(
+            (r.method, r.path.as_str(), r.scope),
+            (Method::Get, "/v2/orgs/ac%20me/settings", Scope::OrgSettings)
+        );
         assert_eq!(r.body, None);
     }
 
@@ -75,17 +78,24 @@ mod tests {
         assert_eq!((r.method, r.path.as_str()), (Method::Put, "/v2/orgs/acme/settings"));
         assert_eq!(
             r.body,
-            Some(json!({"restricted_images": {"enabled": true, "allow_official_images": false, "allow_verified_publishers": true}}))
+            Some(
+                json!({"restricted_images": {"enabled": true, "allow_official_images": false, "allow_verified_publishers": true}})
+            )
         );
         assert!(r.idempotent);
     }
 
     #[test]
     fn settings_answer_tolerates_missing_flags_and_unknown_fields() {
-        let s: OrgSettings = serde_json::from_value(json!({"restricted_images": {"enabled": false}, "other": 1})).unwrap();
+        let s: OrgSettings =
+            serde_json::from_value(json!({"restricted_images": {"enabled": false}, "other": 1})).unwrap();
         assert_eq!(
             s.restricted_images,
-            Some(RestrictedImagesState { enabled: Some(false), allow_official_images: None, allow_verified_publishers: None })
+            Some(RestrictedImagesState {
+                enabled: Some(false),
+                allow_official_images: None,
+                allow_verified_publishers: None
+            })
         );
         let empty: OrgSettings = serde_json::from_value(json!({})).unwrap();
         assert_eq!(empty.restricted_images, None);

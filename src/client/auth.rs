@@ -58,9 +58,7 @@ impl Client<'_> {
         let response = self.send(&request)?;
         let parsed: TokenResponse = parse_json(&response, &request)?;
         if !is_plausible_token(&parsed.access_token) {
-            return Err(Error::invalid_response(
-                "Docker Hub's token exchange answered without a usable access_token.",
-            ));
+            return Err(Error::invalid_response("Docker Hub's token exchange answered without a usable access_token."));
         }
         Ok(parsed.access_token)
     }

@@ -159,11 +159,19 @@ impl<'h> Client<'h> {
             }
             start += chunk.len();
         }
-        outcomes.into_iter().map(|o| o.unwrap_or_else(|| Err(Error::invalid_response("batch outcome missing")))).collect()
+        outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Err(Error::invalid_response("batch outcome missing"))))
+            .collect()
     }
 
     /// Classifies one attempt's outcome; counts the request and records rate-limit headers.
-    fn judge(&self, request: &ApiRequest, outcome: std::result::Result<HttpResponse, FetchError>, retries: u32) -> Next {
+    fn judge(
+        &self,
+        request: &ApiRequest,
+        outcome: std::result::Result<HttpResponse, FetchError>,
+        retries: u32,
+    ) -> Next {
         self.requests.set(self.requests.get() + 1);
         let may_retry = retries < MAX_RETRIES;
         let backoff = BACKOFF_BASE_MS << retries.min(8);
@@ -192,10 +200,9 @@ impl<'h> Client<'h> {
                 wait_ms: rate_limit::wait_millis(&response),
                 error: status::status_error(request, &response, &self.conn.org),
             },
-            500 | 502 | 503 | 504 if request.idempotent && may_retry => Next::Retry {
-                wait_ms: backoff,
-                error: status::status_error(request, &response, &self.conn.org),
-            },
+            500 | 502 | 503 | 504 if request.idempotent && may_retry => {
+                Next::Retry { wait_ms: backoff, error: status::status_error(request, &response, &self.conn.org) }
+            }
             _ => Next::Fail(status::status_error(request, &response, &self.conn.org)),
         }
     }
@@ -256,7 +263,11 @@ pub fn refuse_dot_segments(path: &str) -> Result<()> {
 /// Parses a JSON body, naming the request when it does not fit the expected shape.
 pub fn parse_json<T: DeserializeOwned>(response: &HttpResponse, request: &ApiRequest) -> Result<T> {
     serde_json::from_slice(&response.body).map_err(|e| {
-        let what = if response.body.is_empty() { "an empty body".to_string() } else { format!("a body it could not read ({e})") };
+        let what = if response.body.is_empty() {
+            "an empty body".to_string()
+        } else {
+            format!("a body it could not read ({e})")
+        };
         Error::invalid_response(format!(
             "Docker Hub answered {} for {} with {what}. The API may have changed or a proxy replied instead.",
             response.status, request.target

@@ -81,7 +81,11 @@ mod tests {
 
     #[test]
     fn reads_rate_limit_headers_case_insensitively() {
-        let r = response(&[("X-RateLimit-Limit", "180"), ("x-ratelimit-remaining", "7"), ("X-RATELIMIT-RESET", "1700000000")]);
+        let r = response(&[
+            ("X-RateLimit-Limit", "180"),
+            ("x-ratelimit-remaining", "7"),
+            ("X-RATELIMIT-RESET", "1700000000"),
+        ]);
         assert_eq!(
             RateLimit::from_response(&r),
             Some(RateLimit { limit: Some(180), remaining: Some(7), reset: Some(1_700_000_000) })

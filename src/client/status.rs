@@ -46,28 +46,34 @@ Verify the Organization Access Token has not been revoked and was issued for org
         403 => {
             let grant = match request.scope {
                 Scope::None => String::new(),
-                Scope::OrgSettings => " Only organization owners can use this endpoint; use a token with owner-level organization access.".to_string(),
+                Scope::OrgSettings => {
+                    " Only organization owners can use this endpoint; use a token with owner-level organization access."
+                        .to_string()
+                }
                 scope => format!(
                     " It needs the \"{}\" permission: grant it to the token in the Docker Admin Console (Access tokens), or use a token that has it.",
                     scope.label()
                 ),
             };
-            Error::new(ErrorKind::Forbidden, format!("The Organization Access Token may not access {target} (403).{grant}{said}"))
+            Error::new(
+                ErrorKind::Forbidden,
+                format!("The Organization Access Token may not access {target} (403).{grant}{said}"),
+            )
         }
         404 => Error::not_found(format!("Docker Hub found no {target} (404).{said}")),
         409 => Error::conflict(format!("The change to {target} conflicts with its current state (409).{said}")),
         429 => {
             let retry_after = rate_limit::retry_after_unix(response);
-            let when = retry_after.map(|t| format!(" Docker Hub accepts calls again at unix time {t}.")).unwrap_or_default();
+            let when =
+                retry_after.map(|t| format!(" Docker Hub accepts calls again at unix time {t}.")).unwrap_or_default();
             Error::new(
                 ErrorKind::RateLimited { retry_after },
-                format!("Docker Hub's rate limit was reached while requesting {target}, and the retry budget is spent.{when} Run the action again after that."),
+                format!(
+                    "Docker Hub's rate limit was reached while requesting {target}, and the retry budget is spent.{when} Run the action again after that."
+                ),
             )
         }
-        _ => Error::new(
-            ErrorKind::Upstream { status },
-            format!("Docker Hub answered {status} for {target}.{said}"),
-        ),
+        _ => Error::new(ErrorKind::Upstream { status }, format!("Docker Hub answered {status} for {target}.{said}")),
     };
     Error { status: Some(status), docker_message: docker, ..error }
 }
@@ -75,7 +81,9 @@ Verify the Organization Access Token has not been revoked and was issued for org
 /// The error for a request that got no answer at all.
 pub fn transport_error(request: &ApiRequest, failure: &FetchError) -> Error {
     let hint = match failure {
-        FetchError::HostNotAllowed(_) => " Add the host to the host's allow-list, or correct the hub URL in the connection.",
+        FetchError::HostNotAllowed(_) => {
+            " Add the host to the host's allow-list, or correct the hub URL in the connection."
+        }
         FetchError::BodyTooLarge(_) => " Ask for smaller pages (page_size) or narrow the query.",
         _ => " Check the network path to Docker Hub and try again.",
     };
@@ -94,12 +102,21 @@ mod tests {
     }
 
     fn members_request() -> ApiRequest {
-        ApiRequest::new(Method::Get, path(&["v2", "orgs", "acme", "members"]), Scope::MemberRead, "the members of organization \"acme\"")
+        ApiRequest::new(
+            Method::Get,
+            path(&["v2", "orgs", "acme", "members"]),
+            Scope::MemberRead,
+            "the members of organization \"acme\"",
+        )
     }
 
     #[test]
     fn a_pat_refusal_says_an_oat_is_required() {
-        let e = status_error(&members_request(), &answer(403, r#"{"detail":"token issued from personal access token is not allowed"}"#), "acme");
+        let e = status_error(
+            &members_request(),
+            &answer(403, r#"{"detail":"token issued from personal access token is not allowed"}"#),
+            "acme",
+        );
         assert_eq!(e.kind, ErrorKind::Forbidden);
         assert!(e.message.contains("Personal Access Token was used"));
         assert!(e.message.contains("Organization Access Token"));

@@ -82,7 +82,8 @@ pub struct Simulator {
 impl Simulator {
     /// Starts a simulator.
     pub fn start(config: SimulatorConfig) -> Result<Self> {
-        let server = tiny_http::Server::from_listener(listen(config.port)?, None).map_err(|e| anyhow!("starting the simulator: {e}"))?;
+        let server = tiny_http::Server::from_listener(listen(config.port)?, None)
+            .map_err(|e| anyhow!("starting the simulator: {e}"))?;
         let port = server.server_addr().to_ip().map(|a| a.port()).context("the simulator has no IP address")?;
         let url = format!("http://127.0.0.1:{port}");
         let server = Arc::new(server);
@@ -97,8 +98,15 @@ impl Simulator {
         let config = Arc::new(config);
         let workers = (0..config.workers.max(1))
             .map(|_| {
-                let (server, state, requests, stop, window, config, url) =
-                    (server.clone(), state.clone(), requests.clone(), stop.clone(), window.clone(), config.clone(), url.clone());
+                let (server, state, requests, stop, window, config, url) = (
+                    server.clone(),
+                    state.clone(),
+                    requests.clone(),
+                    stop.clone(),
+                    window.clone(),
+                    config.clone(),
+                    url.clone(),
+                );
                 std::thread::spawn(move || {
                     while !stop.load(Ordering::SeqCst) {
                         let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(50)) else { continue };
@@ -157,7 +165,13 @@ fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
-fn serve(mut request: tiny_http::Request, state: &Mutex<State>, window: &Mutex<Window>, config: &SimulatorConfig, url: &str) {
+fn serve(
+    mut request: tiny_http::Request,
+    state: &Mutex<State>,
+    window: &Mutex<Window>,
+    config: &SimulatorConfig,
+    url: &str,
+) {
     if !config.latency.is_zero() {
         std::thread::sleep(config.latency);
     }
@@ -174,7 +188,10 @@ fn serve(mut request: tiny_http::Request, state: &Mutex<State>, window: &Mutex<W
         headers.extend(header("X-RateLimit-Reset", &reset.to_string()));
         if w.used > limit {
             headers.extend(header("X-Retry-After", &reset.to_string()));
-            let reply = Reply { status: 429, body: Body::Json(serde_json::json!({"detail": "Rate limit exceeded", "error": false})) };
+            let reply = Reply {
+                status: 429,
+                body: Body::Json(serde_json::json!({"detail": "Rate limit exceeded", "error": false})),
+            };
             respond(request, reply, headers);
             return;
         }
@@ -208,7 +225,15 @@ fn parse(request: &mut tiny_http::Request, base_url: &str) -> Request {
     let mut text = String::new();
     let _ = request.as_reader().take(1024 * 1024).read_to_string(&mut text);
     let body = serde_json::from_str(&text).ok();
-    Request { method: request.method().as_str().to_uppercase(), segments, trailing_slash, query, body, bearer, base_url: base_url.to_string() }
+    Request {
+        method: request.method().as_str().to_uppercase(),
+        segments,
+        trailing_slash,
+        query,
+        body,
+        bearer,
+        base_url: base_url.to_string(),
+    }
 }
 
 fn respond(request: tiny_http::Request, reply: Reply, mut headers: Vec<tiny_http::Header>) {

@@ -149,7 +149,9 @@ fn paging(request: &Request, default_size: usize) -> Result<(usize, usize), Repl
     };
     let size = match request.query.get("page_size") {
         None => default_size,
-        Some(s) => s.parse::<usize>().ok().filter(|s| *s >= 1).ok_or_else(|| error(400, "Invalid page size."))?.min(100),
+        Some(s) => {
+            s.parse::<usize>().ok().filter(|s| *s >= 1).ok_or_else(|| error(400, "Invalid page size."))?.min(100)
+        }
     };
     Ok((page, size))
 }
@@ -178,7 +180,11 @@ fn page_of_with<T>(items: Vec<T>, request: &Request, default_size: usize, to_jso
         query.sort();
         query.push(("page".into(), p.to_string()));
         let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
-        let path: Vec<String> = request.segments.iter().map(|s| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()).collect();
+        let path: Vec<String> = request
+            .segments
+            .iter()
+            .map(|s| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string())
+            .collect();
         format!("{}/{}?{}", request.base_url, path.join("/"), encoded)
     };
     let next = (start + size < count).then(|| link(page + 1));
@@ -196,9 +202,10 @@ fn list_members(state: &State, request: &Request) -> Reply {
     let kind = request.query.get("type").map(String::as_str).unwrap_or("member");
     let invites = request.query.get("invites").is_some_and(|v| v == "true");
     if let Some(r) = &role
-        && !["owner", "editor", "member"].contains(&r.as_str()) {
-            return error(400, "Invalid role.");
-        }
+        && !["owner", "editor", "member"].contains(&r.as_str())
+    {
+        return error(400, "Invalid role.");
+    }
     if !["all", "invitee", "member"].contains(&kind) {
         return error(400, "Invalid type.");
     }
@@ -208,7 +215,12 @@ fn list_members(state: &State, request: &Request) -> Reply {
             state
                 .members
                 .iter()
-                .filter(|m| search.is_empty() || contains(&m.username, search) || contains(&m.full_name, search) || contains(&m.email, search))
+                .filter(|m| {
+                    search.is_empty()
+                        || contains(&m.username, search)
+                        || contains(&m.full_name, search)
+                        || contains(&m.email, search)
+                })
                 .filter(|m| role.as_ref().is_none_or(|r| m.role.eq_ignore_ascii_case(r)))
                 .map(Row::Member),
         );
@@ -251,7 +263,15 @@ fn export_members(state: &State) -> Reply {
         ]);
     }
     for i in &state.invites {
-        let _ = writer.write_record(["", "", i.invitee.as_str(), "Invitee", "Member", i.team.as_deref().unwrap_or(""), i.created_at.as_str()]);
+        let _ = writer.write_record([
+            "",
+            "",
+            i.invitee.as_str(),
+            "Invitee",
+            "Member",
+            i.team.as_deref().unwrap_or(""),
+            i.created_at.as_str(),
+        ]);
     }
     let text = writer.into_inner().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     Reply { status: 200, body: Body::Csv(text) }
@@ -390,7 +410,12 @@ fn list_group_members(state: &State, name: &str, request: &Request) -> Reply {
         .members
         .iter()
         .filter(|m| m.groups.iter().any(|g| g.eq_ignore_ascii_case(team)))
-        .filter(|m| search.is_empty() || contains(&m.username, search) || contains(&m.full_name, search) || contains(&m.email, search))
+        .filter(|m| {
+            search.is_empty()
+                || contains(&m.username, search)
+                || contains(&m.full_name, search)
+                || contains(&m.email, search)
+        })
         .map(|m| {
             json!({
                 "id": m.id, "username": m.username, "full_name": m.full_name, "email": m.email,
@@ -405,7 +430,8 @@ fn list_group_members(state: &State, name: &str, request: &Request) -> Reply {
 fn add_group_member(state: &mut State, name: &str, request: &Request) -> Reply {
     let Some(t) = state.team_index(name) else { return error(404, "Team not found.") };
     let team = state.teams[t].name.clone();
-    let Some(user) = request.body.as_ref().and_then(|b| b.get("member")).and_then(Value::as_str).map(str::to_string) else {
+    let Some(user) = request.body.as_ref().and_then(|b| b.get("member")).and_then(Value::as_str).map(str::to_string)
+    else {
         return error(400, "member is required.");
     };
     let Some(i) = state.member_index(&user) else {
@@ -438,7 +464,10 @@ fn update_settings(state: &mut State, request: &Request) -> Reply {
     let restricted = request.body.as_ref().and_then(|b| b.get("restricted_images"));
     let flags = ["enabled", "allow_official_images", "allow_verified_publishers"];
     let Some(restricted) = restricted.filter(|r| flags.iter().all(|f| r.get(f).is_some_and(Value::is_boolean))) else {
-        return error(400, "restricted_images with enabled, allow_official_images and allow_verified_publishers is required.");
+        return error(
+            400,
+            "restricted_images with enabled, allow_official_images and allow_verified_publishers is required.",
+        );
     };
     state.settings = json!({ "restricted_images": restricted });
     let org = state.org.clone();
@@ -465,9 +494,10 @@ fn bulk_invite(state: &mut State, request: &Request) -> Reply {
     };
     let team = body.get("team").and_then(Value::as_str).map(str::to_string);
     if let Some(t) = &team
-        && state.team_index(t).is_none() {
-            return error(400, "Team not found.");
-        }
+        && state.team_index(t).is_none()
+    {
+        return error(400, "Team not found.");
+    }
     let role = body.get("role").and_then(Value::as_str).map(str::to_string);
     let dry_run = body.get("dry_run").and_then(Value::as_bool).unwrap_or(false);
     let mut results = Vec::new();

@@ -25,7 +25,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use dockerhub_org_host::http::SentRequest;
-use openapiv3::{OpenAPI, Operation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
+use openapiv3::{
+    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode,
+};
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
 
@@ -167,7 +169,8 @@ impl Spec {
                 *column = json!("Permission");
             }
         }
-        let api: OpenAPI = serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{SPEC_PATH} is not OpenAPI 3.0: {e}"));
+        let api: OpenAPI =
+            serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{SPEC_PATH} is not OpenAPI 3.0: {e}"));
         let mut components = raw.get("components").cloned().unwrap_or_else(|| json!({}));
         if deviations {
             // member-role-editor
@@ -185,7 +188,10 @@ impl Spec {
     pub fn operations(&self) -> Vec<OperationId> {
         self.api
             .operations()
-            .map(|(template, method, _)| OperationId { method: method.to_ascii_uppercase(), template: template.to_string() })
+            .map(|(template, method, _)| OperationId {
+                method: method.to_ascii_uppercase(),
+                template: template.to_string(),
+            })
             .collect()
     }
 
@@ -242,7 +248,10 @@ impl Spec {
         let mut out: Vec<Parameter> = Vec::new();
         for reference in item.parameters.iter().chain(&op.parameters) {
             let parameter = self.resolve_parameter(reference);
-            out.retain(|p| !(p.parameter_data_ref().name == parameter.parameter_data_ref().name && location(p) == location(&parameter)));
+            out.retain(|p| {
+                !(p.parameter_data_ref().name == parameter.parameter_data_ref().name
+                    && location(p) == location(&parameter))
+            });
             out.push(parameter);
         }
         out
@@ -252,9 +261,13 @@ impl Spec {
         match reference {
             ReferenceOr::Item(p) => p.clone(),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/").unwrap_or_else(|| panic!("unsupported $ref {reference}"));
+                let name = reference
+                    .strip_prefix("#/components/parameters/")
+                    .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
                 let components = self.api.components.as_ref().expect("components");
-                self.resolve_parameter(components.parameters.get(name).unwrap_or_else(|| panic!("dangling $ref {reference}")))
+                self.resolve_parameter(
+                    components.parameters.get(name).unwrap_or_else(|| panic!("dangling $ref {reference}")),
+                )
             }
         }
     }
@@ -263,9 +276,13 @@ impl Spec {
         match reference {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or_else(|| panic!("unsupported $ref {reference}"));
+                let name = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
                 let components = self.api.components.as_ref().expect("components");
-                self.resolve_request_body(components.request_bodies.get(name).unwrap_or_else(|| panic!("dangling $ref {reference}")))
+                self.resolve_request_body(
+                    components.request_bodies.get(name).unwrap_or_else(|| panic!("dangling $ref {reference}")),
+                )
             }
         }
     }
@@ -274,9 +291,13 @@ impl Spec {
         match reference {
             ReferenceOr::Item(r) => r.clone(),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/").unwrap_or_else(|| panic!("unsupported $ref {reference}"));
+                let name = reference
+                    .strip_prefix("#/components/responses/")
+                    .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
                 let components = self.api.components.as_ref().expect("components");
-                self.resolve_response(components.responses.get(name).unwrap_or_else(|| panic!("dangling $ref {reference}")))
+                self.resolve_response(
+                    components.responses.get(name).unwrap_or_else(|| panic!("dangling $ref {reference}")),
+                )
             }
         }
     }
@@ -328,8 +349,15 @@ impl Spec {
         }
         let template = self.match_path(path).ok_or_else(|| vec![format!("no documented path matches `{path}`")])?;
         let Some((item, op)) = self.operation(&request.method, &template) else {
-            let documented: Vec<String> = self.path_item(&template).map(|i| i.iter().map(|(m, _)| m.to_ascii_uppercase()).collect()).unwrap_or_default();
-            return Err(vec![format!("{} is not documented for {template} (documented: {})", request.method, documented.join(", "))]);
+            let documented: Vec<String> = self
+                .path_item(&template)
+                .map(|i| i.iter().map(|(m, _)| m.to_ascii_uppercase()).collect())
+                .unwrap_or_default();
+            return Err(vec![format!(
+                "{} is not documented for {template} (documented: {})",
+                request.method,
+                documented.join(", ")
+            )]);
         };
         let id = OperationId { method: request.method.clone(), template: template.clone() };
         let parameters = self.parameters(item, op);
@@ -343,9 +371,12 @@ impl Spec {
             }
             let name = &part[1..part.len() - 1];
             let value = percent_decode_str(segment).decode_utf8_lossy().into_owned();
-            match parameters.iter().find(|p| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name) {
+            match parameters.iter().find(|p| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name)
+            {
                 None => problems.push(format!("path parameter `{name}` is not declared")),
-                Some(p) => problems.extend(self.parameter_errors(p, &value).into_iter().map(|e| format!("path parameter `{name}`: {e}"))),
+                Some(p) => problems.extend(
+                    self.parameter_errors(p, &value).into_iter().map(|e| format!("path parameter `{name}`: {e}")),
+                ),
             }
         }
 
@@ -362,7 +393,11 @@ impl Spec {
                     let names: Vec<&str> = declared.iter().map(|p| p.parameter_data_ref().name.as_str()).collect();
                     problems.push(format!("query parameter `{name}` is not declared (declared: {})", names.join(", ")));
                 }
-                Some(p) => problems.extend(self.parameter_errors(p, &value).into_iter().map(|e| format!("query parameter `{name}`={value:?}: {e}"))),
+                Some(p) => problems.extend(
+                    self.parameter_errors(p, &value)
+                        .into_iter()
+                        .map(|e| format!("query parameter `{name}`={value:?}: {e}")),
+                ),
             }
         }
         for p in &declared {
@@ -377,11 +412,15 @@ impl Spec {
         let wants_bearer = security.is_some_and(|s| s.iter().any(|req| !req.is_empty()));
         let authorization = header(request, "authorization");
         match (wants_bearer, authorization) {
-            (true, None) => problems.push("the operation requires `bearerAuth` but no Authorization header was sent".into()),
+            (true, None) => {
+                problems.push("the operation requires `bearerAuth` but no Authorization header was sent".into())
+            }
             (true, Some(v)) if !v.starts_with("Bearer ") || v.len() <= "Bearer ".len() => {
                 problems.push("the Authorization header is not `Bearer <token>`".into())
             }
-            (false, Some(_)) => problems.push("the operation takes no credentials but an Authorization header was sent".into()),
+            (false, Some(_)) => {
+                problems.push("the operation takes no credentials but an Authorization header was sent".into())
+            }
             _ => {}
         }
 
@@ -389,9 +428,12 @@ impl Spec {
         let body = request.body.as_deref().filter(|b| !b.is_empty());
         match (op.request_body.as_ref().map(|b| self.resolve_request_body(b)), body) {
             (None, Some(_)) => problems.push("a body was sent but the operation declares no request body".into()),
-            (Some(declared), None) if declared.required => problems.push("the operation requires a request body but none was sent".into()),
+            (Some(declared), None) if declared.required => {
+                problems.push("the operation requires a request body but none was sent".into())
+            }
             (Some(declared), Some(bytes)) => {
-                let content_type = header(request, "content-type").map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+                let content_type = header(request, "content-type")
+                    .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
                 match content_type.as_deref().and_then(|ct| declared.content.get(ct).map(|m| (ct, m))) {
                     None => problems.push(format!(
                         "Content-Type {content_type:?} is not one the operation declares ({})",
@@ -402,7 +444,11 @@ impl Spec {
                         Ok(value) => {
                             if let Some(schema) = &declared_media.schema {
                                 let schema = serde_json::to_value(schema).expect("schema serializes");
-                                problems.extend(self.schema_errors(&schema, &value, true).into_iter().map(|e| format!("request body: {e}")));
+                                problems.extend(
+                                    self.schema_errors(&schema, &value, true)
+                                        .into_iter()
+                                        .map(|e| format!("request body: {e}")),
+                                );
                             }
                         }
                     },
@@ -417,12 +463,18 @@ impl Spec {
                 .responses
                 .responses
                 .iter()
-                .filter(|(code, _)| matches!(code, StatusCode::Code(c) if (200..300).contains(c)) || **code == StatusCode::Range(2))
+                .filter(|(code, _)| {
+                    matches!(code, StatusCode::Code(c) if (200..300).contains(c)) || **code == StatusCode::Range(2)
+                })
                 .flat_map(|(_, r)| self.resolve_response(r).content.keys().cloned().collect::<Vec<_>>())
                 .collect();
-            let asked: Vec<String> = accept.split(',').map(|m| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).collect();
+            let asked: Vec<String> =
+                accept.split(',').map(|m| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).collect();
             if !offered.is_empty() && !asked.iter().any(|m| m == "*/*" || offered.contains(m)) {
-                problems.push(format!("Accept `{accept}` names no media type the operation answers with ({})", offered.join(", ")));
+                problems.push(format!(
+                    "Accept `{accept}` names no media type the operation answers with ({})",
+                    offered.join(", ")
+                ));
             }
         }
 
@@ -437,7 +489,9 @@ impl Spec {
             return vec!["the parameter is described by `content`, which the checker does not read".into()];
         };
         let mut schema = serde_json::to_value(schema).expect("schema serializes");
-        if let ReferenceOr::Reference { reference } = serde_json::from_value::<ReferenceOr<Value>>(schema.clone()).expect("schema") {
+        if let ReferenceOr::Reference { reference } =
+            serde_json::from_value::<ReferenceOr<Value>>(schema.clone()).expect("schema")
+        {
             schema = self.components.pointer(reference.trim_start_matches("#/components")).cloned().unwrap_or(schema);
         }
         // search-is-text
@@ -446,7 +500,12 @@ impl Spec {
         }
         let typed = match schema.get("type").and_then(Value::as_str) {
             Some("integer") => value.parse::<i64>().map(Value::from).unwrap_or_else(|_| json!(value)),
-            Some("number") => value.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or_else(|| json!(value)),
+            Some("number") => value
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .unwrap_or_else(|| json!(value)),
             Some("boolean") => match value {
                 "true" => json!(true),
                 "false" => json!(false),
@@ -485,7 +544,11 @@ impl Spec {
     pub fn response_schema(&self, id: &OperationId, status: u16, media_type: &str) -> Value {
         let (_, op) = self.operation(&id.method, &id.template).unwrap_or_else(|| panic!("{id} is not documented"));
         let response = self.response(op, status).unwrap_or_else(|| panic!("{id} documents no {status}"));
-        let schema = response.content.get(media_type).and_then(|m| m.schema.as_ref()).unwrap_or_else(|| panic!("{id} {status}: no {media_type}"));
+        let schema = response
+            .content
+            .get(media_type)
+            .and_then(|m| m.schema.as_ref())
+            .unwrap_or_else(|| panic!("{id} {status}: no {media_type}"));
         to_json_schema(serde_json::to_value(schema).expect("schema serializes"), self.deviations)
     }
 
@@ -493,8 +556,13 @@ impl Spec {
     /// requests).
     pub fn validate_request_body(&self, id: &OperationId, body: &Value) -> Vec<String> {
         let (_, op) = self.operation(&id.method, &id.template).unwrap_or_else(|| panic!("{id} is not documented"));
-        let declared = op.request_body.as_ref().map(|b| self.resolve_request_body(b)).unwrap_or_else(|| panic!("{id} has no request body"));
-        let schema = declared.content.get("application/json").and_then(|m| m.schema.as_ref()).expect("a JSON request body");
+        let declared = op
+            .request_body
+            .as_ref()
+            .map(|b| self.resolve_request_body(b))
+            .unwrap_or_else(|| panic!("{id} has no request body"));
+        let schema =
+            declared.content.get("application/json").and_then(|m| m.schema.as_ref()).expect("a JSON request body");
         self.schema_errors(&serde_json::to_value(schema).expect("schema serializes"), body, true)
     }
 }
@@ -509,9 +577,10 @@ fn lift_required_flags(value: &mut Value) {
             if let Some(Value::Object(properties)) = map.get_mut("properties") {
                 for (name, property) in properties.iter_mut() {
                     if let Some(Value::Bool(flag)) = property.as_object_mut().and_then(|p| p.remove("required"))
-                        && flag {
-                            lifted.push(Value::from(name.as_str()));
-                        }
+                        && flag
+                    {
+                        lifted.push(Value::from(name.as_str()));
+                    }
                 }
             }
             if !lifted.is_empty() {
@@ -564,14 +633,16 @@ fn to_json_schema(value: Value, deviations: bool) -> Value {
             // page-links-null
             if deviations
                 && let Some(Value::Object(properties)) = map.get_mut("properties")
-                    && properties.contains_key("results") {
-                        for link in ["next", "previous"] {
-                            if let Some(Value::Object(p)) = properties.get_mut(link)
-                                && p.get("type") == Some(&json!("string")) {
-                                    p.insert("type".into(), json!(["string", "null"]));
-                                }
-                        }
+                && properties.contains_key("results")
+            {
+                for link in ["next", "previous"] {
+                    if let Some(Value::Object(p)) = properties.get_mut(link)
+                        && p.get("type") == Some(&json!("string"))
+                    {
+                        p.insert("type".into(), json!(["string", "null"]));
                     }
+                }
+            }
             if map.remove("nullable") == Some(Value::Bool(true)) {
                 match map.get("type").cloned() {
                     Some(Value::String(t)) => {
@@ -614,7 +685,10 @@ fn refuse_undeclared_properties(schema: &mut Value) {
 /// Whether a URL addresses a server on this machine (the wiremock hub or the simulator); requests
 /// to anything else are not Docker Hub traffic of a test.
 pub fn is_test_server(url: &str) -> bool {
-    url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).is_some_and(|h| h == "127.0.0.1" || h == "localhost" || h == "[::1]")
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .is_some_and(|h| h == "127.0.0.1" || h == "localhost" || h == "[::1]")
 }
 
 /// Checks every request to a test server against the spec, panicking with every violation
