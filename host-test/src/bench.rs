@@ -177,14 +177,7 @@ struct NativeClient {
 
 impl NativeClient {
     fn new(sim: &Simulator, config: &HttpConfig, page_size: usize) -> Result<Self> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(config.timeout))
-            .timeout_connect(Some(config.connect_timeout))
-            .proxy(None)
-            .build()
-            .into();
+        let agent = config.agent();
         let body = serde_json::json!({ "identifier": DEFAULT_ORG, "secret": DEFAULT_OAT }).to_string();
         let mut response = agent
             .post(format!("{}/v2/auth/token", sim.url()))

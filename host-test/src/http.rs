@@ -44,6 +44,19 @@ impl Default for HttpConfig {
 }
 
 impl HttpConfig {
+    /// The ureq agent these settings describe: statuses are answers (not errors), no redirects
+    /// (a redirect could leave the allow-list), the timeouts, and no proxy.
+    pub fn agent(&self) -> ureq::Agent {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(self.timeout))
+            .timeout_connect(Some(self.connect_timeout))
+            .proxy(None)
+            .build()
+            .into()
+    }
+
     /// Adds the origin of `base_url` to the allow-list.
     pub fn allow(mut self, base_url: &str) -> anyhow::Result<Self> {
         let origin = origin_of(&Url::parse(base_url)?).ok_or_else(|| anyhow::anyhow!("{base_url} has no host"))?;
@@ -94,14 +107,7 @@ fn method_name(method: Method) -> &'static str {
 impl HttpClient {
     /// A client with `config`.
     pub fn new(config: HttpConfig) -> Arc<Self> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(config.timeout))
-            .timeout_connect(Some(config.connect_timeout))
-            .proxy(None)
-            .build()
-            .into();
+        let agent = config.agent();
         Arc::new(HttpClient {
             config,
             agent,
