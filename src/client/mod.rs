@@ -93,12 +93,26 @@ impl<'h> Client<'h> {
 
     /// Sends `request`, retrying what is safe to retry, and returns the 2xx response.
     pub fn send(&self, request: &ApiRequest) -> Result<HttpResponse> {
+        self.settle(request, None)
+    }
+
+    /// Carries `request` to a final outcome. `first` is the judgement of an attempt already made
+    /// (by a batch): it counts as the first attempt, so its 429 wait, backoff or re-exchange is
+    /// honoured before the request goes out again, exactly as if [`Client::send`] had made it.
+    fn settle(&self, request: &ApiRequest, first: Option<Next>) -> Result<HttpResponse> {
         let mut reauthenticated = false;
         let mut retries = 0;
+        let mut pending = first;
         loop {
-            let http = self.to_http(request)?;
-            let outcome = self.host.fetch(&http);
-            match self.judge(request, outcome, retries) {
+            let next = match pending.take() {
+                Some(next) => next,
+                None => {
+                    let http = self.to_http(request)?;
+                    let outcome = self.host.fetch(&http);
+                    self.judge(request, outcome, retries)
+                }
+            };
+            match next {
                 Next::Done(response) => return Ok(response),
                 Next::Reauthenticate if !reauthenticated => {
                     reauthenticated = true;
@@ -142,6 +156,7 @@ impl<'h> Client<'h> {
             let chunk = &requests[start..start + chunk_len];
             let parallel = concurrency.clamp(1, u32::try_from(chunk_len).unwrap_or(u32::MAX));
             let http: Result<Vec<HttpRequest>> = chunk.iter().map(|r| self.to_http(r)).collect();
+            let bearer_sent = self.token.borrow().clone();
             let answers = match http {
                 Ok(http) => self.host.fetch_batch(&http, parallel),
                 Err(e) => return requests.iter().map(|_| Err(e.clone())).collect(),
@@ -149,12 +164,14 @@ impl<'h> Client<'h> {
             let mut answers = answers.into_iter();
             for (offset, request) in chunk.iter().enumerate() {
                 // A host that returns fewer answers than requests gets the rest asked one by one. A
-                // final failure (a 404, or a 500 to a request that must not be repeated) is not sent again.
-                let settled = match answers.next().map(|answer| self.judge(request, answer, 0)) {
-                    Some(Next::Done(response)) => Ok(response),
-                    Some(Next::Fail(error)) => Err(error),
-                    _ => self.send(request),
+                // final failure (a 404, or a 500 to a request that must not be repeated) is not sent
+                // again; a 429 waits for its retry-after and a 5xx backs off before it is.
+                let judged = match answers.next().map(|answer| self.judge(request, answer, 0)) {
+                    // An earlier 401 of this batch already brought a fresh token: just resend.
+                    Some(Next::Reauthenticate) if *self.token.borrow() != bearer_sent => None,
+                    other => other,
                 };
+                let settled = self.settle(request, judged);
                 outcomes[start + offset] = Some(settled);
             }
             start += chunk.len();

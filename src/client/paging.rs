@@ -90,7 +90,8 @@ pub fn list_all_pages<T>(
         for (request, answer) in requests.iter().zip(answers) {
             match answer {
                 Ok(response) => {
-                    more = walk.take(read(&response, request)?)?;
+                    let chunk = read(&response, request).map_err(|e| walk.interrupted(e))?;
+                    more = walk.take(chunk)?;
                     if !more {
                         break;
                     }
@@ -108,7 +109,8 @@ pub fn list_all_pages<T>(
     while more {
         let request = build(walk.next_page);
         let response = client.send(&request).map_err(|e| walk.interrupted(e))?;
-        more = walk.take(read(&response, &request)?)?;
+        let chunk = read(&response, &request).map_err(|e| walk.interrupted(e))?;
+        more = walk.take(chunk)?;
     }
     Ok(Listing { items: walk.items, count, pages: walk.pages })
 }

@@ -148,3 +148,19 @@ pub fn without_meta(mut value: Value) -> Value {
     }
     value
 }
+
+/// Asserts the OAT went nowhere but the token exchange body, and no cache key holds a secret.
+pub fn assert_secrets_stay_home(runtime: &Runtime) {
+    for request in runtime.http().sent() {
+        let exchange = request.method == "POST" && request.url.ends_with("/v2/auth/token");
+        assert!(!request.url.contains(OAT), "the OAT was put in a URL: {}", request.url);
+        for (name, value) in &request.headers {
+            assert!(!value.contains(OAT), "the OAT was sent in header {name}");
+        }
+        let body = request.body.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+        assert!(exchange || !body.contains(OAT), "the OAT was sent to {} {}", request.method, request.url);
+    }
+    for key in runtime.cache().keys() {
+        assert!(!key.contains(OAT) && !key.contains("CANARY"), "a cache key holds a secret: {key}");
+    }
+}

@@ -1,0 +1,141 @@
+//! The host's sandbox: the allow-list refuses other hosts before anything is sent, and the fuel
+//! budget and memory cap stop a runaway guest. The runaway guests are small deliberately-bad
+//! components built here from text: a core module (`wat`) exporting `list-members` of the plugin's
+//! own `actions` interface (the same `action-error` type, copied from wit/actions.wit), wrapped as a
+//! component by wit-component, and run through the same `Runtime::call` as the real plugin.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use dockerhub_org_host::http::HttpConfig;
+use dockerhub_org_host::runtime::ActionError;
+use dockerhub_org_host::secrets::Secrets;
+use dockerhub_org_host::{Runtime, RuntimeConfig};
+
+/// The smallest world a bad component needs: the plugin's `actions` interface with one function.
+const BAD_WORLD: &str = r#"
+package dockerhub:org@0.1.0;
+
+interface actions {
+    record error-info { message: string, detail: option<string> }
+    record rate-limit-info { message: string, retry-after: option<u64>, detail: option<string> }
+    record upstream-info { status: u16, message: string, docker-message: option<string>, detail: option<string> }
+    variant action-error {
+        invalid-input(error-info),
+        missing-credential(error-info),
+        unauthorized(error-info),
+        forbidden(error-info),
+        not-found(error-info),
+        conflict(error-info),
+        rate-limited(rate-limit-info),
+        upstream(upstream-info),
+        transport(error-info),
+        invalid-response(error-info),
+        not-implemented(error-info),
+    }
+    list-members: func(input: string) -> result<string, action-error>;
+}
+
+world bad {
+    export actions;
+}
+"#;
+
+/// A core module exporting `list-members` with `body` (which never returns normally), plus the
+/// memory and bump allocator the canonical ABI needs to pass the input string in.
+fn core_module(body: &str) -> Vec<u8> {
+    let text = format!(
+        r#"(module
+            (memory (export "memory") 1)
+            (global $next (mut i32) (i32.const 1024))
+            (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+                (local $at i32)
+                (local.set $at (global.get $next))
+                (global.set $next (i32.add (global.get $next) (local.get 3)))
+                (local.get $at))
+            (func (export "dockerhub:org/actions@0.1.0#list-members") (param i32 i32) (result i32)
+                {body}
+                (i32.const 0)))"#
+    );
+    wat::parse_str(&text).expect("the test module's text is valid")
+}
+
+/// Wraps a core module as a component of the `bad` world.
+fn component(mut module: Vec<u8>) -> Vec<u8> {
+    let mut resolve = wit_parser::Resolve::default();
+    let package = resolve.push_str("bad.wit", BAD_WORLD).expect("the test WIT parses");
+    let world = resolve.select_world(&[package], Some("bad")).expect("world bad");
+    wit_component::embed_component_metadata(&mut module, &resolve, world, wit_component::StringEncoding::UTF8)
+        .expect("embedding the component type");
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .expect("the module fits the world")
+        .validate(true)
+        .encode()
+        .expect("encoding the component")
+}
+
+fn limited_runtime(bytes: &[u8], fuel: u64, memory_bytes: usize) -> Runtime {
+    let config = RuntimeConfig { fuel, memory_bytes, compile_cache: None, ..RuntimeConfig::default() };
+    Runtime::new(bytes, config).expect("the bad component loads")
+}
+
+#[test]
+fn an_endless_loop_is_stopped_by_the_fuel_budget() {
+    let bytes = component(core_module("(loop $forever (br $forever))"));
+    let runtime = limited_runtime(&bytes, 50_000_000, 16 * 1024 * 1024);
+    let started = Instant::now();
+    let error = runtime.call("list-members", "{}", &Secrets::new()).expect_err("an endless loop must trap");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped promptly: {:?}", started.elapsed());
+    let text = format!("{error:?}");
+    assert!(text.contains("fuel"), "out of fuel: {text}");
+}
+
+#[test]
+fn a_memory_hog_is_refused_past_the_memory_cap() {
+    // Grows memory 64 KiB at a time until the host refuses, then traps (`unreachable`): reaching
+    // the trap proves a grow was refused below the cap, not that fuel ran out.
+    let body = "(loop $more (br_if $more (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable";
+    let bytes = component(core_module(body));
+    let cap = 4 * 1024 * 1024;
+    let runtime = limited_runtime(&bytes, 5_000_000_000, cap);
+    let started = Instant::now();
+    let error = runtime.call("list-members", "{}", &Secrets::new()).expect_err("the hog must trap");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped promptly: {:?}", started.elapsed());
+    let text = format!("{error:?}");
+    assert!(text.contains("unreachable"), "the grow past {cap} bytes was refused: {text}");
+}
+
+#[test]
+fn the_real_component_traps_on_a_tiny_fuel_budget() {
+    let config = RuntimeConfig { fuel: 1_000, http: HttpConfig::default(), ..RuntimeConfig::default() };
+    let runtime = Runtime::embedded(config).expect("runtime");
+    let error = runtime
+        .call("list-members", "{}", &Secrets::connection(ORG, OAT, None))
+        .expect_err("1 000 units of fuel are not enough for an action");
+    assert!(format!("{error:?}").contains("fuel"), "{error:?}");
+    assert!(runtime.http().sent().is_empty());
+}
+
+#[test]
+fn a_host_outside_the_allow_list_is_refused_and_nothing_is_sent() {
+    // The allow-list holds only hub.docker.com; the connection points elsewhere.
+    let runtime = Runtime::embedded(RuntimeConfig {
+        http: HttpConfig { real_sleep: false, ..HttpConfig::default() },
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime");
+    let secrets = Secrets::connection(ORG, OAT, Some("http://127.0.0.1:9"));
+    let outcome = call(&runtime, "list-members", "{}", &secrets);
+    match &outcome {
+        Err(ActionError::Transport(info)) => {
+            assert!(info.message.contains("not on its allow-list"), "{}", info.message);
+            assert!(info.message.contains("http://127.0.0.1:9"), "{}", info.message);
+        }
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert!(runtime.http().sent().is_empty(), "nothing left the host");
+    assert!(runtime.http().sleeps().is_empty(), "a refused host is not retried: {:?}", runtime.http().sleeps());
+}
