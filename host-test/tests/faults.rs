@@ -296,24 +296,10 @@ fn runtime_with_limits(url: &str) -> Runtime {
     Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).expect("runtime")
 }
 
-/// A hub on a server of its own: wiremock's pooled servers are reused across cells, and a cell
-/// that left a 10 MB answer or a delayed one half-sent could stall the next on the same server.
-async fn fresh_hub() -> Hub {
-    let server = wiremock::MockServer::builder().start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
-        .with_priority(255)
-        .named("catch-all: no request outside the mocks")
-        .expect(0)
-        .mount(&server)
-        .await;
-    Hub { server }
-}
-
 /// Runs one cell; returns a description of what went wrong, if anything.
 async fn run_cell(target: Target, fault: Fault) -> Result<(), String> {
     let want = expected(target, fault);
-    let hub = fresh_hub().await;
+    let hub = Hub::start_isolated().await;
     let now = unix_now();
     mount(&hub, target, fault, now).await;
     let base = if fault == Fault::ConnectionRefused { closed_port_url() } else { hub.url() };

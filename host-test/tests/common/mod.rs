@@ -43,7 +43,16 @@ pub struct Hub {
 impl Hub {
     /// Starts a server with a catch-all (priority 255) that answers 599 and must never be hit.
     pub async fn start() -> Self {
-        let server = MockServer::start().await;
+        Self::with_catch_all(MockServer::start().await).await
+    }
+
+    /// Like [`Hub::start`], on a server of its own rather than one from wiremock's pool (for tests
+    /// whose answers, a 10 MB body or a delayed one, must not leave a pooled server half-used).
+    pub async fn start_isolated() -> Self {
+        Self::with_catch_all(MockServer::builder().start().await).await
+    }
+
+    async fn with_catch_all(server: MockServer) -> Self {
         Mock::given(wiremock::matchers::any())
             .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
             .with_priority(255)
