@@ -19,6 +19,7 @@ pub mod connection;
 pub mod error;
 pub mod host;
 pub mod manifest;
+pub mod output;
 pub mod redact;
 
 #[cfg(target_arch = "wasm32")]
@@ -33,10 +34,7 @@ use redact::Redacting;
 pub fn run_action(name: &str, host: &dyn Host, input: &str) -> Result<String, Error> {
     let guard = Redacting::new(host);
     match actions::dispatch(name, &guard, input) {
-        Ok(mut output) => {
-            error::map_json_strings(&mut output, &|text| guard.scrub(text));
-            Ok(output.to_string())
-        }
+        Ok(output) => Ok(guard.scrub_json(output.into_string())),
         Err(error) => Err(error.map_text(&|text| guard.scrub(text))),
     }
 }

@@ -37,8 +37,7 @@ impl<'h> Redacting<'h> {
     fn remember_exchange_answer(&self, response: &HttpResponse) {
         // Only an answer that names an access token can carry one: listing pages (most responses,
         // and the large ones) are not parsed a second time.
-        const KEY: &[u8] = b"\"access_token\"";
-        if !response.body.windows(KEY.len()).any(|window| window == KEY) {
+        if memchr::memmem::find(&response.body, b"\"access_token\"").is_none() {
             return;
         }
         if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&response.body)
@@ -58,6 +57,31 @@ impl<'h> Redacting<'h> {
         // Longest first, so a secret containing another is replaced whole.
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.iter().fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
+    }
+}
+
+impl Redacting<'_> {
+    /// The JSON text `json` with every remembered secret replaced by [`REDACTED`] in its strings
+    /// (keys included). An output is written once and usually holds no secret, so the text is only
+    /// searched, for each secret as it would appear inside a JSON string; only when one is found is
+    /// it parsed, scrubbed string by string and written again.
+    pub fn scrub_json(&self, json: String) -> String {
+        let found = self.secrets.borrow().iter().any(|secret| {
+            let escaped = serde_json::to_string(secret.as_str()).unwrap_or_default();
+            let escaped = escaped.get(1..escaped.len().saturating_sub(1)).unwrap_or(secret);
+            memchr::memmem::find(json.as_bytes(), secret.as_bytes()).is_some()
+                || (escaped != secret && memchr::memmem::find(json.as_bytes(), escaped.as_bytes()).is_some())
+        });
+        if !found {
+            return json;
+        }
+        match serde_json::from_str::<serde_json::Value>(&json) {
+            Ok(mut value) => {
+                crate::error::map_json_strings(&mut value, &|text| self.scrub(text));
+                value.to_string()
+            }
+            Err(_) => self.scrub(&json),
+        }
     }
 }
 
@@ -117,5 +141,68 @@ impl Redacting<'_> {
                 self.remember(value.strip_prefix("Bearer ").unwrap_or(value));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A host that only hands out secrets.
+    struct Secrets;
+
+    impl Host for Secrets {
+        fn fetch(&self, _: &HttpRequest) -> Result<HttpResponse, FetchError> {
+            Err(FetchError::Connect("no network in this test".into()))
+        }
+        fn fetch_batch(&self, requests: &[HttpRequest], _: u32) -> Vec<Result<HttpResponse, FetchError>> {
+            requests.iter().map(|r| self.fetch(r)).collect()
+        }
+        fn sleep(&self, _: u32) {}
+        fn secret(&self, key: &str) -> Option<String> {
+            (key == KEY_OAT).then(|| "dckr_oat_se\"cr\\et-1".to_string())
+        }
+        fn cache_get(&self, _: &str) -> Option<Vec<u8>> {
+            Some(b"eyJhbGciOi.payload.signature".to_vec())
+        }
+        fn cache_set(&self, _: &str, _: &[u8], _: u32) {}
+        fn cache_delete(&self, _: &str) {}
+    }
+
+    fn guard() -> Redacting<'static> {
+        let guard = Redacting::new(&Secrets);
+        guard.secret(KEY_OAT);
+        guard.cache_get("token");
+        guard
+    }
+
+    #[test]
+    fn output_without_secrets_is_returned_unchanged() {
+        let text = r#"{"members":[{"username":"a\"b"}],"count":1}"#.to_string();
+        assert_eq!(guard().scrub_json(text.clone()), text);
+    }
+
+    #[test]
+    fn secrets_are_replaced_in_values_and_keys_even_when_escaped() {
+        let value = serde_json::json!({
+            "echo": "Bearer eyJhbGciOi.payload.signature",
+            "dckr_oat_se\"cr\\et-1": ["x dckr_oat_se\"cr\\et-1 y"],
+        });
+        let scrubbed = guard().scrub_json(value.to_string());
+        let back: serde_json::Value = serde_json::from_str(&scrubbed).expect("still JSON");
+        assert_eq!(
+            back,
+            serde_json::json!({ "echo": "Bearer [redacted]", "[redacted]": ["x [redacted] y"] }),
+            "{scrubbed}"
+        );
+    }
+
+    #[test]
+    fn a_secret_next_to_an_escape_never_breaks_the_json() {
+        // "\n" followed by the token: a plain text replace could cut the escape in two.
+        let value = serde_json::json!({ "m": "line\neyJhbGciOi.payload.signature" });
+        let scrubbed = guard().scrub_json(value.to_string());
+        let back: serde_json::Value = serde_json::from_str(&scrubbed).expect("still JSON");
+        assert_eq!(back["m"], "line\n[redacted]");
     }
 }

@@ -84,6 +84,27 @@ fn listing_five_thousand_members_costs_fifty_pages_in_order_and_bounded() {
 }
 
 #[test]
+fn listing_ten_thousand_members_peaks_under_three_times_the_output() {
+    // Linear memory is counted by the store's limiter, not timed: the same figure every run.
+    let sim =
+        Simulator::start(SimulatorConfig { members: Some(10_000), ..SimulatorConfig::default() }).expect("simulator");
+    let runtime = runtime_for(&[sim.url()]);
+    let (outcome, stats) = runtime
+        .call_with_stats("list-members", r#"{"all_pages": true}"#, &secrets_for(&sim, "example-org"))
+        .expect("no trap");
+    let output = outcome.unwrap_or_else(|e| panic!("list-members failed: {}", error_message(&e)));
+    let value: Value = serde_json::from_str(&output).expect("JSON output");
+    assert_eq!(value["returned"], 10_000);
+    let ratio = stats.peak_memory_bytes as f64 / output.len() as f64;
+    assert!(
+        ratio <= 3.0,
+        "peak linear memory {} bytes is {ratio:.2}x the {}-byte output (target 3x)",
+        stats.peak_memory_bytes,
+        output.len()
+    );
+}
+
+#[test]
 fn a_batch_never_sends_more_than_the_rate_limit_has_left() {
     // 7 requests a minute: the exchange and page 1 leave 5, exactly the 5 pages still to fetch.
     let sim = Simulator::start(SimulatorConfig {

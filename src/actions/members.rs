@@ -6,13 +6,14 @@ use serde_json::{Value, json};
 
 use super::ActionSpec;
 use super::input::{parse, path_segment};
-use super::paging::{Paging, list_paged};
+use super::paging::{Paging, stream_paged};
 use crate::api::Scope;
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, parse_member_export};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::{Client, parse_json};
 use crate::error::{Error, Result};
 use crate::host::Host;
+use crate::output::{ObjectWriter, Output};
 
 /// A member's organization role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -86,7 +87,7 @@ pub struct ListMembersInput {
 }
 
 /// `list-members`: one page of members, or every page.
-pub fn list_members(host: &dyn Host, input: &str) -> Result<Value> {
+pub fn list_members(host: &dyn Host, input: &str) -> Result<Output> {
     let input: ListMembersInput = parse("list-members", input)?;
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, 10)?;
     let query = MemberQuery {
@@ -100,16 +101,24 @@ pub fn list_members(host: &dyn Host, input: &str) -> Result<Value> {
     let spec = paging.spec;
     let build = |page: u32| members::list_members(&org, &query, page, spec.page_size);
 
-    let listed = list_paged::<OrgMember>(&client, paging, &build)?;
-    let members: Vec<Member> = listed.items.into_iter().map(Member::from).collect();
-    Ok(json!({
-        "organization": org,
-        "count": listed.count,
-        "returned": members.len(),
-        "members": members,
-        "paging": listed.paging,
-        "meta": client.meta(),
-    }))
+    // Written as the pages arrive: a long roster is never held twice (see crate::output).
+    let mut out = ObjectWriter::new();
+    out.field("organization", &org)?;
+    let mut members = out.array("members")?;
+    let (count, paging) = stream_paged::<OrgMember>(&client, paging, &build, &mut |page, count| {
+        for member in page {
+            members.push(&Member::from(member))?;
+        }
+        members.expect(count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0).min(spec.max_items));
+        Ok(())
+    })?;
+    let returned = members.len();
+    drop(members);
+    out.field("count", &count)?;
+    out.field("returned", &returned)?;
+    out.field("paging", &paging)?;
+    out.field("meta", &client.meta())?;
+    Ok(out.into())
 }
 
 /// Input of `get-member`: exactly one of the two fields.

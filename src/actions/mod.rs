@@ -3,14 +3,13 @@
 //! An action parses and validates its JSON input, builds requests with `api`, sends them through
 //! `client`, and maps the answers into its documented JSON output.
 
-use serde_json::Value;
-
 use crate::api::Scope;
 use crate::error::{Error, Result};
 use crate::host::Host;
+use crate::output::Output;
 
 /// Runs an action against the host.
-pub type RunFn = fn(&dyn Host, &str) -> Result<Value>;
+pub type RunFn = fn(&dyn Host, &str) -> Result<Output>;
 
 /// One action's manifest entry.
 pub struct ActionSpec {
@@ -70,7 +69,8 @@ macro_rules! action {
             idempotent: $id,
             example: $example,
             output: $output,
-            run: $run,
+            // Actions return a `Value` or a written `Output`; both become the output text.
+            run: |host, input| ($run)(host, input).map(Into::into),
             #[cfg(not(target_arch = "wasm32"))]
             input_schema: schema!($input),
         }
@@ -155,7 +155,7 @@ pub fn find(name: &str) -> Option<&'static ActionSpec> {
 }
 
 /// Runs the action `name` with `input`.
-pub fn dispatch(name: &str, host: &dyn Host, input: &str) -> Result<Value> {
+pub fn dispatch(name: &str, host: &dyn Host, input: &str) -> Result<Output> {
     match find(name) {
         Some(spec) => (spec.run)(host, input),
         None if EXPORTED.contains(&name) => Err(Error::not_implemented(name)),

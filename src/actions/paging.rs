@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use super::input::in_range;
 use crate::api::{ApiRequest, Page};
 use crate::client::Client;
-use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSpec, list_all_pages};
+use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSink, PageSpec, walk_pages};
 use crate::error::Result;
 
 /// Docker's largest page.
@@ -85,18 +85,34 @@ pub fn list_paged<T: DeserializeOwned>(
     paging: Paging,
     build: &dyn Fn(u32) -> ApiRequest,
 ) -> Result<Listed<T>> {
+    let mut items = Vec::new();
+    let (count, paging) = stream_paged(client, paging, build, &mut |page, _| {
+        items.extend(page);
+        Ok(())
+    })?;
+    Ok(Listed { items, count, paging })
+}
+
+/// [`list_paged`], handing each page's items to `sink` as it is read (with the count Docker
+/// reported) instead of collecting them; returns that count and the paging block.
+pub fn stream_paged<T: DeserializeOwned>(
+    client: &Client,
+    paging: Paging,
+    build: &dyn Fn(u32) -> ApiRequest,
+    sink: &mut PageSink<'_, T>,
+) -> Result<(Option<u64>, PagingOut)> {
     let spec = paging.spec;
     if paging.all_pages {
-        let listing = list_all_pages(client, spec, build, &Chunk::<T>::from_page)?;
+        let walked = walk_pages(client, spec, build, &Chunk::<T>::from_page, sink)?;
         let out = PagingOut {
             page: spec.start_page,
             page_size: spec.page_size,
-            pages_fetched: listing.pages,
+            pages_fetched: walked.pages,
             all_pages: true,
             next_page: None,
             previous_page: None,
         };
-        return Ok(Listed { items: listing.items, count: listing.count, paging: out });
+        return Ok((walked.count, out));
     }
     let page: Page<T> = client.send_json(&build(spec.start_page))?;
     let out = PagingOut {
@@ -108,7 +124,8 @@ pub fn list_paged<T: DeserializeOwned>(
         previous_page: (spec.start_page > 1).then(|| spec.start_page - 1),
     };
     let count = page.count.filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u64);
-    Ok(Listed { items: page.results, count, paging: out })
+    sink(page.results, count)?;
+    Ok((count, out))
 }
 
 #[cfg(test)]

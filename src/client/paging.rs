@@ -64,18 +64,51 @@ pub struct Listing<T> {
     pub pages: u32,
 }
 
-/// Walks a listing from `spec.start_page` to its end.
+/// What a walk reports besides its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Walked {
+    /// The count page 1 reported.
+    pub count: Option<u64>,
+    /// Pages fetched.
+    pub pages: u32,
+    /// Items handed to the sink.
+    pub items: usize,
+}
+
+/// Receives each page's items in order, with the count page 1 reported.
+pub type PageSink<'s, T> = dyn FnMut(Vec<T>, Option<u64>) -> Result<()> + 's;
+
+/// Walks a listing from `spec.start_page` to its end and returns every item.
 pub fn list_all_pages<T>(
     client: &Client,
     spec: PageSpec,
     build: &dyn Fn(u32) -> ApiRequest,
     read: &dyn Fn(&HttpResponse, &ApiRequest) -> Result<Chunk<T>>,
 ) -> Result<Listing<T>> {
+    let mut items = Vec::new();
+    let walked = walk_pages(client, spec, build, read, &mut |page, _| {
+        items.extend(page);
+        Ok(())
+    })?;
+    Ok(Listing { items, count: walked.count, pages: walked.pages })
+}
+
+/// Walks a listing from `spec.start_page` to its end, handing each page's items to `sink` as soon
+/// as the page is read. Batched pages go out [`DEFAULT_CONCURRENCY`] at a time and each group is
+/// read and dropped before the next is sent, so a long listing never holds more than one group
+/// of response bodies.
+pub fn walk_pages<T>(
+    client: &Client,
+    spec: PageSpec,
+    build: &dyn Fn(u32) -> ApiRequest,
+    read: &dyn Fn(&HttpResponse, &ApiRequest) -> Result<Chunk<T>>,
+    sink: &mut PageSink<'_, T>,
+) -> Result<Walked> {
     let page_size = spec.page_size.max(1);
     let first = build(spec.start_page);
     let chunk = read(&client.send(&first)?, &first)?;
     let count = chunk.count;
-    let mut walk = Walk { items: Vec::new(), pages: 0, spec, next_page: spec.start_page };
+    let mut walk = Walk { items: 0, pages: 0, spec, next_page: spec.start_page, count, sink };
     let mut more = walk.take(chunk)?;
 
     if let (true, Some(total)) = (more, count) {
@@ -83,25 +116,27 @@ pub fn list_all_pages<T>(
             return Err(too_many(total, spec.max_items));
         }
         let before = u64::from(spec.start_page - 1) * u64::from(page_size);
-        let left = total.saturating_sub(before + walk.items.len() as u64);
+        let left = total.saturating_sub(before + walk.items as u64);
         let planned = u32::try_from(left.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX);
         let requests: Vec<ApiRequest> = (0..planned).map(|i| build(walk.next_page + i)).collect();
-        let answers = client.send_batch(&requests, super::paging::DEFAULT_CONCURRENCY);
-        for (request, answer) in requests.iter().zip(answers) {
-            match answer {
-                Ok(response) => {
-                    let chunk = read(&response, request).map_err(|e| walk.interrupted(e))?;
-                    more = walk.take(chunk)?;
-                    if !more {
-                        break;
+        'groups: for group in requests.chunks(DEFAULT_CONCURRENCY as usize) {
+            let answers = client.send_batch(group, DEFAULT_CONCURRENCY);
+            for (request, answer) in group.iter().zip(answers) {
+                match answer {
+                    Ok(response) => {
+                        let chunk = read(&response, request).map_err(|e| walk.interrupted(e))?;
+                        more = walk.take(chunk)?;
+                        if !more {
+                            break 'groups;
+                        }
                     }
+                    // The count was too high: the page past the real end does not exist.
+                    Err(e) if e.kind == ErrorKind::NotFound => {
+                        more = false;
+                        break 'groups;
+                    }
+                    Err(e) => return Err(walk.interrupted(e)),
                 }
-                // The count was too high: the page past the real end does not exist.
-                Err(e) if e.kind == ErrorKind::NotFound => {
-                    more = false;
-                    break;
-                }
-                Err(e) => return Err(walk.interrupted(e)),
             }
         }
     }
@@ -112,34 +147,37 @@ pub fn list_all_pages<T>(
         let chunk = read(&response, &request).map_err(|e| walk.interrupted(e))?;
         more = walk.take(chunk)?;
     }
-    Ok(Listing { items: walk.items, count, pages: walk.pages })
+    Ok(Walked { count, pages: walk.pages, items: walk.items })
 }
 
 /// Progress of one walk.
-struct Walk<T> {
-    items: Vec<T>,
+struct Walk<'a, 's, T> {
+    items: usize,
     pages: u32,
     spec: PageSpec,
     next_page: u32,
+    count: Option<u64>,
+    sink: &'a mut PageSink<'s, T>,
 }
 
-impl<T> Walk<T> {
-    /// Adds a page; says whether another should be fetched.
+impl<T> Walk<'_, '_, T> {
+    /// Hands a page to the sink; says whether another should be fetched.
     fn take(&mut self, chunk: Chunk<T>) -> Result<bool> {
-        let full = chunk.items.len() >= self.spec.page_size as usize;
-        let empty = chunk.items.is_empty();
-        self.items.extend(chunk.items);
+        let len = chunk.items.len();
+        let full = len >= self.spec.page_size as usize;
         self.pages += 1;
         self.next_page = self.next_page.saturating_add(1);
-        if self.items.len() > self.spec.max_items {
-            return Err(too_many(self.items.len() as u64, self.spec.max_items));
+        if self.items + len > self.spec.max_items {
+            return Err(too_many((self.items + len) as u64, self.spec.max_items));
         }
-        Ok(!empty && chunk.has_next.unwrap_or(full))
+        self.items += len;
+        (self.sink)(chunk.items, self.count)?;
+        Ok(len > 0 && chunk.has_next.unwrap_or(full))
     }
 
     /// `error`, with how far the walk got and where to resume.
     fn interrupted(&self, error: Error) -> Error {
-        let fetched = self.items.len();
+        let fetched = self.items;
         let resume = self.next_page;
         let message = format!(
             "{} {fetched} items on {} pages were fetched before this; to continue, run the action again with page={resume}.",
