@@ -21,6 +21,9 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 
 const TARGET: &str = "wasm32-unknown-unknown";
+/// 128-bit SIMD (wasm 2.0; wasmtime and Node have it on by default): memchr's substring search,
+/// which redaction runs over every output, uses it. See docs/performance.md.
+const SIMD: &str = "-Ctarget-feature=+simd128";
 const DEBIAN_CARGO: &str = "/usr/bin/cargo";
 const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
 const WASM_LD_CANDIDATES: &[&str] = &["/usr/lib/llvm-19/bin/wasm-ld", "/usr/bin/wasm-ld-19", "/usr/bin/wasm-ld"];
@@ -78,7 +81,7 @@ fn build_guest(root: &Path, guest_target: &Path) -> Result<PathBuf> {
     if has_wasm_std(&outer_rustc) {
         command = Command::new(&outer_cargo);
         clean_env(&mut command, true);
-        command.env("RUSTC", &outer_rustc);
+        command.env("RUSTC", &outer_rustc).env("RUSTFLAGS", SIMD);
         command.args(["build", "--release"]);
     } else if Path::new(DEBIAN_CARGO).exists() && debian_std_sources().is_some() {
         let linker = WASM_LD_CANDIDATES
@@ -95,7 +98,7 @@ fn build_guest(root: &Path, guest_target: &Path) -> Result<PathBuf> {
             // panics, and a panic traps either way), std's size-optimised algorithms, and no
             // file/line strings for panic locations. See docs/performance.md.
             .env("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort")
-            .env("RUSTFLAGS", "-Zlocation-detail=none")
+            .env("RUSTFLAGS", format!("-Zlocation-detail=none {SIMD}"))
             .args([
                 "build",
                 "--release",
