@@ -28,7 +28,7 @@ pub fn generate() -> serde_json::Value {
                 "read_only": a.read_only,
                 "destructive": a.destructive,
                 "idempotent": a.idempotent,
-                                "example": example,
+                "example": example,
                 "output": a.output,
                 "input_schema": (a.input_schema)(),
             })

@@ -18,7 +18,7 @@ use super::members::{Person, resolve_member};
 use crate::api::groups::{self, GroupMember, OrgGroup, Team};
 use crate::api::invites::{self, InviteList, OrgInvite};
 use crate::api::members::{self, Member, MemberQuery, OrgMember};
-use crate::api::{ApiRequest, Page, Scope};
+use crate::api::{ApiRequest, Page};
 use crate::client::Client;
 use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSpec, list_all_pages};
 use crate::error::{Error, Result};

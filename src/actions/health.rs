@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use super::ActionSpec;
 use super::input::{in_range, parse};
 use crate::api::Page;
-use crate::api::Scope;
 use crate::api::groups::{OrgGroup, list_groups};
 use crate::api::members::{MemberQuery, OrgMember, list_members};
 use crate::client::Client;

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use super::ActionSpec;
 use super::input::{parse, path_segment, required_text};
 use super::members::Role;
-use crate::api::Scope;
 use crate::api::invites::{self, BulkInvite, BulkInviteAnswer, Invite, InviteList, InviteOutcome};
 use crate::client::Client;
 use crate::error::{Error, Result};

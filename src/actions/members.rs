@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use super::ActionSpec;
 use super::input::{parse, path_segment};
 use super::paging::{Paging, stream_paged};
-use crate::api::Scope;
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, parse_member_export};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::{Client, parse_json};

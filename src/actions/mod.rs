@@ -3,6 +3,7 @@
 //! An action parses and validates its JSON input, builds requests with `api`, sends them through
 //! `client`, and maps the answers into its documented JSON output.
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::api::Scope;
 use crate::error::{Error, Result};
 use crate::host::Host;
@@ -11,25 +12,34 @@ use crate::output::Output;
 /// Runs an action against the host.
 pub type RunFn = fn(&dyn Host, &str) -> Result<Output>;
 
-/// One action's manifest entry.
+/// One action's manifest entry. The wasm build keeps only what dispatch needs (name and
+/// function): the rest goes into `src/manifest.json`, generated natively, which `describe` returns.
 pub struct ActionSpec {
     /// Export name (kebab-case), also the CLI name.
     pub name: &'static str,
     /// Short human title.
+    #[cfg(not(target_arch = "wasm32"))]
     pub title: &'static str,
     /// What it does, and anything a workflow builder must know.
+    #[cfg(not(target_arch = "wasm32"))]
     pub description: &'static str,
     /// OAT permissions it needs.
+    #[cfg(not(target_arch = "wasm32"))]
     pub scopes: &'static [Scope],
     /// Changes nothing.
+    #[cfg(not(target_arch = "wasm32"))]
     pub read_only: bool,
     /// Removes or overwrites something.
+    #[cfg(not(target_arch = "wasm32"))]
     pub destructive: bool,
     /// Running it twice leaves the same state as once.
+    #[cfg(not(target_arch = "wasm32"))]
     pub idempotent: bool,
     /// An input that works against the simulator.
+    #[cfg(not(target_arch = "wasm32"))]
     pub example: &'static str,
     /// The output's shape: its fields, and what the lists hold.
+    #[cfg(not(target_arch = "wasm32"))]
     pub output: &'static str,
     /// The function.
     pub run: RunFn,
@@ -61,13 +71,21 @@ macro_rules! action {
     ) => {
         ActionSpec {
             name: $name,
+            #[cfg(not(target_arch = "wasm32"))]
             title: $title,
+            #[cfg(not(target_arch = "wasm32"))]
             description: $desc,
-            scopes: &[$(Scope::$scope),*],
+            #[cfg(not(target_arch = "wasm32"))]
+            scopes: &[$($crate::api::Scope::$scope),*],
+            #[cfg(not(target_arch = "wasm32"))]
             read_only: $ro,
+            #[cfg(not(target_arch = "wasm32"))]
             destructive: $de,
+            #[cfg(not(target_arch = "wasm32"))]
             idempotent: $id,
+            #[cfg(not(target_arch = "wasm32"))]
             example: $example,
+            #[cfg(not(target_arch = "wasm32"))]
             output: $output,
             // Actions return a `Value` or a written `Output`; both become the output text.
             run: |host, input| ($run)(host, input).map(Into::into),

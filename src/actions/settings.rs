@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use super::ActionSpec;
 use super::input::parse;
-use crate::api::Scope;
 use crate::api::settings::{self, OrgSettings, RestrictedImages};
 use crate::client::Client;
 use crate::error::Result;

@@ -11,7 +11,6 @@ use super::ActionSpec;
 use super::input::{parse, required_text};
 use super::members::{Person, resolve_member};
 use super::paging::{Paging, list_paged};
-use crate::api::Scope;
 use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team, TeamMember};
 use crate::client::Client;
 use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSpec, list_all_pages};
