@@ -1,9 +1,10 @@
 //! An action's JSON output, written once.
 //!
-//! Small outputs are built as a `serde_json::Value` with `json!` and converted. Listings write their
-//! object field by field with an [`ObjectWriter`], so the members of a 10 000-member roster go into
-//! the output text page by page as the pages arrive: neither the pages nor a tree of every member
-//! is kept (see docs/performance.md). serde_json writes every key and value; this module only
+//! Small outputs are built as a `serde_json::Value` with `json!` and converted. The member, team and
+//! team-member listings write their object field by field with an [`ObjectWriter`]
+//! (`actions::paging::write_listing`), so a 10 000-member roster goes into the output text page by
+//! page as the pages arrive: neither the pages nor a tree of every member is kept (see
+//! docs/performance.md). serde_json writes every key and value; this module only
 //! places the commas and brackets between them.
 
 use serde::Serialize;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::ActionSpec;
 use super::input::{parse, path_segment};
-use super::paging::{Paging, stream_paged};
+use super::paging::{Paging, write_listing};
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, parse_member_export};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::{Client, parse_json};
@@ -100,24 +100,9 @@ pub fn list_members(host: &dyn Host, input: &str) -> Result<Output> {
     let spec = paging.spec;
     let build = |page: u32| members::list_members(&org, &query, page, spec.page_size);
 
-    // Written as the pages arrive: a long roster is never held twice (see crate::output).
     let mut out = ObjectWriter::new();
     out.field("organization", &org)?;
-    let mut members = out.array("members")?;
-    let (count, paging) = stream_paged::<OrgMember>(&client, paging, &build, &mut |page, count| {
-        for member in page {
-            members.push(&Member::from(member))?;
-        }
-        members.expect(count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0).min(spec.max_items));
-        Ok(())
-    })?;
-    let returned = members.len();
-    drop(members);
-    out.field("count", &count)?;
-    out.field("returned", &returned)?;
-    out.field("paging", &paging)?;
-    out.field("meta", &client.meta())?;
-    Ok(out.into())
+    write_listing(out, "members", &client, paging, &build, |m: OrgMember| Member::from(m))
 }
 
 /// Input of `get-member`: exactly one of the two fields.

@@ -9,6 +9,7 @@ use crate::api::{ApiRequest, Page};
 use crate::client::Client;
 use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSink, PageSpec, walk_pages};
 use crate::error::Result;
+use crate::output::{ObjectWriter, Output};
 
 /// Docker's largest page.
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -68,33 +69,38 @@ pub struct PagingOut {
     pub previous_page: Option<u32>,
 }
 
-/// One page or every page of a listing.
-pub struct Listed<T> {
-    /// Items in page order.
-    pub items: Vec<T>,
-    /// The count Docker reported.
-    pub count: Option<u64>,
-    /// The paging block for the output.
-    pub paging: PagingOut,
-}
-
-/// Fetches what `paging` asks for, as list-members does: one page with next/previous page numbers,
-/// or every page from the start page (bounded by `max_items`).
-pub fn list_paged<T: DeserializeOwned>(
+/// Writes a listing's output into `out` (which holds the fields that come first): the items under
+/// `key`, each mapped by `map` and written as its page is read (a long listing is never held
+/// twice), then `count` (as Docker reported it), `returned`, `paging` and `meta`.
+pub fn write_listing<T: DeserializeOwned, U: Serialize>(
+    mut out: ObjectWriter,
+    key: &str,
     client: &Client,
     paging: Paging,
     build: &dyn Fn(u32) -> ApiRequest,
-) -> Result<Listed<T>> {
-    let mut items = Vec::new();
-    let (count, paging) = stream_paged(client, paging, build, &mut |page, _| {
-        items.extend(page);
+    map: impl Fn(T) -> U,
+) -> Result<Output> {
+    let cap = paging.spec.max_items;
+    let mut items = out.array(key)?;
+    let (count, paging) = stream_paged::<T>(client, paging, build, &mut |page, count| {
+        for item in page {
+            items.push(&map(item))?;
+        }
+        items.expect(count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0).min(cap));
         Ok(())
     })?;
-    Ok(Listed { items, count, paging })
+    let returned = items.len();
+    drop(items);
+    out.field("count", &count)?;
+    out.field("returned", &returned)?;
+    out.field("paging", &paging)?;
+    out.field("meta", &client.meta())?;
+    Ok(out.finish())
 }
 
-/// [`list_paged`], handing each page's items to `sink` as it is read (with the count Docker
-/// reported) instead of collecting them; returns that count and the paging block.
+/// Fetches what `paging` asks for, as list-members does: one page with next/previous page numbers,
+/// or every page from the start page (bounded by `max_items`). Each page's items go to `sink` as
+/// the page is read, with the count Docker reported; returns that count and the paging block.
 pub fn stream_paged<T: DeserializeOwned>(
     client: &Client,
     paging: Paging,

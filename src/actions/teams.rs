@@ -10,12 +10,13 @@ use serde_json::{Value, json};
 use super::ActionSpec;
 use super::input::{parse, required_text};
 use super::members::{Person, resolve_member};
-use super::paging::{Paging, list_paged};
+use super::paging::{Paging, write_listing};
 use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team, TeamMember};
 use crate::client::Client;
 use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSpec, list_all_pages};
 use crate::error::{Error, ErrorKind, Result};
 use crate::host::Host;
+use crate::output::{ObjectWriter, Output};
 
 /// Longest team name accepted when creating or renaming a team. Docker publishes no limit; longer
 /// names are refused here rather than sent. Docker's own rules beyond this (if any) come back as
@@ -104,7 +105,7 @@ pub struct ListTeamsInput {
 }
 
 /// `list-teams`: one page of teams, or every page.
-pub fn list_teams(host: &dyn Host, input: &str) -> Result<Value> {
+pub fn list_teams(host: &dyn Host, input: &str) -> Result<Output> {
     let input: ListTeamsInput = parse("list-teams", input)?;
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
     let search = filter(input.search);
@@ -116,16 +117,9 @@ pub fn list_teams(host: &dyn Host, input: &str) -> Result<Value> {
     let org = client.org().to_string();
     let size = paging.spec.page_size;
     let build = |page: u32| groups::list_groups(&org, search.as_deref(), username.as_deref(), page, size);
-    let listed = list_paged::<OrgGroup>(&client, paging, &build)?;
-    let teams: Vec<Team> = listed.items.into_iter().map(Team::from).collect();
-    Ok(json!({
-        "organization": org,
-        "count": listed.count,
-        "returned": teams.len(),
-        "teams": teams,
-        "paging": listed.paging,
-        "meta": client.meta(),
-    }))
+    let mut out = ObjectWriter::new();
+    out.field("organization", &org)?;
+    write_listing(out, "teams", &client, paging, &build, |g: OrgGroup| Team::from(g))
 }
 
 /// Input of `create-team`.
@@ -335,7 +329,7 @@ pub struct ListTeamMembersInput {
 }
 
 /// `list-team-members`
-pub fn list_team_members(host: &dyn Host, input: &str) -> Result<Value> {
+pub fn list_team_members(host: &dyn Host, input: &str) -> Result<Output> {
     let input: ListTeamMembersInput = parse("list-team-members", input)?;
     let team = team_ref("list-team-members", "team", &input.team)?;
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
@@ -344,17 +338,10 @@ pub fn list_team_members(host: &dyn Host, input: &str) -> Result<Value> {
     let org = client.org().to_string();
     let size = paging.spec.page_size;
     let build = |page: u32| groups::list_group_members(&org, &team, search.as_deref(), page, size);
-    let listed = list_paged::<GroupMember>(&client, paging, &build)?;
-    let members: Vec<TeamMember> = listed.items.into_iter().map(TeamMember::from).collect();
-    Ok(json!({
-        "organization": org,
-        "team": team,
-        "count": listed.count,
-        "returned": members.len(),
-        "members": members,
-        "paging": listed.paging,
-        "meta": client.meta(),
-    }))
+    let mut out = ObjectWriter::new();
+    out.field("organization", &org)?;
+    out.field("team", &team)?;
+    write_listing(out, "members", &client, paging, &build, |m: GroupMember| TeamMember::from(m))
 }
 
 /// Input of `add-team-member`: the team, and the person by `member` (username) or `email`.
