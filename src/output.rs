@@ -143,7 +143,8 @@ impl ArrayWriter<'_> {
         // A wrong `count` from the service must not reserve absurd amounts: 64 MiB at most.
         let wanted = (total - self.len).saturating_mul(average).min(64 << 20);
         if self.buf.capacity() - self.buf.len() < wanted {
-            self.buf.reserve_exact(wanted + wanted / 8);
+            // Only a hint: when the room cannot be had, the text grows as it is written.
+            let _ = self.buf.try_reserve_exact(wanted + wanted / 8);
         }
     }
 }

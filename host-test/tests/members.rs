@@ -96,6 +96,30 @@ async fn list_members_all_pages_with_two_pages_fetches_both_in_order() {
 }
 
 #[tokio::test]
+async fn an_inflated_count_with_little_guest_memory_still_lists_what_exists() {
+    // Page 1 claims 90 000 members: the output makes room for them only if it can. With a 6 MiB
+    // memory cap that room cannot be had, and the listing must go on rather than trap; the page
+    // past the real end answers 404 and ends the walk.
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    let first = results_of("members/org-250-page-1.json");
+    mount_page(&hub, 1, 100, page_body(Some(90_000), Some(&link(2)), None, &first), 1).await;
+    Mock::given(method("GET"))
+        .and(path(MEMBERS))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Invalid page."})))
+        .named("pages past the end")
+        .mount(&hub.server)
+        .await;
+    let http = dockerhub_org_host::http::HttpConfig { real_sleep: false, ..Default::default() }
+        .allow(&hub.url())
+        .expect("test url");
+    let config = dockerhub_org_host::RuntimeConfig { http, memory_bytes: 6 << 20, ..Default::default() };
+    let runtime = Runtime::embedded(config).expect("runtime");
+    let out = ok(&runtime, "list-members", r#"{"all_pages": true, "max_items": 100000}"#, &hub.secrets());
+    assert_eq!((out["count"].clone(), out["returned"].clone()), (json!(90_000), json!(100)));
+}
+
+#[tokio::test]
 async fn list_members_all_pages_walks_a_250_member_org_over_three_pages() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;

@@ -100,7 +100,8 @@ pub fn write_listing<T: DeserializeOwned, U: Serialize>(
 
 /// Fetches what `paging` asks for, as list-members does: one page with next/previous page numbers,
 /// or every page from the start page (bounded by `max_items`). Each page's items go to `sink` as
-/// the page is read, with the count Docker reported; returns that count and the paging block.
+/// the page is read, with the count Docker reported when more pages will follow; returns that
+/// count and the paging block.
 pub fn stream_paged<T: DeserializeOwned>(
     client: &Client,
     paging: Paging,
@@ -130,7 +131,8 @@ pub fn stream_paged<T: DeserializeOwned>(
         previous_page: (spec.start_page > 1).then(|| spec.start_page - 1),
     };
     let count = page.count.filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u64);
-    sink(page.results, count)?;
+    // One page is all there will be: the sink is not told the listing's total.
+    sink(page.results, None)?;
     Ok((count, out))
 }
 
