@@ -40,7 +40,8 @@ impl<'h> Redacting<'h> {
         if memchr::memmem::find(&response.body, b"\"access_token\"").is_none() {
             return;
         }
-        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&response.body)
+        if let Ok(text) = std::str::from_utf8(&response.body)
+            && let Ok(answer) = serde_json::from_str::<serde_json::Value>(text)
             && let Some(token) = answer.get("access_token").and_then(|t| t.as_str())
         {
             self.remember(token);

@@ -214,8 +214,10 @@ pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
     let body = if response.body.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&response.body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&response.body).into_owned()))
+        std::str::from_utf8(&response.body)
+            .ok()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&response.body).into_owned()))
     };
     let headers: BTreeMap<String, String> = response
         .headers

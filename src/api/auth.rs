@@ -50,7 +50,8 @@ pub fn cache_ttl_seconds(jwt: &str) -> u32 {
         .split('.')
         .nth(1)
         .and_then(|payload| URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok())
-        .and_then(|bytes| serde_json::from_slice::<Claims>(&bytes).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| serde_json::from_str::<Claims>(&text).ok())
         .and_then(|claims| claims.exp?.checked_sub(claims.iat?));
     match lifetime {
         Some(seconds) => u32::try_from(seconds.saturating_sub(SAFETY_MARGIN_SECONDS)).unwrap_or(u32::MAX),

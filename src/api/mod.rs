@@ -198,7 +198,7 @@ pub struct DockerError {
 impl DockerError {
     /// The best single message in the body, if any.
     pub fn text(body: &[u8]) -> Option<String> {
-        let parsed: DockerError = serde_json::from_slice(body).ok()?;
+        let parsed: DockerError = serde_json::from_str(std::str::from_utf8(body).ok()?).ok()?;
         [parsed.detail, parsed.message, parsed.error].into_iter().flatten().find_map(|v| match v {
             Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Value::Object(_) | Value::Array(_) => Some(v.to_string()),
