@@ -19,18 +19,18 @@ pub fn generate() -> serde_json::Value {
 
     let actions: Vec<serde_json::Value> = all()
         .map(|a| {
-            let example: serde_json::Value = serde_json::from_str(a.example).unwrap_or(serde_json::Value::Null);
+            let example: serde_json::Value = serde_json::from_str(a.about.example).unwrap_or(serde_json::Value::Null);
             json!({
                 "name": a.name,
-                "title": a.title,
-                "description": a.description,
-                "scopes": a.scopes,
-                "read_only": a.read_only,
-                "destructive": a.destructive,
-                "idempotent": a.idempotent,
+                "title": a.about.title,
+                "description": a.about.description,
+                "scopes": a.about.scopes,
+                "read_only": a.about.read_only,
+                "destructive": a.about.destructive,
+                "idempotent": a.about.idempotent,
                 "example": example,
-                "output": a.output,
-                "input_schema": (a.input_schema)(),
+                "output": a.about.output,
+                "input_schema": (a.about.input_schema)(),
             })
         })
         .collect();
@@ -63,7 +63,8 @@ mod tests {
     #[test]
     fn every_example_is_a_json_object() {
         for a in crate::actions::all() {
-            let v: serde_json::Value = serde_json::from_str(a.example).unwrap_or_else(|e| panic!("{}: {e}", a.name));
+            let v: serde_json::Value =
+                serde_json::from_str(a.about.example).unwrap_or_else(|e| panic!("{}: {e}", a.name));
             assert!(v.is_object(), "{}", a.name);
         }
     }

@@ -135,7 +135,7 @@ impl ArrayWriter<'_> {
     /// Makes room for `total` elements in all, sized like the average one so far (plus an eighth),
     /// so a long listing does not grow its text by doubling, each step copying all written before.
     /// Cheap to call after every page: it only reserves when the room left looks too small.
-    pub fn expect(&mut self, total: usize) {
+    pub fn reserve_for(&mut self, total: usize) {
         if self.len == 0 || total <= self.len {
             return;
         }
@@ -172,7 +172,7 @@ mod tests {
         {
             let mut members = out.array("members").unwrap();
             members.push(&json!({"username": "a"})).unwrap();
-            members.expect(3);
+            members.reserve_for(3);
             members.push(&json!({"username": "b"})).unwrap();
             assert_eq!(members.len(), 2);
         }

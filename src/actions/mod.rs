@@ -12,39 +12,38 @@ use crate::output::Output;
 /// Runs an action against the host.
 pub type RunFn = fn(&dyn Host, &str) -> Result<Output>;
 
-/// One action's manifest entry. The wasm build keeps only what dispatch needs (name and
-/// function): the rest goes into `src/manifest.json`, generated natively, which `describe` returns.
+/// One action: what dispatch needs, and (natively) what the manifest says about it.
 pub struct ActionSpec {
     /// Export name (kebab-case), also the CLI name.
     pub name: &'static str,
-    /// Short human title.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub title: &'static str,
-    /// What it does, and anything a workflow builder must know.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub description: &'static str,
-    /// OAT permissions it needs.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub scopes: &'static [Scope],
-    /// Changes nothing.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub read_only: bool,
-    /// Removes or overwrites something.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub destructive: bool,
-    /// Running it twice leaves the same state as once.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub idempotent: bool,
-    /// An input that works against the simulator.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub example: &'static str,
-    /// The output's shape: its fields, and what the lists hold.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub output: &'static str,
     /// The function.
     pub run: RunFn,
-    /// The input's JSON Schema, generated from the Rust input type (native builds only).
+    /// The manifest entry. Native builds only: the generator writes it into `src/manifest.json`,
+    /// which `describe` returns, so the component does not carry these texts twice.
     #[cfg(not(target_arch = "wasm32"))]
+    pub about: About,
+}
+
+/// An action's manifest entry.
+#[cfg(not(target_arch = "wasm32"))]
+pub struct About {
+    /// Short human title.
+    pub title: &'static str,
+    /// What it does, and anything a workflow builder must know.
+    pub description: &'static str,
+    /// OAT permissions it needs.
+    pub scopes: &'static [Scope],
+    /// Changes nothing.
+    pub read_only: bool,
+    /// Removes or overwrites something.
+    pub destructive: bool,
+    /// Running it twice leaves the same state as once.
+    pub idempotent: bool,
+    /// An input that works against the simulator.
+    pub example: &'static str,
+    /// The output's shape: its fields, and what the lists hold.
+    pub output: &'static str,
+    /// The input's JSON Schema, generated from the Rust input type.
     pub input_schema: fn() -> schemars::Schema,
 }
 
@@ -71,26 +70,20 @@ macro_rules! action {
     ) => {
         ActionSpec {
             name: $name,
-            #[cfg(not(target_arch = "wasm32"))]
-            title: $title,
-            #[cfg(not(target_arch = "wasm32"))]
-            description: $desc,
-            #[cfg(not(target_arch = "wasm32"))]
-            scopes: &[$($crate::api::Scope::$scope),*],
-            #[cfg(not(target_arch = "wasm32"))]
-            read_only: $ro,
-            #[cfg(not(target_arch = "wasm32"))]
-            destructive: $de,
-            #[cfg(not(target_arch = "wasm32"))]
-            idempotent: $id,
-            #[cfg(not(target_arch = "wasm32"))]
-            example: $example,
-            #[cfg(not(target_arch = "wasm32"))]
-            output: $output,
             // Actions return a `Value` or a written `Output`; both become the output text.
             run: |host, input| ($run)(host, input).map(Into::into),
             #[cfg(not(target_arch = "wasm32"))]
-            input_schema: schema!($input),
+            about: $crate::actions::About {
+                title: $title,
+                description: $desc,
+                scopes: &[$($crate::api::Scope::$scope),*],
+                read_only: $ro,
+                destructive: $de,
+                idempotent: $id,
+                example: $example,
+                output: $output,
+                input_schema: schema!($input),
+            },
         }
     };
 }

@@ -86,7 +86,7 @@ pub fn write_listing<T: DeserializeOwned, U: Serialize>(
         for item in page {
             items.push(&map(item))?;
         }
-        items.expect(count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0).min(cap));
+        items.reserve_for(count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0).min(cap));
         Ok(())
     })?;
     let returned = items.len();

@@ -71,8 +71,6 @@ pub struct Walked {
     pub count: Option<u64>,
     /// Pages fetched.
     pub pages: u32,
-    /// Items handed to the sink.
-    pub items: usize,
 }
 
 /// Receives each page's items in order, with the count page 1 reported.
@@ -147,7 +145,7 @@ pub fn walk_pages<T>(
         let chunk = read(&response, &request).map_err(|e| walk.interrupted(e))?;
         more = walk.take(chunk)?;
     }
-    Ok(Walked { count, pages: walk.pages, items: walk.items })
+    Ok(Walked { count, pages: walk.pages })
 }
 
 /// Progress of one walk.
