@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::http::HttpConfig;
-use crate::runtime::{self, Runtime, RuntimeConfig, error_message};
+use crate::runtime::{self, CallStats, Runtime, RuntimeConfig, error_message};
 use crate::secrets::Secrets;
 use crate::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
 
@@ -95,6 +95,8 @@ pub struct Report {
     pub action: Duration,
     /// Median of the same request by a native client.
     pub native: Duration,
+    /// Where a component call's time goes (medians of each part over the same calls).
+    pub action_parts: CallStats,
     /// Members on that page.
     pub page_members: usize,
     /// Paging rows, one per latency.
@@ -243,10 +245,13 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
         bail!("the component and the native client saw different pages");
     }
     let (mut through_component, mut through_native) = (Vec::new(), Vec::new());
+    let mut parts = Vec::new();
     for _ in 0..options.actions {
         let start = Instant::now();
-        run_ok(&rt, "list-members", &input, &secrets)?;
+        let (outcome, stats) = rt.call_with_stats("list-members", &input, &secrets)?;
         through_component.push(start.elapsed());
+        outcome.map_err(|e| anyhow::anyhow!("list-members failed: {}", error_message(&e)))?;
+        parts.push(stats);
         let start = Instant::now();
         native.list_page()?;
         through_native.push(start.elapsed());
@@ -299,6 +304,12 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
         deserialize,
         action: median(through_component),
         native: median(through_native),
+        action_parts: CallStats {
+            peak_memory_bytes: 0,
+            setup: median(parts.iter().map(|p| p.setup).collect()),
+            in_guest: median(parts.iter().map(|p| p.in_guest).collect()),
+            in_http: median(parts.iter().map(|p| p.in_http).collect()),
+        },
         page_members: options.page_members.min(100),
         paging,
         paging_members: options.paging_members,
@@ -349,6 +360,19 @@ impl Report {
             format!("native ureq {}: {overhead:.2}×", fmt_duration(self.native)),
             "≤ 1.05×".into(),
             verdict(overhead <= 1.05).into(),
+        ]);
+        let parts = &self.action_parts;
+        rows.push([
+            "… of which (medians)".into(),
+            format!(
+                "setup {} + guest {} + HTTP {}",
+                fmt_duration(parts.setup),
+                fmt_duration(parts.in_guest),
+                fmt_duration(parts.in_http)
+            ),
+            "native: HTTP and a JSON parse".into(),
+            "—".into(),
+            "—".into(),
         ]);
         for row in &self.paging {
             let speedup = ratio(row.sequential, row.batched);

@@ -8,6 +8,7 @@
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
@@ -78,14 +79,32 @@ pub struct HostState {
     cache: Arc<Cache>,
     secrets: Secrets,
     limits: PeakLimits,
+    /// Time spent in the `http-fetch` import (requests and pauses), this call.
+    in_http: Duration,
 }
 
-/// What one call cost the guest, beyond its output.
+impl HostState {
+    /// Runs `work` for the `http-fetch` import, counting its time.
+    fn timed_http<T>(&mut self, work: impl FnOnce(&HttpClient) -> T) -> T {
+        let start = Instant::now();
+        let outcome = work(&self.http);
+        self.in_http += start.elapsed();
+        outcome
+    }
+}
+
+/// What one call cost, beyond its output.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CallStats {
     /// Largest linear-memory size the guest reached, bytes (wasm memory never shrinks, so this is
     /// also its size at the end of the call).
     pub peak_memory_bytes: usize,
+    /// A fresh store, instantiation and finding the export.
+    pub setup: Duration,
+    /// The guest running: the call less the time spent in the `http-fetch` import.
+    pub in_guest: Duration,
+    /// The `http-fetch` import: requests, their answers, pauses.
+    pub in_http: Duration,
 }
 
 /// The store's limits, recording the largest memory size they allowed.
@@ -181,7 +200,13 @@ impl Runtime {
     fn store(&self, secrets: &Secrets) -> Result<Store<HostState>> {
         let limits = StoreLimitsBuilder::new().memory_size(self.config.memory_bytes).instances(16).build();
         let limits = PeakLimits { limits, peak_memory: 0 };
-        let state = HostState { http: self.http.clone(), cache: self.cache.clone(), secrets: secrets.clone(), limits };
+        let state = HostState {
+            http: self.http.clone(),
+            cache: self.cache.clone(),
+            secrets: secrets.clone(),
+            limits,
+            in_http: Duration::ZERO,
+        };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
         store.set_fuel(self.config.fuel).context("setting fuel")?;
@@ -197,6 +222,7 @@ impl Runtime {
 
     /// [`Runtime::call`], also reporting what the call cost the guest (peak linear memory).
     pub fn call_with_stats(&self, action: &str, input: &str, secrets: &Secrets) -> Result<(Outcome, CallStats)> {
+        let start = Instant::now();
         let mut store = self.store(secrets)?;
         let instance = self.pre.instantiate(&mut store).context("instantiating the component")?;
         let interface = self
@@ -210,10 +236,20 @@ impl Runtime {
         let func = instance
             .get_typed_func::<(&str,), (Outcome,)>(&mut store, &index)
             .with_context(|| format!("\"{action}\" is not an action export"))?;
+        let setup = start.elapsed();
+        let start = Instant::now();
         let (outcome,) = func
             .call(&mut store, (input,))
             .with_context(|| format!("the component failed while running \"{action}\""))?;
-        Ok((outcome, CallStats { peak_memory_bytes: store.data().limits.peak_memory }))
+        let call = start.elapsed();
+        let state = store.data();
+        let stats = CallStats {
+            peak_memory_bytes: state.limits.peak_memory,
+            setup,
+            in_guest: call.saturating_sub(state.in_http),
+            in_http: state.in_http,
+        };
+        Ok((outcome, stats))
     }
 
     /// Instantiates the component in a fresh store, as every call does, and drops it: the fixed
@@ -306,7 +342,7 @@ impl http_fetch::Host for HostState {
         &mut self,
         request: http_fetch::Request,
     ) -> std::result::Result<http_fetch::Response, http_fetch::FetchError> {
-        self.http.fetch(&request)
+        self.timed_http(|http| http.fetch(&request))
     }
 
     fn fetch_batch(
@@ -314,11 +350,11 @@ impl http_fetch::Host for HostState {
         requests: Vec<http_fetch::Request>,
         max_concurrency: u32,
     ) -> Vec<std::result::Result<http_fetch::Response, http_fetch::FetchError>> {
-        self.http.fetch_batch(&requests, max_concurrency)
+        self.timed_http(|http| http.fetch_batch(&requests, max_concurrency))
     }
 
     fn sleep(&mut self, millis: u32) {
-        self.http.sleep(millis)
+        self.timed_http(|http| http.sleep(millis))
     }
 }
 
