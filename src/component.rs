@@ -109,7 +109,6 @@ fn to_wit_error(error: Error) -> ActionError {
         }),
         ErrorKind::Transport => ActionError::Transport(info),
         ErrorKind::InvalidResponse => ActionError::InvalidResponse(info),
-        ErrorKind::NotImplemented => ActionError::NotImplemented(info),
     }
 }
 

@@ -35,8 +35,6 @@ pub enum ErrorKind {
     Transport,
     /// `invalid-response`
     InvalidResponse,
-    /// `not-implemented`
-    NotImplemented,
 }
 
 /// An action failure.
@@ -96,28 +94,19 @@ impl Error {
         Self::new(ErrorKind::InvalidResponse, message)
     }
 
-    /// `not-implemented`, naming the action.
-    pub fn not_implemented(action: &str) -> Self {
-        Self::new(
-            ErrorKind::NotImplemented,
-            format!("The action \"{action}\" is declared but not implemented in this version of the plugin."),
-        )
-    }
-
-    /// The stable snake_case name of the kind, as used in JSON output.
+    /// The kind's stable kebab-case name: the WIT case's name, used in JSON outputs and by hosts.
     pub fn kind_name(&self) -> &'static str {
         match self.kind {
-            ErrorKind::InvalidInput => "invalid_input",
-            ErrorKind::MissingCredential => "missing_credential",
+            ErrorKind::InvalidInput => "invalid-input",
+            ErrorKind::MissingCredential => "missing-credential",
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Forbidden => "forbidden",
-            ErrorKind::NotFound => "not_found",
+            ErrorKind::NotFound => "not-found",
             ErrorKind::Conflict => "conflict",
-            ErrorKind::RateLimited { .. } => "rate_limited",
+            ErrorKind::RateLimited { .. } => "rate-limited",
             ErrorKind::Upstream { .. } => "upstream",
             ErrorKind::Transport => "transport",
-            ErrorKind::InvalidResponse => "invalid_response",
-            ErrorKind::NotImplemented => "not_implemented",
+            ErrorKind::InvalidResponse => "invalid-response",
         }
     }
 

@@ -14,7 +14,7 @@ pub fn describe() -> &'static str {
 /// Builds the manifest from the action table.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn generate() -> serde_json::Value {
-    use crate::actions::{all, pending};
+    use crate::actions::all;
     use serde_json::json;
 
     let actions: Vec<serde_json::Value> = all()
@@ -38,7 +38,6 @@ pub fn generate() -> serde_json::Value {
         "plugin": "dockerhub-org",
         "version": env!("CARGO_PKG_VERSION"),
         "actions": actions,
-        "pending": pending(),
     })
 }
 

@@ -262,9 +262,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
                             action["title"].as_str().unwrap_or("")
                         );
                     }
-                    for pending in manifest["pending"].as_array().into_iter().flatten() {
-                        println!("{:<30} {:<12} (not implemented yet)", pending.as_str().unwrap_or(""), "");
-                    }
                 }
                 Some(name) => {
                     let Some(action) = actions.iter().find(|a| a["name"] == name.as_str()) else {

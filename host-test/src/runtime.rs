@@ -391,7 +391,6 @@ pub fn error_kind(error: &ActionError) -> &'static str {
         ActionError::Upstream(_) => "upstream",
         ActionError::Transport(_) => "transport",
         ActionError::InvalidResponse(_) => "invalid-response",
-        ActionError::NotImplemented(_) => "not-implemented",
     }
 }
 
@@ -407,8 +406,7 @@ fn message_and_detail(error: &ActionError) -> (&str, Option<&str>) {
         | ActionError::NotFound(info)
         | ActionError::Conflict(info)
         | ActionError::Transport(info)
-        | ActionError::InvalidResponse(info)
-        | ActionError::NotImplemented(info) => (&info.message, info.detail.as_deref()),
+        | ActionError::InvalidResponse(info) => (&info.message, info.detail.as_deref()),
     }
 }
 

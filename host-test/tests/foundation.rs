@@ -30,7 +30,6 @@ fn component_exports_every_action_declared_in_the_manifest() {
         .unwrap()
         .iter()
         .map(|a| a["name"].as_str().unwrap().to_string())
-        .chain(manifest["pending"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()))
         .collect();
     declared.push("describe".into());
     declared.sort();
@@ -40,18 +39,6 @@ fn component_exports_every_action_declared_in_the_manifest() {
     exported.sort();
     assert_eq!(exported, declared);
     assert!(exported.len() >= 33, "{exported:?}");
-}
-
-#[test]
-fn pending_actions_answer_not_implemented() {
-    let runtime = runtime_for("http://127.0.0.1:9");
-    let manifest: serde_json::Value = serde_json::from_str(&runtime.describe().unwrap()).unwrap();
-    for name in manifest["pending"].as_array().unwrap() {
-        let name = name.as_str().unwrap();
-        let (kind, message) = err(&runtime, name, "{}", &Secrets::connection(ORG, OAT, None));
-        assert_eq!(kind, "not-implemented", "{name}");
-        assert!(message.contains(name), "{message}");
-    }
 }
 
 #[tokio::test]

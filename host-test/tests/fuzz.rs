@@ -85,19 +85,15 @@ const TRICKS: &[&str] = &[
     "https://hub.docker.com/v2/x",
 ];
 
-/// Every action name the component declares (implemented and pending).
+/// Every action the component declares, with its manifest entry.
 fn action_names(runtime: &Runtime) -> Vec<(String, Value)> {
     let manifest: Value = serde_json::from_str(&runtime.describe().expect("describe")).expect("manifest JSON");
-    let mut actions: Vec<(String, Value)> = manifest["actions"]
+    manifest["actions"]
         .as_array()
         .expect("actions")
         .iter()
         .map(|a| (a["name"].as_str().expect("name").to_string(), a.clone()))
-        .collect();
-    for name in manifest["pending"].as_array().expect("pending") {
-        actions.push((name.as_str().expect("name").to_string(), json!({})));
-    }
-    actions
+        .collect()
 }
 
 /// The field names an action's input schema has, with those of nested objects.

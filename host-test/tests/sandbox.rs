@@ -33,7 +33,6 @@ interface actions {
         upstream(upstream-info),
         transport(error-info),
         invalid-response(error-info),
-        not-implemented(error-info),
     }
     list-members: func(input: string) -> result<string, action-error>;
 }
