@@ -120,15 +120,18 @@ fn boundary(action: &str, input: &str) -> Result<String, ActionError> {
 
 struct Component;
 
+/// The `Guest` implementation: one export per action, each calling [`boundary`] with the export's
+/// own name. The list is the WIT's (the compiler rejects a missing or extra export); names are
+/// kebab-case in the catalogue and snake_case here, and [`crate::actions::find`] matches either.
 macro_rules! exports {
-    ($($function:ident => $action:literal),* $(,)?) => {
+    ($($function:ident),* $(,)?) => {
         impl Guest for Component {
             fn describe() -> String {
                 crate::manifest::describe().to_string()
             }
             $(
                 fn $function(input: String) -> Result<String, ActionError> {
-                    boundary($action, &input)
+                    boundary(stringify!($function), &input)
                 }
             )*
         }
@@ -136,38 +139,13 @@ macro_rules! exports {
 }
 
 exports! {
-    list_members => "list-members",
-    get_member => "get-member",
-    update_member_role => "update-member-role",
-    remove_member => "remove-member",
-    export_members => "export-members",
-    sync_members => "sync-members",
-    list_invites => "list-invites",
-    invite_members => "invite-members",
-    cancel_invite => "cancel-invite",
-    resend_invite => "resend-invite",
-    list_teams => "list-teams",
-    create_team => "create-team",
-    get_team => "get-team",
-    update_team => "update-team",
-    delete_team => "delete-team",
-    list_team_members => "list-team-members",
-    add_team_member => "add-team-member",
-    remove_team_member => "remove-team-member",
-    list_audit_logs => "list-audit-logs",
-    list_audit_actions => "list-audit-actions",
-    get_org_settings => "get-org-settings",
-    update_org_settings => "update-org-settings",
-    api_request => "api-request",
-    connection_schema => "connection-schema",
-    validate_connection_settings => "validate-connection-settings",
-    check_oat_connection => "check-oat-connection",
-    check_member_listing => "check-member-listing",
-    check_group_listing => "check-group-listing",
-    run_health_checks => "run-health-checks",
-    offboard_member => "offboard-member",
-    reconcile_team => "reconcile-team",
-    access_review => "access-review",
+    list_members, get_member, update_member_role, remove_member, export_members, sync_members,
+    list_invites, invite_members, cancel_invite, resend_invite,
+    list_teams, create_team, get_team, update_team, delete_team, list_team_members, add_team_member, remove_team_member,
+    list_audit_logs, list_audit_actions, get_org_settings, update_org_settings,
+    api_request, connection_schema, validate_connection_settings,
+    check_oat_connection, check_member_listing, check_group_listing, run_health_checks,
+    offboard_member, reconcile_team, access_review,
 }
 
 wit::export!(Component with_types_in wit);

@@ -3,8 +3,10 @@
 //! Everything above this trait is plain Rust that runs natively in unit tests; the wasm32 build
 //! implements it over the generated bindings (`component.rs`).
 
-/// HTTP methods the Docker Hub API uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// HTTP methods the Docker Hub API uses (also `api-request`'s `method` input, in upper case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     /// `GET`
     Get,

@@ -29,8 +29,8 @@ pub fn generate() -> serde_json::Value {
                 "destructive": a.about.destructive,
                 "idempotent": a.about.idempotent,
                 "example": example,
-                "output": a.about.output,
                 "input_schema": (a.about.input_schema)(),
+                "output_schema": (a.about.output_schema)(),
             })
         })
         .collect();

@@ -10,7 +10,26 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::client::Client;
+use crate::client::rate_limit::RateLimit;
 use crate::error::{Error, Result};
+
+/// The `meta` block of every output that talked to Docker Hub.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct Meta {
+    /// HTTP requests this call sent (token exchanges and retries included).
+    pub requests: u32,
+    /// Docker Hub's rate-limit state from the last answer that reported it (`X-RateLimit-*`).
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Meta {
+    /// The client's request count and last rate-limit state.
+    pub fn of(client: &Client) -> Self {
+        Meta { requests: client.request_count(), rate_limit: client.rate_limit() }
+    }
+}
 
 /// The JSON text of an action's output object.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +51,28 @@ impl From<Value> for Output {
     fn from(value: Value) -> Self {
         // `Value`'s keys are strings, so writing it cannot fail.
         Output(value.to_string())
+    }
+}
+
+/// What an action function may return: a typed output (serialised here, once) or an [`Output`]
+/// already written (the streaming listings).
+pub trait IntoOutput {
+    /// The output text.
+    fn into_output(self) -> Result<Output>;
+}
+
+impl IntoOutput for Output {
+    fn into_output(self) -> Result<Output> {
+        Ok(self)
+    }
+}
+
+impl<T: Serialize> IntoOutput for T {
+    fn into_output(self) -> Result<Output> {
+        let mut buf = Vec::new();
+        write_value(&mut buf, &self)?;
+        // serde_json writes UTF-8.
+        Ok(Output(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
     }
 }
 

@@ -144,7 +144,7 @@ fn steps() -> Vec<Step> {
         Step {
             title: "Create a team",
             action: "create-team",
-            input: |_| json!({"name": TEAM, "description": "People who cut releases"}),
+            input: |_| json!({"team": TEAM, "description": "People who cut releases"}),
             expect: Expect::Ok(|v, _| match v["team"]["id"].as_u64() {
                 Some(id) if v["team"]["name"] == TEAM => Ok(format!("team \"{TEAM}\" created with id {id}")),
                 _ => Err(format!("unexpected: {v}")),
@@ -155,7 +155,7 @@ fn steps() -> Vec<Step> {
             action: "add-team-member",
             input: |_| json!({"team": TEAM, "email": PERSON_EMAIL}),
             expect: Expect::Ok(|v, _| {
-                if v["added"] == true {
+                if v["changed"] == true {
                     Ok(format!("{PERSON} added to \"{TEAM}\""))
                 } else {
                     Err(format!("unexpected: {v}"))
@@ -163,11 +163,11 @@ fn steps() -> Vec<Step> {
             }),
         },
         Step {
-            title: "Adding them again is reported, not an error",
+            title: "Adding them again succeeds with changed: false (safe to retry)",
             action: "add-team-member",
             input: |_| json!({"team": TEAM, "member": PERSON}),
             expect: Expect::Ok(|v, _| {
-                if v["added"] == false && v["already_member"] == true {
+                if v["changed"] == false && v["plan"] == json!([]) {
                     Ok("already on the team; nothing sent to the add endpoint".into())
                 } else {
                     Err(format!("unexpected: {v}"))
@@ -183,7 +183,7 @@ fn steps() -> Vec<Step> {
         Step {
             title: "List the team and read its numeric id (for repository grants elsewhere)",
             action: "get-team",
-            input: |_| json!({"name": TEAM}),
+            input: |_| json!({"team": TEAM}),
             expect: Expect::Ok(|v, _| match (v["team"]["id"].as_u64(), v["team"]["member_count"].as_u64()) {
                 (Some(id), Some(1)) => Ok(format!("\"{TEAM}\": id {id}, 1 member")),
                 _ => Err(format!("unexpected: {v}")),
@@ -200,6 +200,17 @@ fn steps() -> Vec<Step> {
                 } else {
                     Err(format!("unexpected: {v}"))
                 }
+            }),
+        },
+        Step {
+            title: "Preview a role change: the dry run shows the exact request and sends nothing",
+            action: "update-member-role",
+            input: |_| json!({"username": PERSON, "role": "member", "dry_run": true}),
+            expect: Expect::Ok(|v, _| match v["plan"].as_array().map(Vec::as_slice) {
+                Some([step]) if step["method"] == "PUT" && v["dry_run"] == true => {
+                    Ok(format!("would send {} {} {}", step["method"].as_str().unwrap_or(""), step["path"].as_str().unwrap_or(""), step["body"]))
+                }
+                _ => Err(format!("unexpected: {v}")),
             }),
         },
         Step {
@@ -263,7 +274,15 @@ fn steps() -> Vec<Step> {
             action: "cancel-invite",
             input: |memory| json!({"id": memory.get("invites").and_then(|i| i.get(0)).cloned().unwrap_or_default()}),
             expect: Expect::Ok(|v, _| {
-                if v["cancelled"] == true { Ok("cancelled".into()) } else { Err(format!("unexpected: {v}")) }
+                if v["changed"] == true { Ok("cancelled".into()) } else { Err(format!("unexpected: {v}")) }
+            }),
+        },
+        Step {
+            title: "Cancelling it again succeeds with changed: false (a retried step does not fail)",
+            action: "cancel-invite",
+            input: |memory| json!({"id": memory.get("invites").and_then(|i| i.get(0)).cloned().unwrap_or_default()}),
+            expect: Expect::Ok(|v, _| {
+                if v["changed"] == false { Ok("already gone; nothing to do".into()) } else { Err(format!("unexpected: {v}")) }
             }),
         },
         Step {
@@ -271,7 +290,7 @@ fn steps() -> Vec<Step> {
             action: "cancel-invite",
             input: |memory| json!({"id": memory.get("invites").and_then(|i| i.get(1)).cloned().unwrap_or_default()}),
             expect: Expect::Ok(|v, _| {
-                if v["cancelled"] == true { Ok("cancelled".into()) } else { Err(format!("unexpected: {v}")) }
+                if v["changed"] == true { Ok("cancelled".into()) } else { Err(format!("unexpected: {v}")) }
             }),
         },
         Step {
@@ -285,15 +304,15 @@ fn steps() -> Vec<Step> {
             action: "remove-team-member",
             input: |_| json!({"team": TEAM, "username": PERSON}),
             expect: Expect::Ok(|v, _| {
-                if v["removed"] == true { Ok("removed".into()) } else { Err(format!("unexpected: {v}")) }
+                if v["changed"] == true { Ok("removed".into()) } else { Err(format!("unexpected: {v}")) }
             }),
         },
         Step {
             title: "Clean up: delete the team",
             action: "delete-team",
-            input: |_| json!({"name": TEAM}),
+            input: |_| json!({"team": TEAM}),
             expect: Expect::Ok(|v, _| {
-                if v["deleted"] == true { Ok(format!("\"{TEAM}\" deleted")) } else { Err(format!("unexpected: {v}")) }
+                if v["changed"] == true { Ok(format!("\"{TEAM}\" deleted")) } else { Err(format!("unexpected: {v}")) }
             }),
         },
         Step {

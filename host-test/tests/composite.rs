@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::sim::{Sim, sim};
 use common::*;
 use dockerhub_org_host::http::HttpConfig;
 use dockerhub_org_host::runtime::{error_detail, error_kind};
@@ -14,39 +15,6 @@ use dockerhub_org_host::{Runtime, RuntimeConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
-
-struct Sim {
-    sim: Simulator,
-    runtime: Runtime,
-    secrets: Secrets,
-}
-
-fn sim() -> Sim {
-    let sim = Simulator::start(SimulatorConfig::default()).unwrap();
-    let http = HttpConfig { real_sleep: false, ..HttpConfig::default() }.allow(sim.url()).unwrap();
-    let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).unwrap();
-    let secrets = Secrets::connection(DEFAULT_ORG, DEFAULT_OAT, Some(sim.url()));
-    Sim { sim, runtime, secrets }
-}
-
-impl Sim {
-    fn ok(&self, action: &str, input: Value) -> Value {
-        ok(&self.runtime, action, &input.to_string(), &self.secrets)
-    }
-
-    /// Requests other than GETs and the token exchange, since `from` requests were sent.
-    fn writes_since(&self, from: usize) -> Vec<String> {
-        self.runtime.http().sent()[from..]
-            .iter()
-            .filter(|r| r.method != "GET" && !r.url.ends_with("/v2/auth/token"))
-            .map(|r| format!("{} {}", r.method, r.url.split_once("/v2/").map_or("", |p| p.1)))
-            .collect()
-    }
-
-    fn sent(&self) -> usize {
-        self.runtime.http().sent().len()
-    }
-}
 
 fn give_invite(s: &Sim, invitee: &str) -> String {
     let id = "0ff0a1d0-0000-4000-8000-000000000001".to_string();

@@ -10,32 +10,15 @@
 use std::collections::BTreeMap;
 
 use percent_encoding::percent_decode_str;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::ActionSpec;
-use super::input::parse;
+use super::plan::{Plan, WriteReport};
+use super::{ActionSpec, Ctx};
 use crate::api::{ApiRequest, Scope, path};
-use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::host::{Host, Method};
-
-/// HTTP method of a generic request.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-pub enum RequestMethod {
-    /// GET
-    Get,
-    /// POST
-    Post,
-    /// PUT
-    Put,
-    /// PATCH
-    Patch,
-    /// DELETE
-    Delete,
-}
+use crate::host::Method;
+use crate::output::Meta;
 
 /// A query value.
 #[derive(Debug, Clone, Deserialize)]
@@ -66,7 +49,7 @@ impl QueryValue {
 #[serde(deny_unknown_fields)]
 pub struct ApiRequestInput {
     /// GET, POST, PUT, PATCH or DELETE.
-    pub method: RequestMethod,
+    pub method: Method,
     /// A path under this organization: /v2/orgs/{org}/..., /v2/invites/..., /v2/auditlogs/{org}...
     /// No scheme or host, no query string (use "query"), no trailing slash (removed if present).
     pub path: String,
@@ -75,6 +58,8 @@ pub struct ApiRequestInput {
     pub query: BTreeMap<String, QueryValue>,
     /// JSON body.
     pub body: Option<Value>,
+    /// Check only: return the request that would be sent and send nothing (default false).
+    pub dry_run: Option<bool>,
 }
 
 /// A checked path: decoded segments, and whether a trailing slash was dropped.
@@ -176,26 +161,52 @@ fn scope_for(segments: &[String], method: Method) -> Scope {
     }
 }
 
-/// `api-request`
-pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: ApiRequestInput = parse("api-request", input)?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let guarded = guard_path(&input.path, &org)?;
-    if let Some(other) = input.body.as_ref().and_then(|b| b.get("org")).and_then(Value::as_str)
-        && !other.trim().eq_ignore_ascii_case(&org)
-    {
-        return Err(Error::invalid_input(format!(
-            "api-request refused the body: its \"org\" is \"{other}\", but this connection administers \"{org}\"."
-        )));
+/// The output of `api-request`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct ApiRequestOutput {
+    /// Docker Hub's HTTP status (null in a dry run).
+    pub status: Option<u16>,
+    /// The method sent.
+    pub method: &'static str,
+    /// The path and query sent, encoded.
+    pub path: String,
+    /// The rate-limit, content-type and content-disposition headers of the answer, lower-case names.
+    pub headers: BTreeMap<String, String>,
+    /// The answer's body: JSON when it parses, else its text; null when empty or in a dry run.
+    pub body: Value,
+    /// Remarks about how the request was adjusted.
+    pub notes: Vec<&'static str>,
+    /// What was sent (`changed` is true for a method other than GET that was carried out).
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// Refuses an `org` (in the body or the query) that names another organization: a generic
+/// request must not reach past the connection's organization however the field is typed.
+fn guard_org_field(place: &str, value: Option<&Value>, org: &str) -> Result<()> {
+    let Some(value) = value else { return Ok(()) };
+    match value.as_str() {
+        Some(named) if named.trim().eq_ignore_ascii_case(org) => Ok(()),
+        _ => Err(Error::invalid_input(format!(
+            "api-request refused the {place}: its \"org\" is {value}, but this connection administers \"{org}\"; \
+only this organization's name (as text) may appear there."
+        ))),
     }
-    let method = match input.method {
-        RequestMethod::Get => Method::Get,
-        RequestMethod::Post => Method::Post,
-        RequestMethod::Put => Method::Put,
-        RequestMethod::Patch => Method::Patch,
-        RequestMethod::Delete => Method::Delete,
-    };
+}
+
+/// `api-request`
+pub fn api_request(ctx: &Ctx, input: ApiRequestInput) -> Result<ApiRequestOutput> {
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let guarded = guard_path(&input.path, org)?;
+    guard_org_field("body", input.body.as_ref().and_then(|b| b.get("org")), org)?;
+    let query_org = input.query.get("org").map(|v| Value::String(v.render()));
+    guard_org_field("query", query_org.as_ref(), org)?;
+    let method = input.method;
     let segments: Vec<&str> = guarded.segments.iter().map(String::as_str).collect();
     let encoded = path(&segments);
     let mut request = ApiRequest::new(
@@ -210,17 +221,21 @@ pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
     if let Some(body) = input.body {
         request = request.json(body);
     }
-    let response = client.send(&request)?;
-    let body = if response.body.is_empty() {
-        Value::Null
-    } else {
-        std::str::from_utf8(&response.body)
+    let path_and_query = request.path_and_query();
+    let mut plan = Plan::new();
+    plan.add(request, format!("{} {path_and_query}", method.as_str()));
+    let executed = plan.execute(&client, ctx.action, dry_run)?;
+    let response = executed.responses.first();
+    let body = match response {
+        Some(r) if !r.body.is_empty() => std::str::from_utf8(&r.body)
             .ok()
             .and_then(|text| serde_json::from_str(text).ok())
-            .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&response.body).into_owned()))
+            .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&r.body).into_owned())),
+        _ => Value::Null,
     };
     let headers: BTreeMap<String, String> = response
-        .headers
+        .map(|r| r.headers.as_slice())
+        .unwrap_or_default()
         .iter()
         .filter(|(name, _)| {
             let name = name.to_ascii_lowercase();
@@ -237,24 +252,31 @@ pub fn api_request(host: &dyn Host, input: &str) -> Result<Value> {
             "A trailing slash was removed from the path: Docker Hub answers 404 to organization paths that end in one.",
         );
     }
-    Ok(json!({
-        "status": response.status,
-        "method": method.as_str(),
-        "path": request.path_and_query(),
-        "headers": headers,
-        "body": body,
-        "notes": notes,
-        "meta": client.meta(),
-    }))
+    let status = response.map(|r| r.status);
+    let message = match status {
+        Some(code) => format!("Docker Hub answered {code}."),
+        None => format!("Dry run: {} {path_and_query} would be sent.", method.as_str()),
+    };
+    let mut write = WriteReport::new(&plan, dry_run, executed, message);
+    write.changed = method != Method::Get;
+    Ok(ApiRequestOutput {
+        status,
+        method: method.as_str(),
+        path: path_and_query,
+        headers,
+        body,
+        notes,
+        write,
+        meta: Meta::of(&client),
+    })
 }
 
 /// The generic request action.
 pub static ACTIONS: &[ActionSpec] = &[action!("api-request", "DockerHub Organization API request",
-    "Sends one request to a Docker Hub path of this organization (/v2/orgs/{org}/..., /v2/invites/..., /v2/auditlogs/{org}...) with the connection's token, and returns the status, the rate-limit headers and the JSON body. The host and scheme come from the connection, never from input; paths of other organizations, absolute URLs, traversal and hidden separators are refused; a trailing slash is removed (Docker answers 404 to it). Docker Hub has no endpoint that reads the organization itself: list one member or team instead.",
+    "Sends one request to a Docker Hub path of this organization (/v2/orgs/{org}/..., /v2/invites/..., /v2/auditlogs/{org}...) with the connection's token, and returns the status, the rate-limit headers and the JSON body. The host and scheme come from the connection, never from input; paths of other organizations (and an \"org\" in the body or query naming another one), absolute URLs, traversal and hidden separators are refused; a trailing slash is removed (Docker answers 404 to it). dry_run returns the request without sending it. Docker Hub has no endpoint that reads the organization itself: list one member or team instead.",
     scopes: [MemberRead], read_only: false, destructive: true, idempotent: false,
     example: r#"{"method": "GET", "path": "/v2/orgs/example-org/groups", "query": {"page_size": 5}}"#,
-    output: "{status, method, path, headers {x-ratelimit-*, content-type, …}, body (JSON, or text), notes: [string], meta}",
-        run: api_request, input: ApiRequestInput)];
+    run: api_request, input: ApiRequestInput, output: ApiRequestOutput)];
 
 #[cfg(test)]
 mod tests {

@@ -4,17 +4,16 @@
 //! specifies these checks writes them with straight quotes, which is what a plain-text message
 //! carries, so straight quotes are used.
 
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::ActionSpec;
-use super::input::{in_range, parse};
+use super::input::in_range;
+use super::{ActionSpec, Ctx};
 use crate::api::Page;
 use crate::api::groups::{OrgGroup, list_groups};
 use crate::api::members::{MemberQuery, OrgMember, list_members};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::host::Host;
+use crate::output::Meta;
 
 /// Name of the first check.
 pub const CHECK_OAT: &str = "Validate DockerHub OAT Connection";
@@ -41,140 +40,167 @@ pub struct HealthInput {
     pub sample_size: Option<u32>,
 }
 
+/// What a check counted.
+#[derive(Debug, Default, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct CheckCounts {
+    /// Members of the organization, as Docker reported the count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<u64>,
+    /// Members fetched in the sample.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shown: Option<usize>,
+    /// Teams of the organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<u64>,
+}
+
+/// One health check's result.
+#[derive(Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct CheckOutcome {
+    /// The check's name.
+    pub check: &'static str,
+    /// Whether it passed.
+    pub ok: bool,
+    /// The product's message for the outcome.
+    pub message: String,
+    /// On failure, the error's own message (what Docker Hub answered).
+    pub detail: Option<String>,
+    /// On failure, the error kind (`unauthorized`, `forbidden`, ...).
+    pub error_kind: Option<&'static str>,
+    /// What it counted (empty on failure).
+    pub counts: CheckCounts,
+}
+
+/// The output of a single health check.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct CheckOutput {
+    /// The check's result.
+    #[serde(flatten)]
+    pub outcome: CheckOutcome,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// The output of `run-health-checks`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct HealthReport {
+    /// Whether every check passed.
+    pub ok: bool,
+    /// How many passed.
+    pub message: String,
+    /// Each check's result, in order.
+    pub checks: Vec<CheckOutcome>,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// The member sample size asked for, checked.
+fn sample_size(input: &HealthInput) -> Result<u32> {
+    in_range("sample_size", input.sample_size.unwrap_or(DEFAULT_SAMPLE), 1, 100)
+}
+
 /// `check-oat-connection`
-pub fn check_oat_connection(host: &dyn Host, input: &str) -> Result<Value> {
-    let _: HealthInput = parse("check-oat-connection", input)?;
-    let client = Client::connect(host)?;
-    Ok(finish(&client, oat_connection(&client)))
+pub fn check_oat_connection(ctx: &Ctx, _input: HealthInput) -> Result<CheckOutput> {
+    let client = ctx.client()?;
+    Ok(CheckOutput { outcome: oat_connection(&client), meta: Meta::of(&client) })
 }
 
 /// `check-member-listing`
-pub fn check_member_listing(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: HealthInput = parse("check-member-listing", input)?;
-    let sample = in_range("sample_size", input.sample_size.unwrap_or(DEFAULT_SAMPLE), 1, 100)?;
-    let client = Client::connect(host)?;
-    Ok(finish(&client, member_listing(&client, sample)))
+pub fn check_member_listing(ctx: &Ctx, input: HealthInput) -> Result<CheckOutput> {
+    let sample = sample_size(&input)?;
+    let client = ctx.client()?;
+    Ok(CheckOutput { outcome: member_listing(&client, sample), meta: Meta::of(&client) })
 }
 
 /// `check-group-listing`
-pub fn check_group_listing(host: &dyn Host, input: &str) -> Result<Value> {
-    let _: HealthInput = parse("check-group-listing", input)?;
-    let client = Client::connect(host)?;
-    Ok(finish(&client, group_listing(&client)))
+pub fn check_group_listing(ctx: &Ctx, _input: HealthInput) -> Result<CheckOutput> {
+    let client = ctx.client()?;
+    Ok(CheckOutput { outcome: group_listing(&client), meta: Meta::of(&client) })
 }
 
 /// `run-health-checks`: the three checks with one token exchange.
-pub fn run_health_checks(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: HealthInput = parse("run-health-checks", input)?;
-    let sample = in_range("sample_size", input.sample_size.unwrap_or(DEFAULT_SAMPLE), 1, 100)?;
-    let client = Client::connect(host)?;
-    let checks = [oat_connection(&client), member_listing(&client, sample), group_listing(&client)];
-    let ok = checks.iter().all(|c| c.ok);
+pub fn run_health_checks(ctx: &Ctx, input: HealthInput) -> Result<HealthReport> {
+    let sample = sample_size(&input)?;
+    let client = ctx.client()?;
+    let checks = vec![oat_connection(&client), member_listing(&client, sample), group_listing(&client)];
     let passed = checks.iter().filter(|c| c.ok).count();
-    Ok(json!({
-        "ok": ok,
-        "message": format!("{passed} of 3 health checks passed for \"{}\".", client.org()),
-        "checks": checks.iter().map(Outcome::to_json).collect::<Vec<_>>(),
-        "meta": client.meta(),
-    }))
+    Ok(HealthReport {
+        ok: passed == checks.len(),
+        message: format!("{passed} of 3 health checks passed for \"{}\".", client.org()),
+        checks,
+        meta: Meta::of(&client),
+    })
 }
 
-/// One check's result.
-struct Outcome {
-    check: &'static str,
-    ok: bool,
-    message: String,
-    detail: Option<String>,
-    error_kind: Option<&'static str>,
-    counts: Value,
-}
-
-impl Outcome {
-    fn passed(check: &'static str, message: String, counts: Value) -> Self {
-        Outcome { check, ok: true, message, detail: None, error_kind: None, counts }
+impl CheckOutcome {
+    fn passed(check: &'static str, message: String, counts: CheckCounts) -> Self {
+        CheckOutcome { check, ok: true, message, detail: None, error_kind: None, counts }
     }
 
     fn failed(check: &'static str, message: &str, error: &Error) -> Self {
-        Outcome {
+        CheckOutcome {
             check,
             ok: false,
             message: message.to_string(),
             detail: Some(error.message.clone()),
             error_kind: Some(error.kind_name()),
-            counts: json!({}),
+            counts: CheckCounts::default(),
         }
     }
-
-    fn to_json(&self) -> Value {
-        json!({
-            "check": self.check,
-            "ok": self.ok,
-            "message": self.message,
-            "detail": self.detail,
-            "error_kind": self.error_kind,
-            "counts": self.counts,
-        })
-    }
 }
 
-fn finish(client: &Client, outcome: Outcome) -> Value {
-    let mut out = outcome.to_json();
-    out["meta"] = client.meta();
-    out
-}
-
-fn count_of(count: Option<f64>, fallback: usize) -> u64 {
-    count.filter(|c| c.is_finite() && *c >= 0.0).map_or(fallback as u64, |c| c as u64)
-}
-
-fn oat_connection(client: &Client) -> Outcome {
+fn oat_connection(client: &Client) -> CheckOutcome {
     let org = client.org();
     let request = list_members(org, &MemberQuery::default(), 1, 1);
     match client.send_json::<Page<OrgMember>>(&request) {
         Ok(page) => {
-            let count = count_of(page.count, page.results.len());
-            Outcome::passed(
+            let count = page.total().unwrap_or(page.results.len() as u64);
+            CheckOutcome::passed(
                 CHECK_OAT,
                 format!(
                     "Successfully authenticated against DockerHub organization \"{org}\" ({count} members visible)."
                 ),
-                json!({ "members": count }),
+                CheckCounts { members: Some(count), ..CheckCounts::default() },
             )
         }
-        Err(e) => Outcome::failed(CHECK_OAT, FAIL_OAT, &e),
+        Err(e) => CheckOutcome::failed(CHECK_OAT, FAIL_OAT, &e),
     }
 }
 
-fn member_listing(client: &Client, sample: u32) -> Outcome {
+fn member_listing(client: &Client, sample: u32) -> CheckOutcome {
     let org = client.org();
     let request = list_members(org, &MemberQuery::default(), 1, sample);
     match client.send_json::<Page<OrgMember>>(&request) {
         Ok(page) => {
             let shown = page.results.len();
-            let count = count_of(page.count, shown);
-            Outcome::passed(
+            let count = page.total().unwrap_or(shown as u64);
+            CheckOutcome::passed(
                 CHECK_MEMBERS,
                 format!("Successfully fetched member listing for \"{org}\" ({count} members; showing first {shown})."),
-                json!({ "members": count, "shown": shown }),
+                CheckCounts { members: Some(count), shown: Some(shown), ..CheckCounts::default() },
             )
         }
-        Err(e) => Outcome::failed(CHECK_MEMBERS, FAIL_MEMBERS, &e),
+        Err(e) => CheckOutcome::failed(CHECK_MEMBERS, FAIL_MEMBERS, &e),
     }
 }
 
-fn group_listing(client: &Client) -> Outcome {
+fn group_listing(client: &Client) -> CheckOutcome {
     let org = client.org();
     let request = list_groups(org, None, None, 1, 1);
     match client.send_json::<Page<OrgGroup>>(&request) {
         Ok(page) => {
-            let count = count_of(page.count, page.results.len());
-            Outcome::passed(
+            let count = page.total().unwrap_or(page.results.len() as u64);
+            CheckOutcome::passed(
                 CHECK_GROUPS,
                 format!("Successfully listed organization groups ({count} total in \"{org}\")."),
-                json!({ "groups": count }),
+                CheckCounts { groups: Some(count), ..CheckCounts::default() },
             )
         }
-        Err(e) => Outcome::failed(CHECK_GROUPS, FAIL_GROUPS, &e),
+        Err(e) => CheckOutcome::failed(CHECK_GROUPS, FAIL_GROUPS, &e),
     }
 }
 
@@ -183,21 +209,21 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("check-oat-connection", "Validate DockerHub OAT Connection",
         "Health check: confirms the token authenticates and has organization-admin access by fetching a single member of the configured organization.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
-        example: "{}", output: "{check, ok, message, detail, error_kind, counts {…}, meta}",
-        run: check_oat_connection, input: HealthInput),
+        example: "{}",
+        run: check_oat_connection, input: HealthInput, output: CheckOutput),
     action!("check-member-listing", "Search DockerHub Organization Members",
         "Health check: fetches a small sample of the member list (sample_size, default 5), confirming access to the listing-and-search endpoint used to resolve people by email.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
-        example: "{}", output: "{check, ok, message, detail, error_kind, counts {…}, meta}",
-        run: check_member_listing, input: HealthInput),
+        example: "{}",
+        run: check_member_listing, input: HealthInput, output: CheckOutput),
     action!("check-group-listing", "List DockerHub Organization Groups",
         "Health check: confirms the token can list the organization's teams.",
         scopes: [GroupRead], read_only: true, destructive: false, idempotent: true,
-        example: "{}", output: "{check, ok, message, detail, error_kind, counts {…}, meta}",
-        run: check_group_listing, input: HealthInput),
+        example: "{}",
+        run: check_group_listing, input: HealthInput, output: CheckOutput),
     action!("run-health-checks", "Run all health checks",
         "Runs the three health checks with one token exchange and reports each one.",
         scopes: [MemberRead, GroupRead], read_only: true, destructive: false, idempotent: true,
-        example: "{}", output: "{ok, message, checks: [{check, ok, message, detail, error_kind, counts}], meta}",
-        run: run_health_checks, input: HealthInput),
+        example: "{}",
+        run: run_health_checks, input: HealthInput, output: HealthReport),
 ];

@@ -28,12 +28,46 @@ pub fn parse<T: DeserializeOwned>(action: &str, input: &str) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner().to_string();
+        let inner = match suggested_field(&inner) {
+            Some((wrong, right)) => format!("{inner}. Use \"{right}\" instead of \"{wrong}\""),
+            None => inner,
+        };
         if field.is_empty() || field == "." {
             Error::invalid_input(format!("Invalid input for {action}: {inner}."))
         } else {
             Error::invalid_input(format!("Invalid input for {action}: field \"{field}\": {inner}."))
         }
     })
+}
+
+/// Names people guess for a field, and the field this plugin uses for the same thing: one
+/// vocabulary across every action (a person is `username` or `email`, a team `team` or `team_id`).
+const FIELD_SYNONYMS: &[(&str, &str)] = &[
+    ("name", "team"),
+    ("team_name", "team"),
+    ("group", "team"),
+    ("group_name", "team"),
+    ("id", "team_id"),
+    ("group_id", "team_id"),
+    ("user", "username"),
+    ("login", "username"),
+    ("docker_id", "username"),
+    ("member", "username"),
+    ("mail", "email"),
+    ("email_address", "email"),
+    ("dryrun", "dry_run"),
+    ("dry-run", "dry_run"),
+];
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" message: the expected field that
+/// means what `x` was meant to, when there is one.
+fn suggested_field(message: &str) -> Option<(&str, &'static str)> {
+    let wrong = message.strip_prefix("unknown field `")?.split('`').next()?;
+    let expected = message.split_once("expected")?.1;
+    FIELD_SYNONYMS
+        .iter()
+        .find(|(guess, right)| guess.eq_ignore_ascii_case(wrong) && expected.contains(&format!("`{right}`")))
+        .map(|(_, right)| (wrong, *right))
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -106,6 +140,25 @@ mod tests {
         let e = parse::<Sample>("list-members", r#"{"pgae": 1}"#).unwrap_err();
         assert!(e.message.contains("unknown field `pgae`"), "{}", e.message);
         assert!(e.message.contains("`page`"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_guessed_field_name_is_pointed_to_the_right_one() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct TeamInput {
+            team: Option<String>,
+            team_id: Option<u64>,
+        }
+        let e = parse::<TeamInput>("delete-team", r#"{"name": "devs"}"#).unwrap_err();
+        assert!(e.message.contains("Use \"team\" instead of \"name\""), "{}", e.message);
+        let e = parse::<TeamInput>("delete-team", r#"{"id": 4}"#).unwrap_err();
+        assert!(e.message.contains("Use \"team_id\" instead of \"id\""), "{}", e.message);
+        let e = parse::<TeamInput>("delete-team", r#"{"colour": 4}"#).unwrap_err();
+        assert!(!e.message.contains("instead of"), "no guess for an unrelated field: {}", e.message);
+        let e = parse::<Sample>("x", r#"{"user": "jon"}"#).unwrap_err();
+        assert!(!e.message.contains("instead of"), "only fields the input has are suggested: {}", e.message);
     }
 
     #[test]

@@ -3,16 +3,16 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::ActionSpec;
-use super::input::{parse, path_segment, required_text};
-use super::members::Role;
+use super::input::{path_segment, required_text};
+use super::plan::{Plan, WriteReport};
+use super::{ActionSpec, Ctx};
 use crate::api::invites::{self, BulkInvite, BulkInviteAnswer, Invite, InviteList, InviteOutcome};
+use crate::api::members::Role;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::host::Host;
+use crate::output::Meta;
 
 /// Most invitees one `invite-members` call sends (after removing duplicates).
 pub const MAX_INVITEES: usize = 1_000;
@@ -23,19 +23,36 @@ pub const MAX_INVITEES: usize = 1_000;
 #[serde(deny_unknown_fields)]
 pub struct ListInvitesInput {}
 
+/// The output of `list-invites`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct ListInvitesOutput {
+    /// The organization.
+    pub organization: String,
+    /// How many invites are pending.
+    pub count: usize,
+    /// The pending invites.
+    pub invites: Vec<Invite>,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// Every pending invite of the organization (Docker returns them all at once).
+pub fn pending_invites(client: &Client) -> Result<Vec<Invite>> {
+    let list: InviteList = client.send_json(&invites::list_invites(client.org()))?;
+    Ok(list.data.unwrap_or_default().into_iter().map(Invite::from).collect())
+}
+
 /// `list-invites`: the organization's pending invites.
-pub fn list_invites(host: &dyn Host, input: &str) -> Result<Value> {
-    let _: ListInvitesInput = parse("list-invites", input)?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let list: InviteList = client.send_json(&invites::list_invites(&org))?;
-    let invites: Vec<Invite> = list.data.unwrap_or_default().into_iter().map(Invite::from).collect();
-    Ok(json!({
-        "organization": org,
-        "count": invites.len(),
-        "invites": invites,
-        "meta": client.meta(),
-    }))
+pub fn list_invites(ctx: &Ctx, _input: ListInvitesInput) -> Result<ListInvitesOutput> {
+    let client = ctx.client()?;
+    let invites = pending_invites(&client)?;
+    Ok(ListInvitesOutput {
+        organization: client.org().to_string(),
+        count: invites.len(),
+        invites,
+        meta: Meta::of(&client),
+    })
 }
 
 /// Input of `invite-members`.
@@ -49,14 +66,48 @@ pub struct InviteMembersInput {
     pub team: Option<String>,
     /// Role for the invitees: owner, editor or member.
     pub role: Option<Role>,
-    /// Validate only: Docker reports each invitee's status and changes nothing.
+    /// Validate only: Docker checks each invitee (its documented dry run changes nothing) and the
+    /// output shows the request that would be sent (default false).
     pub dry_run: Option<bool>,
 }
 
+/// Counts of invitees by Docker's status.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct InviteSummary {
+    /// Invitees Docker answered for.
+    pub total: usize,
+    /// How many got each status (`invited`, `existing_org_member`, `invalid_email_or_docker_id`, ...).
+    pub by_status: BTreeMap<String, u64>,
+}
+
+/// The output of `invite-members`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct InviteMembersOutput {
+    /// The organization.
+    pub organization: String,
+    /// The team the invitees join, if any.
+    pub team: Option<String>,
+    /// The role offered, if any.
+    pub role: Option<Role>,
+    /// The invitees sent, trimmed and deduplicated, in input order.
+    pub requested: Vec<String>,
+    /// Entries dropped as repeats of an earlier one (ignoring case).
+    pub duplicates_removed: Vec<String>,
+    /// Docker's status per invitee, with the invite when one was created.
+    pub results: Vec<InviteOutcome>,
+    /// Counts by status.
+    pub summary: InviteSummary,
+    /// What changed (`changed`: someone was, or in a dry run would be, invited) and how.
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
 /// `invite-members`: one bulk invitation; Docker answers a status per invitee.
-pub fn invite_members(host: &dyn Host, input: &str) -> Result<Value> {
-    const ACTION: &str = "invite-members";
-    let input: InviteMembersInput = parse(ACTION, input)?;
+pub fn invite_members(ctx: &Ctx, input: InviteMembersInput) -> Result<InviteMembersOutput> {
     let checked = check_invitees(&input.invitees)?;
     let team = match input.team.as_deref() {
         Some(team) if team.trim().is_empty() => {
@@ -64,37 +115,58 @@ pub fn invite_members(host: &dyn Host, input: &str) -> Result<Value> {
                 "\"team\" is blank: name a team of the organization, or leave the field out to invite to the organization only.",
             ));
         }
-        Some(team) => Some(required_text(ACTION, "team", Some(team))?),
+        Some(team) => Some(required_text(ctx.action, "team", Some(team))?),
         None => None,
     };
-    let role = input.role.map(|r| r.as_str().to_string());
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let bulk = BulkInvite {
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let bulk = |dry_run: Option<bool>| BulkInvite {
         team: team.clone(),
-        role: role.clone(),
+        role: input.role.map(|r| r.as_str().to_string()),
         invitees: checked.invitees.clone(),
-        dry_run: input.dry_run,
+        dry_run,
     };
+    let mut plan = Plan::new();
+    plan.add(
+        invites::bulk_invite(org, &bulk(None)),
+        format!("invite {} people to organization \"{org}\"", checked.invitees.len()),
+    );
     // A POST: the client never repeats it after a 5xx or a broken connection (only after a 429,
-    // which proves it was not carried out), so nobody is invited twice.
-    let answer: BulkInviteAnswer = client.send_json(&invites::bulk_invite(&org, &bulk))?;
+    // which proves it was not carried out), so nobody is invited twice. A dry run asks Docker's own
+    // validation (the body's `dry_run`, documented to change nothing) for each invitee's status.
+    let (answer, executed): (BulkInviteAnswer, _) = if dry_run {
+        (client.send_json(&invites::bulk_invite(org, &bulk(Some(true))))?, Default::default())
+    } else {
+        let executed = plan.execute(&client, ctx.action, false)?;
+        let response = executed.responses.first().ok_or_else(|| Error::invalid_response("The invitation got no answer."))?;
+        let answer = crate::client::parse_json(response, &invites::bulk_invite(org, &bulk(None)))?;
+        (answer, executed)
+    };
     let results: Vec<InviteOutcome> = answer.results().into_iter().map(InviteOutcome::from).collect();
-    let mut by_status: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
     for result in &results {
-        *by_status.entry(result.status.as_str()).or_default() += 1;
+        *by_status.entry(result.status.clone()).or_default() += 1;
     }
-    Ok(json!({
-        "organization": org,
-        "dry_run": input.dry_run.unwrap_or(false),
-        "team": team,
-        "role": role,
-        "requested": checked.invitees,
-        "duplicates_removed": checked.duplicates,
-        "results": results,
-        "summary": { "total": results.len(), "by_status": by_status },
-        "meta": client.meta(),
-    }))
+    let invited = by_status.get("invited").copied().unwrap_or(0);
+    let message = if dry_run {
+        format!("Dry run: Docker Hub would invite {invited} of {} invitees.", results.len())
+    } else {
+        format!("{invited} of {} invitees were invited.", results.len())
+    };
+    let mut write = WriteReport::new(&plan, dry_run, executed, message);
+    write.changed = invited > 0;
+    Ok(InviteMembersOutput {
+        organization: org.to_string(),
+        team,
+        role: input.role,
+        requested: checked.invitees,
+        duplicates_removed: checked.duplicates,
+        summary: InviteSummary { total: results.len(), by_status },
+        results,
+        write,
+        meta: Meta::of(&client),
+    })
 }
 
 /// Input of `cancel-invite` and `resend-invite`.
@@ -104,26 +176,90 @@ pub fn invite_members(host: &dyn Host, input: &str) -> Result<Value> {
 pub struct InviteIdInput {
     /// The invite's id (a UUID, as list-invites shows it).
     pub id: String,
+    /// Read and check only: report the request that would be sent, send nothing (default false).
+    pub dry_run: Option<bool>,
 }
 
-/// `cancel-invite`: `DELETE` the pending invite.
-pub fn cancel_invite(host: &dyn Host, input: &str) -> Result<Value> {
-    const ACTION: &str = "cancel-invite";
-    let input: InviteIdInput = parse(ACTION, input)?;
-    let id = path_segment(ACTION, "id", Some(&input.id))?;
-    let client = Client::connect(host)?;
-    client.send(&invites::cancel_invite(&id))?;
-    Ok(json!({ "cancelled": true, "id": id, "meta": client.meta() }))
+/// The output of `cancel-invite` and `resend-invite`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct InviteWriteOutput {
+    /// The organization.
+    pub organization: String,
+    /// The invite's id.
+    pub id: String,
+    /// The invite as list-invites showed it (read in a dry run; null otherwise).
+    pub invite: Option<Invite>,
+    /// What changed and how.
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// Requests and rate limit.
+    pub meta: Meta,
 }
 
-/// `resend-invite`: send the invitation email again.
-pub fn resend_invite(host: &dyn Host, input: &str) -> Result<Value> {
-    const ACTION: &str = "resend-invite";
-    let input: InviteIdInput = parse(ACTION, input)?;
-    let id = path_segment(ACTION, "id", Some(&input.id))?;
-    let client = Client::connect(host)?;
-    client.send(&invites::resend_invite(&id))?;
-    Ok(json!({ "resent": true, "id": id, "meta": client.meta() }))
+/// `cancel-invite`: `DELETE` the pending invite. An invite that is already gone (cancelled,
+/// accepted or never there) is `changed: false`.
+pub fn cancel_invite(ctx: &Ctx, input: InviteIdInput) -> Result<InviteWriteOutput> {
+    let id = path_segment(ctx.action, "id", Some(&input.id))?;
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let invite = if dry_run { find_invite(&client, &id)? } else { None };
+    let mut plan = Plan::new();
+    if !dry_run || invite.is_some() {
+        plan.add(invites::cancel_invite(&id), format!("cancel the pending invite {id}"));
+    }
+    let (executed, gone) = match plan.execute(&client, ctx.action, dry_run) {
+        Ok(executed) => (executed, plan.is_empty()),
+        Err(e) if e.status == Some(404) => (Default::default(), true),
+        Err(e) => return Err(e),
+    };
+    let message = match (gone, dry_run) {
+        (true, _) => format!("No pending invite has id {id}: nothing to cancel."),
+        (false, true) => format!("Dry run: the invite {id} would be cancelled."),
+        (false, false) => format!("The invite {id} was cancelled."),
+    };
+    let mut write = WriteReport::new(&plan, dry_run, executed, message);
+    write.changed = !gone;
+    Ok(InviteWriteOutput { organization: client.org().to_string(), id, invite, write, meta: Meta::of(&client) })
+}
+
+/// `resend-invite`: send the invitation email again. Not idempotent: each call sends an email.
+pub fn resend_invite(ctx: &Ctx, input: InviteIdInput) -> Result<InviteWriteOutput> {
+    let id = path_segment(ctx.action, "id", Some(&input.id))?;
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let invite = if dry_run {
+        let found = find_invite(&client, &id)?;
+        if found.is_none() {
+            return Err(Error::not_found(format!(
+                "No pending invite of organization \"{}\" has id {id}; list-invites shows the ids.",
+                client.org()
+            )));
+        }
+        found
+    } else {
+        None
+    };
+    let mut plan = Plan::new();
+    plan.add(invites::resend_invite(&id), format!("send the invite {id} again"));
+    let executed = plan.execute(&client, ctx.action, dry_run)?;
+    let message = if dry_run {
+        format!("Dry run: the invite {id} would be sent again.")
+    } else {
+        format!("The invite {id} was sent again.")
+    };
+    Ok(InviteWriteOutput {
+        organization: client.org().to_string(),
+        id,
+        invite,
+        write: WriteReport::new(&plan, dry_run, executed, message),
+        meta: Meta::of(&client),
+    })
+}
+
+/// The pending invite with `id`, if there is one.
+fn find_invite(client: &Client, id: &str) -> Result<Option<Invite>> {
+    Ok(pending_invites(client)?.into_iter().find(|i| i.id.as_deref() == Some(id)))
 }
 
 /// Invitees ready to send.
@@ -231,26 +367,25 @@ fn looks_like_docker_id(value: &str) -> bool {
 /// The invite actions.
 pub static ACTIONS: &[ActionSpec] = &[
     action!("list-invites", "List pending invites",
-        "Lists the organization's pending invites (Docker returns them all at once; only owners may list them). Output: invites with id (for cancel-invite and resend-invite), invitee (email or Docker ID), inviter, team, role when Docker includes it, and created_at; plus count.",
+        "Lists the organization's pending invites (Docker returns them all at once; only owners may list them). Output: invites (Invite: id for cancel-invite and resend-invite, invitee as email or Docker ID, inviter, team, role when Docker includes it, created_at) and count.",
         scopes: [InviteRead], read_only: true, destructive: false, idempotent: true,
-        example: "{}", output: "{organization, count, invites: [{id, invitee, inviter, team, role, created_at}], meta}",
-        run: list_invites, input: ListInvitesInput),
+        example: "{}",
+        run: list_invites, input: ListInvitesInput, output: ListInvitesOutput),
     action!("invite-members", "Invite people to the organization",
-        "Invites people by email or Docker ID in one bulk request, optionally onto a team and with a role (owner, editor, member). Invitees are trimmed, checked (an email must look like one; a Docker ID is letters, digits, -, _ or .) and deduplicated ignoring case, 1 to 1000 per call. With dry_run, Docker validates and changes nothing. Output: Docker's status per invitee (invited, existing_org_member, invalid_email_or_docker_id, ... passed through) with the invite when one was created, and counts by status. Never repeated after a server error, so nobody is invited twice.",
+        "Invites people by email or Docker ID in one bulk request, optionally onto a team and with a role (owner, editor, member). Invitees are trimmed, checked (an email must look like one; a Docker ID is letters, digits, -, _ or .) and deduplicated ignoring case, 1 to 1000 per call. With dry_run, Docker validates each invitee and changes nothing. Output: Docker's status per invitee (invited, existing_org_member, invalid_email_or_docker_id, ... passed through) with the invite when one was created, counts by status, and changed when anyone was invited. Never repeated after a server error, so nobody is invited twice.",
         scopes: [InviteEdit], read_only: false, destructive: false, idempotent: false,
         example: r#"{"invitees": ["new.hire@example.com", "moby"], "team": "developers", "role": "member", "dry_run": true}"#,
-        output: "{organization, dry_run, team, role, requested: [string], duplicates_removed: [string], results: [{invitee, status, invite?}], summary {total, by_status {status: count}}, meta}",
-        run: invite_members, input: InviteMembersInput),
+        run: invite_members, input: InviteMembersInput, output: InviteMembersOutput),
     action!("cancel-invite", "Cancel a pending invite",
-        "Cancels a pending invite by its id (from list-invites), so it can no longer be accepted. Output: {cancelled: true, id}.",
+        "Cancels a pending invite by its id (from list-invites), so it can no longer be accepted. An invite that is already gone is changed: false, so running it again succeeds. dry_run reads the invite list and returns the request it would send.",
         scopes: [InviteEdit], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#, output: "{id, cancelled: true, meta}",
-        run: cancel_invite, input: InviteIdInput),
+        example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#,
+        run: cancel_invite, input: InviteIdInput, output: InviteWriteOutput),
     action!("resend-invite", "Resend a pending invite",
-        "Sends a pending invite's email again, by its id (from list-invites). Each call sends another email. Output: {resent: true, id}.",
+        "Sends a pending invite's email again, by its id (from list-invites). Each call sends another email, so it is not idempotent. dry_run checks the invite exists and returns the request it would send.",
         scopes: [InviteEdit], read_only: false, destructive: false, idempotent: false,
-        example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#, output: "{id, resent: true, meta}",
-        run: resend_invite, input: InviteIdInput),
+        example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#,
+        run: resend_invite, input: InviteIdInput, output: InviteWriteOutput),
 ];
 
 #[cfg(test)]

@@ -1,42 +1,20 @@
 //! Member actions: list-members, get-member, update-member-role, remove-member, export-members,
 //! and resolving one person (by username or email) to exactly one member.
 
-use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::ActionSpec;
-use super::input::{parse, path_segment};
-use super::paging::{Paging, write_listing};
-use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, parse_member_export};
+use super::input::{path_segment, required_text};
+use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_page, write_listing};
+use super::plan::{Plan, WriteReport};
+use super::{ActionSpec, Ctx};
+use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, Role, parse_member_export};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::{Client, parse_json};
-use crate::error::{Error, Result};
-use crate::host::Host;
-use crate::output::{ObjectWriter, Output};
-
-/// A member's organization role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Organization owner.
-    Owner,
-    /// Editor (repository and team management).
-    Editor,
-    /// Member.
-    Member,
-}
-
-impl Role {
-    /// The value Docker takes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Editor => "editor",
-            Role::Member => "member",
-        }
-    }
-}
+use crate::error::{Error, ErrorKind, Result};
+use crate::output::{Meta, ObjectWriter, Output};
 
 /// Which rows the member listing returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -85,9 +63,26 @@ pub struct ListMembersInput {
     pub max_items: Option<usize>,
 }
 
+/// The output of `list-members` (written page by page; this type gives its schema).
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct MemberListing {
+    /// The organization.
+    pub organization: String,
+    /// The members, in Docker's order.
+    pub members: Vec<Member>,
+    /// How many members match, as Docker reported it.
+    pub count: Option<u64>,
+    /// How many members this output holds.
+    pub returned: usize,
+    /// Which pages were read.
+    pub paging: PagingOut,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
 /// `list-members`: one page of members, or every page.
-pub fn list_members(host: &dyn Host, input: &str) -> Result<Output> {
-    let input: ListMembersInput = parse("list-members", input)?;
+pub fn list_members(ctx: &Ctx, input: ListMembersInput) -> Result<Output> {
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, 10)?;
     let query = MemberQuery {
         search: input.search.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -95,13 +90,13 @@ pub fn list_members(host: &dyn Host, input: &str) -> Result<Output> {
         member_type: input.member_type.map(|t| t.as_str().to_string()),
         invites: input.invites,
     };
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
+    let client = ctx.client()?;
+    let org = client.org();
     let spec = paging.spec;
-    let build = |page: u32| members::list_members(&org, &query, page, spec.page_size);
+    let build = |page: u32| members::list_members(org, &query, page, spec.page_size);
 
     let mut out = ObjectWriter::new();
-    out.field("organization", &org)?;
+    out.field("organization", org)?;
     write_listing(out, "members", &client, paging, &build, |m: OrgMember| Member::from(m))
 }
 
@@ -116,87 +111,188 @@ pub struct GetMemberInput {
     pub email: Option<String>,
 }
 
-/// `get-member`: one member, by exact username or email.
-pub fn get_member(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: GetMemberInput = parse("get-member", input)?;
-    let person = Person::from_fields("get-member", "username", input.username.as_deref(), input.email.as_deref())?;
-    let client = Client::connect(host)?;
-    let member = resolve_member(&client, &person)?;
-    Ok(json!({
-        "organization": client.org(),
-        "matched_by": person.field(),
-        "member": member,
-        "meta": client.meta(),
-    }))
+/// The output of `get-member`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct GetMemberOutput {
+    /// The organization.
+    pub organization: String,
+    /// Which input field found the member: `username` or `email`.
+    pub matched_by: &'static str,
+    /// The member.
+    pub member: Member,
+    /// Requests and rate limit.
+    pub meta: Meta,
 }
 
-/// Input of `update-member-role`.
+/// `get-member`: one member, by exact username or email.
+pub fn get_member(ctx: &Ctx, input: GetMemberInput) -> Result<GetMemberOutput> {
+    let person = Person::from_fields(ctx.action, "username", input.username.as_deref(), input.email.as_deref())?;
+    let client = ctx.client()?;
+    let member = resolve_member(&client, &person)?;
+    Ok(GetMemberOutput {
+        organization: client.org().to_string(),
+        matched_by: person.field(),
+        member,
+        meta: Meta::of(&client),
+    })
+}
+
+/// Input of `update-member-role`: the person (`username` or `email`) and the role.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberRoleInput {
-    /// Docker ID of the member.
-    pub username: String,
+    /// Docker ID of the member. Give this or `email`.
+    pub username: Option<String>,
+    /// Email of the member (exact match). Give this or `username`.
+    pub email: Option<String>,
     /// The new role: owner, editor or member.
     pub role: Role,
+    /// Read and check only: report the request that would be sent, send no change (default false).
+    pub dry_run: Option<bool>,
 }
 
-/// `update-member-role`: `PUT` the new role; answers the updated member.
-pub fn update_member_role(host: &dyn Host, input: &str) -> Result<Value> {
-    const ACTION: &str = "update-member-role";
-    let input: UpdateMemberRoleInput = parse(ACTION, input)?;
-    let username = path_segment(ACTION, "username", Some(&input.username))?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let request = members::update_member_role(&org, &username, input.role.as_str());
-    let response = client.send(&request).map_err(|e| {
+/// The output of `update-member-role`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct UpdateMemberRoleOutput {
+    /// The organization.
+    pub organization: String,
+    /// The member's Docker ID.
+    pub username: String,
+    /// The role asked for.
+    pub role: Role,
+    /// The role before the change, as the member listing showed it.
+    pub previous_role: Option<String>,
+    /// What changed and how.
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// The member after the change, as Docker answered it (null in a dry run, when nothing
+    /// changed, or when Docker's answer had no body).
+    pub member: Option<Member>,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// `update-member-role`: reads the member's current role, then `PUT`s the new one unless it is
+/// already set.
+pub fn update_member_role(ctx: &Ctx, input: UpdateMemberRoleInput) -> Result<UpdateMemberRoleOutput> {
+    let person = Person::from_fields(ctx.action, "username", input.username.as_deref(), input.email.as_deref())?;
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let current = resolve_member(&client, &person)?;
+    let username = path_segment(ctx.action, "username", Some(&current.username))?;
+    let mut plan = Plan::new();
+    if current.role.as_deref() != Some(input.role.as_str()) {
+        plan.add(
+            members::update_member_role(org, &username, input.role),
+            format!("make \"{username}\" {}", input.role.as_str()),
+        );
+    }
+    let executed = plan.execute(&client, ctx.action, dry_run).map_err(|e| {
         if input.role != Role::Owner && is_last_owner_refusal(&e) {
-            last_owner_error(e, &org, &username, LastOwnerChange::Demote)
+            last_owner_error(e, org, &username, LastOwnerChange::Demote)
         } else {
             e
         }
     })?;
     // Docker answers the updated member; an empty 2xx body still means the change was made.
-    let member = if response.body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        Some(Member::from(parse_json::<OrgMember>(&response, &request)?))
+    let member = match (executed.responses.first(), plan.steps().first()) {
+        (Some(response), Some(_)) if !response.body.iter().all(u8::is_ascii_whitespace) => {
+            let request = members::update_member_role(org, &username, input.role);
+            Some(Member::from(parse_json::<OrgMember>(response, &request)?))
+        }
+        _ => None,
     };
-    Ok(json!({
-        "updated": true,
-        "organization": org,
-        "username": username,
-        "role": input.role.as_str(),
-        "member": member,
-        "meta": client.meta(),
-    }))
+    let message = match (plan.is_empty(), dry_run) {
+        (true, _) => format!("\"{username}\" is already {}: nothing to change.", input.role.as_str()),
+        (false, true) => format!("Dry run: \"{username}\" would become {}.", input.role.as_str()),
+        (false, false) => format!("\"{username}\" is now {}.", input.role.as_str()),
+    };
+    Ok(UpdateMemberRoleOutput {
+        organization: org.to_string(),
+        username,
+        role: input.role,
+        previous_role: current.role,
+        write: WriteReport::new(&plan, dry_run, executed, message),
+        member,
+        meta: Meta::of(&client),
+    })
 }
 
-/// Input of `remove-member`.
+/// Input of `remove-member`: the person, by `username` or `email`.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemoveMemberInput {
-    /// Docker ID of the member to remove from the organization (and so from all its teams).
-    pub username: String,
+    /// Docker ID of the member to remove from the organization (and so from all its teams). Give
+    /// this or `email`.
+    pub username: Option<String>,
+    /// Email of the member (exact match). Give this or `username`.
+    pub email: Option<String>,
+    /// Read and check only: report the request that would be sent, remove nobody (default false).
+    pub dry_run: Option<bool>,
 }
 
-/// `remove-member`: `DELETE` the member; a refusal to remove the last owner is a clear `conflict`.
-pub fn remove_member(host: &dyn Host, input: &str) -> Result<Value> {
-    const ACTION: &str = "remove-member";
-    let input: RemoveMemberInput = parse(ACTION, input)?;
-    let username = path_segment(ACTION, "username", Some(&input.username))?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    client.send(&members::remove_member(&org, &username)).map_err(|e| {
-        if is_last_owner_refusal(&e) { last_owner_error(e, &org, &username, LastOwnerChange::Remove) } else { e }
-    })?;
-    Ok(json!({
-        "removed": true,
-        "organization": org,
-        "username": username,
-        "meta": client.meta(),
-    }))
+/// The output of `remove-member`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct RemoveMemberOutput {
+    /// The organization.
+    pub organization: String,
+    /// The person as given (username or email).
+    pub person: String,
+    /// The member that was (or would be) removed; null when nobody matched (already removed).
+    pub member: Option<Member>,
+    /// What changed and how.
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// `remove-member`: finds the member, then `DELETE`s them. Someone who is not (or no longer) a
+/// member is `changed: false`, so a retried step succeeds; a refusal to remove the last owner is a
+/// clear `conflict`.
+pub fn remove_member(ctx: &Ctx, input: RemoveMemberInput) -> Result<RemoveMemberOutput> {
+    let person = Person::from_fields(ctx.action, "username", input.username.as_deref(), input.email.as_deref())?;
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let member = find_member(&client, &person)?;
+    let mut plan = Plan::new();
+    if let Some(member) = &member {
+        let username = path_segment(ctx.action, "username", Some(&member.username))?;
+        plan.add(members::remove_member(org, &username), format!("remove \"{username}\" from the organization"));
+    }
+    let (executed, gone_meanwhile) = match plan.execute(&client, ctx.action, dry_run) {
+        Ok(executed) => (executed, false),
+        // Removed by someone else between the read and the delete: the end state holds.
+        Err(e) if e.status == Some(404) => (Default::default(), true),
+        Err(e) if is_last_owner_refusal(&e) => {
+            let username = member.as_ref().map(|m| m.username.as_str()).unwrap_or_default();
+            return Err(last_owner_error(e, org, username, LastOwnerChange::Remove));
+        }
+        Err(e) => return Err(e),
+    };
+    let message = match (&member, dry_run, gone_meanwhile) {
+        (None, _, _) | (Some(_), false, true) => {
+            format!("No member of organization \"{org}\" has the {}: nothing to remove.", person.describe())
+        }
+        (Some(m), true, _) => format!("Dry run: \"{}\" would be removed from organization \"{org}\".", m.username),
+        (Some(m), false, false) => format!("\"{}\" was removed from organization \"{org}\".", m.username),
+    };
+    let mut write = WriteReport::new(&plan, dry_run, executed, message);
+    write.changed &= !gone_meanwhile;
+    Ok(RemoveMemberOutput {
+        organization: org.to_string(),
+        person: person.value().to_string(),
+        member,
+        write,
+        meta: Meta::of(&client),
+    })
 }
 
 /// What was refused because the member is the last owner.
@@ -247,12 +343,27 @@ first (update-member-role with role \"owner\"), then {then}."
 #[serde(deny_unknown_fields)]
 pub struct ExportMembersInput {}
 
+/// The output of `export-members`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct ExportMembersOutput {
+    /// The organization.
+    pub organization: String,
+    /// The CSV's header row, as Docker sent it.
+    pub columns: Vec<String>,
+    /// Rows read.
+    pub count: usize,
+    /// The rows, in Docker's order.
+    pub members: Vec<ExportedMember>,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
 /// `export-members`: Docker's CSV export, read into structured rows.
-pub fn export_members(host: &dyn Host, input: &str) -> Result<Value> {
-    let _: ExportMembersInput = parse("export-members", input)?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let request = members::export_members(&org);
+pub fn export_members(ctx: &Ctx, _input: ExportMembersInput) -> Result<ExportMembersOutput> {
+    let client = ctx.client()?;
+    let org = client.org();
+    let request = members::export_members(org);
     let response = client.send(&request)?;
     let export = parse_member_export(&response.body).map_err(|reason| {
         Error::invalid_response(format!(
@@ -264,43 +375,142 @@ Permission, Teams, Date Joined) was expected. The API may have changed or a prox
             json!({ "status": response.status, "path": request.path, "content_type": response.header("content-type") }),
         )
     })?;
-    let members: Vec<ExportedMember> = export.members;
-    Ok(json!({
-        "organization": org,
-        "count": members.len(),
-        "columns": export.columns,
-        "members": members,
-        "meta": client.meta(),
-    }))
+    Ok(ExportMembersOutput {
+        organization: org.to_string(),
+        count: export.members.len(),
+        columns: export.columns,
+        members: export.members,
+        meta: Meta::of(&client),
+    })
+}
+
+/// Input of `sync-members`.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SyncMembersInput {
+    /// Also return pending invitees (status "invitee"). Default false: a directory sync records who
+    /// has access, and an invitee has none until the invite is accepted.
+    pub include_invitees: Option<bool>,
+    /// Fail rather than collect more than this many rows (default and maximum 100000).
+    pub max_items: Option<usize>,
+}
+
+/// Counts of a roster by role and by status; the usual keys are always present (zero when none).
+#[derive(Debug, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct RosterSummary {
+    /// Rows in all.
+    pub total: usize,
+    /// Rows per role (`owner`, `editor`, `member`, `invitee`, or `unknown` when Docker gave none).
+    pub by_role: BTreeMap<String, usize>,
+    /// Rows per status (`member`, `invitee`).
+    pub by_status: BTreeMap<String, usize>,
+    /// Members outside the verified domains.
+    pub guests: usize,
+}
+
+impl RosterSummary {
+    /// Counts `roster`.
+    pub fn of(roster: &[Member]) -> Self {
+        let mut by_role: BTreeMap<String, usize> =
+            ["owner", "editor", "member"].iter().map(|r| (r.to_string(), 0)).collect();
+        let mut by_status: BTreeMap<String, usize> =
+            ["member", "invitee"].iter().map(|s| (s.to_string(), 0)).collect();
+        let mut guests = 0;
+        for m in roster {
+            *by_role.entry(m.role.clone().unwrap_or_else(|| "unknown".to_string())).or_default() += 1;
+            *by_status.entry(m.status.clone().unwrap_or_default()).or_default() += 1;
+            guests += usize::from(m.is_guest == Some(true));
+        }
+        RosterSummary { total: roster.len(), by_role, by_status, guests }
+    }
+}
+
+/// The output of `sync-members`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct SyncMembersOutput {
+    /// The organization.
+    pub organization: String,
+    /// Whether pending invitees are included.
+    pub include_invitees: bool,
+    /// How many rows Docker reported.
+    pub count: Option<u64>,
+    /// Counts by role and status.
+    pub summary: RosterSummary,
+    /// The roster: every member (with `status`), in Docker's order.
+    pub members: Vec<Member>,
+    /// Pages read.
+    pub pages_fetched: u32,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// A member marked `member`, or `invitee` for a pending invite.
+fn with_status(mut m: Member) -> Member {
+    m.status = Some(if m.role.as_deref() == Some("invitee") { "invitee" } else { "member" }.to_string());
+    m
+}
+
+/// `sync-members`: the whole roster in one call, 100 per page, pages 2..N fetched together.
+pub fn sync_members(ctx: &Ctx, input: SyncMembersInput) -> Result<SyncMembersOutput> {
+    let include_invitees = input.include_invitees.unwrap_or(false);
+    let max_items = Some(input.max_items.unwrap_or(MAX_ITEMS_LIMIT));
+    let spec = Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec;
+    let query = if include_invitees {
+        MemberQuery { member_type: Some("all".into()), invites: Some(true), ..MemberQuery::default() }
+    } else {
+        MemberQuery { member_type: Some("member".into()), ..MemberQuery::default() }
+    };
+    let client = ctx.client()?;
+    let org = client.org();
+    let build = |page: u32| members::list_members(org, &query, page, spec.page_size);
+    let listing = list_all_pages(&client, spec, &build, &Chunk::<OrgMember>::from_page)?;
+    let roster: Vec<Member> = listing.items.into_iter().map(|m| with_status(Member::from(m))).collect();
+    Ok(SyncMembersOutput {
+        organization: org.to_string(),
+        include_invitees,
+        count: listing.count,
+        summary: RosterSummary::of(&roster),
+        members: roster,
+        pages_fetched: listing.pages,
+        meta: Meta::of(&client),
+    })
 }
 
 /// The member actions.
 pub static ACTIONS: &[ActionSpec] = &[
     action!("list-members", "List organization members",
-        "Lists members of the organization, one page or every page (all_pages, bounded by max_items). Filters: search (username, full name or email; fuzzy), role, type, invites. Output: members with username, full name, email, role (lower case), teams, guest flag, date joined and, when the organization has insights, last seen/login fields; plus count and paging.",
+        "Lists members of the organization, one page or every page (all_pages, bounded by max_items). Filters: search (username, full name or email; fuzzy), role, type, invites. Output: members (Member: username, full name, email, role in lower case, teams, guest flag, date joined and, when the organization has insights, last seen/login fields), count and paging.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"page_size": 5}"#, output: "{organization, count, returned, members: [Member {username, full_name, email, role (owner|editor|member|invitee), groups[], is_guest, date_joined, type, id, last_seen_at?, last_logged_in_at?, last_desktop_version?}], paging {page, page_size, pages_fetched, all_pages, next_page, previous_page}, meta}",
-        run: list_members, input: ListMembersInput),
+        example: r#"{"page_size": 5}"#,
+        run: list_members, input: ListMembersInput, output: MemberListing),
     action!("get-member", "Get an organization member",
-        "Finds one member by username or by email (exactly one of the two). Docker's member search is fuzzy, so the search result is filtered to an exact, case-insensitive match on the username or the email; a near match is never returned. No match is not-found naming what was searched (with near matches in the detail); several matches are conflict listing the candidates. Output: the member, mapped like list-members.",
+        "Finds one member by username or by email (exactly one of the two). Docker's member search is fuzzy, so the search result is filtered to an exact, case-insensitive match on the username or the email; a near match is never returned. No match is not-found naming what was searched (with near matches in the detail); several matches are conflict listing the candidates.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"email": "ken.lovelace@example.com"}"#, output: "{organization, matched_by (username|email), member: Member {username, full_name, email, role (owner|editor|member|invitee), groups[], is_guest, date_joined, type, id, last_seen_at?, last_logged_in_at?, last_desktop_version?}, meta}",
-        run: get_member, input: GetMemberInput),
+        example: r#"{"email": "ken.lovelace@example.com"}"#,
+        run: get_member, input: GetMemberInput, output: GetMemberOutput),
     action!("update-member-role", "Update a member's role",
-        "Changes a member's organization role to owner, editor or member (validated before any request). Only organization owners may change roles. Output: the updated member as Docker returns it, role in lower case. Demoting the last owner is refused with conflict: make another member an owner first.",
-        scopes: [MemberEdit], read_only: false, destructive: false, idempotent: true,
-        example: r#"{"username": "kenlovelace", "role": "member"}"#, output: "{organization, username, role, updated, member: Member (as in list-members), meta}",
-        run: update_member_role, input: UpdateMemberRoleInput),
+        "Changes a member's organization role to owner, editor or member. The person is given by username or email (exactly one). The current role is read first: when it is already the one asked for, nothing is sent and the output says changed: false. Only organization owners may change roles; demoting the last owner is refused with conflict (make another member an owner first). dry_run returns the request it would send.",
+        scopes: [MemberRead, MemberEdit], read_only: false, destructive: false, idempotent: true,
+        example: r#"{"username": "kenlovelace", "role": "member"}"#,
+        run: update_member_role, input: UpdateMemberRoleInput, output: UpdateMemberRoleOutput),
     action!("remove-member", "Remove a member from the organization",
-        "Removes a member from the organization, and so from all its teams. Docker refuses to remove the last owner: that is a conflict error saying to make another member an owner first. Output: {removed: true, username}.",
-        scopes: [MemberEdit], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"username": "francesturing"}"#, output: "{organization, username, removed: true, meta}",
-        run: remove_member, input: RemoveMemberInput),
+        "Removes a member from the organization, and so from all its teams. The person is given by username or email (exactly one) and found exactly first; someone who is not (or no longer) a member is changed: false, so running it again succeeds. Docker refuses to remove the last owner: that is a conflict error saying to make another member an owner first. dry_run returns the request it would send.",
+        scopes: [MemberRead, MemberEdit], read_only: false, destructive: true, idempotent: true,
+        example: r#"{"username": "francesturing"}"#,
+        run: remove_member, input: RemoveMemberInput, output: RemoveMemberOutput),
     action!("export-members", "Export organization members",
         "Fetches Docker's CSV export of the organization's members and invitees and returns structured rows: name, username, email, type (User or Invitee), permission (lower case), teams (a list) and date joined (as Docker writes it). Columns are read by header name; extra columns are ignored. A body that is not such a CSV is invalid-response.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
-        example: "{}", output: "{organization, columns: [string], count, members: [{name, username, email, type, permission, teams: [string], date_joined}], meta}",
-        run: export_members, input: ExportMembersInput),
+        example: "{}",
+        run: export_members, input: ExportMembersInput, output: ExportMembersOutput),
+    action!("sync-members", "Sync the member roster",
+        "Returns the whole member roster in one call for a scheduled directory sync: 100 per page, pages 2..N fetched together once page 1 reports the count (about two round trips). Each row is a Member with status (member or invitee): username, full name, email, role, teams, guest flag, date joined and, with insights, last seen/login. Pending invitees are left out unless include_invitees is true. Summary counts by role and by status. Works on every plan.",
+        scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
+        example: r#"{"include_invitees": false}"#,
+        run: sync_members, input: SyncMembersInput, output: SyncMembersOutput),
 ];
 
 /// Who to look up.
@@ -323,18 +533,16 @@ impl Person {
         let username = username.map(str::trim).filter(|s| !s.is_empty());
         let email = email.map(str::trim).filter(|s| !s.is_empty());
         match (username, email) {
-            (Some(u), None) => Ok(Person::Username(super::input::required_text(action, username_field, Some(u))?)),
-            (None, Some(e)) if e.contains('@') => {
-                Ok(Person::Email(super::input::required_text(action, "email", Some(e))?))
-            }
-            (None, Some(e)) => Err(crate::error::Error::invalid_input(format!(
+            (Some(u), None) => Ok(Person::Username(path_segment(action, username_field, Some(u))?)),
+            (None, Some(e)) if e.contains('@') => Ok(Person::Email(required_text(action, "email", Some(e))?)),
+            (None, Some(e)) => Err(Error::invalid_input(format!(
                 "\"email\" must be an email address (got \"{e}\"); to look someone up by Docker ID use \"{username_field}\"."
             ))),
-            (Some(_), Some(_)) => Err(crate::error::Error::invalid_input(format!(
+            (Some(_), Some(_)) => Err(Error::invalid_input(format!(
                 "{action} takes either \"{username_field}\" or \"email\", not both."
             ))),
             (None, None) => {
-                Err(crate::error::Error::invalid_input(format!("{action} needs \"{username_field}\" or \"email\".")))
+                Err(Error::invalid_input(format!("{action} needs \"{username_field}\" or \"email\".")))
             }
         }
     }
@@ -347,7 +555,15 @@ impl Person {
         }
     }
 
-    fn describe(&self) -> String {
+    /// What was given: the username or the email.
+    pub fn value(&self) -> &str {
+        match self {
+            Person::Username(v) | Person::Email(v) => v,
+        }
+    }
+
+    /// `username "x"` or `email "y"`, for messages.
+    pub fn describe(&self) -> String {
         match self {
             Person::Username(u) => format!("username \"{u}\""),
             Person::Email(e) => format!("email \"{e}\""),
@@ -358,19 +574,29 @@ impl Person {
 /// Most search results examined when resolving one person.
 const RESOLVE_MAX_ITEMS: usize = 1_000;
 
+/// Finds the organization member `person` names, or `None` when nobody matches exactly (several
+/// exact matches are still a `conflict`).
+pub fn find_member(client: &Client, person: &Person) -> Result<Option<Member>> {
+    match resolve_member(client, person) {
+        Ok(member) => Ok(Some(member)),
+        Err(e) if e.kind == ErrorKind::NotFound && e.status.is_none() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Finds the organization member `person` names. Docker's member search is fuzzy, so only an
 /// exact (case-insensitive) match on the username or the email counts; a near match is never
 /// returned. No match is `not-found` naming what was searched; several are `conflict` listing them.
 pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
-    let org = client.org().to_string();
-    let term = match person {
-        Person::Username(u) | Person::Email(u) => u.clone(),
-    };
+    let org = client.org();
+    let term = person.value().to_string();
     let query = MemberQuery { search: Some(term.clone()), ..MemberQuery::default() };
-    let spec = crate::client::paging::PageSpec { start_page: 1, page_size: 100, max_items: RESOLVE_MAX_ITEMS };
-    let build = |page: u32| members::list_members(&org, &query, page, spec.page_size);
-    let listing = list_all_pages(client, spec, &build, &Chunk::<OrgMember>::from_page)?;
-    let found: Vec<Member> = listing.items.into_iter().map(Member::from).collect();
+    let found: Vec<Member> = every_page(
+        client,
+        RESOLVE_MAX_ITEMS,
+        &|page, size| members::list_members(org, &query, page, size),
+        |m: OrgMember| Member::from(m),
+    )?;
     let (exact, near): (Vec<Member>, Vec<Member>) = found.into_iter().partition(|m| match person {
         Person::Username(u) => m.username.eq_ignore_ascii_case(u),
         Person::Email(e) => m.email.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e)),
@@ -379,7 +605,7 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
         [one] => Ok(one.clone()),
         [] => {
             let near: Vec<&str> = near.iter().map(|m| m.username.as_str()).take(10).collect();
-            Err(crate::error::Error::not_found(format!(
+            Err(Error::not_found(format!(
                 "No member of organization \"{org}\" has the {} (only exact matches count; Docker's search is fuzzy).",
                 person.describe()
             ))
@@ -392,7 +618,7 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
                 .iter()
                 .map(|m| json!({ "username": m.username, "email": m.email, "full_name": m.full_name }))
                 .collect();
-            Err(crate::error::Error::conflict(format!(
+            Err(Error::conflict(format!(
                 "{n} members of organization \"{org}\" match the {}: {}. Name one by username instead.",
                 person.describe(),
                 names.join(", ")
@@ -435,6 +661,32 @@ mod tests {
             e.message
         );
         assert_eq!(e.detail.as_ref().map(|d| d["reason"].clone()), Some(json!("last_owner")));
+    }
+
+    #[test]
+    fn roster_marks_invitees_and_counts_by_role_and_status() {
+        let rows: Vec<OrgMember> = serde_json::from_value(json!([
+            {"username": "jon", "role": "Owner", "is_guest": false, "last_seen_at": "2024-01-06T10:00:00Z"},
+            {"username": "arya", "role": "Editor", "is_guest": true},
+            {"username": "", "email": "new@example.com", "role": "Invitee"}
+        ]))
+        .unwrap();
+        let roster: Vec<Member> = rows.into_iter().map(|m| with_status(Member::from(m))).collect();
+        assert_eq!(roster[2].status.as_deref(), Some("invitee"));
+        assert_eq!(roster[0].status.as_deref(), Some("member"));
+        let summary = serde_json::to_value(RosterSummary::of(&roster)).unwrap();
+        assert_eq!(
+            summary,
+            json!({
+                "total": 3,
+                "by_role": {"editor": 1, "invitee": 1, "member": 0, "owner": 1},
+                "by_status": {"invitee": 1, "member": 2},
+                "guests": 1
+            })
+        );
+        let first = serde_json::to_value(&roster[0]).unwrap();
+        assert_eq!(first["last_seen_at"], "2024-01-06T10:00:00Z");
+        assert!(serde_json::to_value(&roster[1]).unwrap().get("last_seen_at").is_none(), "absent when Docker has none");
     }
 
     #[test]

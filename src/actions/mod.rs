@@ -5,11 +5,13 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 use crate::api::Scope;
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::Output;
 
-/// Runs an action against the host.
+/// Runs an action against the host: parses the JSON input into the action's input type, runs it,
+/// and writes its output.
 pub type RunFn = fn(&dyn Host, &str) -> Result<Output>;
 
 /// One action: what dispatch needs, and (natively) what the manifest says about it.
@@ -37,41 +39,55 @@ pub struct About {
     pub read_only: bool,
     /// Removes or overwrites something.
     pub destructive: bool,
-    /// Running it twice leaves the same state as once.
+    /// A second identical call succeeds and leaves the same state as the first.
     pub idempotent: bool,
     /// An input that works against the simulator.
     pub example: &'static str,
-    /// The output's shape: its fields, and what the lists hold.
-    pub output: &'static str,
     /// The input's JSON Schema, generated from the Rust input type.
     pub input_schema: fn() -> schemars::Schema,
+    /// The output's JSON Schema, generated from the Rust output type.
+    pub output_schema: fn() -> schemars::Schema,
 }
 
+/// The JSON Schema of an output type: what it serialises to (fields skipped when absent are not
+/// required; `Option` fields that are always written are required and nullable).
 #[cfg(not(target_arch = "wasm32"))]
-/// The JSON Schema of an input type, as a function.
-macro_rules! schema {
-    ($ty:ty) => {
-        || schemars::schema_for!($ty)
-    };
+pub fn output_schema<T: schemars::JsonSchema>() -> schemars::Schema {
+    schemars::generate::SchemaSettings::default().for_serialize().into_generator().into_root_schema_for::<T>()
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-/// Input of actions that take no fields.
-#[derive(serde::Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoInput {}
+/// What an action function gets besides its input: the host, and its own name for messages.
+pub struct Ctx<'h> {
+    /// The imported host interfaces.
+    pub host: &'h dyn Host,
+    /// The action's name (kebab-case), for messages.
+    pub action: &'static str,
+}
 
-/// Declares an [`ActionSpec`]; usable from every action module.
+impl<'h> Ctx<'h> {
+    /// A Docker Hub client over the connection values (read and checked here).
+    pub fn client(&self) -> Result<Client<'h>> {
+        Client::connect(self.host)
+    }
+}
+
+/// Declares an [`ActionSpec`]; usable from every action module. The input is parsed (with errors
+/// that name the field) before the function runs; the function returns its typed output or an
+/// already written [`Output`] (listings), and `output` names the type whose JSON Schema the
+/// manifest shows.
 macro_rules! action {
     (
         $name:literal, $title:literal, $desc:literal,
         scopes: [$($scope:ident),*], read_only: $ro:literal, destructive: $de:literal, idempotent: $id:literal,
-        example: $example:literal, output: $output:literal, run: $run:expr, input: $input:ty $(,)?
+        example: $example:literal, run: $run:path, input: $input:ty, output: $output:ty $(,)?
     ) => {
-        ActionSpec {
+        $crate::actions::ActionSpec {
             name: $name,
-            // Actions return a `Value` or a written `Output`; both become the output text.
-            run: |host, input| ($run)(host, input).map(Into::into),
+            run: |host, text| {
+                let input: $input = $crate::actions::input::parse($name, text)?;
+                let ctx = $crate::actions::Ctx { host, action: $name };
+                $crate::output::IntoOutput::into_output($run(&ctx, input)?)
+            },
             #[cfg(not(target_arch = "wasm32"))]
             about: $crate::actions::About {
                 title: $title,
@@ -81,83 +97,51 @@ macro_rules! action {
                 destructive: $de,
                 idempotent: $id,
                 example: $example,
-                output: $output,
-                input_schema: schema!($input),
+                input_schema: || schemars::schema_for!($input),
+                output_schema: $crate::actions::output_schema::<$output>,
             },
         }
     };
 }
 
-pub mod activity;
+pub mod audit;
 pub mod api_request;
-pub mod composite;
-pub mod connection;
+pub mod connection_form;
 pub mod health;
 pub mod input;
 pub mod invites;
 pub mod members;
 pub mod paging;
+pub mod plan;
 pub mod settings;
 pub mod teams;
+pub mod workflows;
 
-/// Every action exported by the component, in manifest order (the WIT `actions` interface, less
-/// `describe`).
-pub static EXPORTED: &[&str] = &[
-    "list-members",
-    "get-member",
-    "update-member-role",
-    "remove-member",
-    "export-members",
-    "sync-members",
-    "list-invites",
-    "invite-members",
-    "cancel-invite",
-    "resend-invite",
-    "list-teams",
-    "create-team",
-    "get-team",
-    "update-team",
-    "delete-team",
-    "list-team-members",
-    "add-team-member",
-    "remove-team-member",
-    "list-audit-logs",
-    "list-audit-actions",
-    "get-org-settings",
-    "update-org-settings",
-    "api-request",
-    "connection-schema",
-    "validate-connection-settings",
-    "check-oat-connection",
-    "check-member-listing",
-    "check-group-listing",
-    "run-health-checks",
-    "offboard-member",
-    "reconcile-team",
-    "access-review",
-];
-
-/// The implemented actions, one table per module.
+/// The action catalogue: every action, one table per module, in manifest order.
 pub static TABLES: &[&[ActionSpec]] = &[
     members::ACTIONS,
     invites::ACTIONS,
     teams::ACTIONS,
-    activity::ACTIONS,
+    audit::ACTIONS,
     settings::ACTIONS,
-    connection::ACTIONS,
+    connection_form::ACTIONS,
     api_request::ACTIONS,
     health::ACTIONS,
-    composite::ACTIONS,
+    workflows::ACTIONS,
 ];
 
-/// Every implemented action.
+/// Every action.
 pub fn all() -> impl Iterator<Item = &'static ActionSpec> {
     TABLES.iter().flat_map(|table| table.iter())
 }
 
-/// The manifest entry named `name`.
+/// The action named `name`, in kebab-case (`list-members`) or as its export's snake_case
+/// function name (`list_members`).
 pub fn find(name: &str) -> Option<&'static ActionSpec> {
-    all().find(|a| a.name == name)
+    let same = |a: &ActionSpec| {
+        a.name.len() == name.len() && a.name.bytes().zip(name.bytes()).all(|(x, y)| x == y || (x == b'-' && y == b'_'))
+    };
+    all().find(|a| same(a))
 }
 
 /// Runs the action `name` with `input`.

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use super::input::in_range;
 use crate::api::{ApiRequest, Page};
 use crate::client::Client;
-use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSink, PageSpec, walk_pages};
+use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSink, PageSpec, list_all_pages, walk_pages};
 use crate::error::Result;
 use crate::output::{ObjectWriter, Output};
 
@@ -54,6 +54,7 @@ impl Paging {
 
 /// The paging block of a listing's output.
 #[derive(Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct PagingOut {
     /// First page fetched.
     pub page: u32,
@@ -94,7 +95,7 @@ pub fn write_listing<T: DeserializeOwned, U: Serialize>(
     out.field("count", &count)?;
     out.field("returned", &returned)?;
     out.field("paging", &paging)?;
-    out.field("meta", &client.meta())?;
+    out.field("meta", &crate::output::Meta::of(client))?;
     Ok(out.finish())
 }
 
@@ -130,10 +131,25 @@ pub fn stream_paged<T: DeserializeOwned>(
         next_page: page.next.as_ref().filter(|n| !n.is_empty()).map(|_| spec.start_page + 1),
         previous_page: (spec.start_page > 1).then(|| spec.start_page - 1),
     };
-    let count = page.count.filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u64);
+    let count = page.total();
     // One page is all there will be: the sink is not told the listing's total.
     sink(page.results, None)?;
     Ok((count, out))
+}
+
+/// Every item of a listing, mapped: all pages at Docker's largest page size, pages after the first
+/// fetched together, failing rather than collecting more than `max_items`. `build` makes the
+/// request for a page number and page size. For listings a caller reads whole (resolving a person,
+/// a team by id, the workflows); listings an action outputs stream with [`write_listing`].
+pub fn every_page<T: DeserializeOwned, U>(
+    client: &Client,
+    max_items: usize,
+    build: &dyn Fn(u32, u32) -> ApiRequest,
+    map: impl Fn(T) -> U,
+) -> Result<Vec<U>> {
+    let spec = PageSpec { start_page: 1, page_size: MAX_PAGE_SIZE, max_items };
+    let listing = list_all_pages(client, spec, &|page| build(page, spec.page_size), &Chunk::<T>::from_page)?;
+    Ok(listing.items.into_iter().map(map).collect())
 }
 
 #[cfg(test)]

@@ -3,15 +3,13 @@
 //! Both output the settings exactly as Docker answers them (the update returns Docker's answer to
 //! the `PUT`, not an echo of the input), in one stable shape.
 
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::ActionSpec;
-use super::input::parse;
+use super::plan::{Plan, WriteReport};
+use super::{ActionSpec, Ctx};
 use crate::api::settings::{self, OrgSettings, RestrictedImages};
-use crate::client::Client;
 use crate::error::Result;
-use crate::host::Host;
+use crate::output::Meta;
 
 /// Input of `get-org-settings`: no fields.
 #[derive(Debug, Deserialize)]
@@ -26,32 +24,77 @@ pub struct GetOrgSettingsInput {}
 pub struct UpdateOrgSettingsInput {
     /// All three flags are required (the API replaces the setting whole).
     pub restricted_images: RestrictedImages,
+    /// Read and compare only: report the request that would be sent, change nothing (default false).
+    pub dry_run: Option<bool>,
 }
 
-/// The output shared by both actions.
-fn settings_output(client: &Client, answer: OrgSettings) -> Value {
-    json!({
-        "organization": client.org(),
-        "settings": answer,
-        "meta": client.meta(),
-    })
+/// The output of `get-org-settings`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct OrgSettingsOutput {
+    /// The organization.
+    pub organization: String,
+    /// The settings as Docker Hub answered them.
+    pub settings: OrgSettings,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// The output of `update-org-settings`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct UpdateOrgSettingsOutput {
+    /// The organization.
+    pub organization: String,
+    /// The settings after the call, as Docker Hub answered them (before it, in a dry run or when
+    /// nothing changed).
+    pub settings: OrgSettings,
+    /// What changed and how.
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// Requests and rate limit.
+    pub meta: Meta,
 }
 
 /// `get-org-settings`
-pub fn get_org_settings(host: &dyn Host, input: &str) -> Result<Value> {
-    let _: GetOrgSettingsInput = parse("get-org-settings", input)?;
-    let client = Client::connect(host)?;
-    let answer: OrgSettings = client.send_json(&settings::get_org_settings(client.org()))?;
-    Ok(settings_output(&client, answer))
+pub fn get_org_settings(ctx: &Ctx, _input: GetOrgSettingsInput) -> Result<OrgSettingsOutput> {
+    let client = ctx.client()?;
+    let settings: OrgSettings = client.send_json(&settings::get_org_settings(client.org()))?;
+    Ok(OrgSettingsOutput { organization: client.org().to_string(), settings, meta: Meta::of(&client) })
 }
 
-/// `update-org-settings`
-pub fn update_org_settings(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: UpdateOrgSettingsInput = parse("update-org-settings", input)?;
-    let client = Client::connect(host)?;
-    let answer: OrgSettings =
-        client.send_json(&settings::update_org_settings(client.org(), &input.restricted_images))?;
-    Ok(settings_output(&client, answer))
+/// `update-org-settings`: reads the settings, then `PUT`s the new ones unless they already hold.
+pub fn update_org_settings(ctx: &Ctx, input: UpdateOrgSettingsInput) -> Result<UpdateOrgSettingsOutput> {
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let current: OrgSettings = client.send_json(&settings::get_org_settings(org))?;
+    let wanted = &input.restricted_images;
+    let holds = current.restricted_images.as_ref().is_some_and(|c| {
+        c.enabled == Some(wanted.enabled)
+            && c.allow_official_images == Some(wanted.allow_official_images)
+            && c.allow_verified_publishers == Some(wanted.allow_verified_publishers)
+    });
+    let mut plan = Plan::new();
+    if !holds {
+        plan.add(settings::update_org_settings(org, wanted), "replace the restricted-images setting");
+    }
+    let executed = plan.execute(&client, ctx.action, dry_run)?;
+    let settings = match executed.responses.first() {
+        Some(response) => crate::client::parse_json(response, &settings::update_org_settings(org, wanted))?,
+        None => current,
+    };
+    let message = match (plan.is_empty(), dry_run) {
+        (true, _) => "The restricted-images setting is already as asked: nothing to change.".to_string(),
+        (false, true) => "Dry run: the restricted-images setting would be replaced.".to_string(),
+        (false, false) => "The restricted-images setting was replaced.".to_string(),
+    };
+    Ok(UpdateOrgSettingsOutput {
+        organization: org.to_string(),
+        settings,
+        write: WriteReport::new(&plan, dry_run, executed, message),
+        meta: Meta::of(&client),
+    })
 }
 
 /// The settings actions.
@@ -59,19 +102,19 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("get-org-settings", "Get organization settings",
         "Reads the organization's settings as Docker Hub answers them: restricted_images {enabled, allow_official_images, allow_verified_publishers} (a flag Docker leaves out is null). Restricted images take effect on a Business plan only. Docker lets only organization owners use this endpoint.",
         scopes: [OrgSettings], read_only: true, destructive: false, idempotent: true,
-        example: r#"{}"#, output: "{organization, settings {restricted_images {enabled, allow_official_images, allow_verified_publishers}}, meta}",
-        run: get_org_settings, input: GetOrgSettingsInput),
+        example: r#"{}"#,
+        run: get_org_settings, input: GetOrgSettingsInput, output: OrgSettingsOutput),
     action!("update-org-settings", "Update organization settings",
-        "Replaces the organization's restricted-images setting: all three booleans (enabled, allow_official_images, allow_verified_publishers) are required, as the API requires, and exactly {\"restricted_images\": {...}} is sent. Returns the settings as Docker Hub answers them. Restricted images take effect on a Business plan only; only organization owners may change settings.",
+        "Replaces the organization's restricted-images setting: all three booleans (enabled, allow_official_images, allow_verified_publishers) are required, as the API requires. The settings are read first; when they already hold nothing is sent (changed: false), otherwise exactly {\"restricted_images\": {...}} is sent and the settings are returned as Docker Hub answers them. Restricted images take effect on a Business plan only; only organization owners may change settings. dry_run returns the request it would send.",
         scopes: [OrgSettings], read_only: false, destructive: true, idempotent: true,
         example: r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": true}}"#,
-        output: "{organization, settings {restricted_images {enabled, allow_official_images, allow_verified_publishers}}, meta}",
-        run: update_org_settings, input: UpdateOrgSettingsInput),
+        run: update_org_settings, input: UpdateOrgSettingsInput, output: UpdateOrgSettingsOutput),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::input::parse;
 
     #[test]
     fn update_input_names_a_missing_flag() {

@@ -1,22 +1,25 @@
-//! Team (Docker Hub "group") actions: list, create, get (by name or numeric id), update and delete
-//! teams, and list, add and remove a team's members.
+//! Team (Docker Hub "group") actions: list, create, get, update and delete teams, and list, add
+//! and remove a team's members.
 //!
-//! Docker addresses a team by its name; names are percent-encoded path segments, so any existing
-//! name can be addressed. New names (create, rename) are held to stricter rules.
+//! A team is named by `team` (its name) or `team_id` (its numeric id, resolved through the team
+//! list: Docker addresses teams by name only). Names are percent-encoded path segments, so any
+//! existing name can be addressed; new names (create, rename) are held to stricter rules.
 
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use super::ActionSpec;
-use super::input::{parse, required_text};
-use super::members::{Person, resolve_member};
-use super::paging::{Paging, write_listing};
-use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team, TeamMember};
+use super::input::path_segment;
+use super::members::{Person, find_member, resolve_member};
+use super::paging::{Paging, PagingOut, every_page, write_listing};
+use super::plan::{Plan, WriteReport};
+use super::{ActionSpec, Ctx};
+use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team};
+use crate::api::members::Member;
 use crate::client::Client;
-use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSpec, list_all_pages};
+use crate::client::paging::DEFAULT_MAX_ITEMS;
+use crate::client::parse_json;
 use crate::error::{Error, ErrorKind, Result};
-use crate::host::Host;
-use crate::output::{ObjectWriter, Output};
+use crate::output::{Meta, ObjectWriter, Output};
 
 /// Longest team name accepted when creating or renaming a team. Docker publishes no limit; longer
 /// names are refused here rather than sent. Docker's own rules beyond this (if any) come back as
@@ -26,10 +29,10 @@ pub const MAX_TEAM_NAME_CHARS: usize = 100;
 /// Items per page of the listings when the input does not say.
 const DEFAULT_PAGE_SIZE: u32 = 10;
 
-/// A name for a new team (or a rename): trimmed, not blank, no control characters, no `/`, at most
+/// A name for a new team (or a rename): a valid path segment, no `/`, at most
 /// [`MAX_TEAM_NAME_CHARS`] characters.
 pub fn new_team_name(action: &str, field: &str, value: &str) -> Result<String> {
-    let name = required_text(action, field, Some(value))?;
+    let name = path_segment(action, field, Some(value))?;
     if name.contains('/') {
         return Err(Error::invalid_input(format!(
             "\"{field}\" must not contain \"/\" (got \"{name}\"): a team name is one segment of Docker Hub's URLs."
@@ -42,12 +45,6 @@ pub fn new_team_name(action: &str, field: &str, value: &str) -> Result<String> {
         )));
     }
     Ok(name)
-}
-
-/// The name of an existing team: trimmed, not blank, no control characters. Any other character is
-/// allowed (it is percent-encoded in the path).
-fn team_ref(action: &str, field: &str, value: &str) -> Result<String> {
-    required_text(action, field, Some(value))
 }
 
 /// A blank optional filter means no filter.
@@ -80,9 +77,114 @@ fn name_taken(org: &str, name: &str, error: Error) -> Error {
             "A team named \"{name}\" already exists in organization \"{org}\"; choose another name, or use get-team to read the existing team. ({})",
             error.message
         ),
-        detail: Some(json!({ "name": name })),
+        detail: Some(json!({ "team": name })),
         ..error
     }
+}
+
+/// A team's numeric id as input: a number, or a string of digits (what templated workflows pass).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum TeamId {
+    /// `42`
+    Number(u64),
+    /// `"42"`
+    Text(String),
+}
+
+impl TeamId {
+    /// The id as a number.
+    pub fn value(&self) -> Result<u64> {
+        match self {
+            TeamId::Number(n) => Ok(*n),
+            TeamId::Text(s) => s.trim().parse::<u64>().map_err(|_| {
+                Error::invalid_input(format!(
+                    "\"team_id\" must be a team's numeric id (got \"{s}\"); to name a team by its name use \"team\"."
+                ))
+            }),
+        }
+    }
+}
+
+/// Which team an input names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamSelector {
+    /// By name (`team`).
+    Name(String),
+    /// By numeric id (`team_id`).
+    Id(u64),
+}
+
+impl TeamSelector {
+    /// From the `team` and `team_id` fields: exactly one must be given.
+    pub fn from_fields(action: &str, team: Option<&str>, team_id: Option<&TeamId>) -> Result<Self> {
+        let team = team.filter(|t| !t.trim().is_empty());
+        match (team, team_id) {
+            (Some(name), None) => Ok(TeamSelector::Name(path_segment(action, "team", Some(name))?)),
+            (None, Some(id)) => Ok(TeamSelector::Id(id.value()?)),
+            (Some(_), Some(_)) => {
+                Err(Error::invalid_input(format!("{action} takes either \"team\" or \"team_id\", not both.")))
+            }
+            (None, None) => Err(Error::invalid_input(format!(
+                "{action} needs \"team\" (the team's name) or \"team_id\" (its numeric id)."
+            ))),
+        }
+    }
+
+    /// The input field it was given by.
+    pub fn field(&self) -> &'static str {
+        match self {
+            TeamSelector::Name(_) => "team",
+            TeamSelector::Id(_) => "team_id",
+        }
+    }
+
+    /// The team's name: as given, or (for an id) read from the team list.
+    pub fn name(&self, client: &Client) -> Result<String> {
+        match self {
+            TeamSelector::Name(name) => Ok(name.clone()),
+            TeamSelector::Id(id) => Ok(team_by_id(client, *id)?.name),
+        }
+    }
+
+    /// The team, read from Docker Hub (by name: one request; by id: through the team list).
+    pub fn read(&self, client: &Client) -> Result<Team> {
+        match self {
+            TeamSelector::Name(name) => {
+                let group: OrgGroup = client.send_json(&groups::get_group(client.org(), name))?;
+                Ok(Team::from(group))
+            }
+            TeamSelector::Id(id) => team_by_id(client, *id),
+        }
+    }
+
+    /// The team, or `None` when Docker Hub has no such team.
+    pub fn find(&self, client: &Client) -> Result<Option<Team>> {
+        match self.read(client) {
+            Ok(team) => Ok(Some(team)),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Finds the team with numeric `id` by walking the whole team list (100 a page, bounded).
+fn team_by_id(client: &Client, id: u64) -> Result<Team> {
+    let org = client.org();
+    let teams = every_page(
+        client,
+        DEFAULT_MAX_ITEMS,
+        &|page, size| groups::list_groups(org, None, None, page, size),
+        |g: OrgGroup| Team::from(g),
+    )?;
+    let checked = teams.len();
+    teams.into_iter().find(|t| t.id == Some(id)).ok_or_else(|| {
+        Error::not_found(format!(
+            "No team of organization \"{org}\" has id {id} ({checked} teams checked). Use list-teams to see the teams and their ids."
+        ))
+        .with_detail(json!({ "team_id": id, "teams_checked": checked }))
+    })
 }
 
 /// Input of `list-teams`.
@@ -104,21 +206,38 @@ pub struct ListTeamsInput {
     pub max_items: Option<usize>,
 }
 
+/// The output of `list-teams` (written page by page; this type gives its schema).
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct TeamListing {
+    /// The organization.
+    pub organization: String,
+    /// The teams, in Docker's order.
+    pub teams: Vec<Team>,
+    /// How many teams match, as Docker reported it.
+    pub count: Option<u64>,
+    /// How many teams this output holds.
+    pub returned: usize,
+    /// Which pages were read.
+    pub paging: PagingOut,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
 /// `list-teams`: one page of teams, or every page.
-pub fn list_teams(host: &dyn Host, input: &str) -> Result<Output> {
-    let input: ListTeamsInput = parse("list-teams", input)?;
+pub fn list_teams(ctx: &Ctx, input: ListTeamsInput) -> Result<Output> {
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
     let search = filter(input.search);
     let username = match filter(input.username) {
-        Some(u) => Some(required_text("list-teams", "username", Some(&u))?),
+        Some(u) => Some(path_segment(ctx.action, "username", Some(&u))?),
         None => None,
     };
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
+    let client = ctx.client()?;
+    let org = client.org();
     let size = paging.spec.page_size;
-    let build = |page: u32| groups::list_groups(&org, search.as_deref(), username.as_deref(), page, size);
+    let build = |page: u32| groups::list_groups(org, search.as_deref(), username.as_deref(), page, size);
     let mut out = ObjectWriter::new();
-    out.field("organization", &org)?;
+    out.field("organization", org)?;
     write_listing(out, "teams", &client, paging, &build, |g: OrgGroup| Team::from(g))
 }
 
@@ -128,105 +247,95 @@ pub fn list_teams(host: &dyn Host, input: &str) -> Result<Output> {
 #[serde(deny_unknown_fields)]
 pub struct CreateTeamInput {
     /// The new team's name (no "/", at most 100 characters).
-    pub name: String,
+    pub team: String,
     /// What the team is for.
     pub description: Option<String>,
+    /// Check only: report the request that would be sent, create nothing (default false).
+    pub dry_run: Option<bool>,
 }
 
-/// `create-team`
-pub fn create_team(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: CreateTeamInput = parse("create-team", input)?;
-    let name = new_team_name("create-team", "name", &input.name)?;
-    let description = input.description.map(|d| d.trim().to_string());
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let request = groups::create_group(&org, &name, description.as_deref());
-    let created: OrgGroup = client
-        .send_json(&request)
-        .map_err(|e| if says_name_taken(&e, &name) { name_taken(&org, &name, e) } else { e })?;
-    Ok(json!({
-        "organization": org,
-        "created": true,
-        "team": Team::from(created),
-        "meta": client.meta(),
-    }))
-}
-
-/// A team's numeric id as input: a number, or a string of digits (what templated workflows pass).
-#[derive(Debug, Clone, Deserialize)]
+/// The output of `create-team`, and of the other actions that show one team.
+#[derive(Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(untagged)]
-pub enum TeamId {
-    /// `42`
-    Number(u64),
-    /// `"42"`
-    Text(String),
+pub struct TeamWriteOutput {
+    /// The organization.
+    pub organization: String,
+    /// The team as Docker Hub answered it (null in a dry run or when nothing was sent).
+    pub team: Option<Team>,
+    /// What changed and how.
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// Requests and rate limit.
+    pub meta: Meta,
 }
 
-impl TeamId {
-    /// The id as a number.
-    pub fn value(&self) -> Result<u64> {
-        match self {
-            TeamId::Number(n) => Ok(*n),
-            TeamId::Text(s) => s.trim().parse::<u64>().map_err(|_| {
-                Error::invalid_input(format!(
-                    "\"id\" must be a team's numeric id (got \"{s}\"); to look a team up by its name use \"name\"."
-                ))
-            }),
+/// `create-team`. Not idempotent: a second call finds the name taken (`conflict`).
+pub fn create_team(ctx: &Ctx, input: CreateTeamInput) -> Result<TeamWriteOutput> {
+    let name = new_team_name(ctx.action, "team", &input.team)?;
+    let description = input.description.map(|d| d.trim().to_string());
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let mut plan = Plan::new();
+    plan.add(groups::create_group(org, &name, description.as_deref()), format!("create team \"{name}\""));
+    let executed = plan
+        .execute(&client, ctx.action, dry_run)
+        .map_err(|e| if says_name_taken(&e, &name) { name_taken(org, &name, e) } else { e })?;
+    let team = match executed.responses.first() {
+        Some(response) => {
+            let request = groups::create_group(org, &name, description.as_deref());
+            Some(Team::from(parse_json::<OrgGroup>(response, &request)?))
         }
-    }
+        None => None,
+    };
+    let message = if dry_run {
+        format!("Dry run: team \"{name}\" would be created.")
+    } else {
+        format!("Team \"{name}\" was created.")
+    };
+    Ok(TeamWriteOutput {
+        organization: org.to_string(),
+        team,
+        write: WriteReport::new(&plan, dry_run, executed, message),
+        meta: Meta::of(&client),
+    })
 }
 
-/// Input of `get-team`: exactly one of `name` and `id`.
+/// Input of `get-team`: exactly one of `team` and `team_id`.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GetTeamInput {
     /// The team's name.
-    pub name: Option<String>,
+    pub team: Option<String>,
     /// The team's numeric id (found by walking the team list: Docker cannot read a team by id).
-    pub id: Option<TeamId>,
+    pub team_id: Option<TeamId>,
+}
+
+/// The output of `get-team`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct GetTeamOutput {
+    /// The organization.
+    pub organization: String,
+    /// Which input field found the team: `team` or `team_id`.
+    pub resolved_by: &'static str,
+    /// The team.
+    pub team: Team,
+    /// Requests and rate limit.
+    pub meta: Meta,
 }
 
 /// `get-team`: by name (one request), or by numeric id (through the team list).
-pub fn get_team(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: GetTeamInput = parse("get-team", input)?;
-    let name = filter(input.name);
-    let (team, resolved_by, client) = match (name, &input.id) {
-        (Some(_), Some(_)) => return Err(Error::invalid_input("get-team takes either \"name\" or \"id\", not both.")),
-        (None, None) => return Err(Error::invalid_input("get-team needs \"name\" or \"id\".")),
-        (Some(name), None) => {
-            let name = team_ref("get-team", "name", &name)?;
-            let client = Client::connect(host)?;
-            let group: OrgGroup = client.send_json(&groups::get_group(client.org(), &name))?;
-            (Team::from(group), "name", client)
-        }
-        (None, Some(id)) => {
-            let id = id.value()?;
-            let client = Client::connect(host)?;
-            (team_by_id(&client, id)?, "id", client)
-        }
-    };
-    Ok(json!({
-        "organization": client.org(),
-        "resolved_by": resolved_by,
-        "team": team,
-        "meta": client.meta(),
-    }))
-}
-
-/// Finds the team with numeric `id` by walking the whole team list (100 a page, bounded).
-fn team_by_id(client: &Client, id: u64) -> Result<Team> {
-    let org = client.org().to_string();
-    let spec = PageSpec { start_page: 1, page_size: 100, max_items: DEFAULT_MAX_ITEMS };
-    let build = |page: u32| groups::list_groups(&org, None, None, page, spec.page_size);
-    let listing = list_all_pages(client, spec, &build, &Chunk::<OrgGroup>::from_page)?;
-    let checked = listing.items.len();
-    listing.items.into_iter().map(Team::from).find(|t| t.id == Some(id)).ok_or_else(|| {
-        Error::not_found(format!(
-            "No team of organization \"{org}\" has id {id} ({checked} teams checked). Use list-teams to see the teams and their ids."
-        ))
-        .with_detail(json!({ "id": id, "teams_checked": checked }))
+pub fn get_team(ctx: &Ctx, input: GetTeamInput) -> Result<GetTeamOutput> {
+    let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
+    let client = ctx.client()?;
+    let team = selector.read(&client)?;
+    Ok(GetTeamOutput {
+        organization: client.org().to_string(),
+        resolved_by: selector.field(),
+        team,
+        meta: Meta::of(&client),
     })
 }
 
@@ -235,55 +344,85 @@ fn team_by_id(client: &Client, id: u64) -> Result<Team> {
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTeamInput {
-    /// The team's current name.
-    pub name: String,
+    /// The team's current name. Give this or `team_id`.
+    pub team: Option<String>,
+    /// The team's numeric id. Give this or `team`.
+    pub team_id: Option<TeamId>,
     /// Rename the team to this (no "/", at most 100 characters).
     pub new_name: Option<String>,
     /// Replace the description with this ("" clears it).
     pub description: Option<String>,
+    /// Read and check only: report the request that would be sent, change nothing (default false).
+    pub dry_run: Option<bool>,
 }
 
-/// `update-team`: PATCH with only the changed field, or PUT when both change.
-pub fn update_team(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: UpdateTeamInput = parse("update-team", input)?;
-    let name = team_ref("update-team", "name", &input.name)?;
+/// `update-team`: reads the team, then sends only the fields that differ (PATCH with one field,
+/// PUT when both change). When the team is already as asked — including a rename that was already
+/// carried out — nothing is sent and the output says `changed: false`.
+pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput> {
+    let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
     let new_name = match input.new_name.as_deref() {
-        Some(n) => Some(new_team_name("update-team", "new_name", n)?),
+        Some(n) => Some(new_team_name(ctx.action, "new_name", n)?),
         None => None,
     };
-    // Renaming a team to its own name changes nothing.
-    let change = GroupChange {
-        name: new_name.filter(|n| *n != name),
-        description: input.description.map(|d| d.trim().to_string()),
-    };
-    if change.is_empty() {
+    let description = input.description.map(|d| d.trim().to_string());
+    if new_name.is_none() && description.is_none() {
         return Err(Error::invalid_input(
-            "update-team has nothing to change: give \"new_name\" (different from \"name\") and/or \"description\".",
+            "update-team has nothing to change: give \"new_name\" and/or \"description\".",
         ));
     }
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let request = groups::update_group(&org, &name, &change);
-    let updated: OrgGroup = client.send_json(&request).map_err(|e| match &change.name {
-        Some(new) if says_name_taken(&e, new) => name_taken(&org, new, e),
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let current = match (selector.find(&client)?, &new_name) {
+        (Some(team), _) => team,
+        // The old name is gone: a rename that was already carried out leaves the team under its new name.
+        (None, Some(new)) => match TeamSelector::Name(new.clone()).find(&client)? {
+            Some(team) => team,
+            None => return Err(selector.read(&client).err().unwrap_or_else(|| Error::not_found("team"))),
+        },
+        (None, None) => return Err(selector.read(&client).err().unwrap_or_else(|| Error::not_found("team"))),
+    };
+    let change = GroupChange {
+        name: new_name.filter(|n| *n != current.name),
+        description: description.filter(|d| Some(d) != current.description.as_ref()),
+    };
+    let mut plan = Plan::new();
+    if !change.is_empty() {
+        let mut fields = Vec::new();
+        if let Some(n) = &change.name {
+            fields.push(format!("rename it to \"{n}\""));
+        }
+        if change.description.is_some() {
+            fields.push("replace its description".to_string());
+        }
+        plan.add(
+            groups::update_group(org, &current.name, &change),
+            format!("team \"{}\": {}", current.name, fields.join(" and ")),
+        );
+    }
+    let executed = plan.execute(&client, ctx.action, dry_run).map_err(|e| match &change.name {
+        Some(new) if says_name_taken(&e, new) => name_taken(org, new, e),
         _ => e,
     })?;
-    let mut changed = Vec::new();
-    if change.name.is_some() {
-        changed.push("name");
-    }
-    if change.description.is_some() {
-        changed.push("description");
-    }
-    Ok(json!({
-        "organization": org,
-        "updated": true,
-        "previous_name": name,
-        "changed": changed,
-        "method": request.method.as_str(),
-        "team": Team::from(updated),
-        "meta": client.meta(),
-    }))
+    let team = match executed.responses.first() {
+        Some(response) => {
+            let request = groups::update_group(org, &current.name, &change);
+            Some(Team::from(parse_json::<OrgGroup>(response, &request)?))
+        }
+        None => Some(current.clone()),
+    };
+    let message = match (plan.is_empty(), dry_run) {
+        (true, _) => format!("Team \"{}\" is already as asked: nothing to change.", current.name),
+        (false, true) => format!("Dry run: team \"{}\" would be updated.", current.name),
+        (false, false) => format!("Team \"{}\" was updated.", current.name),
+    };
+    Ok(TeamWriteOutput {
+        organization: org.to_string(),
+        team,
+        write: WriteReport::new(&plan, dry_run, executed, message),
+        meta: Meta::of(&client),
+    })
 }
 
 /// Input of `delete-team`.
@@ -291,22 +430,46 @@ pub fn update_team(host: &dyn Host, input: &str) -> Result<Value> {
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeleteTeamInput {
-    /// The team's name.
-    pub name: String,
+    /// The team's name. Give this or `team_id`.
+    pub team: Option<String>,
+    /// The team's numeric id. Give this or `team`.
+    pub team_id: Option<TeamId>,
+    /// Read and check only: report the request that would be sent, delete nothing (default false).
+    pub dry_run: Option<bool>,
 }
 
-/// `delete-team`
-pub fn delete_team(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: DeleteTeamInput = parse("delete-team", input)?;
-    let name = team_ref("delete-team", "name", &input.name)?;
-    let client = Client::connect(host)?;
-    client.send(&groups::delete_group(client.org(), &name))?;
-    Ok(json!({
-        "organization": client.org(),
-        "deleted": true,
-        "name": name,
-        "meta": client.meta(),
-    }))
+/// `delete-team`. A team that does not exist (any more) is `changed: false`.
+pub fn delete_team(ctx: &Ctx, input: DeleteTeamInput) -> Result<TeamWriteOutput> {
+    let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    // By name, a real run deletes straight away (a 404 means already gone); a dry run or an id reads first.
+    let target = match (&selector, dry_run) {
+        (TeamSelector::Name(name), false) => Some(name.clone()),
+        _ => selector.find(&client)?.map(|t| t.name),
+    };
+    let mut plan = Plan::new();
+    if let Some(name) = &target {
+        plan.add(groups::delete_group(org, name), format!("delete team \"{name}\""));
+    }
+    let (executed, absent) = match plan.execute(&client, ctx.action, dry_run) {
+        Ok(executed) => (executed, target.is_none()),
+        Err(e) if e.status == Some(404) => (Default::default(), true),
+        Err(e) => return Err(e),
+    };
+    let shown = match &selector {
+        TeamSelector::Name(name) => format!("\"{name}\""),
+        TeamSelector::Id(id) => format!("with id {id}"),
+    };
+    let message = match (absent, dry_run) {
+        (true, _) => format!("Organization \"{org}\" has no team {shown}: nothing to delete."),
+        (false, true) => format!("Dry run: team {shown} would be deleted."),
+        (false, false) => format!("Team {shown} was deleted."),
+    };
+    let mut write = WriteReport::new(&plan, dry_run, executed, message);
+    write.changed = !absent;
+    Ok(TeamWriteOutput { organization: org.to_string(), team: None, write, meta: Meta::of(&client) })
 }
 
 /// Input of `list-team-members`.
@@ -314,8 +477,10 @@ pub fn delete_team(host: &dyn Host, input: &str) -> Result<Value> {
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ListTeamMembersInput {
-    /// The team's name.
-    pub team: String,
+    /// The team's name. Give this or `team_id`.
+    pub team: Option<String>,
+    /// The team's numeric id. Give this or `team`.
+    pub team_id: Option<TeamId>,
     /// Search term: username, full name or email.
     pub search: Option<String>,
     /// Page to fetch (from 1); with all_pages, the page to start from.
@@ -328,33 +493,78 @@ pub struct ListTeamMembersInput {
     pub max_items: Option<usize>,
 }
 
-/// `list-team-members`
-pub fn list_team_members(host: &dyn Host, input: &str) -> Result<Output> {
-    let input: ListTeamMembersInput = parse("list-team-members", input)?;
-    let team = team_ref("list-team-members", "team", &input.team)?;
-    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
-    let search = filter(input.search);
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let size = paging.spec.page_size;
-    let build = |page: u32| groups::list_group_members(&org, &team, search.as_deref(), page, size);
-    let mut out = ObjectWriter::new();
-    out.field("organization", &org)?;
-    out.field("team", &team)?;
-    write_listing(out, "members", &client, paging, &build, |m: GroupMember| TeamMember::from(m))
+/// The output of `list-team-members` (written page by page; this type gives its schema).
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct TeamMemberListing {
+    /// The organization.
+    pub organization: String,
+    /// The team's name.
+    pub team: String,
+    /// The team's members, in Docker's order (role, teams and guest flag are null: this endpoint
+    /// does not return them).
+    pub members: Vec<Member>,
+    /// How many members match, as Docker reported it.
+    pub count: Option<u64>,
+    /// How many members this output holds.
+    pub returned: usize,
+    /// Which pages were read.
+    pub paging: PagingOut,
+    /// Requests and rate limit.
+    pub meta: Meta,
 }
 
-/// Input of `add-team-member`: the team, and the person by `member` (username) or `email`.
+/// `list-team-members`
+pub fn list_team_members(ctx: &Ctx, input: ListTeamMembersInput) -> Result<Output> {
+    let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
+    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
+    let search = filter(input.search);
+    let client = ctx.client()?;
+    let org = client.org();
+    let team = selector.name(&client)?;
+    let size = paging.spec.page_size;
+    let build = |page: u32| groups::list_group_members(org, &team, search.as_deref(), page, size);
+    let mut out = ObjectWriter::new();
+    out.field("organization", org)?;
+    out.field("team", &team)?;
+    write_listing(out, "members", &client, paging, &build, |m: GroupMember| Member::from(m))
+}
+
+/// Input of `add-team-member`: the team, and the person by `username` (or its synonym `member`)
+/// or `email`.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddTeamMemberInput {
+    /// The team's name. Give this or `team_id`.
+    pub team: Option<String>,
+    /// The team's numeric id. Give this or `team`.
+    pub team_id: Option<TeamId>,
+    /// The organization member's Docker ID. Give this (or `member`) or `email`.
+    pub username: Option<String>,
+    /// The same as `username` (the name Docker's API and the product documents use for this field).
+    pub member: Option<String>,
+    /// The organization member's email address (resolved to their username by exact match).
+    pub email: Option<String>,
+    /// Read and check only: report the request that would be sent, add nobody (default false).
+    pub dry_run: Option<bool>,
+}
+
+/// The output of `add-team-member` and `remove-team-member`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct TeamMembershipOutput {
+    /// The organization.
+    pub organization: String,
     /// The team's name.
     pub team: String,
-    /// The organization member's Docker ID (username).
-    pub member: Option<String>,
-    /// The organization member's email address (resolved to their username).
-    pub email: Option<String>,
+    /// The person's Docker ID (as given, or resolved from the email).
+    pub username: String,
+    /// What changed and how.
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// Requests and rate limit.
+    pub meta: Meta,
 }
 
 /// Whether Docker's refusal of an add means the person is on the team already. Not documented;
@@ -383,53 +593,66 @@ once they have accepted."
     }
 }
 
+/// The username from `username` or its synonym `member` (not both, unless equal).
+fn username_or_member(action: &str, username: Option<String>, member: Option<String>) -> Result<Option<String>> {
+    let username = filter(username);
+    let member = filter(member);
+    match (username, member) {
+        (Some(u), Some(m)) if u != m => Err(Error::invalid_input(format!(
+            "{action} got both \"username\" (\"{u}\") and \"member\" (\"{m}\"): they are the same field; give one."
+        ))),
+        (u, m) => Ok(u.or(m)),
+    }
+}
+
 /// `add-team-member`: confirms the person is an organization member, then adds them.
 ///
-/// Already on the team is reported, not an error: it is read from the member's team list in the
-/// member listing (no add request is sent), and also from Docker's answer to the add, for when the
-/// listing is stale (see [`says_already_member`]).
-pub fn add_team_member(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: AddTeamMemberInput = parse("add-team-member", input)?;
-    let team = team_ref("add-team-member", "team", &input.team)?;
-    let person = Person::from_fields("add-team-member", "member", input.member.as_deref(), input.email.as_deref())?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
+/// Already on the team is `changed: false`: it is read from the member's team list in the member
+/// listing (no add request is sent), and also from Docker's answer to the add, for when the listing
+/// is stale (see [`says_already_member`]).
+pub fn add_team_member(ctx: &Ctx, input: AddTeamMemberInput) -> Result<TeamMembershipOutput> {
+    let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
+    let username = username_or_member(ctx.action, input.username, input.member)?;
+    let person = Person::from_fields(ctx.action, "username", username.as_deref(), input.email.as_deref())?;
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let team = selector.name(&client)?;
     let who = match &person {
         Person::Username(u) => format!("\"{u}\""),
         Person::Email(e) => format!("Nobody with email \"{e}\""),
     };
     let member = resolve_member(&client, &person).map_err(|e| match e.kind {
         ErrorKind::NotFound if matches!(person, Person::Username(_)) => {
-            not_in_org(&org, &team, &who, "is not a member of", e)
+            not_in_org(org, &team, &who, "is not a member of", e)
         }
-        ErrorKind::NotFound => not_in_org(&org, &team, &who, "is a member of", e),
+        ErrorKind::NotFound => not_in_org(org, &team, &who, "is a member of", e),
         _ => e,
     })?;
     if member.role.as_deref() == Some("invitee") {
         let who = format!("\"{}\"", member.username);
         let cause = Error::not_found("pending invite");
-        return Err(not_in_org(&org, &team, &who, "has been invited but has not yet joined", cause));
+        return Err(not_in_org(org, &team, &who, "has been invited but has not yet joined", cause));
     }
     let username = member.username.clone();
-    let done = |added: bool| {
-        json!({
-            "organization": org,
-            "team": team,
-            "username": username,
-            "added": added,
-            "already_member": !added,
-            "meta": client.meta(),
-        })
-    };
-    if member.groups.contains(&team) {
-        return Ok(done(false));
+    let mut plan = Plan::new();
+    if !member.groups.as_ref().is_some_and(|g| g.contains(&team)) {
+        plan.add(groups::add_group_member(org, &team, &username), format!("add \"{username}\" to team \"{team}\""));
     }
-    let request = groups::add_group_member(&org, &team, &username);
-    match client.send(&request) {
-        Ok(_) => Ok(done(true)),
-        Err(e) if says_already_member(&e, &username) => Ok(done(false)),
+    let already = match plan.execute(&client, ctx.action, dry_run) {
+        Ok(executed) => Ok((executed, plan.is_empty())),
+        Err(e) if says_already_member(&e, &username) => Ok((Default::default(), true)),
         Err(e) => Err(e),
-    }
+    };
+    let (executed, already) = already?;
+    let message = match (already, dry_run) {
+        (true, _) => format!("\"{username}\" is already on team \"{team}\": nothing to change."),
+        (false, true) => format!("Dry run: \"{username}\" would be added to team \"{team}\"."),
+        (false, false) => format!("\"{username}\" was added to team \"{team}\"."),
+    };
+    let mut write = WriteReport::new(&plan, dry_run, executed, message);
+    write.changed = !already;
+    Ok(TeamMembershipOutput { organization: org.to_string(), team, username, write, meta: Meta::of(&client) })
 }
 
 /// Input of `remove-team-member`: the team, and the person by `username` or `email`.
@@ -437,88 +660,113 @@ pub fn add_team_member(host: &dyn Host, input: &str) -> Result<Value> {
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemoveTeamMemberInput {
-    /// The team's name.
-    pub team: String,
-    /// The member's Docker ID.
+    /// The team's name. Give this or `team_id`.
+    pub team: Option<String>,
+    /// The team's numeric id. Give this or `team`.
+    pub team_id: Option<TeamId>,
+    /// The member's Docker ID. Give this or `email`.
     pub username: Option<String>,
     /// The member's email address (resolved to their username through the member listing).
     pub email: Option<String>,
+    /// Read and check only: report the request that would be sent, remove nobody (default false).
+    pub dry_run: Option<bool>,
 }
 
-/// `remove-team-member`. A 404 is told apart by reading the team: an unknown team is not-found
-/// naming the team; a known team means the person was not on it (`removed: false`).
-pub fn remove_team_member(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: RemoveTeamMemberInput = parse("remove-team-member", input)?;
-    let team = team_ref("remove-team-member", "team", &input.team)?;
-    let person =
-        Person::from_fields("remove-team-member", "username", input.username.as_deref(), input.email.as_deref())?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let username = match &person {
-        Person::Username(u) => u.clone(),
-        Person::Email(_) => resolve_member(&client, &person)?.username,
+/// `remove-team-member`. Someone not on the team is `changed: false`. A 404 to the removal is told
+/// apart by reading the team: an unknown team is not-found naming the team; a known team means the
+/// person was not on it.
+pub fn remove_team_member(ctx: &Ctx, input: RemoveTeamMemberInput) -> Result<TeamMembershipOutput> {
+    let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
+    let person = Person::from_fields(ctx.action, "username", input.username.as_deref(), input.email.as_deref())?;
+    let dry_run = input.dry_run.unwrap_or(false);
+    let client = ctx.client()?;
+    let org = client.org();
+    let team = selector.name(&client)?;
+    // A real run by username removes straight away (a 404 tells); otherwise the member listing says
+    // who the person is and whether they are on the team.
+    let (username, on_team) = match (&person, dry_run) {
+        (Person::Username(u), false) => (u.clone(), true),
+        _ => match find_member(&client, &person)? {
+            Some(m) => {
+                let on = m.groups.as_ref().is_none_or(|g| g.contains(&team));
+                (m.username, on)
+            }
+            None => (person.value().to_string(), false),
+        },
     };
-    let removed = match client.send(&groups::remove_group_member(&org, &team, &username)) {
-        Ok(_) => true,
-        Err(e) if e.kind == ErrorKind::NotFound => match client.send(&groups::get_group(&org, &team)) {
-            Ok(_) => false,
+    let username = path_segment(ctx.action, "username", Some(&username))?;
+    if dry_run && !on_team {
+        // The team must still exist for the answer to mean anything.
+        TeamSelector::Name(team.clone()).read(&client)?;
+    }
+    let mut plan = Plan::new();
+    if on_team {
+        plan.add(
+            groups::remove_group_member(org, &team, &username),
+            format!("take \"{username}\" off team \"{team}\""),
+        );
+    }
+    let (executed, was_on) = match plan.execute(&client, ctx.action, dry_run) {
+        Ok(executed) => (executed, on_team),
+        Err(e) if e.kind == ErrorKind::NotFound => match client.send(&groups::get_group(org, &team)) {
+            Ok(_) => (Default::default(), false),
             Err(team_error) if team_error.kind == ErrorKind::NotFound => return Err(team_error),
             Err(_) => return Err(e),
         },
         Err(e) => return Err(e),
     };
-    Ok(json!({
-        "organization": org,
-        "team": team,
-        "username": username,
-        "removed": removed,
-        "was_member": removed,
-        "meta": client.meta(),
-    }))
+    let message = match (was_on, dry_run) {
+        (false, _) => format!("\"{username}\" is not on team \"{team}\": nothing to change."),
+        (true, true) => format!("Dry run: \"{username}\" would be taken off team \"{team}\"."),
+        (true, false) => format!("\"{username}\" was taken off team \"{team}\"."),
+    };
+    let mut write = WriteReport::new(&plan, dry_run, executed, message);
+    write.changed = was_on;
+    Ok(TeamMembershipOutput { organization: org.to_string(), team, username, write, meta: Meta::of(&client) })
 }
 
 /// The team actions.
 pub static ACTIONS: &[ActionSpec] = &[
     action!("list-teams", "List teams",
-        "Lists the organization's teams (Docker Hub groups), one page or every page (all_pages, bounded by max_items). Filters: search (team name), username (only that member's teams). Output: teams with numeric id (the id repository grants on the sibling DockerHub integration use), uuid, name, description and member_count; plus count and paging.",
+        "Lists the organization's teams (Docker Hub groups), one page or every page (all_pages, bounded by max_items). Filters: search (team name), username (only that member's teams). Output: teams (Team: numeric id — the id repository grants on the sibling DockerHub integration use —, uuid, name, description, member_count), count and paging.",
         scopes: [GroupRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"search": "dev", "page_size": 25}"#, output: "{organization, count, returned, teams: [Team {id (number), uuid, name, description, member_count}], paging {page, page_size, pages_fetched, all_pages, next_page, previous_page}, meta}",
-        run: list_teams, input: ListTeamsInput),
+        example: r#"{"search": "dev", "page_size": 25}"#,
+        run: list_teams, input: ListTeamsInput, output: TeamListing),
     action!("create-team", "Create a team",
-        "Creates a team with a name (trimmed; no \"/\", no control characters, at most 100 characters) and an optional description. Output: the created team with its numeric id. A name already in use is a conflict error.",
+        "Creates a team named team (trimmed; no \"/\", no control characters, at most 100 characters) with an optional description. Output: the created team with its numeric id. A name already in use is a conflict error, so this action is not idempotent. dry_run returns the request it would send.",
         scopes: [GroupEdit], read_only: false, destructive: false, idempotent: false,
-        example: r#"{"name": "release-crew", "description": "People who cut releases"}"#, output: "{organization, created: true, team: Team {id (number), uuid, name, description, member_count}, meta}",
-        run: create_team, input: CreateTeamInput),
+        example: r#"{"team": "release-crew", "description": "People who cut releases"}"#,
+        run: create_team, input: CreateTeamInput, output: TeamWriteOutput),
     action!("get-team", "Get a team",
-        "Reads one team by name, or by numeric id. Docker Hub cannot read a team by id, so an id is resolved by walking the organization's team list (100 teams a request). Output: the team with numeric id (needed for repository grants on the sibling DockerHub integration), uuid, name, description and member_count.",
+        "Reads one team by name (team) or by numeric id (team_id). Docker Hub cannot read a team by id, so an id is resolved by walking the organization's team list (100 teams a request). Output: the team with numeric id (needed for repository grants on the sibling DockerHub integration), uuid, name, description and member_count.",
         scopes: [GroupRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"name": "developers"}"#, output: "{organization, resolved_by (name|id), team: Team {id (number), uuid, name, description, member_count}, meta}",
-        run: get_team, input: GetTeamInput),
+        example: r#"{"team": "developers"}"#,
+        run: get_team, input: GetTeamInput, output: GetTeamOutput),
     action!("update-team", "Update a team",
-        "Renames a team (new_name) and/or replaces its description; only the fields given change (PATCH with one field, PUT when both change). Renaming to a name already in use is a conflict error; nothing to change is an input error.",
-        scopes: [GroupEdit], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"name": "developers", "description": "Application developers"}"#, output: "{organization, updated, method (PATCH|PUT), previous_name, changed: [field], team: Team, meta}",
-        run: update_team, input: UpdateTeamInput),
+        "Renames a team (new_name) and/or replaces its description. The team is read first and only the fields that differ are sent (PATCH with one field, PUT when both change); when it is already as asked (a rename already carried out included) nothing is sent and changed is false. Renaming to a name already in use is a conflict error. dry_run returns the request it would send.",
+        scopes: [GroupRead, GroupEdit], read_only: false, destructive: true, idempotent: true,
+        example: r#"{"team": "developers", "description": "Application developers"}"#,
+        run: update_team, input: UpdateTeamInput, output: TeamWriteOutput),
     action!("delete-team", "Delete a team",
-        "Deletes a team by name. Its members stay in the organization; repository grants given to the team are lost.",
-        scopes: [GroupEdit], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"name": "support"}"#, output: "{organization, name, deleted: true, meta}",
-        run: delete_team, input: DeleteTeamInput),
+        "Deletes a team, by name (team) or numeric id (team_id). Its members stay in the organization; repository grants given to the team are lost. A team that does not exist (any more) is changed: false, so running it again succeeds. dry_run reads the team and returns the request it would send.",
+        scopes: [GroupRead, GroupEdit], read_only: false, destructive: true, idempotent: true,
+        example: r#"{"team": "support"}"#,
+        run: delete_team, input: DeleteTeamInput, output: TeamWriteOutput),
     action!("list-team-members", "List team members",
-        "Lists the members of a team, one page or every page (all_pages, bounded by max_items), optionally filtered by search (username, full name or email; emails are visible to owners). Output: members with username, full name, email, company, date joined and type; plus count and paging.",
+        "Lists the members of a team (team or team_id), one page or every page (all_pages, bounded by max_items), optionally filtered by search (username, full name or email; emails are visible to owners). Output: members (Member: username, full name, email, company, location, date joined, type; role, teams and guest flag are null, the endpoint does not return them), count and paging.",
         scopes: [GroupRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"team": "developers"}"#, output: "{organization, team, count, returned, members: [{username, full_name, email, company, location, profile_url, gravatar_url, date_joined, type}], paging {page, page_size, pages_fetched, all_pages, next_page, previous_page}, meta}",
-        run: list_team_members, input: ListTeamMembersInput),
+        example: r#"{"team": "developers"}"#,
+        run: list_team_members, input: ListTeamMembersInput, output: TeamMemberListing),
     action!("add-team-member", "Add a member to a team",
-        "Adds an organization member to a team, given their username (member) or email (resolved to the username by exact match). Docker Hub does not add or auto-invite people outside the organization: someone who is not a member is a not-found error asking to invite them first (invite-members), and no add is attempted. Someone already on the team is reported as added: false, already_member: true.",
+        "Adds an organization member to a team (team or team_id), given their username (member is accepted as the same field) or email (resolved to the username by exact match). Docker Hub does not add or auto-invite people outside the organization: someone who is not a member is a not-found error asking to invite them first (invite-members), and no add is attempted. Someone already on the team is changed: false. dry_run returns the request it would send.",
         scopes: [GroupEdit, MemberRead], read_only: false, destructive: false, idempotent: true,
-        example: r#"{"team": "developers", "email": "ken.lovelace@example.com"}"#, output: "{organization, team, username, added, already_member, meta}",
-        run: add_team_member, input: AddTeamMemberInput),
+        example: r#"{"team": "developers", "email": "ken.lovelace@example.com"}"#,
+        run: add_team_member, input: AddTeamMemberInput, output: TeamMembershipOutput),
     action!("remove-team-member", "Remove a member from a team",
-        "Takes a member off a team (they stay in the organization), given their username or email (resolved by exact match; needs Member Read). Someone not on the team is reported as removed: false; an unknown team is a not-found error.",
+        "Takes a member off a team (they stay in the organization), given their username or email (resolved by exact match; needs Member Read). Someone not on the team is changed: false; an unknown team is a not-found error. dry_run returns the request it would send.",
         scopes: [GroupEdit, MemberRead], read_only: false, destructive: true, idempotent: true,
-        example: r#"{"team": "platform", "username": "kenlovelace"}"#, output: "{organization, team, username, removed, was_member, meta}",
-        run: remove_team_member, input: RemoveTeamMemberInput),
+        example: r#"{"team": "platform", "username": "kenlovelace"}"#,
+        run: remove_team_member, input: RemoveTeamMemberInput, output: TeamMembershipOutput),
 ];
 
 #[cfg(test)]
@@ -582,11 +830,11 @@ mod tests {
         assert_eq!(TeamId::Number(42).value().unwrap(), 42);
         assert_eq!(TeamId::Text(" 42 ".into()).value().unwrap(), 42);
         let e = TeamId::Text("devs".into()).value().unwrap_err();
-        assert!(e.message.contains("\"id\" must be a team's numeric id"), "{}", e.message);
+        assert!(e.message.contains("\"team_id\" must be a team's numeric id"), "{}", e.message);
     }
 
     #[test]
-    fn every_team_action_is_declared_once() {
+    fn the_team_actions_are_in_manifest_order() {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name).collect();
         assert_eq!(
             names,
@@ -601,6 +849,5 @@ mod tests {
                 "remove-team-member"
             ]
         );
-        assert!(ACTIONS.iter().all(|a| super::super::EXPORTED.contains(&a.name)));
     }
 }

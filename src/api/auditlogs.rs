@@ -85,6 +85,7 @@ pub struct AuditLog {
 
 /// An audit-log event as this plugin outputs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct AuditEvent {
     /// Namespace the event belongs to.
     pub account: Option<String>,
@@ -160,6 +161,7 @@ pub struct AuditActionRaw {
 
 /// One group of audit-log actions as this plugin outputs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct AuditActionGroup {
     /// Docker's key for the group (`org`, `repo`).
     pub group: String,
@@ -171,6 +173,7 @@ pub struct AuditActionGroup {
 
 /// One audit-log action as this plugin outputs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct AuditAction {
     /// Action name as Docker lists it.
     pub name: String,

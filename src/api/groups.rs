@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::members::Member;
 use super::{ApiRequest, Scope, path};
 use crate::host::Method;
 
@@ -144,8 +145,9 @@ pub struct OrgGroup {
     pub member_count: Option<f64>,
 }
 
-/// A team as this plugin outputs it.
+/// A team as every action outputs one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Team {
     /// Numeric id.
     pub id: Option<u64>,
@@ -202,39 +204,13 @@ pub struct GroupMember {
     pub account_type: Option<String>,
 }
 
-/// A team member as this plugin outputs it; empty strings become `null`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TeamMember {
-    /// Docker ID.
-    pub username: String,
-    /// Display name.
-    pub full_name: Option<String>,
-    /// Email, when visible.
-    pub email: Option<String>,
-    /// Company.
-    pub company: Option<String>,
-    /// Location.
-    pub location: Option<String>,
-    /// Profile URL.
-    pub profile_url: Option<String>,
-    /// Gravatar URL.
-    pub gravatar_url: Option<String>,
-    /// When the account joined Docker Hub.
-    pub date_joined: Option<String>,
-    /// `User` or `Org`.
-    #[serde(rename = "type")]
-    pub account_type: Option<String>,
-    /// Trimmed UUID.
-    pub id: Option<String>,
-}
-
 fn text(value: Option<String>) -> Option<String> {
     value.filter(|s| !s.trim().is_empty())
 }
 
-impl From<GroupMember> for TeamMember {
+impl From<GroupMember> for Member {
     fn from(m: GroupMember) -> Self {
-        TeamMember {
+        Member {
             username: m.username.unwrap_or_default(),
             full_name: text(m.full_name),
             email: text(m.email),
@@ -245,6 +221,7 @@ impl From<GroupMember> for TeamMember {
             date_joined: text(m.date_joined),
             account_type: text(m.account_type),
             id: text(m.id),
+            ..Member::default()
         }
     }
 }
@@ -333,7 +310,7 @@ mod tests {
             "type": "User", "gravatar_url": "", "unknown": 1
         }))
         .unwrap();
-        let m = TeamMember::from(raw);
+        let m = Member::from(raw);
         assert_eq!(m.username, "jonsnow");
         assert_eq!((m.email, m.company, m.gravatar_url), (None, None, None));
         assert_eq!(m.account_type.as_deref(), Some("User"));

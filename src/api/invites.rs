@@ -100,6 +100,7 @@ pub struct InviteList {
 
 /// An invite as this plugin outputs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Invite {
     /// UUID: the `id` cancel-invite and resend-invite take.
     pub id: Option<String>,
@@ -185,6 +186,7 @@ impl BulkInviteAnswer {
 
 /// One invitee's outcome as this plugin outputs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct InviteOutcome {
     /// The email or Docker ID.
     pub invitee: String,

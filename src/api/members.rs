@@ -6,6 +6,30 @@ use serde_json::json;
 use super::{ApiRequest, Scope, path};
 use crate::host::Method;
 
+/// A member's organization role, as an input (Docker takes it in lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Organization owner.
+    Owner,
+    /// Editor (repository and team management).
+    Editor,
+    /// Member.
+    Member,
+}
+
+impl Role {
+    /// The value Docker takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Editor => "editor",
+            Role::Member => "member",
+        }
+    }
+}
+
 /// Filters of the member listing, as Docker names them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemberQuery {
@@ -36,14 +60,14 @@ pub fn list_members(org: &str, query: &MemberQuery, page: u32, page_size: u32) -
 }
 
 /// `PUT /v2/orgs/{org}/members/{username}` with `{"role": role}` (lower-case, as Docker takes it).
-pub fn update_member_role(org: &str, username: &str, role: &str) -> ApiRequest {
+pub fn update_member_role(org: &str, username: &str, role: Role) -> ApiRequest {
     ApiRequest::new(
         Method::Put,
         path(&["v2", "orgs", org, "members", username]),
         Scope::MemberEdit,
         format!("member \"{username}\" of organization \"{org}\""),
     )
-    .json(json!({ "role": role }))
+    .json(json!({ "role": role.as_str() }))
 }
 
 /// `DELETE /v2/orgs/{org}/members/{username}`.
@@ -103,27 +127,36 @@ pub struct OrgMember {
     pub last_desktop_version: Option<String>,
 }
 
-/// A member as this plugin outputs it: stable names, role in lower case.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A person in the organization, as every action outputs one (members, team members, the roster
+/// sync, the workflows).
+///
+/// The core fields (`username` to `date_joined`) are always present and `null` when the endpoint
+/// that was read does not say (the team-member listing has no role, teams or guest flag). The
+/// other fields are present only when the endpoint returned them: `type`, `id` and the insights
+/// times from the member listing, `company` to `gravatar_url` from the team-member listing,
+/// `status` from sync-members.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Member {
     /// Docker ID.
     pub username: String,
     /// Display name.
     pub full_name: Option<String>,
-    /// Email, when visible.
+    /// Email, when visible to the token.
     pub email: Option<String>,
-    /// `owner`, `editor`, `member` or `invitee`.
+    /// Organization role in lower case: `owner`, `editor`, `member`, or `invitee` for a pending
+    /// invite (Docker's value passed on in lower case, so a new role is not lost).
     pub role: Option<String>,
-    /// Team names.
-    pub groups: Vec<String>,
-    /// Guest flag.
-    pub is_guest: bool,
-    /// When the member joined.
+    /// Names of the teams the member is on.
+    pub groups: Option<Vec<String>>,
+    /// Whether the member is outside the organization's verified domains.
+    pub is_guest: Option<bool>,
+    /// When the member joined (the organization, or for team members Docker Hub), as Docker writes it.
     pub date_joined: Option<String>,
-    /// `User` or `Org`.
+    /// Account type: `User` or `Org`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
-    /// Trimmed UUID.
+    /// Docker's trimmed UUID of the account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Insights: last login.
@@ -135,6 +168,21 @@ pub struct Member {
     /// Insights: last Docker Desktop version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_desktop_version: Option<String>,
+    /// Company (team-member listing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Location (team-member listing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Profile URL (team-member listing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_url: Option<String>,
+    /// Gravatar URL (team-member listing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gravatar_url: Option<String>,
+    /// `member`, or `invitee` for a pending invite (sync-members).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 /// Docker's capitalised role in the lower case it accepts back (`Owner` → `owner`).
@@ -149,20 +197,22 @@ impl From<OrgMember> for Member {
             full_name: m.full_name.filter(|s| !s.is_empty()),
             email: m.email.filter(|s| !s.is_empty()).or(m.primary_email.filter(|s| !s.is_empty())),
             role: m.role.as_deref().map(normalize_role),
-            groups: m.groups.unwrap_or_default(),
-            is_guest: m.is_guest.unwrap_or(false),
+            groups: Some(m.groups.unwrap_or_default()),
+            is_guest: Some(m.is_guest.unwrap_or(false)),
             date_joined: m.date_joined,
             account_type: m.account_type,
             id: m.id,
             last_logged_in_at: m.last_logged_in_at,
             last_seen_at: m.last_seen_at,
             last_desktop_version: m.last_desktop_version,
+            ..Member::default()
         }
     }
 }
 
 /// One row of the member export, by Docker's column names.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct ExportedMember {
     /// `Name`: first and last name.
     pub name: Option<String>,
@@ -262,7 +312,7 @@ mod tests {
 
     #[test]
     fn update_role_puts_lower_case_role() {
-        let r = update_member_role("acme", "jon/snow", "editor");
+        let r = update_member_role("acme", "jon/snow", Role::Editor);
         assert_eq!(r.path, "/v2/orgs/acme/members/jon%2Fsnow");
         assert_eq!(r.body, Some(json!({"role": "editor"})));
         assert_eq!(r.method, Method::Put);
@@ -328,8 +378,8 @@ new@x.io,,,,Invitee,Member,,\n";
         .unwrap();
         let m = Member::from(raw);
         assert_eq!(m.role.as_deref(), Some("owner"));
-        assert!(m.groups.is_empty());
+        assert_eq!(m.groups, Some(vec![]));
         assert_eq!(m.email.as_deref(), Some("p@x.io"));
-        assert!(!m.is_guest);
+        assert_eq!(m.is_guest, Some(false));
     }
 }

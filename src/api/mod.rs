@@ -181,6 +181,14 @@ pub struct Page<T> {
     pub results: Vec<T>,
 }
 
+impl<T> Page<T> {
+    /// Docker's `count` as a whole number of items: the one place it is read (Docker's schema types
+    /// it as a number, so `3.0` arrives; a negative, fractional or non-finite value is no count).
+    pub fn total(&self) -> Option<u64> {
+        self.count.filter(|c| c.is_finite() && *c >= 0.0 && c.fract() == 0.0).map(|c| c as u64)
+    }
+}
+
 /// Docker's error body (`detail`, `message`, `errinfo`); any of them may be missing.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DockerError {

@@ -39,6 +39,7 @@ pub struct RestrictedImages {
 
 /// Docker's `orgSettings`, read tolerantly: unknown fields are ignored, missing ones are null.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct OrgSettings {
     /// The restricted-images setting, when Docker reports it.
@@ -47,6 +48,7 @@ pub struct OrgSettings {
 
 /// Docker's `restricted_images` as answered; any flag may be missing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct RestrictedImagesState {
     /// Whether image use is restricted.

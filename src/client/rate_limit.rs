@@ -10,6 +10,7 @@ use crate::host::HttpResponse;
 
 /// The rate-limit state reported by the last response that had it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct RateLimit {
     /// Requests allowed per window.
     #[serde(skip_serializing_if = "Option::is_none")]

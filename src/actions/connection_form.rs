@@ -4,18 +4,13 @@
 //! output: the merge says whether the host should keep the saved token or store the submitted one,
 //! and shows the token only as bullets plus its last four characters.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::ActionSpec;
-use super::input::parse;
+use super::{ActionSpec, Ctx};
+use crate::connection::{KEY_OAT, KEY_ORG, MSG_OAT_REQUIRED, MSG_ORG_REQUIRED};
 use crate::error::{Error, Result};
-use crate::host::Host;
 
-/// Empty organization name.
-pub const MSG_ORG_REQUIRED: &str = "Organization Name is required.";
-/// Empty token on first connect.
-pub const MSG_OAT_REQUIRED: &str = "Organization Access Token is required.";
 /// Empty instance name.
 pub const MSG_INSTANCE_REQUIRED: &str =
     "Instance Name is required to distinguish multiple DockerHub Organization connections.";
@@ -60,43 +55,77 @@ pub struct ValidateInput {
 #[serde(deny_unknown_fields)]
 pub struct SchemaInput {}
 
+/// One field of the connection form.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct FormField {
+    /// The field's key in the form (and in validate-connection-settings' input).
+    pub key: &'static str,
+    /// The `secret-get` key the host stores the value under, for values the plugin reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_key: Option<&'static str>,
+    /// The label to show.
+    pub label: &'static str,
+    /// `text` or `password`.
+    #[serde(rename = "type")]
+    pub field_type: &'static str,
+    /// Whether the field must be filled.
+    pub required: bool,
+    /// Placeholder text.
+    pub placeholder: &'static str,
+    /// Help text.
+    pub help: &'static str,
+    /// The message to show when it is left empty.
+    pub required_message: &'static str,
+}
+
+/// The output of `connection-schema`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct ConnectionSchemaOutput {
+    /// The form's fields, in order.
+    pub fields: Vec<FormField>,
+    /// The message for an edit that would leave a field empty.
+    pub update_required_message: &'static str,
+}
+
 /// `connection-schema`: the form's fields.
-pub fn connection_schema(_host: &dyn Host, input: &str) -> Result<Value> {
-    let _: SchemaInput = parse("connection-schema", input)?;
-    Ok(json!({
-        "fields": [
-            {
-                "key": "organization_name",
-                "secret_key": crate::connection::KEY_ORG,
-                "label": "Organization Name",
-                "type": "text",
-                "required": true,
-                "placeholder": "your-dockerhub-org",
-                "help": "Your Docker Hub organization slug: the segment that follows hub.docker.com/u/ in your organization's Docker Hub page address. Extra spaces are trimmed. It is also used to exchange the token, so it must match the organization the token was issued for.",
-                "required_message": MSG_ORG_REQUIRED,
+pub fn connection_schema(_ctx: &Ctx, _input: SchemaInput) -> Result<ConnectionSchemaOutput> {
+    Ok(ConnectionSchemaOutput {
+        fields: vec![
+            FormField {
+                key: "organization_name",
+                secret_key: Some(KEY_ORG),
+                label: "Organization Name",
+                field_type: "text",
+                required: true,
+                placeholder: "your-dockerhub-org",
+                help: "Your Docker Hub organization slug: the segment that follows hub.docker.com/u/ in your organization's Docker Hub page address. Extra spaces are trimmed. It is also used to exchange the token, so it must match the organization the token was issued for.",
+                required_message: MSG_ORG_REQUIRED,
             },
-            {
-                "key": "organization_access_token",
-                "secret_key": crate::connection::KEY_OAT,
-                "label": "Organization Access Token",
-                "type": "password",
-                "required": true,
-                "placeholder": "dckr_oat_...",
-                "help": "An Organization Access Token (starts with dckr_oat_), created by an organization owner in the Docker Admin Console under Access tokens. Grant Member Read and Member Edit, Invite Read, and Group Read and Group Edit for the operations your workflows use. A Personal Access Token will not work. Stored encrypted; shown later as bullets plus its last 4 characters. Leave it unchanged when editing to keep the saved token; paste a new one to rotate it.",
-                "required_message": MSG_OAT_REQUIRED,
+            FormField {
+                key: "organization_access_token",
+                secret_key: Some(KEY_OAT),
+                label: "Organization Access Token",
+                field_type: "password",
+                required: true,
+                placeholder: "dckr_oat_...",
+                help: "An Organization Access Token (starts with dckr_oat_), created by an organization owner in the Docker Admin Console under Access tokens. Grant Member Read and Member Edit, Invite Read, and Group Read and Group Edit for the operations your workflows use. A Personal Access Token will not work. Stored encrypted; shown later as bullets plus its last 4 characters. Leave it unchanged when editing to keep the saved token; paste a new one to rotate it.",
+                required_message: MSG_OAT_REQUIRED,
             },
-            {
-                "key": "instance_name",
-                "label": "Instance Name",
-                "type": "text",
-                "required": true,
-                "placeholder": "Production",
-                "help": "A friendly label such as \"Production\" or \"Engineering\" so you can tell multiple connections apart.",
-                "required_message": MSG_INSTANCE_REQUIRED,
-            }
+            FormField {
+                key: "instance_name",
+                secret_key: None,
+                label: "Instance Name",
+                field_type: "text",
+                required: true,
+                placeholder: "Production",
+                help: "A friendly label such as \"Production\" or \"Engineering\" so you can tell multiple connections apart.",
+                required_message: MSG_INSTANCE_REQUIRED,
+            },
         ],
-        "update_required_message": MSG_ALL_REQUIRED,
-    }))
+        update_required_message: MSG_ALL_REQUIRED,
+    })
 }
 
 /// The display form of a token: eight bullets and its last four characters.
@@ -121,8 +150,7 @@ fn clean(value: Option<&String>) -> String {
 
 /// `validate-connection-settings`: trims, applies the first-connect and edit rules, and returns the
 /// merged settings to store (the token as an instruction, never as text).
-pub fn validate_connection_settings(_host: &dyn Host, input: &str) -> Result<Value> {
-    let input: ValidateInput = parse("validate-connection-settings", input)?;
+pub fn validate_connection_settings(_ctx: &Ctx, input: ValidateInput) -> Result<ValidatedConnection> {
     let submitted = &input.submitted;
     let org = clean(submitted.organization_name.as_ref());
     let token = clean(submitted.organization_access_token.as_ref());
@@ -188,31 +216,90 @@ fn pick(submitted: String, saved: String, field: &'static str, changed: &mut Vec
     }
 }
 
-fn merged(mode: &str, org: &str, token: &str, source: TokenSource, instance: &str, changed: Vec<&str>) -> Value {
+/// How the host should store the token.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct TokenInstruction {
+    /// `keep_saved` (the saved token stays) or `store_submitted` (store the submitted one).
+    pub action: &'static str,
+    /// The token's display form: bullets plus its last 4 characters.
+    pub display: String,
+}
+
+/// The settings to store.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct StoredSettings {
+    /// The organization slug, trimmed.
+    pub organization_name: String,
+    /// What to do with the token (never the token itself).
+    pub organization_access_token: TokenInstruction,
+    /// The instance label, trimmed.
+    pub instance_name: String,
+}
+
+/// The settings as they may be shown.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct DisplayedSettings {
+    /// The organization slug.
+    pub organization_name: String,
+    /// Bullets plus the token's last 4 characters.
+    pub organization_access_token: String,
+    /// The instance label.
+    pub instance_name: String,
+}
+
+/// The output of `validate-connection-settings`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct ValidatedConnection {
+    /// Always true (invalid settings are an invalid-input error).
+    pub valid: bool,
+    /// `create` (first connect) or `update` (editing saved settings).
+    pub mode: &'static str,
+    /// What to store.
+    pub settings: StoredSettings,
+    /// What to show.
+    pub display: DisplayedSettings,
+    /// The fields that differ from the saved ones.
+    pub changed: Vec<&'static str>,
+    /// Warnings that do not block saving.
+    pub warnings: Vec<&'static str>,
+}
+
+fn merged(
+    mode: &'static str,
+    org: &str,
+    token: &str,
+    source: TokenSource,
+    instance: &str,
+    changed: Vec<&'static str>,
+) -> ValidatedConnection {
     let mut warnings = Vec::new();
     if !token.starts_with(OAT_PREFIX) {
         warnings.push(WARN_NOT_OAT);
     }
-    let token_action = match source {
+    let action = match source {
         TokenSource::Saved => "keep_saved",
         TokenSource::Submitted => "store_submitted",
     };
-    json!({
-        "valid": true,
-        "mode": mode,
-        "settings": {
-            "organization_name": org,
-            "organization_access_token": { "action": token_action, "display": obfuscate(token) },
-            "instance_name": instance,
+    ValidatedConnection {
+        valid: true,
+        mode,
+        settings: StoredSettings {
+            organization_name: org.to_string(),
+            organization_access_token: TokenInstruction { action, display: obfuscate(token) },
+            instance_name: instance.to_string(),
         },
-        "display": {
-            "organization_name": org,
-            "organization_access_token": obfuscate(token),
-            "instance_name": instance,
+        display: DisplayedSettings {
+            organization_name: org.to_string(),
+            organization_access_token: obfuscate(token),
+            instance_name: instance.to_string(),
         },
-        "changed": changed,
-        "warnings": warnings,
-    })
+        changed,
+        warnings,
+    }
 }
 
 /// The connection-form actions.
@@ -220,14 +307,13 @@ pub static ACTIONS: &[ActionSpec] = &[
     action!("connection-schema", "Connection form schema",
         "The connection form's fields (Organization Name, Organization Access Token as a password field, Instance Name), whether each is required, placeholders, help text and the exact validation messages.",
         scopes: [], read_only: true, destructive: false, idempotent: true,
-        example: "{}", output: "{fields: [{key, secret_key?, label, type (text|password), required, placeholder, help, required_message}], update_required_message}",
-        run: connection_schema, input: SchemaInput),
+        example: "{}",
+        run: connection_schema, input: SchemaInput, output: ConnectionSchemaOutput),
     action!("validate-connection-settings", "Validate connection settings",
         "Validates a submitted connection form and merges it with the saved values when editing: values are trimmed; on first connect every field is required; when editing, a blank field or the obfuscated token sent back unchanged keeps the saved value, and an update that would leave any field empty is refused. Returns the settings to store; the token appears only as an instruction (keep_saved or store_submitted) and as bullets plus its last 4 characters. A token without the dckr_oat_ prefix gets a warning, not a failure. Contacts nothing.",
         scopes: [], read_only: true, destructive: false, idempotent: true,
         example: r#"{"submitted": {"organization_name": "acme", "organization_access_token": "dckr_oat_example0000", "instance_name": "Production"}}"#,
-        output: "{valid: true, mode (create|update), settings {organization_name, organization_access_token {action (keep_saved|store_submitted), display}, instance_name}, display {organization_name, organization_access_token (bullets + last 4), instance_name}, changed: [field], warnings: [string]}",
-        run: validate_connection_settings, input: ValidateInput),
+        run: validate_connection_settings, input: ValidateInput, output: ValidatedConnection),
 ];
 
 #[cfg(test)]

@@ -1,23 +1,19 @@
-//! Activity: audit logs (list-audit-logs, list-audit-actions) and the whole-roster member sync
-//! (sync-members), the two things a directory or usage sync runs on a schedule.
-
-use std::collections::BTreeMap;
+//! Audit logs: list-audit-logs and list-audit-actions.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::ActionSpec;
-use super::input::parse;
-use super::paging::{MAX_PAGE_SIZE, Paging, PagingOut};
+use super::paging::{Paging, PagingOut};
+use super::{ActionSpec, Ctx};
 use crate::api::ApiRequest;
-use crate::api::auditlogs::{self, AuditActionsResponse, AuditEvent, AuditLog, AuditLogsResponse, AuditQuery};
-use crate::api::members::{self as member_api, Member, MemberQuery, OrgMember};
+use crate::api::auditlogs::{self, AuditActionGroup, AuditActionsResponse, AuditEvent, AuditLog, AuditLogsResponse, AuditQuery};
 use crate::client::paging::{Chunk, list_all_pages};
-use crate::client::{Client, parse_json};
+use crate::client::parse_json;
 use crate::error::{Error, ErrorKind, Result};
-use crate::host::{Host, HttpResponse};
+use crate::host::HttpResponse;
+use crate::output::Meta;
 
 /// Docker's default audit-log page size.
 pub const AUDIT_DEFAULT_PAGE_SIZE: u32 = 25;
@@ -52,18 +48,6 @@ pub struct ListAuditLogsInput {
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ListAuditActionsInput {}
-
-/// Input of `sync-members`.
-#[derive(Debug, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct SyncMembersInput {
-    /// Also return pending invitees (status "invitee"). Default false: a directory sync records who
-    /// has access, and an invitee has none until the invite is accepted.
-    pub include_invitees: Option<bool>,
-    /// Fail rather than collect more than this many rows (default and maximum 100000).
-    pub max_items: Option<usize>,
-}
 
 /// An optional text filter: trimmed, blank means absent, control characters refused by name.
 fn optional_text(field: &str, value: Option<String>) -> Result<Option<String>> {
@@ -160,9 +144,42 @@ pub fn audit_chunk(response: &HttpResponse, request: &ApiRequest) -> Result<Chun
     Ok(Chunk { items: page.logs.unwrap_or_default(), count: None, has_next: None })
 }
 
+/// The filters a `list-audit-logs` call applied, as sent (times in UTC).
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct AuditFilters {
+    /// Action name.
+    pub action: Option<String>,
+    /// What the events are about.
+    pub name: Option<String>,
+    /// Who triggered them.
+    pub actor: Option<String>,
+    /// Start of the window (RFC 3339, UTC).
+    pub from: Option<String>,
+    /// End of the window (RFC 3339, UTC).
+    pub to: Option<String>,
+}
+
+/// The output of `list-audit-logs`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct AuditLogListing {
+    /// The organization.
+    pub organization: String,
+    /// The filters applied.
+    pub filters: AuditFilters,
+    /// How many events this output holds.
+    pub returned: usize,
+    /// The events, newest first as Docker returns them.
+    pub events: Vec<AuditEvent>,
+    /// Which pages were read (Docker gives no count: a full page means there may be another).
+    pub paging: PagingOut,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
 /// `list-audit-logs`: one page of audit-log events, or every page.
-pub fn list_audit_logs(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: ListAuditLogsInput = parse("list-audit-logs", input)?;
+pub fn list_audit_logs(ctx: &Ctx, input: ListAuditLogsInput) -> Result<AuditLogListing> {
     let (from, to) = time_window(input.from.as_deref(), input.to.as_deref())?;
     let query = AuditQuery {
         action: optional_text("action", input.action)?,
@@ -172,17 +189,17 @@ pub fn list_audit_logs(host: &dyn Host, input: &str) -> Result<Value> {
         to,
     };
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, AUDIT_DEFAULT_PAGE_SIZE)?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
+    let client = ctx.client()?;
+    let org = client.org();
     let spec = paging.spec;
-    let build = |page: u32| auditlogs::list_audit_logs(&org, &query, page, spec.page_size);
+    let build = |page: u32| auditlogs::list_audit_logs(org, &query, page, spec.page_size);
 
     let (logs, pages_fetched) = if paging.all_pages {
-        let listing = list_all_pages(&client, spec, &build, &audit_chunk).map_err(|e| plan_required(&org, e))?;
+        let listing = list_all_pages(&client, spec, &build, &audit_chunk).map_err(|e| plan_required(org, e))?;
         (listing.items, listing.pages)
     } else {
         let request = build(spec.start_page);
-        let response = client.send(&request).map_err(|e| plan_required(&org, e))?;
+        let response = client.send(&request).map_err(|e| plan_required(org, e))?;
         (audit_chunk(&response, &request)?.items, 1)
     };
     let full = logs.len() >= spec.page_size as usize;
@@ -196,143 +213,63 @@ pub fn list_audit_logs(host: &dyn Host, input: &str) -> Result<Value> {
         previous_page: (!paging.all_pages && spec.start_page > 1).then(|| spec.start_page - 1),
     };
     let events: Vec<AuditEvent> = logs.into_iter().map(AuditEvent::from).collect();
-    Ok(json!({
-        "organization": org,
-        "filters": {
-            "action": query.action,
-            "name": query.name,
-            "actor": query.actor,
-            "from": query.from,
-            "to": query.to,
+    Ok(AuditLogListing {
+        organization: org.to_string(),
+        filters: AuditFilters {
+            action: query.action,
+            name: query.name,
+            actor: query.actor,
+            from: query.from,
+            to: query.to,
         },
-        "returned": events.len(),
-        "events": events,
-        "paging": paging_out,
-        "meta": client.meta(),
-    }))
+        returned: events.len(),
+        events,
+        paging: paging_out,
+        meta: Meta::of(&client),
+    })
+}
+
+/// The output of `list-audit-actions`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct AuditActionsOutput {
+    /// The organization.
+    pub organization: String,
+    /// Actions in all groups.
+    pub action_count: usize,
+    /// The groups (org, repo, …), each with its actions.
+    pub groups: Vec<AuditActionGroup>,
+    /// Requests and rate limit.
+    pub meta: Meta,
 }
 
 /// `list-audit-actions`: the action names (grouped) that filter audit logs.
-pub fn list_audit_actions(host: &dyn Host, input: &str) -> Result<Value> {
-    let _: ListAuditActionsInput = parse("list-audit-actions", input)?;
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
+pub fn list_audit_actions(ctx: &Ctx, _input: ListAuditActionsInput) -> Result<AuditActionsOutput> {
+    let client = ctx.client()?;
+    let org = client.org();
     let answer: AuditActionsResponse =
-        client.send_json(&auditlogs::list_audit_actions(&org)).map_err(|e| plan_required(&org, e))?;
+        client.send_json(&auditlogs::list_audit_actions(org)).map_err(|e| plan_required(org, e))?;
     let groups = answer.into_groups();
-    let total: usize = groups.iter().map(|g| g.actions.len()).sum();
-    Ok(json!({
-        "organization": org,
-        "action_count": total,
-        "groups": groups,
-        "meta": client.meta(),
-    }))
+    Ok(AuditActionsOutput {
+        organization: org.to_string(),
+        action_count: groups.iter().map(|g| g.actions.len()).sum(),
+        groups,
+        meta: Meta::of(&client),
+    })
 }
 
-/// One roster row of `sync-members`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RosterEntry {
-    /// Docker ID; null for an invitee known only by email.
-    pub username: Option<String>,
-    /// Display name.
-    pub full_name: Option<String>,
-    /// Email, when visible.
-    pub email: Option<String>,
-    /// `owner`, `editor`, `member`, or `invitee` for a pending invite.
-    pub role: Option<String>,
-    /// `member` or `invitee`.
-    pub status: &'static str,
-    /// Team names.
-    pub groups: Vec<String>,
-    /// Outside the organization's verified domains.
-    pub is_guest: bool,
-    /// When the member joined (or was invited).
-    pub date_joined: Option<String>,
-    /// Insights: last seen, when the organization has insights.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<String>,
-    /// Insights: last login, when the organization has insights.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_logged_in_at: Option<String>,
-}
-
-impl From<Member> for RosterEntry {
-    fn from(m: Member) -> Self {
-        let status = if m.role.as_deref() == Some("invitee") { "invitee" } else { "member" };
-        RosterEntry {
-            username: Some(m.username).filter(|u| !u.is_empty()),
-            full_name: m.full_name,
-            email: m.email,
-            role: m.role,
-            status,
-            groups: m.groups,
-            is_guest: m.is_guest,
-            date_joined: m.date_joined,
-            last_seen_at: m.last_seen_at,
-            last_logged_in_at: m.last_logged_in_at,
-        }
-    }
-}
-
-/// Counts by role and by status; the usual keys are always present (zero when none).
-pub fn roster_summary(roster: &[RosterEntry]) -> Value {
-    let mut by_role: BTreeMap<String, usize> =
-        ["owner", "editor", "member"].iter().map(|r| (r.to_string(), 0)).collect();
-    let mut by_status: BTreeMap<String, usize> = ["member", "invitee"].iter().map(|s| (s.to_string(), 0)).collect();
-    let mut guests = 0;
-    for entry in roster {
-        *by_role.entry(entry.role.clone().unwrap_or_else(|| "unknown".to_string())).or_default() += 1;
-        *by_status.entry(entry.status.to_string()).or_default() += 1;
-        guests += usize::from(entry.is_guest);
-    }
-    json!({ "total": roster.len(), "by_role": by_role, "by_status": by_status, "guests": guests })
-}
-
-/// `sync-members`: the whole roster in one call, 100 per page, pages 2..N fetched together.
-pub fn sync_members(host: &dyn Host, input: &str) -> Result<Value> {
-    let input: SyncMembersInput = parse("sync-members", input)?;
-    let include_invitees = input.include_invitees.unwrap_or(false);
-    let max_items = Some(input.max_items.unwrap_or(super::paging::MAX_ITEMS_LIMIT));
-    let spec = Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec;
-    let query = if include_invitees {
-        MemberQuery { member_type: Some("all".into()), invites: Some(true), ..MemberQuery::default() }
-    } else {
-        MemberQuery { member_type: Some("member".into()), ..MemberQuery::default() }
-    };
-    let client = Client::connect(host)?;
-    let org = client.org().to_string();
-    let build = |page: u32| member_api::list_members(&org, &query, page, spec.page_size);
-    let listing = list_all_pages(&client, spec, &build, &Chunk::<OrgMember>::from_page)?;
-    let roster: Vec<RosterEntry> = listing.items.into_iter().map(|m| RosterEntry::from(Member::from(m))).collect();
-    Ok(json!({
-        "organization": org,
-        "include_invitees": include_invitees,
-        "count": listing.count,
-        "summary": roster_summary(&roster),
-        "members": roster,
-        "pages_fetched": listing.pages,
-        "meta": client.meta(),
-    }))
-}
-
-/// The activity actions.
+/// The audit-log actions.
 pub static ACTIONS: &[ActionSpec] = &[
     action!("list-audit-logs", "List audit log events",
-        "Lists the organization's audit-log events, newest first as Docker returns them, one page or every page (all_pages, bounded by max_items; Docker gives no count, so paging stops on a short or empty page). Filters: action (see list-audit-actions), name, actor, from and to (RFC 3339; from must not be after to; sent in UTC). Output: events with account, action, name, actor, data, timestamp and description, plus paging. Audit logs need a Docker Team or Business plan.",
+        "Lists the organization's audit-log events, newest first as Docker returns them, one page or every page (all_pages, bounded by max_items; Docker gives no count, so paging stops on a short or empty page). Filters: action (see list-audit-actions), name, actor, from and to (RFC 3339; from must not be after to; sent in UTC). Output: events (AuditEvent: account, action, name, actor, data, timestamp, description) and paging. Audit logs need a Docker Team or Business plan.",
         scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{"action": "team.member.add", "from": "2026-10-01T00:00:00Z", "to": "2026-10-31T23:59:59Z", "page_size": 25}"#,
-        output: "{organization, filters {action, name, actor, from, to}, returned, events: [{account, action, name, actor, data {…}, timestamp, description}], paging {page, page_size, pages_fetched, all_pages, next_page, previous_page}, meta}",
-        run: list_audit_logs, input: ListAuditLogsInput),
+        run: list_audit_logs, input: ListAuditLogsInput, output: AuditLogListing),
     action!("list-audit-actions", "List audit log actions",
         "Lists the audit-log action names the organization's events can be filtered by, grouped as Docker groups them (org, repo, …), each with its label and description. Audit logs need a Docker Team or Business plan.",
         scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{}"#, output: "{organization, action_count, groups: [{group, label, actions: [{name, label, description}]}], meta}",
-        run: list_audit_actions, input: ListAuditActionsInput),
-    action!("sync-members", "Sync the member roster",
-        "Returns the whole member roster in one call for a scheduled directory sync: 100 per page, pages 2..N fetched together once page 1 reports the count (about two round trips). Each row has username, full name, email, role, status (member or invitee), groups, guest flag, date joined and, with insights, last seen/login. Pending invitees are left out unless include_invitees is true. Summary counts by role and by status. Works on every plan.",
-        scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"include_invitees": false}"#, output: "{organization, include_invitees, count, pages_fetched, members: [{username, full_name, email, role, status (member|invitee), groups, is_guest, date_joined, last_seen_at?, last_logged_in_at?}], summary {total, guests, by_role {…}, by_status {…}}, meta}",
-        run: sync_members, input: SyncMembersInput),
+        example: r#"{}"#,
+        run: list_audit_actions, input: ListAuditActionsInput, output: AuditActionsOutput),
 ];
 
 #[cfg(test)]
@@ -430,37 +367,5 @@ mod tests {
             assert!(chunk.items.is_empty());
             assert_eq!((chunk.count, chunk.has_next), (None, None));
         }
-    }
-
-    #[test]
-    fn roster_marks_invitees_and_counts_by_role_and_status() {
-        let rows: Vec<OrgMember> = serde_json::from_value(json!([
-            {"username": "jon", "role": "Owner", "is_guest": false, "last_seen_at": "2024-01-06T10:00:00Z"},
-            {"username": "arya", "role": "Editor", "is_guest": true},
-            {"username": "", "email": "new@example.com", "role": "Invitee"}
-        ]))
-        .unwrap();
-        let roster: Vec<RosterEntry> = rows.into_iter().map(|m| RosterEntry::from(Member::from(m))).collect();
-        assert_eq!(roster[2].status, "invitee");
-        assert_eq!(roster[2].username, None);
-        assert_eq!(roster[0].status, "member");
-        assert_eq!(
-            roster_summary(&roster),
-            json!({
-                "total": 3,
-                "by_role": {"editor": 1, "invitee": 1, "member": 0, "owner": 1},
-                "by_status": {"invitee": 1, "member": 2},
-                "guests": 1
-            })
-        );
-        let first = serde_json::to_value(&roster[0]).unwrap();
-        assert_eq!(first["last_seen_at"], "2024-01-06T10:00:00Z");
-        assert!(serde_json::to_value(&roster[1]).unwrap().get("last_seen_at").is_none(), "absent when Docker has none");
-    }
-
-    #[test]
-    fn sync_input_refuses_unknown_fields() {
-        let e = parse::<SyncMembersInput>("sync-members", r#"{"invitees": true}"#).unwrap_err();
-        assert!(e.message.contains("unknown field `invitees`"), "{}", e.message);
     }
 }

@@ -1,0 +1,163 @@
+//! `offboard-member`: remove a person from the organization (and so from every team) and cancel
+//! their pending invites.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::all_teams;
+use crate::actions::input::path_segment;
+use crate::actions::invites::pending_invites;
+use crate::actions::members::{Person, find_member};
+use crate::actions::plan::{Plan, WriteReport};
+use crate::actions::{ActionSpec, Ctx};
+use crate::api::Page;
+use crate::api::invites::{self, Invite};
+use crate::api::members::{self, Member, MemberQuery, OrgMember};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::output::Meta;
+
+/// Input of `offboard-member`.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OffboardInput {
+    /// The member's Docker ID. Give this or `email`.
+    pub username: Option<String>,
+    /// The member's email (resolved exactly to one member; also finds invites sent to it).
+    pub email: Option<String>,
+    /// Return the plan without changing anything (default true).
+    pub dry_run: Option<bool>,
+    /// Also cancel pending invites for the same email or username (default true).
+    pub cancel_invites: Option<bool>,
+}
+
+/// The output of `offboard-member`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct OffboardOutput {
+    /// The organization.
+    pub organization: String,
+    /// The person as given (username or email).
+    pub person: String,
+    /// The member found; null when the person is not a member (only invited, or already gone).
+    pub member: Option<Member>,
+    /// The teams the member is on (they leave all of them with the organization).
+    pub teams: Vec<String>,
+    /// The pending invites for the person's email or username.
+    pub pending_invites: Vec<Invite>,
+    /// Whether the member was (or in a dry run would be) removed.
+    pub removes_member: bool,
+    /// How many invites were (or would be) cancelled.
+    pub invites_cancelled: usize,
+    /// What changed and how (`changed: false`: nothing was left to offboard).
+    #[serde(flatten)]
+    pub write: WriteReport,
+    /// Requests and rate limit.
+    pub meta: Meta,
+}
+
+/// Refuses to offboard the only owner (Docker would refuse the removal).
+fn refuse_last_owner(client: &Client, member: &Member) -> Result<()> {
+    if member.role.as_deref() != Some("owner") {
+        return Ok(());
+    }
+    let org = client.org();
+    let owners: Page<OrgMember> = client.send_json(&members::list_members(
+        org,
+        &MemberQuery { role: Some("owner".into()), ..MemberQuery::default() },
+        1,
+        1,
+    ))?;
+    let count = owners.total().unwrap_or(owners.results.len() as u64);
+    if count <= 1 {
+        let username = &member.username;
+        return Err(Error::conflict(format!(
+            "\"{username}\" is the only owner of organization \"{org}\", and Docker Hub refuses to remove the last owner. \
+Make another member an owner first (update-member-role), then offboard \"{username}\"."
+        ))
+        .with_detail(json!({ "username": username, "owners": count })));
+    }
+    Ok(())
+}
+
+/// `offboard-member`. Someone who is only invited has their invites cancelled; someone who is
+/// neither a member nor invited any more is `changed: false`, so a repeated run succeeds.
+pub fn offboard_member(ctx: &Ctx, input: OffboardInput) -> Result<OffboardOutput> {
+    let person = Person::from_fields(ctx.action, "username", input.username.as_deref(), input.email.as_deref())?;
+    let dry_run = input.dry_run.unwrap_or(true);
+    let client = ctx.client()?;
+    let org = client.org();
+    let member = find_member(&client, &person)?;
+    let mut teams = Vec::new();
+    let mut plan = Plan::new();
+    if let Some(member) = &member {
+        refuse_last_owner(&client, member)?;
+        let username = path_segment(ctx.action, "username", Some(&member.username))?;
+        teams = all_teams(&client, Some(&username))?.into_iter().map(|t| t.name).collect();
+        plan.add(
+            members::remove_member(org, &username),
+            format!("remove \"{username}\" from organization \"{org}\" (this also takes them off {} team(s))", teams.len()),
+        );
+    }
+    let removes_member = !plan.is_empty();
+    // Invites are found by every name the person goes by: the member's username and email, and
+    // what the input gave.
+    let names: Vec<&str> = [Some(person.value()), member.as_ref().map(|m| m.username.as_str())]
+        .into_iter()
+        .chain([member.as_ref().and_then(|m| m.email.as_deref())])
+        .flatten()
+        .filter(|n| !n.is_empty())
+        .collect();
+    let invites: Vec<Invite> = if input.cancel_invites.unwrap_or(true) {
+        pending_invites(&client)?
+            .into_iter()
+            .filter(|i| i.invitee.as_deref().is_some_and(|who| names.iter().any(|n| who.eq_ignore_ascii_case(n))))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for invite in &invites {
+        let Some(id) = invite.id.as_deref().filter(|id| !id.is_empty()) else { continue };
+        let id = path_segment(ctx.action, "invite id", Some(id))?;
+        let who = invite.invitee.clone().unwrap_or_default();
+        plan.add(invites::cancel_invite(&id), format!("cancel the pending invite {id} for \"{who}\""));
+    }
+    let invites_cancelled = plan.steps().len() - usize::from(removes_member);
+    let executed = plan.execute(&client, ctx.action, dry_run)?;
+    let shown = person.describe();
+    let message = match (plan.is_empty(), dry_run) {
+        (true, _) => format!(
+            "Nobody with the {shown} is a member of organization \"{org}\" or has a pending invite: nothing to offboard."
+        ),
+        (false, true) => format!(
+            "Dry run: {} request(s) would offboard the {shown}; nothing was changed. Run again with dry_run: false to carry it out.",
+            plan.steps().len()
+        ),
+        (false, false) if removes_member => format!(
+            "The {shown} was removed from organization \"{org}\" and from {} team(s); {invites_cancelled} pending invite(s) cancelled.",
+            teams.len()
+        ),
+        (false, false) => format!(
+            "The {shown} was not a member of organization \"{org}\"; {invites_cancelled} pending invite(s) cancelled."
+        ),
+    };
+    Ok(OffboardOutput {
+        organization: org.to_string(),
+        person: person.value().to_string(),
+        member,
+        teams,
+        pending_invites: invites,
+        removes_member,
+        invites_cancelled,
+        write: WriteReport::new(&plan, dry_run, executed, message),
+        meta: Meta::of(&client),
+    })
+}
+
+/// The action's manifest entry.
+pub const SPEC: ActionSpec = action!("offboard-member", "Offboard a member",
+    "Finds a person exactly (by username or email), lists their teams and the pending invites sent to their username or email, then removes them from the organization (which takes them off every team) and cancels those invites. Someone who is only invited has just the invites cancelled; someone with neither is changed: false, so a repeated run succeeds. dry_run defaults to true and returns the plan, every request it would make, without changing anything. A real run reports each step and stops at the first failure, with what succeeded so far in the error's detail. The only owner is refused with a clear message.",
+    scopes: [MemberRead, MemberEdit, GroupRead, InviteRead, InviteEdit], read_only: false, destructive: true, idempotent: true,
+    example: r#"{"email": "ken.lovelace@example.com"}"#,
+    run: offboard_member, input: OffboardInput, output: OffboardOutput);
