@@ -12,8 +12,6 @@ use crate::host::{FetchError, Host, HttpRequest, HttpResponse};
 
 /// What a secret is replaced with.
 pub const REDACTED: &str = "[redacted]";
-/// Shorter values are not treated as secrets (they would match ordinary text).
-const MIN_SECRET_LEN: usize = 8;
 
 /// A host wrapper that remembers secrets.
 pub struct Redacting<'h> {
@@ -29,7 +27,9 @@ impl<'h> Redacting<'h> {
 
     fn remember(&self, secret: &str) {
         let secret = secret.trim();
-        if secret.len() >= MIN_SECRET_LEN && !self.secrets.borrow().iter().any(|s| s == secret) {
+        // Every secret the host handed out, whatever its length: a short token still must not
+        // leak (it may also match ordinary text; redacting too much is the safe side).
+        if !secret.is_empty() && !self.secrets.borrow().iter().any(|s| s == secret) {
             self.secrets.borrow_mut().push(secret.to_string());
         }
     }
@@ -48,16 +48,31 @@ impl<'h> Redacting<'h> {
         }
     }
 
-    /// `text` with every remembered secret replaced by [`REDACTED`].
+    /// Every remembered secret in each form it can take in a text: as is, and as it reads inside a
+    /// JSON string (a `"` or `\` in it escaped), longest first so a secret containing another is
+    /// replaced whole.
+    fn forms(&self) -> Vec<String> {
+        let mut forms: Vec<String> = Vec::new();
+        for secret in self.secrets.borrow().iter() {
+            let quoted = serde_json::to_string(secret.as_str()).unwrap_or_default();
+            let escaped = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
+            forms.push(secret.clone());
+            if !escaped.is_empty() && escaped != secret {
+                forms.push(escaped.to_string());
+            }
+        }
+        forms.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        forms
+    }
+
+    /// `text` with every remembered secret, raw or JSON-escaped, replaced by [`REDACTED`].
     pub fn scrub(&self, text: &str) -> String {
-        // Most texts hold no secret: return them without sorting or replacing anything.
-        if !self.secrets.borrow().iter().any(|secret| text.contains(secret.as_str())) {
+        // Most texts hold no secret: return them without replacing anything.
+        let forms = self.forms();
+        if !forms.iter().any(|form| text.contains(form.as_str())) {
             return text.to_string();
         }
-        let mut secrets = self.secrets.borrow().clone();
-        // Longest first, so a secret containing another is replaced whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.iter().fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
+        forms.iter().fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
     }
 }
 
@@ -67,12 +82,7 @@ impl Redacting<'_> {
     /// searched, for each secret as it would appear inside a JSON string; only when one is found is
     /// it parsed, scrubbed string by string and written again.
     pub fn scrub_json(&self, json: String) -> String {
-        let found = self.secrets.borrow().iter().any(|secret| {
-            let escaped = serde_json::to_string(secret.as_str()).unwrap_or_default();
-            let escaped = escaped.get(1..escaped.len().saturating_sub(1)).unwrap_or(secret);
-            memchr::memmem::find(json.as_bytes(), secret.as_bytes()).is_some()
-                || (escaped != secret && memchr::memmem::find(json.as_bytes(), escaped.as_bytes()).is_some())
-        });
+        let found = self.forms().iter().any(|form| memchr::memmem::find(json.as_bytes(), form.as_bytes()).is_some());
         if !found {
             return json;
         }
@@ -205,5 +215,37 @@ mod tests {
         let scrubbed = guard().scrub_json(value.to_string());
         let back: serde_json::Value = serde_json::from_str(&scrubbed).expect("still JSON");
         assert_eq!(back["m"], "line\n[redacted]");
+    }
+
+    /// A host whose OAT is short.
+    struct ShortSecret;
+
+    impl Host for ShortSecret {
+        fn fetch(&self, _: &HttpRequest) -> Result<HttpResponse, FetchError> {
+            Err(FetchError::Connect("no network in this test".into()))
+        }
+        fn fetch_batch(&self, requests: &[HttpRequest], _: u32) -> Vec<Result<HttpResponse, FetchError>> {
+            requests.iter().map(|r| self.fetch(r)).collect()
+        }
+        fn sleep(&self, _: u32) {}
+        fn secret(&self, key: &str) -> Option<String> {
+            (key == KEY_OAT).then(|| "s\"7".to_string())
+        }
+        fn cache_get(&self, _: &str) -> Option<Vec<u8>> {
+            None
+        }
+        fn cache_set(&self, _: &str, _: &[u8], _: u32) {}
+        fn cache_delete(&self, _: &str) {}
+    }
+
+    #[test]
+    fn short_secrets_and_their_json_escaped_form_are_scrubbed_from_plain_texts() {
+        let short = Redacting::new(&ShortSecret);
+        short.secret(KEY_OAT);
+        assert_eq!(short.scrub("token s\"7 echoed"), "token [redacted] echoed");
+        // Docker's body quoted inside an error message: the secret appears JSON-escaped.
+        assert_eq!(short.scrub(r#"Docker said {"secret":"s\"7"}"#), r#"Docker said {"secret":"[redacted]"}"#);
+        let escaped_oat = r#"{"detail":"bad dckr_oat_se\"cr\\et-1"}"#;
+        assert_eq!(guard().scrub(escaped_oat), r#"{"detail":"bad [redacted]"}"#);
     }
 }

@@ -93,16 +93,39 @@ pub fn required_text(action: &str, field: &str, value: Option<&str>) -> Result<S
     Ok(trimmed.to_string())
 }
 
-/// Checks a value that becomes one URL path segment (a username, an invite id): what
-/// [`required_text`] checks, and no `.` or `..` between slashes. [`crate::api::path`] encodes such a
-/// piece (`%2E%2E`), but URL parsers that follow the WHATWG standard still read `%2E%2E` as a
-/// parent-directory step, and so do servers that decode a path before cleaning it: `DELETE
-/// …/members/..` could address the organization itself. No Docker ID or invite id looks like that.
+/// Longest value accepted for one URL path segment. Docker IDs have at most 30 characters, team
+/// names at most 100 (see `teams::MAX_TEAM_NAME_CHARS`), invite ids are UUIDs; 255 leaves room
+/// for names older than today's rules and keeps a hostile value from becoming an oversized URL.
+pub const MAX_SEGMENT_CHARS: usize = 255;
+
+/// The one rule for every input that becomes a URL path segment (a username, a team name, an
+/// invite id): what [`required_text`] checks, at most [`MAX_SEGMENT_CHARS`] characters, no `/` or
+/// `\`, and nothing that is — or percent-decodes to — `.` or `..` or a separator.
+///
+/// [`crate::api::path`] encodes each segment (`/` as `%2F`), but URL parsers that follow the WHATWG
+/// standard read `%2E%2E` as a parent-directory step, and front ends that decode a path before
+/// normalising it would turn `x/../../members/victim` into another resource: `DELETE
+/// …/groups/x%2F..%2F..%2Fmembers%2Fvictim` must never leave the plugin. No Docker ID, team name
+/// or invite id needs any of these characters.
 pub fn path_segment(action: &str, field: &str, value: Option<&str>) -> Result<String> {
     let text = required_text(action, field, value)?;
-    if text.split(['/', '\\']).any(|piece| piece == "." || piece == "..") {
+    let chars = text.chars().count();
+    if chars > MAX_SEGMENT_CHARS {
         return Err(Error::invalid_input(format!(
-            "\"{field}\" must not be \".\" or \"..\" or contain such a part between slashes (got \"{text}\")."
+            "\"{field}\" is {chars} characters long; at most {MAX_SEGMENT_CHARS} are accepted for a name that goes into a Docker Hub path."
+        )));
+    }
+    let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy();
+    if [text.as_str(), &decoded].iter().any(|t| t.contains(['/', '\\'])) {
+        return Err(Error::invalid_input(format!(
+            "\"{field}\" must not contain \"/\" or \"\\\" (got \"{}\"): it is one segment of a Docker Hub path.",
+            text.escape_debug()
+        )));
+    }
+    if [text.as_str(), &decoded].iter().any(|t| *t == "." || *t == "..") || decoded.chars().any(char::is_control) {
+        return Err(Error::invalid_input(format!(
+            "\"{field}\" must not be \".\" or \"..\" (or encode one, or a control character): got \"{}\".",
+            text.escape_debug()
         )));
     }
     Ok(text)
@@ -184,12 +207,14 @@ mod tests {
     }
 
     #[test]
-    fn path_segments_refuse_dot_steps_but_keep_other_characters() {
-        for bad in ["..", ".", "a/../b", "../x", "x/.", "a\\..\\b"] {
+    fn path_segments_refuse_separators_dot_steps_and_their_encodings() {
+        for bad in ["..", ".", "%2e%2E", "%2E", "a/../b", "../x", "x/.", "a\\..\\b", "x/../../members/victim", "a%2Fb", "a%5Cb", "%00"] {
             let e = path_segment("remove-member", "username", Some(bad)).unwrap_err();
-            assert!(e.message.contains("\"username\" must not be"), "{bad}: {}", e.message);
+            assert!(e.message.contains("\"username\" must not"), "{bad}: {}", e.message);
         }
-        assert_eq!(path_segment("remove-member", "username", Some(" a/b?c%d e ")).unwrap(), "a/b?c%d e");
+        let long = "x".repeat(MAX_SEGMENT_CHARS + 1);
+        assert!(path_segment("delete-team", "team", Some(&long)).unwrap_err().message.contains("at most 255"));
+        assert_eq!(path_segment("remove-member", "username", Some(" a?c%d e ")).unwrap(), "a?c%d e");
         assert_eq!(path_segment("cancel-invite", "id", Some("a..b")).unwrap(), "a..b");
         assert!(path_segment("cancel-invite", "id", Some(" ")).unwrap_err().message.contains("missing or blank"));
     }
