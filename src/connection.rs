@@ -88,17 +88,35 @@ pub fn normalize_base_url(value: Option<&str>) -> Result<String> {
         return Ok(DEFAULT_HUB_URL.to_string());
     }
     let trimmed = raw.trim_end_matches('/');
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"))
-        .ok_or_else(|| bad_url(raw, "it must start with https:// or http://"))?;
+    let (rest, plain) = match (trimmed.strip_prefix("https://"), trimmed.strip_prefix("http://")) {
+        (Some(rest), _) => (rest, false),
+        (None, Some(rest)) => (rest, true),
+        (None, None) => return Err(bad_url(raw, "it must start with https:// or http://")),
+    };
     if rest.is_empty() {
         return Err(bad_url(raw, "it has no host"));
     }
     if rest.contains(['/', '?', '#', '@', ' ', '\\']) || rest.chars().any(char::is_control) {
         return Err(bad_url(raw, "it must be a scheme and host only, like https://hub.docker.com"));
     }
+    // The token exchange sends the OAT: plain HTTP only where it never leaves the machine.
+    if plain && !is_loopback(rest) {
+        return Err(bad_url(
+            raw,
+            "plain http:// would send the Organization Access Token unencrypted; use https://, or http:// only for a loopback address (127.0.0.1, [::1], localhost)",
+        ));
+    }
     Ok(trimmed.to_string())
+}
+
+/// Whether `authority` (`host[:port]`) names this machine: `localhost`, `127.0.0.0/8` or `[::1]`.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(host, _port)| host),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn bad_url(raw: &str, why: &str) -> Error {
@@ -118,6 +136,17 @@ mod tests {
     #[test]
     fn base_url_drops_trailing_slashes() {
         assert_eq!(normalize_base_url(Some("http://127.0.0.1:8080/")).unwrap(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_only() {
+        for ok in ["http://127.0.0.1:8089", "http://127.9.0.1", "http://localhost:1", "http://[::1]:80", "https://hub.example"] {
+            assert!(normalize_base_url(Some(ok)).is_ok(), "{ok}");
+        }
+        for bad in ["http://hub.docker.com", "http://10.0.0.1:80", "http://127.0.0.1.evil.example", "http://[::2]"] {
+            let e = normalize_base_url(Some(bad)).unwrap_err();
+            assert!(e.message.contains("unencrypted"), "{bad}: {}", e.message);
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //!
 //! Everything but `component` (the generated bindings and export glue, wasm32 only) runs natively,
 //! so the pure parts are unit-tested with plain `cargo test`.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod actions;
 pub mod api;

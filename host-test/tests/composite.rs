@@ -6,12 +6,9 @@ mod common;
 
 use common::sim::{Sim, sim};
 use common::*;
-use dockerhub_org_host::http::HttpConfig;
 use dockerhub_org_host::runtime::{error_detail, error_kind};
-use dockerhub_org_host::secrets::Secrets;
 use dockerhub_org_host::simulator::state::Invite;
-use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
-use dockerhub_org_host::{Runtime, RuntimeConfig};
+use dockerhub_org_host::simulator::DEFAULT_ORG;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
@@ -59,7 +56,7 @@ fn offboard_real_run_removes_the_member_and_cancels_their_invite() {
     let s = sim();
     let invite = give_invite(&s, "kenlovelace");
     let out = s.ok("offboard-member", json!({"username": "KenLovelace", "dry_run": false}));
-    assert_eq!(out["removed"], true);
+    assert_eq!((out["removes_member"].clone(), out["changed"].clone()), (json!(true), json!(true)));
     assert_eq!(out["invites_cancelled"], 1);
     assert_eq!(out["completed"].as_array().unwrap().len(), 2);
     assert_eq!(
@@ -69,8 +66,11 @@ fn offboard_real_run_removes_the_member_and_cancels_their_invite() {
     assert!(
         s.sim.with_state(|st| st.member_index("kenlovelace").is_none() && st.invites.iter().all(|i| i.id != invite))
     );
-    let again = call(&s.runtime, "offboard-member", r#"{"username": "kenlovelace", "dry_run": false}"#, &s.secrets);
-    assert_eq!(again.map_err(|e| error_kind(&e).to_string()), Err("not-found".to_string()));
+    // A retried step finds nothing left to do, and succeeds.
+    let before = s.sent();
+    let again = s.ok("offboard-member", json!({"username": "kenlovelace", "dry_run": false}));
+    assert_eq!((again["changed"].clone(), again["plan"].clone()), (json!(false), json!([])));
+    assert!(s.writes_since(before).is_empty());
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn reconcile_dry_run_plans_adds_and_removes_and_reports_unknown_people() {
 fn reconcile_applies_the_diff_returns_the_final_state_and_a_second_run_changes_nothing() {
     let s = sim();
     let wanted = json!(["kenlovelace", "ada.lovelace@example.com"]);
-    let out = s.ok("reconcile-team", json!({"team": "qa", "members": wanted, "dry_run": false}));
+    let out = s.ok("reconcile-team", json!({"team": "qa", "members": wanted, "dry_run": false, "max_removals": 100}));
     assert_eq!(out["changed"], true);
     let mut final_members: Vec<&str> = out["members"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     final_members.sort();
@@ -165,10 +165,46 @@ fn reconcile_applies_the_diff_returns_the_final_state_and_a_second_run_changes_n
     assert_eq!(writes.iter().filter(|w| w.starts_with("DELETE")).count(), out["to_remove"].as_array().unwrap().len());
 
     let before = s.sent();
-    let again = s.ok("reconcile-team", json!({"team": "qa", "members": wanted, "dry_run": false}));
+    let again = s.ok("reconcile-team", json!({"team": "qa", "members": wanted, "dry_run": false, "max_removals": 100}));
     assert_eq!((again["in_sync"].as_bool(), again["changed"].as_bool()), (Some(true), Some(false)));
     assert!(again["message"].as_str().unwrap().contains("already matches"));
     assert!(s.writes_since(before).is_empty(), "an idempotent second run sends no writes");
+}
+
+#[test]
+fn reconcile_refuses_more_removals_than_max_removals_and_carries_the_plan() {
+    let s = sim();
+    let wanted = json!(["kenlovelace"]);
+    let input = json!({"team": "qa", "members": wanted, "dry_run": false}).to_string();
+    let outcome = call(&s.runtime, "reconcile-team", &input, &s.secrets);
+    let error = outcome.expect_err("a real run emptying a 58-member team with the default limit is refused");
+    assert_eq!(error_kind(&error), "invalid-input");
+    let detail: Value = serde_json::from_str(error_detail(&error).unwrap()).unwrap();
+    assert_eq!(detail["max_removals"], 10);
+    let removals = detail["to_remove"].as_array().unwrap().len();
+    assert!(removals > 10, "{removals}");
+    let deletes = detail["plan"].as_array().unwrap().iter().filter(|step| step["method"] == "DELETE").count();
+    assert_eq!(deletes, removals, "the refusal carries the whole plan");
+    assert!(s.writes_since(0).is_empty(), "nothing was changed");
+    // A dry run still previews, with a warning.
+    let preview = s.ok("reconcile-team", json!({"team": "qa", "members": wanted}));
+    assert_eq!(preview["dry_run"], true);
+    assert!(preview["message"].as_str().unwrap().contains("more than max_removals (10)"), "{preview}");
+}
+
+#[test]
+fn offboarding_someone_only_invited_cancels_their_invites() {
+    let s = sim();
+    let invite = give_invite(&s, "new.person@example.com");
+    let preview = s.ok("offboard-member", json!({"email": "new.person@example.com"}));
+    assert_eq!((preview["member"].clone(), preview["removes_member"].clone()), (Value::Null, json!(false)));
+    assert_eq!(preview["plan"].as_array().unwrap().len(), 1, "{preview}");
+    assert!(s.writes_since(0).is_empty());
+    let out = s.ok("offboard-member", json!({"email": "new.person@example.com", "dry_run": false}));
+    assert_eq!((out["changed"].clone(), out["invites_cancelled"].clone()), (json!(true), json!(1)));
+    assert_eq!(s.writes_since(0), [format!("DELETE invites/{invite}")]);
+    let again = s.ok("offboard-member", json!({"email": "new.person@example.com", "dry_run": false}));
+    assert_eq!(again["changed"], false, "nothing left to offboard: {again}");
 }
 
 #[test]
@@ -227,7 +263,7 @@ fn access_review_flags_a_single_owner_and_empty_teams() {
             m.role = "Member".into();
         }
     });
-    s.ok("create-team", json!({"name": "empty-one"}));
+    s.ok("create-team", json!({"team": "empty-one"}));
     let out = s.ok("access-review", json!({}));
     assert_eq!(out["owners"]["single_owner"], true);
     assert_eq!(out["empty_teams"]["teams"], json!(["empty-one"]));

@@ -73,13 +73,7 @@ fn every_example_runs_against_the_simulator_and_read_only_actions_only_read() {
         };
         let value: Value = serde_json::from_str(&output).unwrap();
         assert!(value.is_object(), "{name}: output is a JSON object");
-        let documented = a["output"].as_str().unwrap_or("");
-        for key in value.as_object().unwrap().keys() {
-            assert!(
-                documented.contains(key.as_str()),
-                "{name}: output field \"{key}\" is missing from the manifest's output shape: {documented}"
-            );
-        }
+        // Every nested level is checked against `output_schema` in tests/contract.rs.
         if a["read_only"] == true {
             let writes: Vec<String> = runtime
                 .http()

@@ -209,5 +209,5 @@ Check the desired list (is it complete?), then run again with max_removals set t
 pub const SPEC: ActionSpec = action!("reconcile-team", "Reconcile a team with a desired member list",
     "Compares a team's members (all pages) with a desired list of usernames or emails, reports people who are not organization members separately (they cannot be added: invite them first), and with dry_run: false adds and removes members, then returns the final membership. dry_run defaults to true. A real run that would take more than max_removals people off the team (default 10) is refused with the plan in the error's detail; a dry run warns. Idempotent: a second run finds nothing to change and says changed: false.",
     scopes: [MemberRead, GroupRead, GroupEdit], read_only: false, destructive: true, idempotent: true,
-    example: r#"{"team": "qa", "members": ["kenlovelace", "ada.lovelace@example.com"]}"#,
+    example: r#"{"team": "qa", "members": ["kenlovelace", "ada.lovelace@example.com"], "max_removals": 60}"#,
     run: reconcile_team, input: ReconcileInput, output: ReconcileOutput);
