@@ -115,8 +115,7 @@ fn is_loopback(authority: &str) -> bool {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
         None => authority.rsplit_once(':').map_or(authority, |(host, _port)| host),
     };
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn bad_url(raw: &str, why: &str) -> Error {
@@ -140,7 +139,13 @@ mod tests {
 
     #[test]
     fn plain_http_is_for_loopback_only() {
-        for ok in ["http://127.0.0.1:8089", "http://127.9.0.1", "http://localhost:1", "http://[::1]:80", "https://hub.example"] {
+        for ok in [
+            "http://127.0.0.1:8089",
+            "http://127.9.0.1",
+            "http://localhost:1",
+            "http://[::1]:80",
+            "https://hub.example",
+        ] {
             assert!(normalize_base_url(Some(ok)).is_ok(), "{ok}");
         }
         for bad in ["http://hub.docker.com", "http://10.0.0.1:80", "http://127.0.0.1.evil.example", "http://[::2]"] {

@@ -207,9 +207,12 @@ fn steps() -> Vec<Step> {
             action: "update-member-role",
             input: |_| json!({"username": PERSON, "role": "member", "dry_run": true}),
             expect: Expect::Ok(|v, _| match v["plan"].as_array().map(Vec::as_slice) {
-                Some([step]) if step["method"] == "PUT" && v["dry_run"] == true => {
-                    Ok(format!("would send {} {} {}", step["method"].as_str().unwrap_or(""), step["path"].as_str().unwrap_or(""), step["body"]))
-                }
+                Some([step]) if step["method"] == "PUT" && v["dry_run"] == true => Ok(format!(
+                    "would send {} {} {}",
+                    step["method"].as_str().unwrap_or(""),
+                    step["path"].as_str().unwrap_or(""),
+                    step["body"]
+                )),
                 _ => Err(format!("unexpected: {v}")),
             }),
         },
@@ -282,7 +285,11 @@ fn steps() -> Vec<Step> {
             action: "cancel-invite",
             input: |memory| json!({"id": memory.get("invites").and_then(|i| i.get(0)).cloned().unwrap_or_default()}),
             expect: Expect::Ok(|v, _| {
-                if v["changed"] == false { Ok("already gone; nothing to do".into()) } else { Err(format!("unexpected: {v}")) }
+                if v["changed"] == false {
+                    Ok("already gone; nothing to do".into())
+                } else {
+                    Err(format!("unexpected: {v}"))
+                }
             }),
         },
         Step {

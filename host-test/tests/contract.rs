@@ -20,8 +20,7 @@ fn actions() -> Vec<Value> {
 /// Validates `output` against `schema`, naming every violation and where it is.
 fn assert_fits(name: &str, schema: &Value, output: &Value) {
     let validator = jsonschema::validator_for(schema).unwrap_or_else(|e| panic!("{name}: output_schema: {e}"));
-    let errors: Vec<String> =
-        validator.iter_errors(output).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator.iter_errors(output).map(|e| format!("{e} at {}", e.instance_path())).collect();
     assert!(errors.is_empty(), "{name}: output does not fit its output_schema: {errors:#?}\noutput: {output}");
 }
 

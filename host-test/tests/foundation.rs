@@ -25,12 +25,8 @@ fn component_imports_exactly_the_three_host_interfaces() {
 fn component_exports_every_action_declared_in_the_manifest() {
     let runtime = runtime_for("http://127.0.0.1:9");
     let manifest: serde_json::Value = serde_json::from_str(&runtime.describe().unwrap()).unwrap();
-    let mut declared: Vec<String> = manifest["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap().to_string())
-        .collect();
+    let mut declared: Vec<String> =
+        manifest["actions"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
     declared.push("describe".into());
     declared.sort();
     let prefix = "dockerhub:org/actions@0.1.0#";

@@ -8,7 +8,9 @@ use time::{OffsetDateTime, UtcOffset};
 use super::paging::{Paging, PagingOut};
 use super::{ActionSpec, Ctx};
 use crate::api::ApiRequest;
-use crate::api::auditlogs::{self, AuditActionGroup, AuditActionsResponse, AuditEvent, AuditLog, AuditLogsResponse, AuditQuery};
+use crate::api::auditlogs::{
+    self, AuditActionGroup, AuditActionsResponse, AuditEvent, AuditLog, AuditLogsResponse, AuditQuery,
+};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::parse_json;
 use crate::error::{Error, ErrorKind, Result};

@@ -208,7 +208,20 @@ mod tests {
 
     #[test]
     fn path_segments_refuse_separators_dot_steps_and_their_encodings() {
-        for bad in ["..", ".", "%2e%2E", "%2E", "a/../b", "../x", "x/.", "a\\..\\b", "x/../../members/victim", "a%2Fb", "a%5Cb", "%00"] {
+        for bad in [
+            "..",
+            ".",
+            "%2e%2E",
+            "%2E",
+            "a/../b",
+            "../x",
+            "x/.",
+            "a\\..\\b",
+            "x/../../members/victim",
+            "a%2Fb",
+            "a%5Cb",
+            "%00",
+        ] {
             let e = path_segment("remove-member", "username", Some(bad)).unwrap_err();
             assert!(e.message.contains("\"username\" must not"), "{bad}: {}", e.message);
         }

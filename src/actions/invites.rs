@@ -139,7 +139,8 @@ pub fn invite_members(ctx: &Ctx, input: InviteMembersInput) -> Result<InviteMemb
         (client.send_json(&invites::bulk_invite(org, &bulk(Some(true))))?, Default::default())
     } else {
         let executed = plan.execute(&client, ctx.action, false)?;
-        let response = executed.responses.first().ok_or_else(|| Error::invalid_response("The invitation got no answer."))?;
+        let response =
+            executed.responses.first().ok_or_else(|| Error::invalid_response("The invitation got no answer."))?;
         let answer = crate::client::parse_json(response, &invites::bulk_invite(org, &bulk(None)))?;
         (answer, executed)
     };

@@ -415,8 +415,7 @@ impl RosterSummary {
     pub fn of(roster: &[Member]) -> Self {
         let mut by_role: BTreeMap<String, usize> =
             ["owner", "editor", "member"].iter().map(|r| (r.to_string(), 0)).collect();
-        let mut by_status: BTreeMap<String, usize> =
-            ["member", "invitee"].iter().map(|s| (s.to_string(), 0)).collect();
+        let mut by_status: BTreeMap<String, usize> = ["member", "invitee"].iter().map(|s| (s.to_string(), 0)).collect();
         let mut guests = 0;
         for m in roster {
             *by_role.entry(m.role.clone().unwrap_or_else(|| "unknown".to_string())).or_default() += 1;
@@ -538,12 +537,10 @@ impl Person {
             (None, Some(e)) => Err(Error::invalid_input(format!(
                 "\"email\" must be an email address (got \"{e}\"); to look someone up by Docker ID use \"{username_field}\"."
             ))),
-            (Some(_), Some(_)) => Err(Error::invalid_input(format!(
-                "{action} takes either \"{username_field}\" or \"email\", not both."
-            ))),
-            (None, None) => {
-                Err(Error::invalid_input(format!("{action} needs \"{username_field}\" or \"email\".")))
+            (Some(_), Some(_)) => {
+                Err(Error::invalid_input(format!("{action} takes either \"{username_field}\" or \"email\", not both.")))
             }
+            (None, None) => Err(Error::invalid_input(format!("{action} needs \"{username_field}\" or \"email\"."))),
         }
     }
 

@@ -104,8 +104,8 @@ macro_rules! action {
     };
 }
 
-pub mod audit;
 pub mod api_request;
+pub mod audit;
 pub mod connection_form;
 pub mod health;
 pub mod input;

@@ -190,13 +190,9 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
 
     let owners: Vec<&str> =
         everyone.iter().filter(|m| m.role.as_deref() == Some("owner")).map(|m| m.username.as_str()).collect();
-    let guests: Vec<&str> =
-        everyone.iter().filter(|m| m.is_guest == Some(true)).map(|m| m.username.as_str()).collect();
-    let teamless: Vec<&str> = everyone
-        .iter()
-        .filter(|m| m.groups.as_ref().is_some_and(Vec::is_empty))
-        .map(|m| m.username.as_str())
-        .collect();
+    let guests: Vec<&str> = everyone.iter().filter(|m| m.is_guest == Some(true)).map(|m| m.username.as_str()).collect();
+    let teamless: Vec<&str> =
+        everyone.iter().filter(|m| m.groups.as_ref().is_some_and(Vec::is_empty)).map(|m| m.username.as_str()).collect();
     let with_insights = everyone.iter().filter(|m| m.last_seen_at.is_some()).count();
     let inactive: Vec<InactiveMember> = match now {
         Some(now) => everyone
@@ -346,7 +342,6 @@ fn review_markdown(f: &ReviewFigures) -> String {
     }
     md
 }
-
 
 /// The action's manifest entry.
 pub const SPEC: ActionSpec = action!("access-review", "Organization access review",

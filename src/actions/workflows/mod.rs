@@ -9,32 +9,41 @@ pub mod offboard;
 pub mod reconcile;
 
 use super::ActionSpec;
+use super::paging::every_page;
 use crate::api::groups::{self, GroupMember, OrgGroup, Team};
 use crate::api::members::{self, Member, MemberQuery, OrgMember};
-use super::paging::every_page;
 use crate::client::Client;
 use crate::client::paging::DEFAULT_MAX_ITEMS;
 use crate::error::Result;
 
 /// Every member of the organization.
 fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>> {
-    every_page(client, DEFAULT_MAX_ITEMS, &|page, size| members::list_members(client.org(), query, page, size), |m: OrgMember| {
-        Member::from(m)
-    })
+    every_page(
+        client,
+        DEFAULT_MAX_ITEMS,
+        &|page, size| members::list_members(client.org(), query, page, size),
+        |m: OrgMember| Member::from(m),
+    )
 }
 
 /// Every team of the organization, or only `username`'s.
 fn all_teams(client: &Client, username: Option<&str>) -> Result<Vec<Team>> {
-    every_page(client, DEFAULT_MAX_ITEMS, &|page, size| groups::list_groups(client.org(), None, username, page, size), |g: OrgGroup| {
-        Team::from(g)
-    })
+    every_page(
+        client,
+        DEFAULT_MAX_ITEMS,
+        &|page, size| groups::list_groups(client.org(), None, username, page, size),
+        |g: OrgGroup| Team::from(g),
+    )
 }
 
 /// Every member of team `team`.
 fn team_members(client: &Client, team: &str) -> Result<Vec<Member>> {
-    every_page(client, DEFAULT_MAX_ITEMS, &|page, size| groups::list_group_members(client.org(), team, None, page, size), |m: GroupMember| {
-        Member::from(m)
-    })
+    every_page(
+        client,
+        DEFAULT_MAX_ITEMS,
+        &|page, size| groups::list_group_members(client.org(), team, None, page, size),
+        |m: GroupMember| Member::from(m),
+    )
 }
 
 /// The workflows, in manifest order.

@@ -97,7 +97,10 @@ pub fn offboard_member(ctx: &Ctx, input: OffboardInput) -> Result<OffboardOutput
         teams = all_teams(&client, Some(&username))?.into_iter().map(|t| t.name).collect();
         plan.add(
             members::remove_member(org, &username),
-            format!("remove \"{username}\" from organization \"{org}\" (this also takes them off {} team(s))", teams.len()),
+            format!(
+                "remove \"{username}\" from organization \"{org}\" (this also takes them off {} team(s))",
+                teams.len()
+            ),
         );
     }
     let removes_member = !plan.is_empty();

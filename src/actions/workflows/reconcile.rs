@@ -185,11 +185,9 @@ Check the desired list (is it complete?), then run again with max_removals set t
             to_add.len(),
             to_remove.len()
         ),
-        (false, false) => format!(
-            "Team \"{team}\" reconciled: {} added, {} removed.{unknown_note}",
-            to_add.len(),
-            to_remove.len()
-        ),
+        (false, false) => {
+            format!("Team \"{team}\" reconciled: {} added, {} removed.{unknown_note}", to_add.len(), to_remove.len())
+        }
     };
     Ok(ReconcileOutput {
         organization: org.to_string(),
