@@ -3,6 +3,9 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
 use crate::error::{Error, Result};
 
 /// Largest input accepted, in bytes.
@@ -81,6 +84,22 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
+/// The one rule for optional text: trimmed, and blank (or absent) means not given.
+pub fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// An optional text field: [`given`], with control characters refused by name.
+pub fn optional_text(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(text) = given(value) else {
+        return Ok(None);
+    };
+    if text.chars().any(char::is_control) {
+        return Err(Error::invalid_input(format!("\"{field}\" must not contain control characters.")));
+    }
+    Ok(Some(text.to_string()))
+}
+
 /// Checks that a required text field is present and not blank; returns it trimmed.
 pub fn required_text(action: &str, field: &str, value: Option<&str>) -> Result<String> {
     let trimmed = value.map(str::trim).unwrap_or("");
@@ -129,6 +148,19 @@ pub fn path_segment(action: &str, field: &str, value: Option<&str>) -> Result<St
         )));
     }
     Ok(text)
+}
+
+/// Parses an optional RFC 3339 date-time input field; blank means absent. The one parser of
+/// time inputs (audit-log windows, the access review's `as_of`).
+pub fn instant(field: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>> {
+    let Some(text) = given(value) else {
+        return Ok(None);
+    };
+    OffsetDateTime::parse(text, &Rfc3339).map(Some).map_err(|e| {
+        Error::invalid_input(format!(
+            "\"{field}\" must be an RFC 3339 date-time such as \"2024-01-31T09:00:00Z\" or \"2024-01-31T10:00:00+01:00\" (got \"{text}\": {e})."
+        ))
+    })
 }
 
 /// Checks that `value` lies in `min..=max`.

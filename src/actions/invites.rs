@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{path_segment, required_text};
+use super::input::{given, path_segment, required_text};
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::invites::{self, BulkInvite, BulkInviteAnswer, Invite, InviteList, InviteOutcome};
@@ -110,7 +110,7 @@ pub struct InviteMembersOutput {
 pub fn invite_members(ctx: &Ctx, input: InviteMembersInput) -> Result<InviteMembersOutput> {
     let checked = check_invitees(&input.invitees)?;
     let team = match input.team.as_deref() {
-        Some(team) if team.trim().is_empty() => {
+        Some(team) if given(Some(team)).is_none() => {
             return Err(Error::invalid_input(
                 "\"team\" is blank: name a team of the organization, or leave the field out to invite to the organization only.",
             ));

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::input::{path_segment, required_text};
+use super::input::{given, optional_text, path_segment, required_text};
 use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_page, write_listing};
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
@@ -85,7 +85,7 @@ pub struct MemberListing {
 pub fn list_members(ctx: &Ctx, input: ListMembersInput) -> Result<Output> {
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, 10)?;
     let query = MemberQuery {
-        search: input.search.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        search: optional_text("search", input.search.as_deref())?,
         role: input.role.map(|r| r.as_str().to_string()),
         member_type: input.member_type.map(|t| t.as_str().to_string()),
         invites: input.invites,
@@ -529,8 +529,8 @@ impl Person {
         username: Option<&str>,
         email: Option<&str>,
     ) -> Result<Self> {
-        let username = username.map(str::trim).filter(|s| !s.is_empty());
-        let email = email.map(str::trim).filter(|s| !s.is_empty());
+        let username = given(username);
+        let email = given(email);
         match (username, email) {
             (Some(u), None) => Ok(Person::Username(path_segment(action, username_field, Some(u))?)),
             (None, Some(e)) if e.contains('@') => Ok(Person::Email(required_text(action, "email", Some(e))?)),

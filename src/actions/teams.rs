@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::input::path_segment;
+use super::input::{given, optional_text, path_segment};
 use super::members::{Person, find_member, resolve_member};
 use super::paging::{Paging, PagingOut, every_page, write_listing};
 use super::plan::{Plan, WriteReport};
@@ -45,11 +45,6 @@ pub fn new_team_name(action: &str, field: &str, value: &str) -> Result<String> {
         )));
     }
     Ok(name)
-}
-
-/// A blank optional filter means no filter.
-fn filter(value: Option<String>) -> Option<String> {
-    value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// Docker's answer to a duplicate name is not documented (the create lists only 400, rename none).
@@ -119,7 +114,7 @@ pub enum TeamSelector {
 impl TeamSelector {
     /// From the `team` and `team_id` fields: exactly one must be given.
     pub fn from_fields(action: &str, team: Option<&str>, team_id: Option<&TeamId>) -> Result<Self> {
-        let team = team.filter(|t| !t.trim().is_empty());
+        let team = given(team);
         match (team, team_id) {
             (Some(name), None) => Ok(TeamSelector::Name(path_segment(action, "team", Some(name))?)),
             (None, Some(id)) => Ok(TeamSelector::Id(id.value()?)),
@@ -227,9 +222,9 @@ pub struct TeamListing {
 /// `list-teams`: one page of teams, or every page.
 pub fn list_teams(ctx: &Ctx, input: ListTeamsInput) -> Result<Output> {
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
-    let search = filter(input.search);
-    let username = match filter(input.username) {
-        Some(u) => Some(path_segment(ctx.action, "username", Some(&u))?),
+    let search = optional_text("search", input.search.as_deref())?;
+    let username = match given(input.username.as_deref()) {
+        Some(u) => Some(path_segment(ctx.action, "username", Some(u))?),
         None => None,
     };
     let client = ctx.client()?;
@@ -518,7 +513,7 @@ pub struct TeamMemberListing {
 pub fn list_team_members(ctx: &Ctx, input: ListTeamMembersInput) -> Result<Output> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
-    let search = filter(input.search);
+    let search = optional_text("search", input.search.as_deref())?;
     let client = ctx.client()?;
     let org = client.org();
     let team = selector.name(&client)?;
@@ -594,10 +589,8 @@ once they have accepted."
 }
 
 /// The username from `username` or its synonym `member` (not both, unless equal).
-fn username_or_member(action: &str, username: Option<String>, member: Option<String>) -> Result<Option<String>> {
-    let username = filter(username);
-    let member = filter(member);
-    match (username, member) {
+fn username_or_member<'a>(action: &str, username: Option<&'a str>, member: Option<&'a str>) -> Result<Option<&'a str>> {
+    match (given(username), given(member)) {
         (Some(u), Some(m)) if u != m => Err(Error::invalid_input(format!(
             "{action} got both \"username\" (\"{u}\") and \"member\" (\"{m}\"): they are the same field; give one."
         ))),
@@ -612,8 +605,8 @@ fn username_or_member(action: &str, username: Option<String>, member: Option<Str
 /// is stale (see [`says_already_member`]).
 pub fn add_team_member(ctx: &Ctx, input: AddTeamMemberInput) -> Result<TeamMembershipOutput> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
-    let username = username_or_member(ctx.action, input.username, input.member)?;
-    let person = Person::from_fields(ctx.action, "username", username.as_deref(), input.email.as_deref())?;
+    let username = username_or_member(ctx.action, input.username.as_deref(), input.member.as_deref())?;
+    let person = Person::from_fields(ctx.action, "username", username, input.email.as_deref())?;
     let dry_run = input.dry_run.unwrap_or(false);
     let client = ctx.client()?;
     let org = client.org();

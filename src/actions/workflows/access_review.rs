@@ -5,11 +5,11 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{all_teams, roster};
-use crate::actions::input::in_range;
+use crate::actions::input::{in_range, instant};
 use crate::actions::invites::pending_invites;
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::members::MemberQuery;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::Meta;
 
 /// Input of `access-review`.
@@ -167,14 +167,7 @@ pub struct AccessReview {
 pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview> {
     let inactive_days = in_range("inactive_days", input.inactive_days.unwrap_or(90), 1, 3650)?;
     let invite_age_days = in_range("invite_age_days", input.invite_age_days.unwrap_or(30), 1, 3650)?;
-    let given_now = match input.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(text) => Some(parse_time(text).ok_or_else(|| {
-            Error::invalid_input(format!(
-                "\"as_of\" must be an RFC 3339 date-time such as 2026-11-23T00:00:00Z (got \"{text}\")."
-            ))
-        })?),
-        None => None,
-    };
+    let given_now = instant("as_of", input.as_of.as_deref())?;
     let client = ctx.client()?;
     let org = client.org();
     let everyone = roster(&client, &MemberQuery::default())?;
