@@ -369,18 +369,19 @@ pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput>
     let dry_run = input.dry_run.unwrap_or(false);
     let client = ctx.client()?;
     let org = client.org();
-    let current = match (selector.find(&client)?, &new_name) {
-        (Some(team), _) => team,
+    let current = match (selector.read(&client), &new_name) {
+        (Ok(team), _) => team,
         // The old name is gone: a rename that was already carried out leaves the team under its new name.
-        (None, Some(new)) => match TeamSelector::Name(new.clone()).find(&client)? {
-            Some(team) => team,
-            None => return Err(selector.read(&client).err().unwrap_or_else(|| Error::not_found("team"))),
-        },
-        (None, None) => return Err(selector.read(&client).err().unwrap_or_else(|| Error::not_found("team"))),
+        (Err(missing), Some(new)) if missing.kind == ErrorKind::NotFound => {
+            TeamSelector::Name(new.clone()).find(&client)?.ok_or(missing)?
+        }
+        (Err(e), _) => return Err(e),
     };
+    // Docker may report an empty description as null: "" asked for and null held are the same.
+    let held = current.description.as_deref().unwrap_or("");
     let change = GroupChange {
         name: new_name.filter(|n| *n != current.name),
-        description: description.filter(|d| Some(d) != current.description.as_ref()),
+        description: description.filter(|d| d != held),
     };
     let mut plan = Plan::new();
     if !change.is_empty() {
@@ -688,8 +689,8 @@ pub fn remove_team_member(ctx: &Ctx, input: RemoveTeamMemberInput) -> Result<Tea
         },
     };
     let username = path_segment(ctx.action, "username", Some(&username))?;
-    if dry_run && !on_team {
-        // The team must still exist for the answer to mean anything.
+    if !on_team {
+        // "Not on the team" means something only for a team that exists: an unknown team is not-found.
         TeamSelector::Name(team.clone()).read(&client)?;
     }
     let mut plan = Plan::new();
