@@ -284,7 +284,7 @@ async fn invalid_invite_inputs_are_refused_before_any_request() {
         ("resend-invite", r#"{"invite_id": "x"}"#.into(), vec!["unknown field `invite_id`", "`id`"]),
         // `%2E%2E` is still a parent step to WHATWG URL parsers and to servers that decode first.
         ("cancel-invite", r#"{"id": ".."}"#.into(), vec!["\"id\" must not be \".\" or \"..\""]),
-        ("resend-invite", r#"{"id": "../../orgs/acme"}"#.into(), vec!["\"id\" must not be"]),
+        ("resend-invite", r#"{"id": "../../orgs/acme"}"#.into(), vec!["\"id\" must not contain \"/\""]),
         ("list-invites", r#"{"page": 1}"#.into(), vec!["unknown field `page`"]),
     ];
     for (action, input, needles) in &cases {

@@ -306,7 +306,7 @@ async fn invalid_member_inputs_are_refused_before_any_request() {
         // `%2E%2E` is still a parent step to WHATWG URL parsers and to servers that decode first:
         // `DELETE /v2/orgs/acme/members/..` must never leave the guest.
         ("remove-member", r#"{"username": ".."}"#, &["\"username\" must not be \".\" or \"..\""]),
-        ("remove-member", r#"{"username": "x/../../acme"}"#, &["\"username\" must not be"]),
+        ("remove-member", r#"{"username": "x/../../acme"}"#, &["\"username\" must not contain \"/\""]),
         ("update-member-role", r#"{"username": ".", "role": "member"}"#, &["\"username\" must not be"]),
         ("remove-member", r#"{"user": "jonsnow"}"#, &["unknown field `user`", "Use \"username\" instead of \"user\""]),
         ("remove-member", r#"{"username": "jonsnow", "dry_run": "yes"}"#, &["field \"dry_run\""]),
