@@ -410,13 +410,14 @@ fn the_export_csv_fixture_has_the_documented_columns_and_values() {
 // ---- Coverage: which action sends which documented operation (docs/api-coverage.md). ----
 
 /// Inputs beyond the manifest examples, to reach the operations an example does not: the PUT
-/// team update (both fields change), and every listing with `all_pages`.
+/// team update (both fields change), the PATCH one (only the description differs from the
+/// simulator's), and every listing with `all_pages`.
 const EXTRA_RUNS: &[(&str, &str)] = &[
     (
         "update-team",
-        r#"{"name": "developers", "new_name": "app-developers", "description": "Everyone who ships the app"}"#,
+        r#"{"team": "developers", "new_name": "app-developers", "description": "Everyone who ships the app"}"#,
     ),
-    ("update-team", r#"{"name": "developers", "description": "Application developers"}"#),
+    ("update-team", r#"{"team": "developers", "description": "Everyone who ships the app"}"#),
     ("list-members", r#"{"all_pages": true}"#),
     ("list-teams", r#"{"all_pages": true}"#),
     ("list-team-members", r#"{"team": "developers", "all_pages": true}"#),

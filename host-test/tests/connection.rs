@@ -344,13 +344,20 @@ fn dot_segment_names_and_malformed_org_names_never_reach_the_network() {
     let runtime = offline();
     let secrets = Secrets::connection(ORG, OAT, Some("http://127.0.0.1:9"));
     for (action, input) in [
-        ("get-team", r#"{"name": ".."}"#),
-        ("delete-team", r#"{"name": "."}"#),
+        ("get-team", r#"{"team": ".."}"#),
+        ("delete-team", r#"{"team": "."}"#),
+        ("delete-team", r#"{"team": "%2e%2E", "dry_run": true}"#),
+        ("update-team", r#"{"team": "..", "description": "x"}"#),
         ("list-team-members", r#"{"team": ".."}"#),
+        ("add-team-member", r#"{"team": "developers", "member": ".."}"#),
+        ("remove-team-member", r#"{"team": "developers", "username": "."}"#),
         ("remove-member", r#"{"username": ".."}"#),
+        ("update-member-role", r#"{"username": "..", "role": "member"}"#),
         ("cancel-invite", r#"{"id": ".."}"#),
     ] {
-        assert_eq!(err(&runtime, action, input, &secrets).0, "invalid-input", "{action} {input}");
+        let (kind, message) = err(&runtime, action, input, &secrets);
+        assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
+        assert!(message.contains("must not be"), "{action} {input}: refused for the dot segment: {message}");
     }
     for org in ["..", "acme/other", "acme?x", "ac me"] {
         let bad = Secrets::connection(org, OAT, Some("http://127.0.0.1:9"));

@@ -180,8 +180,8 @@ fn success_body(target: Target) -> ResponseTemplate {
 /// The action call of `target`.
 fn action(target: Target) -> (&'static str, &'static str) {
     match target {
-        Target::Read => ("get-team", r#"{"name": "developers"}"#),
-        Target::Write => ("create-team", r#"{"name": "platform"}"#),
+        Target::Read => ("get-team", r#"{"team": "developers"}"#),
+        Target::Write => ("create-team", r#"{"team": "platform"}"#),
         Target::Paged => ("list-members", r#"{"all_pages": true}"#),
     }
 }
@@ -427,8 +427,10 @@ async fn a_429_to_a_post_is_retried_because_it_proves_nothing_was_done() {
         .await;
     endpoint(Target::Write).respond_with(success_body(Target::Write)).expect(1).mount(&hub.server).await;
     let runtime = hub.runtime();
-    let out = ok(&runtime, "create-team", r#"{"name": "platform"}"#, &hub.secrets());
-    assert_eq!(out["created"], true);
+    let out = ok(&runtime, "create-team", r#"{"team": "platform"}"#, &hub.secrets());
+    assert_eq!(out["changed"], true);
+    assert_eq!(out["completed"].as_array().map(Vec::len), Some(1), "one POST carried out: {out}");
+    assert_eq!(out["completed"][0]["status"], 201);
     assert_eq!(runtime.http().sleeps(), vec![1000]);
 }
 
@@ -441,7 +443,7 @@ async fn waits_stop_at_the_connection_retry_budget() {
     endpoint(Target::Read).respond_with(too_many_requests(now, 5)).expect(1).mount(&hub.server).await;
     let runtime = hub.runtime();
     let secrets = hub.secrets().with("retry-budget-seconds", "3");
-    let outcome = call(&runtime, "get-team", r#"{"name": "developers"}"#, &secrets);
+    let outcome = call(&runtime, "get-team", r#"{"team": "developers"}"#, &secrets);
     match outcome {
         Err(ActionError::RateLimited(info)) => assert_eq!(info.retry_after, Some(now + 5)),
         other => panic!("expected rate-limited, got {other:?}"),

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::writes::*;
 use common::*;
 use dockerhub_org_host::Runtime;
 use serde_json::{Value, json};
@@ -134,6 +135,12 @@ async fn invite_members_posts_the_bulk_body_and_reports_each_status() {
         (json!(false), json!("developers"), json!("member"))
     );
     assert_eq!(out["duplicates_removed"], json!([]));
+    let body = json!({
+        "org": "acme", "team": "developers", "role": "member",
+        "invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"]
+    });
+    assert_one_step(&out, "POST", BULK, Some(body), 202);
+    assert_eq!(out["message"], "2 of 4 invitees were invited.");
 }
 
 #[tokio::test]
@@ -178,7 +185,13 @@ async fn invite_members_dry_run_sends_the_flag_and_creates_no_invite() {
     let input =
         r#"{"invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"], "dry_run": true}"#;
     let out = ok(&hub.runtime(), "invite-members", input, &hub.secrets());
-    assert_eq!(out["dry_run"], true);
+    assert_dry_run(&out, "POST", BULK);
+    assert_eq!(
+        out["plan"][0]["body"],
+        json!({"org": "acme", "invitees": ["new.hire@example.com", "moby", "jon.snow@example.com", "ghost-user-404"]}),
+        "the plan shows the real invitation, not Docker's validation-only request"
+    );
+    assert_eq!(out["message"], "Dry run: Docker Hub would invite 2 of 4 invitees.");
     assert_eq!((out["team"].clone(), out["role"].clone()), (Value::Null, Value::Null));
     assert!(out["results"].as_array().unwrap().iter().all(|r| r.get("invite").is_none()), "{}", out["results"]);
     assert_eq!(
@@ -271,7 +284,7 @@ async fn invalid_invite_inputs_are_refused_before_any_request() {
         ("resend-invite", r#"{"invite_id": "x"}"#.into(), vec!["unknown field `invite_id`", "`id`"]),
         // `%2E%2E` is still a parent step to WHATWG URL parsers and to servers that decode first.
         ("cancel-invite", r#"{"id": ".."}"#.into(), vec!["\"id\" must not be \".\" or \"..\""]),
-        ("resend-invite", r#"{"id": "../../orgs/acme"}"#.into(), vec!["\"id\" must not be"]),
+        ("resend-invite", r#"{"id": "../../orgs/acme"}"#.into(), vec!["\"id\" must not contain \"/\""]),
         ("list-invites", r#"{"page": 1}"#.into(), vec!["unknown field `page`"]),
     ];
     for (action, input, needles) in &cases {
@@ -286,6 +299,20 @@ async fn invalid_invite_inputs_are_refused_before_any_request() {
 
 // ---------------------------------------------------------------- cancel-invite, resend-invite
 
+/// An invite id from `fixtures/invites/list.json` (the first pending invite).
+const LISTED_ID: &str = "4398ea88-9c78-5167-a1cf-8ae4120ad59b";
+
+/// Mounts the pending-invite listing (a dry run reads it), expected `times` times.
+async fn mount_invite_list(hub: &Hub, times: u64) {
+    Mock::given(method("GET"))
+        .and(path("/v2/orgs/acme/invites"))
+        .and(header("authorization", bearer().as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("invites/list.json")))
+        .expect(times)
+        .mount(&hub.server)
+        .await;
+}
+
 #[tokio::test]
 async fn cancel_invite_deletes_it_by_id() {
     let hub = Hub::start().await;
@@ -298,11 +325,21 @@ async fn cancel_invite_deletes_it_by_id() {
         .mount(&hub.server)
         .await;
     let out = ok(&hub.runtime(), "cancel-invite", &json!({"id": format!(" {INVITE_ID} ")}).to_string(), &hub.secrets());
-    assert_eq!(without_meta(out), json!({"cancelled": true, "id": INVITE_ID}));
+    let why = format!("cancel the pending invite {INVITE_ID}");
+    let path = format!("/v2/invites/{INVITE_ID}");
+    assert_eq!(
+        without_meta(out),
+        json!({
+            "organization": "acme", "id": INVITE_ID, "invite": null, "changed": true, "dry_run": false,
+            "message": format!("The invite {INVITE_ID} was cancelled."),
+            "plan": [{"step": 1, "method": "DELETE", "path": path, "why": why}],
+            "completed": [{"step": 1, "method": "DELETE", "path": path, "why": why, "status": 204}]
+        })
+    );
 }
 
 #[tokio::test]
-async fn cancel_invite_of_an_unknown_id_is_not_found() {
+async fn cancel_invite_of_an_unknown_id_is_changed_false() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
     Mock::given(method("DELETE"))
@@ -311,13 +348,56 @@ async fn cancel_invite_of_an_unknown_id_is_not_found() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let (kind, message) =
-        err(&hub.runtime(), "cancel-invite", r#"{"id": "00000000-0000-0000-0000-000000000000"}"#, &hub.secrets());
-    assert_eq!(kind, "not-found");
-    assert!(
-        message.contains("invite \"00000000-0000-0000-0000-000000000000\"") && message.contains("invite not found"),
-        "{message}"
-    );
+    let out = ok(&hub.runtime(), "cancel-invite", r#"{"id": "00000000-0000-0000-0000-000000000000"}"#, &hub.secrets());
+    assert_eq!((&out["changed"], &out["completed"]), (&json!(false), &json!([])), "{out}");
+    assert_eq!(out["message"], "No pending invite has id 00000000-0000-0000-0000-000000000000: nothing to cancel.");
+}
+
+#[tokio::test]
+async fn a_second_identical_cancel_invite_answered_404_is_changed_false() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("/v2/invites/{INVITE_ID}")))
+        .respond_with(ResponseTemplate::new(204))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("/v2/invites/{INVITE_ID}")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "invite not found"})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let runtime = hub.runtime();
+    let input = json!({"id": INVITE_ID}).to_string();
+    let first = ok(&runtime, "cancel-invite", &input, &hub.secrets());
+    assert_one_step(&first, "DELETE", &format!("/v2/invites/{INVITE_ID}"), None, 204);
+    let second = ok(&runtime, "cancel-invite", &input, &hub.secrets());
+    assert_eq!((&second["changed"], &second["completed"]), (&json!(false), &json!([])), "{second}");
+}
+
+#[tokio::test]
+async fn cancel_invite_dry_run_reads_the_invite_and_sends_no_delete() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    mount_invite_list(&hub, 1).await;
+    let out =
+        ok(&hub.runtime(), "cancel-invite", &json!({"id": LISTED_ID, "dry_run": true}).to_string(), &hub.secrets());
+    assert_dry_run(&out, "DELETE", &format!("/v2/invites/{LISTED_ID}"));
+    assert_eq!(out["invite"]["id"], LISTED_ID);
+    assert_eq!(out["invite"], fixture("invites/list.expected.json")[0]);
+}
+
+#[tokio::test]
+async fn cancel_invite_dry_run_of_an_unknown_id_plans_nothing() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    mount_invite_list(&hub, 1).await;
+    let out = ok(&hub.runtime(), "cancel-invite", r#"{"id": "not-an-invite", "dry_run": true}"#, &hub.secrets());
+    assert_unchanged(&out);
+    assert_eq!((&out["dry_run"], &out["invite"]), (&json!(true), &Value::Null));
 }
 
 #[tokio::test]
@@ -325,20 +405,23 @@ async fn invite_ids_are_percent_encoded_path_segments() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
     Mock::given(method("DELETE"))
-        .and(path("/v2/invites/a%2F..%3Fb%25c%20d"))
+        .and(path("/v2/invites/a..%3Fb%25c%20d"))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&hub.server)
         .await;
     Mock::given(method("PATCH"))
-        .and(path("/v2/invites/x%20y%2Fz%23/resend"))
+        .and(path("/v2/invites/x%20y%23z/resend"))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&hub.server)
         .await;
     let runtime = hub.runtime();
-    assert_eq!(ok(&runtime, "cancel-invite", r#"{"id": "a/..?b%c d"}"#, &hub.secrets())["id"], "a/..?b%c d");
-    assert_eq!(ok(&runtime, "resend-invite", r#"{"id": "x y/z#"}"#, &hub.secrets())["resent"], true);
+    let out = ok(&runtime, "cancel-invite", r#"{"id": "a..?b%c d"}"#, &hub.secrets());
+    assert_one_step(&out, "DELETE", "/v2/invites/a..%3Fb%25c%20d", None, 204);
+    assert_eq!(out["id"], "a..?b%c d");
+    let out = ok(&runtime, "resend-invite", r#"{"id": "x y#z"}"#, &hub.secrets());
+    assert_one_step(&out, "PATCH", "/v2/invites/x%20y%23z/resend", None, 204);
 }
 
 #[tokio::test]
@@ -353,7 +436,22 @@ async fn resend_invite_patches_it_by_id() {
         .mount(&hub.server)
         .await;
     let out = ok(&hub.runtime(), "resend-invite", &json!({"id": INVITE_ID}).to_string(), &hub.secrets());
-    assert_eq!(without_meta(out), json!({"resent": true, "id": INVITE_ID}));
+    assert_eq!(out["id"], INVITE_ID);
+    assert_one_step(&out, "PATCH", &format!("/v2/invites/{INVITE_ID}/resend"), None, 204);
+    assert_eq!(out["message"], format!("The invite {INVITE_ID} was sent again."));
+}
+
+#[tokio::test]
+async fn resend_invite_dry_run_reads_the_invite_and_sends_no_patch() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    mount_invite_list(&hub, 2).await;
+    let runtime = hub.runtime();
+    let out = ok(&runtime, "resend-invite", &json!({"id": LISTED_ID, "dry_run": true}).to_string(), &hub.secrets());
+    assert_dry_run(&out, "PATCH", &format!("/v2/invites/{LISTED_ID}/resend"));
+    let (kind, message) = err(&runtime, "resend-invite", r#"{"id": "not-an-invite", "dry_run": true}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("No pending invite of organization \"acme\" has id not-an-invite"), "{message}");
 }
 
 #[tokio::test]

@@ -54,7 +54,7 @@ fn the_component_runs_under_node_through_jco_with_the_js_host() {
         .args(["list-members", r#"{"page_size": 2}"#])
         .args(["check-oat-connection", "{}"])
         .args(["list-members", r#"{"all_pages": true}"#])
-        .args(["get-team", r#"{"name": "no-such-team"}"#])
+        .args(["get-team", r#"{"team": "no-such-team"}"#])
         .args(["api-request", r#"{"method": "GET", "path": "/v2/orgs/other-org/members"}"#])
         .env("DOCKERHUB_OAT", DEFAULT_OAT)
         .output()

@@ -1,8 +1,10 @@
 //! Organization settings through the real component against a mock Docker Hub: get-org-settings,
-//! update-org-settings (the exact PUT body), the round trip, and input and permission errors.
+//! update-org-settings (read first; the exact PUT body only when something differs; dry run), the
+//! round trip, and input and permission errors.
 
 mod common;
 
+use common::writes::*;
 use common::*;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
@@ -12,12 +14,26 @@ const SETTINGS: &str = "/v2/orgs/acme/settings";
 
 /// Mounts `GET /v2/orgs/acme/settings` answering `body`, expected `times` times.
 async fn mount_get(hub: &Hub, body: Value, times: u64) {
+    get_settings(body, times).mount(&hub.server).await;
+}
+
+/// The settings read answering `body`, expected `times` times (not yet mounted).
+fn get_settings(body: Value, times: u64) -> Mock {
     Mock::given(method("GET"))
         .and(path(SETTINGS))
         .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .named("get settings")
         .expect(times)
+}
+
+/// Mounts a `PUT /v2/orgs/acme/settings` that must never be sent.
+async fn no_put(hub: &Hub) {
+    Mock::given(method("PUT"))
+        .and(path(SETTINGS))
+        .respond_with(ResponseTemplate::new(200))
+        .named("put settings (must not be sent)")
+        .expect(0)
         .mount(&hub.server)
         .await;
 }
@@ -69,6 +85,8 @@ async fn update_then_get_round_trips_the_restricted_images_setting() {
         .expect(1)
         .mount(&hub.server)
         .await;
+    // Read before the update (the old settings), then after it (the new ones).
+    get_settings(fixture("settings/settings.json"), 1).up_to_n_times(1).mount(&hub.server).await;
     mount_get(&hub, fixture("settings/settings-updated.json"), 1).await;
     let runtime = hub.runtime();
     let updated = ok(
@@ -81,9 +99,12 @@ async fn update_then_get_round_trips_the_restricted_images_setting() {
     let expected = json!({"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": false}});
     assert_eq!(updated["settings"], expected);
     assert_eq!(read_back["settings"], expected);
-    assert_eq!(updated["meta"]["requests"], 2, "exchange and PUT");
+    assert_eq!(updated["meta"]["requests"], 3, "exchange, read and PUT");
     assert_eq!(read_back["meta"]["requests"], 1, "the cached token is reused");
-    let put = &runtime.http().sent()[1];
+    let body = fixture("settings/update-request.json");
+    assert_one_step(&updated, "PUT", SETTINGS, Some(body), 200);
+    assert_eq!(updated["message"], "The restricted-images setting was replaced.");
+    let put = &runtime.http().sent()[2];
     let body: Value = serde_json::from_slice(put.body.as_deref().unwrap()).unwrap();
     assert_eq!(put.method, "PUT");
     assert_eq!(body, fixture("settings/update-request.json"), "exactly {{\"restricted_images\": {{...}}}} is sent");
@@ -94,6 +115,7 @@ async fn update_returns_the_settings_as_docker_answers_them() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
     // Docker answers with what it stored, which is what the action reports (here: not enabled).
+    mount_get(&hub, fixture("settings/settings-updated.json"), 1).await;
     Mock::given(method("PUT"))
         .and(path(SETTINGS))
         .and(body_json(json!({"restricted_images": {"enabled": true, "allow_official_images": false, "allow_verified_publishers": false}})))
@@ -108,6 +130,41 @@ async fn update_returns_the_settings_as_docker_answers_them() {
         &hub.secrets(),
     );
     assert_eq!(out["settings"], fixture("settings/settings.json"));
+}
+
+#[tokio::test]
+async fn update_when_the_settings_already_hold_sends_no_put() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    mount_get(&hub, fixture("settings/settings.json"), 1).await;
+    no_put(&hub).await;
+    let out = ok(
+        &hub.runtime(),
+        "update-org-settings",
+        r#"{"restricted_images": {"enabled": false, "allow_official_images": true, "allow_verified_publishers": true}}"#,
+        &hub.secrets(),
+    );
+    assert_unchanged(&out);
+    assert_eq!(out["dry_run"], false);
+    assert_eq!(out["settings"], fixture("settings/settings.json"), "the settings as read");
+    assert_eq!(out["message"], "The restricted-images setting is already as asked: nothing to change.");
+}
+
+#[tokio::test]
+async fn update_dry_run_reads_and_plans_but_sends_no_put() {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    mount_get(&hub, fixture("settings/settings.json"), 1).await;
+    no_put(&hub).await;
+    let out = ok(
+        &hub.runtime(),
+        "update-org-settings",
+        r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": false}, "dry_run": true}"#,
+        &hub.secrets(),
+    );
+    assert_dry_run(&out, "PUT", SETTINGS);
+    assert_eq!(out["plan"][0]["body"], fixture("settings/update-request.json"));
+    assert_eq!(out["settings"], fixture("settings/settings.json"), "unchanged: nothing was sent");
 }
 
 #[test]
@@ -125,6 +182,10 @@ fn update_input_errors_name_the_field_and_send_nothing() {
             r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": true}, "org": "x"}"#,
             "unknown field `org`",
         ),
+        (
+            r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": true}, "dry_run": 1}"#,
+            "field \"dry_run\"",
+        ),
     ];
     for (input, expected) in cases {
         let (kind, message) = err(&runtime, "update-org-settings", input, &secrets);
@@ -140,6 +201,7 @@ fn update_input_errors_name_the_field_and_send_nothing() {
 async fn a_403_on_update_says_only_owners_may_change_settings() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
+    mount_get(&hub, fixture("settings/settings.json"), 1).await;
     Mock::given(method("PUT"))
         .and(path(SETTINGS))
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "forbidden"})))
@@ -149,7 +211,7 @@ async fn a_403_on_update_says_only_owners_may_change_settings() {
     let (kind, message) = err(
         &hub.runtime(),
         "update-org-settings",
-        r#"{"restricted_images": {"enabled": false, "allow_official_images": true, "allow_verified_publishers": true}}"#,
+        r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": true}}"#,
         &hub.secrets(),
     );
     assert_eq!(kind, "forbidden");

@@ -5,6 +5,7 @@
 
 pub mod openapi;
 pub mod sim;
+pub mod writes;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
