@@ -996,9 +996,10 @@ async fn removing_someone_not_on_the_team_reports_removed_false() {
 #[tokio::test]
 async fn removing_by_email_someone_not_on_the_team_sends_no_delete() {
     let hub = hub().await;
-    // samwell is on no team in the member listing.
+    // samwell is on no team in the member listing; the team is read to confirm it exists.
     member_search(&hub, "search=sam%40partner.example.org&page=1&page_size=100", fixture("members/page-small.json"))
         .await;
+    read_developers(&hub).await;
     let out = ok(
         &hub.runtime(),
         "remove-team-member",
