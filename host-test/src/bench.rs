@@ -3,7 +3,8 @@
 //!
 //! Measured: instantiating from the pre-instantiated component with a fresh store; loading the
 //! precompiled component the host cached on disk; one `list-members` page through the component
-//! against the same request made by a plain native ureq client; listing a large roster with the
+//! against the same request made by a plain native ureq client, and against the guest's own code
+//! linked natively ([`NativeHost`]: the sandbox's cost); listing a large roster with the
 //! host's batch fetch against a host that runs one request at a time, at several injected latencies;
 //! the component's size; and the guest's peak linear memory for a large roster against its output.
 //! `dockerhub-org-bench` (and `.ci/bench`) prints the table; `--quick` runs one tiny iteration of
@@ -15,7 +16,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+use crate::cache::Cache;
 use crate::http::HttpConfig;
+use crate::native::NativeHost;
 use crate::runtime::{self, CallStats, Runtime, RuntimeConfig, error_message};
 use crate::secrets::Secrets;
 use crate::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
@@ -84,6 +87,15 @@ pub struct PagingRow {
     pub requests: usize,
 }
 
+/// The component against its own code linked natively: what the sandbox costs.
+#[derive(Debug, Clone, Copy)]
+pub struct SandboxRow {
+    /// Median `list-members` call through the component.
+    pub component: Duration,
+    /// Median of the same call run by the guest crate natively ([`NativeHost`]).
+    pub native_guest: Duration,
+}
+
 /// Every figure of one run.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -95,6 +107,8 @@ pub struct Report {
     pub action: Duration,
     /// Median of the same request by a native client.
     pub native: Duration,
+    /// The same call through the component and through the guest code run natively.
+    pub sandbox: SandboxRow,
     /// Where a component call's time goes (medians of each part over the same calls).
     pub action_parts: CallStats,
     /// Members on that page.
@@ -207,6 +221,35 @@ impl NativeClient {
     }
 }
 
+/// The same `list-members` page through the component and through its own code run natively by
+/// [`NativeHost`] over the component host's HTTP client, calls interleaved, same server, same page,
+/// the token cached on both sides. Fails when the two disagree on the output (its `meta` aside).
+fn measure_sandbox(rt: &Runtime, secrets: &Secrets, input: &str, calls: usize) -> Result<SandboxRow> {
+    let native = NativeHost::new(rt.http().clone(), std::sync::Arc::new(Cache::new()), secrets.clone());
+    let run_native =
+        || native.run_action("list-members", input).map_err(|e| anyhow::anyhow!("native list-members: {e}"));
+    let without_meta = |output: &str| -> Result<Value> {
+        let mut value: Value = serde_json::from_str(output)?;
+        value.as_object_mut().map(|o| o.remove("meta"));
+        Ok(value)
+    };
+    // Both exchange and cache their token here; after that they must answer alike.
+    run_native()?;
+    if without_meta(&run_ok(rt, "list-members", input, secrets)?)? != without_meta(&run_native()?)? {
+        bail!("the component and its code run natively gave different outputs");
+    }
+    let (mut component, mut native_guest) = (Vec::new(), Vec::new());
+    for _ in 0..calls {
+        let start = Instant::now();
+        run_ok(rt, "list-members", input, secrets)?;
+        component.push(start.elapsed());
+        let start = Instant::now();
+        run_native()?;
+        native_guest.push(start.elapsed());
+    }
+    Ok(SandboxRow { component: median(component), native_guest: median(native_guest) })
+}
+
 /// Runs the whole benchmark.
 pub fn run(options: &BenchOptions) -> Result<Report> {
     let cache = ScratchDir::new()?;
@@ -256,6 +299,7 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
         native.list_page()?;
         through_native.push(start.elapsed());
     }
+    let sandbox = measure_sandbox(&rt, &secrets, &input, options.actions)?;
     drop(sim);
 
     // Listing a large roster: one request at a time against the batch fetch.
@@ -304,6 +348,7 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
         deserialize,
         action: median(through_component),
         native: median(through_native),
+        sandbox,
         action_parts: CallStats {
             peak_memory_bytes: 0,
             setup: median(parts.iter().map(|p| p.setup).collect()),
@@ -360,6 +405,14 @@ impl Report {
             format!("native ureq {}: {overhead:.2}×", fmt_duration(self.native)),
             "≤ 1.05×".into(),
             verdict(overhead <= 1.05).into(),
+        ]);
+        let sandbox = ratio(self.sandbox.component, self.sandbox.native_guest);
+        rows.push([
+            format!("list-members, {} members: component vs its own code run natively", self.page_members),
+            fmt_duration(self.sandbox.component),
+            format!("native guest {}: {sandbox:.2}×", fmt_duration(self.sandbox.native_guest)),
+            "≤ 1.3×".into(),
+            verdict(sandbox <= 1.3).into(),
         ]);
         let parts = &self.action_parts;
         rows.push([

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod cache;
 pub mod demo;
 pub mod http;
+pub mod native;
 pub mod runtime;
 pub mod secrets;
 pub mod simulator;

@@ -4,11 +4,15 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use dockerhub_org_host::bench::{BenchOptions, run};
+use dockerhub_org_host::cache::Cache;
 use dockerhub_org_host::http::HttpConfig;
+use dockerhub_org_host::native::NativeHost;
 use dockerhub_org_host::runtime::error_message;
 use dockerhub_org_host::secrets::Secrets;
-use dockerhub_org_host::simulator::{DEFAULT_OAT, Simulator, SimulatorConfig};
+use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
 use dockerhub_org_host::{Runtime, RuntimeConfig};
 use serde_json::Value;
 
@@ -140,4 +144,36 @@ fn the_benchmark_runs_one_quick_iteration() {
     ] {
         assert!(table.contains(row), "the table has a {row} row:\n{table}");
     }
+    assert!(table.contains("its own code run natively"), "the table has the sandbox row:\n{table}");
+    assert!(report.sandbox.component > Duration::ZERO && report.sandbox.native_guest > Duration::ZERO);
+}
+
+#[test]
+fn the_guest_code_run_natively_sends_and_answers_as_the_component_does() {
+    let sim =
+        Simulator::start(SimulatorConfig { members: Some(250), ..SimulatorConfig::default() }).expect("simulator");
+    let runtime = runtime_for(&[sim.url()]);
+    let secrets = secrets_for(&sim, DEFAULT_ORG);
+    let native = NativeHost::new(runtime.http().clone(), Arc::new(Cache::new()), secrets.clone());
+    for input in [r#"{"page_size": 100}"#, r#"{"all_pages": true}"#, r#"{"page": 2, "page_size": 7}"#]
+    {
+        let before = runtime.http().sent().len();
+        let mut component = list(&runtime, input, &secrets);
+        let component_urls: Vec<String> = runtime.http().sent()[before..].iter().map(|r| r.url.clone()).collect();
+        let before = runtime.http().sent().len();
+        let output = native.run_action("list-members", input).unwrap_or_else(|e| panic!("native: {e}"));
+        let native_urls: Vec<String> = runtime.http().sent()[before..].iter().map(|r| r.url.clone()).collect();
+        let mut native_out: Value = serde_json::from_str(&output).expect("JSON output");
+        // Each side has its own token cache: the first call of the native side also exchanges.
+        let strip = |urls: Vec<String>| -> Vec<String> {
+            urls.into_iter().filter(|u| !u.ends_with("/v2/auth/token")).collect()
+        };
+        assert_eq!(strip(native_urls), strip(component_urls), "{input}: the same requests");
+        component.as_object_mut().map(|o| o.remove("meta"));
+        native_out.as_object_mut().map(|o| o.remove("meta"));
+        assert_eq!(native_out, component, "{input}: the same output");
+    }
+    // A failure comes back as the guest's typed error, secrets scrubbed.
+    let error = native.run_action("list-members", r#"{"page_size": 0}"#).unwrap_err();
+    assert_eq!(error.kind_name(), "invalid-input");
 }

@@ -7,7 +7,10 @@
 mod auth;
 pub mod paging;
 pub mod rate_limit;
+pub mod retry;
 pub mod status;
+#[cfg(test)]
+mod tests;
 
 use std::cell::{Cell, RefCell};
 
@@ -19,11 +22,9 @@ use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::host::{FetchError, Host, HttpRequest, HttpResponse};
 use rate_limit::RateLimit;
+pub use retry::{BACKOFF_BASE_MS, MAX_RETRIES};
+use retry::{Decision, Progress, RequestKind, decide};
 
-/// Most retries of one request (transient failures and 429s together).
-pub const MAX_RETRIES: u32 = 3;
-/// First backoff after a transient failure; doubles each time.
-pub const BACKOFF_BASE_MS: u64 = 250;
 /// The `User-Agent` sent with every request.
 pub const USER_AGENT: &str = concat!("dockerhub-org-plugin/", env!("CARGO_PKG_VERSION"));
 
@@ -38,12 +39,10 @@ pub struct Client<'h> {
     server_time: Cell<Option<u64>>,
 }
 
-/// What to do after one attempt.
-enum Next {
-    Done(HttpResponse),
-    Reauthenticate,
-    Retry { wait_ms: u64, error: Error },
-    Fail(Error),
+/// One attempt's answer, with the session token it was sent with (`None`: no token, or none yet).
+struct Attempt {
+    answer: std::result::Result<HttpResponse, FetchError>,
+    bearer: Option<String>,
 }
 
 impl<'h> Client<'h> {
@@ -96,39 +95,45 @@ impl<'h> Client<'h> {
         self.settle(request, None)
     }
 
-    /// Carries `request` to a final outcome. `first` is the judgement of an attempt already made
-    /// (by a batch): it counts as the first attempt, so its 429 wait, backoff or re-exchange is
-    /// honoured before the request goes out again, exactly as if [`Client::send`] had made it.
-    fn settle(&self, request: &ApiRequest, first: Option<Next>) -> Result<HttpResponse> {
-        let mut reauthenticated = false;
-        let mut retries = 0;
+    /// Carries `request` to a final outcome, doing what [`decide`] says after each answer. `first`
+    /// is an attempt already made (by a batch): it counts as the first attempt, so its 429 wait,
+    /// backoff or re-exchange is honoured before the request goes out again, exactly as if
+    /// [`Client::send`] had made it.
+    fn settle(&self, request: &ApiRequest, first: Option<Attempt>) -> Result<HttpResponse> {
+        let kind = RequestKind::of(request);
+        let mut progress = Progress { retries: 0, reauthenticated: false, budget_left_ms: 0 };
         let mut pending = first;
         loop {
-            let next = match pending.take() {
-                Some(next) => next,
+            let attempt = match pending.take() {
+                Some(attempt) => attempt,
                 None => {
                     let http = self.to_http(request)?;
-                    let outcome = self.host.fetch(&http);
-                    self.judge(request, outcome, retries)
+                    let bearer = self.current_bearer(request);
+                    Attempt { answer: self.host.fetch(&http), bearer }
                 }
             };
-            match next {
-                Next::Done(response) => return Ok(response),
-                Next::Reauthenticate if !reauthenticated => {
-                    reauthenticated = true;
-                    self.forget_token();
+            self.observe(&attempt.answer);
+            progress.budget_left_ms = self.conn.retry_budget_ms.saturating_sub(self.waited_ms.get());
+            match (decide(kind, attempt.answer.as_ref(), progress), attempt.answer) {
+                (Decision::Done, Ok(response)) => return Ok(response),
+                (Decision::Reauthenticate, _) => {
+                    progress.reauthenticated = true;
+                    // A batch may already have replaced the token this attempt was sent with (an
+                    // earlier 401 in it): then the fresh token is used without another exchange.
+                    if *self.token.borrow() == attempt.bearer {
+                        self.forget_token();
+                    }
                 }
-                Next::Reauthenticate => {
-                    let response = HttpResponse { status: 401, ..Default::default() };
+                (Decision::RetryAfter { wait_ms }, _) => {
+                    self.wait(wait_ms);
+                    progress.retries += 1;
+                }
+                (Decision::Fail, Ok(response)) => {
                     return Err(status::status_error(request, &response, &self.conn.org));
                 }
-                Next::Retry { wait_ms, error } => {
-                    if !self.spend_wait(wait_ms) {
-                        return Err(error);
-                    }
-                    retries += 1;
+                (Decision::Fail | Decision::Done, Err(failure)) => {
+                    return Err(status::transport_error(request, &failure));
                 }
-                Next::Fail(error) => return Err(error),
             }
         }
     }
@@ -141,8 +146,10 @@ impl<'h> Client<'h> {
 
     /// Sends several requests together through the host's batch fetch (at most `concurrency` at a
     /// time, and no more than Docker's remaining rate limit), then settles each one that did not
-    /// succeed but may yet (a 401, 429, or retryable 5xx) through [`Client::send`], so retries and
-    /// re-authentication behave exactly as for a single request. Outcomes are in request order.
+    /// succeed but may yet (a 401, 429, or retryable 5xx) through the same loop as
+    /// [`Client::send`], so retries and re-authentication behave exactly as for a single request.
+    /// Outcomes are in request order, one per request: a request that cannot be sent (a bad path)
+    /// fails alone, and a failed token exchange fails only the requests not yet settled.
     pub fn send_batch(&self, requests: &[ApiRequest], concurrency: u32) -> Vec<Result<HttpResponse>> {
         let mut outcomes: Vec<Option<Result<HttpResponse>>> = requests.iter().map(|_| None).collect();
         let mut start = 0;
@@ -154,27 +161,44 @@ impl<'h> Client<'h> {
                 None => left,
             };
             let chunk = &requests[start..start + chunk_len];
-            let parallel = concurrency.clamp(1, u32::try_from(chunk_len).unwrap_or(u32::MAX));
-            let http: Result<Vec<HttpRequest>> = chunk.iter().map(|r| self.to_http(r)).collect();
-            let bearer_sent = self.token.borrow().clone();
-            let answers = match http {
-                Ok(http) => self.host.fetch_batch(&http, parallel),
-                Err(e) => return requests.iter().map(|_| Err(e.clone())).collect(),
+            // One token for the whole chunk; without one, nothing more can be sent.
+            if chunk.iter().any(|r| r.authenticated)
+                && let Err(e) = self.bearer()
+            {
+                for outcome in &mut outcomes[start..] {
+                    *outcome = Some(Err(e.clone()));
+                }
+                break;
+            }
+            let mut sendable = Vec::with_capacity(chunk_len);
+            let mut http = Vec::with_capacity(chunk_len);
+            for (offset, request) in chunk.iter().enumerate() {
+                match self.to_http(request) {
+                    Ok(wire) => {
+                        sendable.push(start + offset);
+                        http.push(wire);
+                    }
+                    Err(e) => outcomes[start + offset] = Some(Err(e)),
+                }
+            }
+            let bearer = self.token.borrow().clone();
+            let answers = if http.is_empty() {
+                Vec::new()
+            } else {
+                let parallel = concurrency.clamp(1, u32::try_from(http.len()).unwrap_or(u32::MAX));
+                self.host.fetch_batch(&http, parallel)
             };
             let mut answers = answers.into_iter();
-            for (offset, request) in chunk.iter().enumerate() {
+            for index in sendable {
                 // A host that returns fewer answers than requests gets the rest asked one by one. A
                 // final failure (a 404, or a 500 to a request that must not be repeated) is not sent
                 // again; a 429 waits for its retry-after and a 5xx backs off before it is.
-                let judged = match answers.next().map(|answer| self.judge(request, answer, 0)) {
-                    // An earlier 401 of this batch already brought a fresh token: just resend.
-                    Some(Next::Reauthenticate) if *self.token.borrow() != bearer_sent => None,
-                    other => other,
-                };
-                let settled = self.settle(request, judged);
-                outcomes[start + offset] = Some(settled);
+                let request = &requests[index];
+                let bearer = if request.authenticated { bearer.clone() } else { None };
+                let first = answers.next().map(|answer| Attempt { answer, bearer });
+                outcomes[index] = Some(self.settle(request, first));
             }
-            start += chunk.len();
+            start += chunk_len;
         }
         outcomes
             .into_iter()
@@ -182,57 +206,28 @@ impl<'h> Client<'h> {
             .collect()
     }
 
-    /// Classifies one attempt's outcome; counts the request and records rate-limit headers.
-    fn judge(
-        &self,
-        request: &ApiRequest,
-        outcome: std::result::Result<HttpResponse, FetchError>,
-        retries: u32,
-    ) -> Next {
+    /// Counts one answered attempt and records the rate-limit state and Docker's clock it reports.
+    fn observe(&self, answer: &std::result::Result<HttpResponse, FetchError>) {
         self.requests.set(self.requests.get() + 1);
-        let may_retry = retries < MAX_RETRIES;
-        let backoff = BACKOFF_BASE_MS << retries.min(8);
-        let response = match outcome {
-            Ok(response) => response,
-            Err(failure) => {
-                let error = status::transport_error(request, &failure);
-                return if request.idempotent && failure.is_transient() && may_retry {
-                    Next::Retry { wait_ms: backoff, error }
-                } else {
-                    Next::Fail(error)
-                };
+        if let Ok(response) = answer {
+            if let Some(state) = RateLimit::from_response(response) {
+                self.rate_limit.set(Some(state));
             }
-        };
-        if let Some(state) = RateLimit::from_response(&response) {
-            self.rate_limit.set(Some(state));
-        }
-        if let Some(now) = rate_limit::server_now(&response) {
-            self.server_time.set(Some(now));
-        }
-        match response.status {
-            200..=299 => Next::Done(response),
-            401 if request.authenticated => Next::Reauthenticate,
-            // A 429 proves the request was not carried out: retrying is safe for any method.
-            429 if may_retry => Next::Retry {
-                wait_ms: rate_limit::wait_millis(&response),
-                error: status::status_error(request, &response, &self.conn.org),
-            },
-            500 | 502 | 503 | 504 if request.idempotent && may_retry => {
-                Next::Retry { wait_ms: backoff, error: status::status_error(request, &response, &self.conn.org) }
+            if let Some(now) = rate_limit::server_now(response) {
+                self.server_time.set(Some(now));
             }
-            _ => Next::Fail(status::status_error(request, &response, &self.conn.org)),
         }
     }
 
-    /// Takes `wait_ms` from the retry budget and sleeps; false (and no sleep) when it does not fit.
-    fn spend_wait(&self, wait_ms: u64) -> bool {
-        let spent = self.waited_ms.get().saturating_add(wait_ms);
-        if spent > self.conn.retry_budget_ms {
-            return false;
-        }
-        self.waited_ms.set(spent);
+    /// Takes `wait_ms` from the retry budget and sleeps ([`decide`] has checked that it fits).
+    fn wait(&self, wait_ms: u64) {
+        self.waited_ms.set(self.waited_ms.get().saturating_add(wait_ms));
         self.host.sleep(u32::try_from(wait_ms).unwrap_or(u32::MAX));
-        true
+    }
+
+    /// The session token `request` was just sent with, if it carries one.
+    fn current_bearer(&self, request: &ApiRequest) -> Option<String> {
+        if request.authenticated { self.token.borrow().clone() } else { None }
     }
 
     /// The wire form of `request`, with the bearer token when it needs one.
@@ -294,19 +289,4 @@ pub fn parse_json<T: DeserializeOwned>(response: &HttpResponse, request: &ApiReq
         ))
         .with_detail(json!({ "status": response.status, "path": request.path }))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dot_segments_are_refused_in_any_encoding() {
-        for bad in ["/v2/orgs/%2E%2E/members", "/v2/orgs/acme/members/%2e", "/v2/orgs/../x", "/v2/invites/%2e%2E"] {
-            assert!(refuse_dot_segments(bad).is_err(), "{bad}");
-        }
-        for good in ["/v2/orgs/acme/members/a..b", "/v2/orgs/acme/groups/...", "/v2/orgs/acme/members/%2E%2E%2E"] {
-            assert!(refuse_dot_segments(good).is_ok(), "{good}");
-        }
-    }
 }

@@ -113,7 +113,7 @@ pub fn walk_pages<T>(
         if usize::try_from(total).map_or(true, |t| t > spec.max_items) {
             return Err(too_many(total, spec.max_items));
         }
-        let before = u64::from(spec.start_page - 1) * u64::from(page_size);
+        let before = u64::from(spec.start_page.saturating_sub(1)) * u64::from(page_size);
         let left = total.saturating_sub(before + walk.items as u64);
         let planned = u32::try_from(left.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX);
         let requests: Vec<ApiRequest> = (0..planned).map(|i| build(walk.next_page + i)).collect();
