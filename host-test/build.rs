@@ -10,6 +10,10 @@
 //!    rebuilt anyway, this path also builds it for size (`panic = "immediate-abort"`,
 //!    `optimize_for_size`, `-Zlocation-detail=none`); the rustup path uses the stock std.
 //!
+//! The component is then compiled for the host's own wasmtime engine (`Engine::precompile_component`
+//! with the configuration in `src/engine.rs`, shared with the runtime) and written beside it as
+//! `dockerhub-org.cwasm`, so the CLI's first run deserializes machine code instead of compiling.
+//!
 //! The nested cargo gets its own target dir (sharing the outer one deadlocks on its lock) and an
 //! environment cleared of the variables cargo sets for build scripts, which would otherwise leak
 //! into it and change what it builds.
@@ -19,6 +23,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
+
+/// The engine configuration the runtime uses (one definition for both).
+#[path = "src/engine.rs"]
+mod engine;
 
 const TARGET: &str = "wasm32-unknown-unknown";
 /// 128-bit SIMD (wasm 2.0; wasmtime and Node have it on by default): memchr's substring search,
@@ -69,7 +77,25 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&target_dir)?;
     write_atomically(&target_dir.join("dockerhub-org.wasm"), &component)?;
     println!("cargo:rustc-env=DOCKERHUB_ORG_COMPONENT={}", out_dir.join("dockerhub-org.wasm").display());
+
+    let precompiled = precompile(&component)?;
+    write_atomically(&out_dir.join("dockerhub-org.cwasm"), &precompiled)?;
+    println!("cargo:rustc-env=DOCKERHUB_ORG_PRECOMPILED={}", out_dir.join("dockerhub-org.cwasm").display());
     Ok(())
+}
+
+/// Compiles `component` to machine code for the engine the host will run (same configuration;
+/// the build machine's CPU features, as the runtime's engine detects them on the same machine).
+/// When cross-compiling the host, the code is compiled for the target triple instead; the runtime
+/// checks compatibility at load either way and compiles when the code does not fit.
+fn precompile(component: &[u8]) -> Result<Vec<u8>> {
+    let mut config = engine::config();
+    let (target, host) = (env::var("TARGET")?, env::var("HOST")?);
+    if target != host {
+        config.target(&target).with_context(|| format!("wasmtime cannot compile for {target}"))?;
+    }
+    let engine = wasmtime::Engine::new(&config).context("creating the wasmtime engine to precompile with")?;
+    Ok(engine.precompile_component(component).context("precompiling the component")?)
 }
 
 /// Runs the nested guest build; returns the core module's path.
@@ -200,7 +226,9 @@ fn watch_tree(dir: &Path) -> Result<()> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension(format!("wasm.{}.tmp", std::process::id()));
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
     Ok(())

@@ -6,14 +6,16 @@
 //! against the same request made by a plain native ureq client, and against the guest's own code
 //! linked natively ([`NativeHost`]: the sandbox's cost); listing a large roster with the
 //! host's batch fetch against a host that runs one request at a time, at several injected latencies;
-//! the component's size; and the guest's peak linear memory for a large roster against its output.
+//! the component's size; the guest's peak linear memory for a large roster against its output; and
+//! the first run of a CLI command against a warm run, each a fresh `dockerhub-org` process.
 //! `dockerhub-org-bench` (and `.ci/bench`) prints the table; `--quick` runs one tiny iteration of
 //! each (what the test suite does).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 
 use crate::cache::Cache;
@@ -42,6 +44,10 @@ pub struct BenchOptions {
     pub paging_runs: usize,
     /// Roster of the memory measurement.
     pub memory_members: usize,
+    /// The `dockerhub-org` binary for the first-run row (`None`: the row is not measured).
+    pub cli: Option<PathBuf>,
+    /// Fresh processes timed per kind of run (first, warm).
+    pub cli_runs: usize,
 }
 
 impl BenchOptions {
@@ -56,6 +62,8 @@ impl BenchOptions {
             latencies_ms: vec![0, 10, 50],
             paging_runs: 3,
             memory_members: 10_000,
+            cli: None,
+            cli_runs: 5,
         }
     }
 
@@ -70,7 +78,14 @@ impl BenchOptions {
             latencies_ms: vec![0, 2],
             paging_runs: 1,
             memory_members: 300,
+            cli: None,
+            cli_runs: 1,
         }
+    }
+
+    /// The same options, timing first runs of `cli` (the `dockerhub-org` binary).
+    pub fn with_cli(self, cli: impl Into<PathBuf>) -> Self {
+        BenchOptions { cli: Some(cli.into()), ..self }
     }
 }
 
@@ -94,6 +109,15 @@ pub struct SandboxRow {
     pub component: Duration,
     /// Median of the same call run by the guest crate natively ([`NativeHost`]).
     pub native_guest: Duration,
+}
+
+/// A CLI command's first run against a warm run, each a fresh process.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstRunRow {
+    /// Median wall time of a process with an empty compile cache.
+    pub first: Duration,
+    /// Median wall time of a process after another one ran (compile cache warm).
+    pub warm: Duration,
 }
 
 /// Every figure of one run.
@@ -125,6 +149,8 @@ pub struct Report {
     pub output_bytes: usize,
     /// Roster of the memory measurement.
     pub memory_members: usize,
+    /// First run against warm run of the CLI, when measured.
+    pub first_run: Option<FirstRunRow>,
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -248,6 +274,38 @@ fn measure_sandbox(rt: &Runtime, secrets: &Secrets, input: &str, calls: usize) -
         native_guest.push(start.elapsed());
     }
     Ok(SandboxRow { component: median(component), native_guest: median(native_guest) })
+/// Times `dockerhub-org run list-members` (one 10-member page from a simulator) as fresh processes:
+/// each first run with a compile cache of its own, empty; the warm runs sharing one cache that an
+/// earlier process filled. Before the component shipped precompiled, a first run compiled it.
+fn first_runs(cli: &Path, runs: usize) -> Result<FirstRunRow> {
+    let sim = simulator(10, 0)?;
+    let url = sim.url().to_string();
+    let time = |cache: &Path| -> Result<Duration> {
+        let start = Instant::now();
+        let status = Command::new(cli)
+            .args(["run", "list-members", "--json", "--org", DEFAULT_ORG, "--hub-url", &url])
+            .args(["--input", r#"{"page_size": 10}"#])
+            .env("DOCKERHUB_OAT", DEFAULT_OAT)
+            .env("DOCKERHUB_ORG_COMPILE_CACHE", cache)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .with_context(|| format!("starting {}", cli.display()))?;
+        let elapsed = start.elapsed();
+        ensure!(status.success(), "{} run list-members failed: {status}", cli.display());
+        Ok(elapsed)
+    };
+    let first = (0..runs)
+        .map(|_| {
+            let empty = ScratchDir::new()?;
+            time(&empty.0)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let warm_cache = ScratchDir::new()?;
+    time(&warm_cache.0)?;
+    let warm = (0..runs).map(|_| time(&warm_cache.0)).collect::<Result<Vec<_>>>()?;
+    Ok(FirstRunRow { first: median(first), warm: median(warm) })
 }
 
 /// Runs the whole benchmark.
@@ -342,6 +400,9 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
     let rt = runtime_for(&sim, HttpConfig::default().max_concurrency, &cache)?;
     let (outcome, stats) = rt.call_with_stats("list-members", r#"{"all_pages": true}"#, &secrets_for(&sim))?;
     let output = outcome.map_err(|e| anyhow::anyhow!("list-members failed: {}", error_message(&e)))?;
+    drop(sim);
+
+    let first_run = options.cli.as_deref().map(|cli| first_runs(cli, options.cli_runs)).transpose()?;
 
     Ok(Report {
         instantiate,
@@ -362,6 +423,7 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
         peak_memory_bytes: stats.peak_memory_bytes,
         output_bytes: output.len(),
         memory_members: options.memory_members,
+        first_run,
     })
 }
 
@@ -458,6 +520,16 @@ impl Report {
             "≤ 3×".into(),
             verdict(memory <= 3.0).into(),
         ]);
+        if let Some(row) = self.first_run {
+            let slower = ratio(row.first, row.warm);
+            rows.push([
+                "CLI first run (fresh process, empty compile cache), one list-members page".into(),
+                fmt_duration(row.first),
+                format!("warm run (fresh process, cache filled) {}: {slower:.2}×", fmt_duration(row.warm)),
+                "≤ 1.2×".into(),
+                verdict(slower <= 1.2).into(),
+            ]);
+        }
         let mut out = String::from("| measure | value | against baseline | target | met |\n|---|---|---|---|---|\n");
         for row in rows {
             out.push_str(&format!("| {} |\n", row.join(" | ")));

@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod cache;
 pub mod demo;
+pub mod engine;
 pub mod http;
 pub mod native;
 pub mod runtime;
@@ -18,3 +19,13 @@ pub use runtime::{ActionError, Outcome, Runtime, RuntimeConfig};
 
 /// The component built from this workspace (embedded at build time).
 pub const COMPONENT: &[u8] = include_bytes!(env!("DOCKERHUB_ORG_COMPONENT"));
+
+/// Bytes kept at an alignment the ELF reader of wasmtime's precompiled-code check accepts.
+#[repr(C, align(16))]
+struct Aligned<T: ?Sized>(T);
+
+static PRECOMPILED_ALIGNED: &Aligned<[u8]> = &Aligned(*include_bytes!(env!("DOCKERHUB_ORG_PRECOMPILED")));
+
+/// [`COMPONENT`] compiled at build time for this host's engine (`build.rs`, with
+/// [`engine::config`]); [`Runtime::embedded`] loads it when the running engine is compatible.
+pub static PRECOMPILED: &[u8] = &PRECOMPILED_ALIGNED.0;

@@ -1,19 +1,21 @@
 //! `dockerhub-org`: run the plugin's actions from a terminal, live against Docker Hub or against the
 //! embedded simulator.
+//!
+//! This file holds the command line (clap) and how the process ends; each subcommand is one function
+//! in [`cli`]. Every failure ends with a documented exit code ([`cli::exit`]); a closed standard
+//! output (`dockerhub-org actions | head -1`) ends the process quietly with 0.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+mod cli;
+
+use std::io;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
-use dockerhub_org_host::http::{HttpClient, HttpConfig};
-use dockerhub_org_host::runtime::{error_detail, error_kind, error_message};
-use dockerhub_org_host::secrets::Secrets;
-use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
-use dockerhub_org_host::{Runtime, RuntimeConfig, demo};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
+use dockerhub_org_host::runtime::GuestTrap;
+use dockerhub_org_host::simulator::DEFAULT_ORG;
+
+use crate::cli::exit::{self, Failure};
+use crate::cli::output::Format;
 
 /// Docker Hub organization administration through the dockerhub-org WebAssembly component.
 ///
@@ -27,6 +29,7 @@ struct Cli {
     command: Command,
 }
 
+/// Where an action runs: a live organization or the simulator.
 #[derive(Args)]
 struct Target {
     /// Organization name (slug). Default with --simulate: example-org.
@@ -38,9 +41,26 @@ struct Target {
     /// Run against an embedded Docker Hub simulator (seeded organization, its own token).
     #[arg(long)]
     simulate: bool,
-    /// Print machine-readable JSON on one line.
-    #[arg(long)]
+}
+
+/// How output is printed.
+#[derive(Args)]
+struct Output {
+    /// json: one line, exactly as the action wrote it; table: aligned columns; csv: a header row and
+    /// one record per item. Default: a table for listings (list-*, export-*, sync-*) on a terminal,
+    /// otherwise indented JSON.
+    #[arg(long, short, value_enum)]
+    output: Option<Format>,
+    /// Shorthand for --output json.
+    #[arg(long, conflicts_with = "output")]
     json: bool,
+}
+
+impl Output {
+    /// The format the user chose, if any.
+    fn format(&self) -> Option<Format> {
+        if self.json { Some(Format::Json) } else { self.output }
+    }
 }
 
 #[derive(Subcommand)]
@@ -52,29 +72,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run one action and print its JSON output.
+    /// Run one action and print its output.
     ///
     /// Examples:
     ///   dockerhub-org run list-members --simulate --input '{"role": "owner"}'
+    ///   dockerhub-org run export-members --simulate --output csv > members.csv
     ///   DOCKERHUB_OAT=dckr_oat_... dockerhub-org run list-members --org myorg --input @query.json
     Run {
         /// Action name (see `dockerhub-org actions`).
         action: String,
         /// JSON input, or @file to read it from a file, or @- for standard input.
         #[arg(long, short, default_value = "{}")]
-        input: String,
+        input: std::ffi::OsString,
         #[command(flatten)]
         target: Target,
+        #[command(flatten)]
+        output: Output,
     },
     /// Run the three health checks.
     Health {
         #[command(flatten)]
         target: Target,
+        #[command(flatten)]
+        output: Output,
     },
-    /// List the actions (the component's manifest), or show one action's input schema and example.
+    /// List the actions (the component's manifest), or show one action's schemas and example.
     Actions {
         /// An action name to show in full.
         name: Option<String>,
+        #[command(flatten)]
+        output: Output,
     },
     /// Run the simulator alone, for trying other clients against it (Ctrl-C stops it).
     ServeSimulator {
@@ -94,202 +121,46 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let command = Cli::command().after_help(exit::help());
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    match dispatch(cli) {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(2)
-        }
+        Err(error) => finish(&error),
     }
 }
 
-fn read_input(raw: &str) -> Result<String> {
-    match raw.strip_prefix('@') {
-        Some("-") => {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).context("reading input from standard input")?;
-            Ok(text)
-        }
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading input file {path}")),
-        None => Ok(raw.to_string()),
-    }
-}
-
-/// A runtime and connection for `target`; keeps the simulator alive while it is used.
-fn connect(target: &Target) -> Result<(Runtime, Secrets, Option<Simulator>)> {
-    let mut secrets = Secrets::new();
-    let mut http = HttpConfig::default();
-    let simulator = if target.simulate {
-        let org = target.org.clone().unwrap_or_else(|| DEFAULT_ORG.to_string());
-        let sim = Simulator::start(SimulatorConfig { org: org.clone(), ..SimulatorConfig::default() })?;
-        http = http.allow(sim.url())?;
-        secrets = Secrets::connection(&org, DEFAULT_OAT, Some(sim.url()));
-        Some(sim)
-    } else {
-        if let Some(org) = &target.org {
-            secrets.set("organization-name", org.clone());
-        }
-        if let Ok(oat) = std::env::var("DOCKERHUB_OAT") {
-            secrets.set("organization-access-token", oat);
-        }
-        if let Some(url) = &target.hub_url {
-            http = http.allow(url).with_context(|| format!("--hub-url {url} is not a URL"))?;
-            secrets.set("hub-url", url.clone());
-        }
-        None
-    };
-    let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
-    Ok((runtime, secrets, simulator))
-}
-
-/// Shows a request counter on a terminal while a long call runs.
-fn with_progress<T>(http: &Arc<HttpClient>, work: impl FnOnce() -> T) -> T {
-    if !std::io::stderr().is_terminal() {
-        return work();
-    }
-    let done = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let (done, http) = (done.clone(), http.clone());
-        std::thread::spawn(move || {
-            let mut shown = false;
-            std::thread::sleep(Duration::from_millis(400));
-            while !done.load(Ordering::SeqCst) {
-                eprint!("\r  working... {} HTTP requests so far", http.sent().len());
-                let _ = std::io::stderr().flush();
-                shown = true;
-                std::thread::sleep(Duration::from_millis(150));
-            }
-            if shown {
-                eprint!("\r{:60}\r", "");
-            }
-        })
-    };
-    let result = work();
-    done.store(true, Ordering::SeqCst);
-    let _ = watcher.join();
-    result
-}
-
-fn print(value: &serde_json::Value, json: bool) -> Result<()> {
-    let text = if json { value.to_string() } else { serde_json::to_string_pretty(value)? };
-    println!("{text}");
-    Ok(())
-}
-
-fn run(cli: Cli) -> Result<ExitCode> {
+/// Runs the chosen subcommand; returns its exit code (action errors are already printed).
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Demo { json } => {
-            let mut sink: Box<dyn std::io::Write> =
-                if json { Box::new(std::io::sink()) } else { Box::new(std::io::stdout()) };
-            let report = demo::run(&mut sink)?;
-            if json {
-                println!("{}", serde_json::to_string(&report)?);
-            }
-            Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
-        }
-        Command::Run { action, input, target } => {
-            let input = read_input(&input)?;
-            let (runtime, secrets, _simulator) = connect(&target)?;
-            match with_progress(runtime.http(), || runtime.call(&action, &input, &secrets))? {
-                Ok(output) => {
-                    let value: serde_json::Value =
-                        serde_json::from_str(&output).context("the action's output is not JSON")?;
-                    print(&value, target.json)?;
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(error) => {
-                    if target.json {
-                        let detail =
-                            error_detail(&error).and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok());
-                        let value = serde_json::json!({"error": error_kind(&error), "message": error_message(&error), "detail": detail});
-                        print(&value, true)?;
-                    } else {
-                        eprintln!("{}: {}", error_kind(&error), error_message(&error));
-                        if let Some(detail) = error_detail(&error) {
-                            eprintln!("detail: {detail}");
-                        }
-                    }
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
-        Command::Health { target } => {
-            let (runtime, secrets, _simulator) = connect(&target)?;
-            match runtime.call("run-health-checks", "{}", &secrets)? {
-                Ok(output) => {
-                    let value: serde_json::Value = serde_json::from_str(&output)?;
-                    if target.json {
-                        print(&value, true)?;
-                    } else {
-                        for check in value["checks"].as_array().into_iter().flatten() {
-                            let mark = if check["ok"] == true { "ok  " } else { "FAIL" };
-                            println!(
-                                "{mark} {}: {}",
-                                check["check"].as_str().unwrap_or(""),
-                                check["message"].as_str().unwrap_or("")
-                            );
-                            if let Some(detail) = check["detail"].as_str() {
-                                println!("     detail: {detail}");
-                            }
-                        }
-                    }
-                    Ok(if value["ok"] == true { ExitCode::SUCCESS } else { ExitCode::from(1) })
-                }
-                Err(error) => {
-                    eprintln!("{}: {}", error_kind(&error), error_message(&error));
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
-        Command::Actions { name } => {
-            let runtime = Runtime::embedded(RuntimeConfig::default())?;
-            let manifest: serde_json::Value = serde_json::from_str(&runtime.describe()?)?;
-            let actions = manifest["actions"].as_array().cloned().unwrap_or_default();
-            match name {
-                None => {
-                    for action in &actions {
-                        let flags = if action["read_only"] == true {
-                            "read-only"
-                        } else if action["destructive"] == true {
-                            "destructive"
-                        } else {
-                            "writes"
-                        };
-                        println!(
-                            "{:<30} {:<12} {}",
-                            action["name"].as_str().unwrap_or(""),
-                            flags,
-                            action["title"].as_str().unwrap_or("")
-                        );
-                    }
-                }
-                Some(name) => {
-                    let Some(action) = actions.iter().find(|a| a["name"] == name.as_str()) else {
-                        bail!("no action named \"{name}\"; `dockerhub-org actions` lists them");
-                    };
-                    println!("{}", serde_json::to_string_pretty(action)?);
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Demo { json } => cli::demo::demo(json),
+        Command::Run { action, input, target, output } => cli::run::run(&action, &input, &target, &output),
+        Command::Health { target, output } => cli::run::health(&target, &output),
+        Command::Actions { name, output } => cli::actions::actions(name.as_deref(), output.format()),
         Command::ServeSimulator { port, org, latency_ms, rate_limit } => {
-            let sim = Simulator::start(SimulatorConfig {
-                org: org.clone(),
-                port,
-                latency: Duration::from_millis(latency_ms),
-                rate_limit_per_minute: rate_limit,
-                ..SimulatorConfig::default()
-            })?;
-            println!("Docker Hub simulator for organization \"{org}\" listening on {}", sim.url());
-            println!(
-                "Exchange the token with: curl -s -X POST {}/v2/auth/token -H 'Content-Type: application/json' \\",
-                sim.url()
-            );
-            println!("  -d '{{\"identifier\": \"{org}\", \"secret\": \"{DEFAULT_OAT}\"}}'");
-            println!("Press Ctrl-C to stop.");
-            loop {
-                std::thread::sleep(Duration::from_secs(3600));
-            }
+            cli::demo::serve_simulator(port, &org, latency_ms, rate_limit)
         }
     }
+}
+
+/// Reports a failure the subcommand could not handle, and picks its exit code: quiet success for a
+/// closed output, the failure's own code, the trap code, or the host code.
+fn finish(error: &anyhow::Error) -> ExitCode {
+    let closed_output =
+        error.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe));
+    if closed_output {
+        return exit::exit(exit::OK);
+    }
+    if let Some(failure) = error.downcast_ref::<Failure>() {
+        cli::eprintln(&format!("error: {failure}"));
+        return exit::exit(failure.code);
+    }
+    if let Some(trap) = error.downcast_ref::<GuestTrap>() {
+        cli::eprintln(&format!("error: {trap}"));
+        return exit::exit(exit::TRAP);
+    }
+    cli::eprintln(&format!("error: {error:#}"));
+    exit::exit(exit::HOST)
 }

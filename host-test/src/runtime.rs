@@ -2,8 +2,13 @@
 //!
 //! The `Engine`, `Linker` and `InstancePre` are built once per [`Runtime`]; each call gets a new
 //! `Store` with a memory limit and a fuel budget, so a runaway guest is stopped and one call's
-//! state never leaks into the next. Compiled code is cached on disk (`Component::serialize`) so a
-//! later process loads it in milliseconds instead of compiling again.
+//! state never leaks into the next.
+//!
+//! The embedded component comes precompiled for this host's engine ([`crate::PRECOMPILED`], built by
+//! `build.rs` with [`crate::engine::config`]), so a process's first call does not compile it; when
+//! wasmtime finds that code incompatible (another CPU, another engine), the runtime compiles the
+//! embedded component instead. A component loaded from bytes or a path is compiled once and cached
+//! on disk (`Component::serialize`) so a later process loads it in milliseconds.
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -13,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, anyhow};
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
 use wasmtime::error::Context as _;
-use wasmtime::{Config, Engine, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{Engine, Precompiled, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
 use crate::cache::Cache;
 use crate::http::{HttpClient, HttpConfig};
@@ -165,14 +170,15 @@ impl Runtime {
         Self::from_parts(engine, component, config)
     }
 
-    /// Loads the component embedded in this binary. It is compiled (or read from the compile
-    /// cache) once per process and shared by every runtime made this way.
+    /// Loads the component embedded in this binary: its precompiled form when this engine can run
+    /// it, else compiled (or read from the compile cache). Loaded once per process and shared by
+    /// every runtime made this way.
     pub fn embedded(config: RuntimeConfig) -> Result<Self> {
         static SHARED: OnceLock<std::result::Result<(Engine, Component), String>> = OnceLock::new();
         let shared = SHARED.get_or_init(|| {
             let engine = new_engine().map_err(|e| format!("{e:#}"))?;
-            let component = load_component(&engine, crate::COMPONENT, default_compile_cache().as_deref())
-                .map_err(|e| format!("{e:#}"))?;
+            let (component, _) =
+                load_embedded(&engine, default_compile_cache().as_deref()).map_err(|e| format!("{e:#}"))?;
             Ok((engine, component))
         });
         let (engine, component) = shared.as_ref().map_err(|e| anyhow!("{e}"))?;
@@ -238,9 +244,10 @@ impl Runtime {
             .with_context(|| format!("\"{action}\" is not an action export"))?;
         let setup = start.elapsed();
         let start = Instant::now();
-        let (outcome,) = func
-            .call(&mut store, (input,))
-            .with_context(|| format!("the component failed while running \"{action}\""))?;
+        let (outcome,) = func.call(&mut store, (input,)).map_err(|error| match error.downcast_ref::<Trap>() {
+            Some(trap) => anyhow::Error::new(GuestTrap { action: action.to_string(), trap: *trap }),
+            None => anyhow::Error::from(error).context(format!("the component failed while running \"{action}\"")),
+        })?;
         let call = start.elapsed();
         let state = store.data();
         let stats = CallStats {
@@ -302,11 +309,57 @@ impl Runtime {
     }
 }
 
-/// The engine every runtime uses: fuel metering on, otherwise defaults.
+/// The guest stopped abnormally while running an action (fuel or memory exhausted, or a bug in the
+/// guest): no output and no typed action error came back. Carries the action's name and wasmtime's
+/// reason, not the wasm backtrace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestTrap {
+    /// The action that was running.
+    pub action: String,
+    /// Why wasmtime stopped it.
+    pub trap: Trap,
+}
+
+impl std::fmt::Display for GuestTrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hint = match self.trap {
+            Trap::OutOfFuel => "; it ran past its work budget (fuel)",
+            Trap::UnreachableCodeReached => "; the guest aborted, most likely out of memory",
+            _ => "",
+        };
+        write!(f, "the component stopped while running \"{}\": {}{hint}", self.action, self.trap)
+    }
+}
+
+impl std::error::Error for GuestTrap {}
+
+/// The engine every runtime uses, configured by [`crate::engine::config`].
 fn new_engine() -> Result<Engine> {
-    let mut config = Config::new();
-    config.consume_fuel(true);
-    Ok(Engine::new(&config).context("creating the wasmtime engine")?)
+    Ok(Engine::new(&crate::engine::config()).context("creating the wasmtime engine")?)
+}
+
+/// How [`load_embedded`] got the component ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbeddedLoad {
+    /// The machine code compiled at build time fit this engine.
+    Precompiled,
+    /// It did not (or was missing): the embedded component was compiled, or read from the cache.
+    Compiled,
+}
+
+/// Loads the embedded component for `engine`: deserializes [`crate::PRECOMPILED`] when wasmtime
+/// accepts it for this engine (same version, configuration and CPU features), otherwise compiles
+/// [`crate::COMPONENT`] through [`load_component`] with `cache_dir`.
+pub fn load_embedded(engine: &Engine, cache_dir: Option<&Path>) -> Result<(Component, EmbeddedLoad)> {
+    if Engine::detect_precompiled(crate::PRECOMPILED) == Some(Precompiled::Component) {
+        // SAFETY: the bytes were produced by `Engine::precompile_component` of this same wasmtime
+        // version in this crate's build script and are embedded read-only in the binary; wasmtime
+        // checks their header, version and engine compatibility and returns an error on a mismatch.
+        if let Ok(component) = unsafe { Component::deserialize(engine, crate::PRECOMPILED) } {
+            return Ok((component, EmbeddedLoad::Precompiled));
+        }
+    }
+    Ok((load_component(engine, crate::COMPONENT, cache_dir)?, EmbeddedLoad::Compiled))
 }
 
 /// Compiles `bytes`, or loads the compiled form cached for them in `cache_dir` (writing it there
@@ -418,4 +471,27 @@ pub fn error_message(error: &ActionError) -> &str {
 /// The JSON detail of `error`, if any.
 pub fn error_detail(error: &ActionError) -> Option<&str> {
     message_and_detail(error).1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_precompiled_component_fits_the_runtimes_engine() {
+        let engine = new_engine().unwrap();
+        let (_, loaded) = load_embedded(&engine, None).unwrap();
+        assert_eq!(loaded, EmbeddedLoad::Precompiled, "build.rs compiled it with the runtime's configuration");
+    }
+
+    #[test]
+    fn an_engine_configured_otherwise_compiles_the_embedded_component_instead() {
+        // No fuel metering: code compiled for the runtime's engine does not fit this one.
+        let engine = Engine::new(&wasmtime::Config::new()).unwrap();
+        let (component, loaded) = load_embedded(&engine, None).unwrap();
+        assert_eq!(loaded, EmbeddedLoad::Compiled);
+        let exports: Vec<String> =
+            component.component_type().exports(&engine).map(|(name, _)| name.to_string()).collect();
+        assert!(exports.contains(&ACTIONS_INTERFACE.to_string()), "{exports:?}");
+    }
 }

@@ -128,11 +128,13 @@ fn a_batch_never_sends_more_than_the_rate_limit_has_left() {
 
 #[test]
 fn the_benchmark_runs_one_quick_iteration() {
-    let report = run(&BenchOptions::quick()).expect("benchmark");
+    let report = run(&BenchOptions::quick().with_cli(env!("CARGO_BIN_EXE_dockerhub-org"))).expect("benchmark");
     assert_eq!(report.paging.len(), 2);
     assert!(report.paging.iter().all(|row| row.requests == 3), "⌈250/100⌉ pages: {:?}", report.paging);
     assert!(report.peak_memory_bytes > 0 && report.output_bytes > 0);
     assert_eq!(report.component_bytes, dockerhub_org_host::COMPONENT.len());
+    let first_run = report.first_run.expect("the CLI's first run was timed");
+    assert!(first_run.first > Duration::ZERO && first_run.warm > Duration::ZERO, "{first_run:?}");
     let table = report.table();
     for row in [
         "instantiate",
@@ -141,6 +143,7 @@ fn the_benchmark_runs_one_quick_iteration() {
         "all pages",
         "component size",
         "peak guest memory",
+        "CLI first run",
     ] {
         assert!(table.contains(row), "the table has a {row} row:\n{table}");
     }

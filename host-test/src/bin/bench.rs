@@ -1,6 +1,7 @@
 //! `dockerhub-org-bench`: runs the performance benchmark on the embedded simulator and prints one
 //! table. `--quick` runs one tiny iteration of everything (a smoke test, not a measurement).
-//! Build it in release (`.ci/bench` does); see docs/performance.md.
+//! Build it with the `perf` profile (`.ci/bench` does, with the `dockerhub-org` CLI beside it for the
+//! first-run row); see docs/performance.md.
 
 use dockerhub_org_host::bench::{BenchOptions, run};
 
@@ -9,7 +10,14 @@ fn main() -> anyhow::Result<()> {
     if cfg!(debug_assertions) && !quick {
         eprintln!("warning: a debug build; the figures mean little (use .ci/bench)");
     }
-    let options = if quick { BenchOptions::quick() } else { BenchOptions::full() };
+    let mut options = if quick { BenchOptions::quick() } else { BenchOptions::full() };
+    // The CLI built beside this binary (same profile) times the first-run row.
+    let cli = std::env::current_exe()?.with_file_name(format!("dockerhub-org{}", std::env::consts::EXE_SUFFIX));
+    if cli.exists() {
+        options = options.with_cli(cli);
+    } else {
+        eprintln!("note: {} not found; the first-run row is skipped (.ci/bench builds it)", cli.display());
+    }
     let report = run(&options)?;
     print!("{}", report.table());
     Ok(())

@@ -1,0 +1,217 @@
+//! `dockerhub-org run` (one action) and `dockerhub-org health` (the three checks): connecting to a
+//! live organization or the simulator, reading the input, printing the output or the typed error
+//! with its exit code.
+
+use std::ffi::OsStr;
+use std::io::{IsTerminal as _, Read as _, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use dockerhub_org_host::http::{HttpClient, HttpConfig};
+use dockerhub_org_host::runtime::{ActionError, error_detail, error_kind, error_message};
+use dockerhub_org_host::secrets::Secrets;
+use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
+use dockerhub_org_host::{Runtime, RuntimeConfig};
+use serde_json::Value;
+
+use super::exit::{self, Failure};
+use super::output::{self, Format};
+use crate::{Output, Target};
+
+/// Where the organization's name can come from.
+const ORG_HINT: &str = "give the organization with --org NAME or the DOCKERHUB_ORG environment variable \
+                        (or try --simulate)";
+/// Where the token can come from.
+const OAT_HINT: &str = "set the DOCKERHUB_OAT environment variable to an Organization Access Token \
+                        (dckr_oat_...); it is read only from the environment, never from a flag";
+
+/// Runs `action` with `input` (JSON, `@file` or `@-`) and prints its output in the chosen format.
+pub fn run(action: &str, input: &OsStr, target: &Target, output: &Output) -> Result<ExitCode> {
+    let connection = Connection::open(target)?;
+    super::check_action_name(action, &super::action_names(&connection.runtime))?;
+    let input = read_input(input)?;
+    let runtime = &connection.runtime;
+    let outcome = with_progress(runtime.http(), || runtime.call(action, &input, &connection.secrets))?;
+    let mut out = std::io::stdout().lock();
+    match outcome {
+        Ok(text) => {
+            let listing_on_terminal = is_listing(action) && std::io::stdout().is_terminal();
+            output::write_output(&mut out, &text, output.format(), listing_on_terminal)?;
+            out.flush()?;
+            Ok(exit::exit(exit::OK))
+        }
+        Err(error) => report_error(&mut out, &error, &connection, output.format() == Some(Format::Json)),
+    }
+}
+
+/// Runs the three health checks; exit 0 when all pass, else the code of the first failing check's
+/// error kind.
+pub fn health(target: &Target, output: &Output) -> Result<ExitCode> {
+    let connection = Connection::open(target)?;
+    let outcome = connection.runtime.call("run-health-checks", "{}", &connection.secrets)?;
+    let mut out = std::io::stdout().lock();
+    let text = match outcome {
+        Ok(text) => text,
+        Err(error) => return report_error(&mut out, &error, &connection, output.format() == Some(Format::Json)),
+    };
+    let value: Value = serde_json::from_str(&text).context("the health checks' output is not JSON")?;
+    match output.format() {
+        Some(format) => output::write_output(&mut out, &text, Some(format), false)?,
+        None => {
+            for check in value["checks"].as_array().into_iter().flatten() {
+                let mark = if check["ok"] == true { "ok  " } else { "FAIL" };
+                let (name, message) = (check["check"].as_str().unwrap_or(""), check["message"].as_str().unwrap_or(""));
+                writeln!(out, "{mark} {name}: {message}")?;
+                if let Some(detail) = check["detail"].as_str() {
+                    writeln!(out, "     detail: {detail}")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if value["ok"] == true {
+        return Ok(exit::exit(exit::OK));
+    }
+    let failed = value["checks"].as_array().into_iter().flatten().find(|c| c["ok"] != true);
+    let kind = failed.and_then(|c| c["error_kind"].as_str());
+    Ok(exit::exit(kind.map_or(exit::ACTION_FAILED, exit::code_for_kind)))
+}
+
+/// Whether `action` is a listing, shown as a table by default on a terminal.
+fn is_listing(action: &str) -> bool {
+    ["list-", "export-", "sync-"].iter().any(|prefix| action.starts_with(prefix))
+}
+
+/// A runtime with its connection values; keeps the simulator alive while it is used.
+struct Connection {
+    runtime: Runtime,
+    secrets: Secrets,
+    /// Connection values the user did not give (hints for a missing-credential error).
+    missing: Vec<&'static str>,
+    _simulator: Option<Simulator>,
+}
+
+impl Connection {
+    /// Connects as `target` says: the simulator with its own token, or the values from the flags
+    /// and the environment.
+    fn open(target: &Target) -> Result<Self> {
+        let mut secrets = Secrets::new();
+        let mut http = HttpConfig::default();
+        let mut missing = Vec::new();
+        let simulator = if target.simulate {
+            let org = target.org.clone().unwrap_or_else(|| DEFAULT_ORG.to_string());
+            let sim = Simulator::start(SimulatorConfig { org: org.clone(), ..SimulatorConfig::default() })?;
+            http = http.allow(sim.url())?;
+            secrets = Secrets::connection(&org, DEFAULT_OAT, Some(sim.url()));
+            Some(sim)
+        } else {
+            match target.org.as_deref().map(str::trim) {
+                Some(org) if !org.is_empty() => secrets.set("organization-name", org),
+                _ => missing.push(ORG_HINT),
+            }
+            match std::env::var("DOCKERHUB_OAT") {
+                Ok(oat) if !oat.trim().is_empty() => secrets.set("organization-access-token", oat),
+                _ => missing.push(OAT_HINT),
+            }
+            if let Some(url) = &target.hub_url {
+                http = http.allow(url).map_err(|e| Failure::usage(format!("--hub-url {url}: {e:#}")))?;
+                secrets.set("hub-url", url.clone());
+            }
+            None
+        };
+        let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
+        Ok(Connection { runtime, secrets, missing, _simulator: simulator })
+    }
+}
+
+/// The input text: the argument itself, a file's contents (`@path`) or standard input (`@-`).
+/// A file that cannot be read or text that is not UTF-8 is invalid input, named as such.
+fn read_input(raw: &OsStr) -> Result<String, Failure> {
+    let from_file = |what: String, bytes: std::io::Result<Vec<u8>>| -> Result<String, Failure> {
+        let bytes = bytes.map_err(|e| {
+            Failure::invalid_input(format!("--input {what}: cannot read it: {e} (give JSON text, @file or @-)"))
+        })?;
+        String::from_utf8(bytes).map_err(|e| {
+            Failure::invalid_input(format!(
+                "--input {what}: not UTF-8 text (invalid byte at offset {}); JSON input must be UTF-8",
+                e.utf8_error().valid_up_to()
+            ))
+        })
+    };
+    let bytes = raw.as_encoded_bytes();
+    match bytes.strip_prefix(b"@") {
+        Some(b"-") => {
+            let mut text = Vec::new();
+            let read = std::io::stdin().read_to_end(&mut text).map(|_| text);
+            from_file("@- (standard input)".to_string(), read)
+        }
+        Some(_) => {
+            let lossy = raw.to_string_lossy();
+            let path = &lossy[1..];
+            from_file(format!("@{path}"), std::fs::read(path))
+        }
+        None => raw
+            .to_str()
+            .map(str::to_string)
+            .ok_or_else(|| Failure::invalid_input("--input: not UTF-8 text; JSON input must be UTF-8 (or give @file)")),
+    }
+}
+
+/// Prints an action's error — kind, message, detail, and for a missing credential where to give it —
+/// and returns the kind's exit code. With `json`, the error goes to standard output as one JSON
+/// object (`error`, `message`, `detail`, `hints`).
+fn report_error(out: &mut dyn Write, error: &ActionError, connection: &Connection, json: bool) -> Result<ExitCode> {
+    let kind = error_kind(error);
+    let hints: Vec<&str> = if kind == "missing-credential" {
+        if connection.missing.is_empty() { vec![ORG_HINT, OAT_HINT] } else { connection.missing.clone() }
+    } else {
+        Vec::new()
+    };
+    if json {
+        let detail = error_detail(error)
+            .map(|d| serde_json::from_str::<Value>(d).unwrap_or_else(|_| Value::String(d.to_string())));
+        let value =
+            serde_json::json!({"error": kind, "message": error_message(error), "detail": detail, "hints": hints});
+        writeln!(out, "{value}")?;
+        out.flush()?;
+    } else {
+        let mut lines = vec![format!("{kind}: {}", error_message(error))];
+        lines.extend(error_detail(error).map(|d| format!("detail: {d}")));
+        lines.extend(hints.iter().map(|h| format!("hint: {h}")));
+        super::eprintln(&lines.join("\n"));
+    }
+    Ok(exit::exit(exit::code_for_kind(kind)))
+}
+
+/// Shows a request counter on a terminal while a long call runs.
+fn with_progress<T>(http: &Arc<HttpClient>, work: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (done, http) = (done.clone(), http.clone());
+        std::thread::spawn(move || {
+            let mut shown = false;
+            std::thread::sleep(Duration::from_millis(400));
+            while !done.load(Ordering::SeqCst) {
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\r  working... {} HTTP requests so far", http.sent().len());
+                let _ = err.flush();
+                shown = true;
+                drop(err);
+                std::thread::sleep(Duration::from_millis(150));
+            }
+            if shown {
+                let _ = write!(std::io::stderr().lock(), "\r{:60}\r", "");
+            }
+        })
+    };
+    let result = work();
+    done.store(true, Ordering::SeqCst);
+    let _ = watcher.join();
+    result
+}

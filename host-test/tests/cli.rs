@@ -1,0 +1,463 @@
+//! The `dockerhub-org` binary as a user and a script meet it: run as a process against the embedded
+//! simulator (`--simulate`) or a wiremock Docker Hub (`--hub-url`), checking exit codes per error
+//! kind, the hints for missing connection values, table and CSV output, closed pipes, deep outputs
+//! and unreadable input.
+
+mod common;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use common::{Hub, OAT, ORG};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+/// What one run of the binary did.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// The binary with a clean environment: no connection values from the developer's shell.
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dockerhub-org"));
+    command.args(args);
+    for key in ["DOCKERHUB_ORG", "DOCKERHUB_OAT", "DOCKERHUB_HUB_URL"] {
+        command.env_remove(key);
+    }
+    command
+}
+
+fn finish(command: &mut Command) -> Run {
+    let output = command.stdin(Stdio::null()).output().expect("the CLI runs");
+    Run {
+        code: output.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs the CLI with `args`.
+fn cli(args: &[&str]) -> Run {
+    finish(&mut command(args))
+}
+
+/// Runs the CLI against `hub` as organization `ORG` with token `OAT`, off the async runtime.
+async fn cli_live(hub: &Hub, args: &[&str]) -> Run {
+    let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    args.extend(["--hub-url".into(), hub.url(), "--org".into(), ORG.into()]);
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        finish(command(&args).env("DOCKERHUB_OAT", OAT))
+    })
+    .await
+    .expect("the CLI thread")
+}
+
+/// Asserts the exit code, showing the run when it differs, and that no backtrace or panic leaked.
+fn assert_code(run: &Run, code: i32) {
+    assert_eq!(run.code, code, "exit code; {run:#?}");
+    for leak in ["panicked", "backtrace", "RUST_BACKTRACE", OAT] {
+        assert!(!run.stderr.contains(leak) && !run.stdout.contains(leak), "{leak} leaked: {run:#?}");
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs()
+}
+
+/// Mounts `answer` for `GET /v2/orgs/acme/members` after a working token exchange.
+async fn members_answer(hub: &Hub, answer: ResponseTemplate) {
+    hub.token_exchange("cli", 1).await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/orgs/{ORG}/members")))
+        .respond_with(answer)
+        .mount(&hub.server)
+        .await;
+}
+
+// ---- closed pipes ---------------------------------------------------------------------------------
+
+/// Runs the CLI with a standard output whose reading end is already closed: every write fails
+/// with a broken pipe, deterministically.
+fn with_closed_stdout(args: &[&str]) -> Run {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = command(args).stdout(writer).stderr(Stdio::piped()).output().expect("the CLI runs");
+    Run {
+        code: output.status.code().expect("exited, not killed by a signal"),
+        stdout: String::new(),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_every_printing_command_quietly_with_zero() {
+    for args in [
+        &["actions"][..],
+        &["actions", "list-members"],
+        &["actions", "--json"],
+        &["run", "export-members", "--simulate", "--output", "csv"],
+        &["run", "list-members", "--simulate", "--input", r#"{"all_pages": true}"#, "-o", "table"],
+        &["run", "get-member", "--simulate", "--input", r#"{"username": "nobody-at-all"}"#, "--json"],
+        &["health", "--simulate"],
+    ] {
+        let run = with_closed_stdout(args);
+        assert_code(&run, 0);
+        assert_eq!(run.stderr, "", "{args:?} printed on stderr: {run:#?}");
+    }
+}
+
+#[test]
+fn head_reads_the_first_line_of_the_actions_table() {
+    let mut child = command(&["actions"]).stdout(Stdio::piped()).spawn().expect("the CLI runs");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 4];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("the header's first bytes");
+    drop(stdout);
+    let status = child.wait().expect("the CLI ends");
+    assert_eq!(&first, b"NAME");
+    assert_eq!(status.code(), Some(0));
+}
+
+// ---- exit codes -----------------------------------------------------------------------------------
+
+#[test]
+fn help_documents_every_exit_code() {
+    let run = cli(&["--help"]);
+    assert_code(&run, 0);
+    for line in
+        ["  2  usage", "  3  host failure", "  4  the component stopped", " 10  invalid-input", " 19  invalid-response"]
+    {
+        assert!(run.stdout.contains(line), "{line:?} missing from --help: {}", run.stdout);
+    }
+}
+
+#[test]
+fn invalid_input_exits_10_naming_the_field() {
+    let run = cli(&["run", "list-members", "--simulate", "--input", r#"{"page_size": "many"}"#]);
+    assert_code(&run, 10);
+    assert!(run.stderr.starts_with("invalid-input: "), "{run:#?}");
+    assert!(run.stderr.contains("page_size"), "{run:#?}");
+}
+
+#[test]
+fn not_found_exits_14() {
+    let run = cli(&["run", "get-member", "--simulate", "--input", r#"{"username": "nobody-at-all"}"#]);
+    assert_code(&run, 14);
+    assert!(run.stderr.starts_with("not-found: "), "{run:#?}");
+}
+
+#[test]
+fn an_action_error_with_json_output_is_one_json_object_on_stdout() {
+    let run = cli(&["run", "get-member", "--simulate", "--input", r#"{"username": "nobody-at-all"}"#, "--json"]);
+    assert_code(&run, 14);
+    let error: Value = serde_json::from_str(run.stdout.trim()).expect("one JSON object");
+    assert_eq!(error["error"], "not-found");
+    assert!(error["message"].as_str().unwrap().contains("nobody-at-all"), "{error}");
+}
+
+#[test]
+fn missing_credentials_exit_11_and_say_where_to_give_them() {
+    // Neither value: both hints.
+    let run = cli(&["run", "list-members", "--hub-url", "http://127.0.0.1:9"]);
+    assert_code(&run, 11);
+    assert!(run.stderr.starts_with("missing-credential: "), "{run:#?}");
+    for needle in ["--org", "DOCKERHUB_ORG", "DOCKERHUB_OAT"] {
+        assert!(run.stderr.contains(needle), "{needle} not named: {run:#?}");
+    }
+    // The organization given (by its environment variable): only the token's hint.
+    let run = finish(command(&["run", "list-members", "--hub-url", "http://127.0.0.1:9"]).env("DOCKERHUB_ORG", ORG));
+    assert_code(&run, 11);
+    assert!(run.stderr.contains("Organization Access Token is required."), "{run:#?}");
+    assert!(run.stderr.contains("DOCKERHUB_OAT") && !run.stderr.contains("--org"), "{run:#?}");
+    // The token given: only the organization's hint.
+    let run = finish(command(&["run", "list-members", "--hub-url", "http://127.0.0.1:9"]).env("DOCKERHUB_OAT", OAT));
+    assert_code(&run, 11);
+    assert!(run.stderr.contains("Organization Name is required."), "{run:#?}");
+    assert!(run.stderr.contains("--org NAME or the DOCKERHUB_ORG") && !run.stderr.contains("set the DOCKERHUB_OAT"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unauthorized_exits_12() {
+    let hub = Hub::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/auth/token"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"detail": "Incorrect authentication credentials"})),
+        )
+        .mount(&hub.server)
+        .await;
+    let run = cli_live(&hub, &["run", "list-members"]).await;
+    assert_code(&run, 12);
+    assert!(run.stderr.starts_with("unauthorized: "), "{run:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forbidden_exits_13() {
+    let hub = Hub::start().await;
+    members_answer(&hub, ResponseTemplate::new(403).set_body_json(json!({"detail": "no permission"}))).await;
+    let run = cli_live(&hub, &["run", "list-members"]).await;
+    assert_code(&run, 13);
+    assert!(run.stderr.starts_with("forbidden: "), "{run:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn conflict_exits_15() {
+    let hub = Hub::start().await;
+    members_answer(&hub, ResponseTemplate::new(409).set_body_json(json!({"detail": "conflict"}))).await;
+    let run = cli_live(&hub, &["run", "list-members"]).await;
+    assert_code(&run, 15);
+    assert!(run.stderr.starts_with("conflict: "), "{run:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limited_beyond_the_budget_exits_16() {
+    let hub = Hub::start().await;
+    let now = unix_now();
+    let answer = ResponseTemplate::new(429)
+        .insert_header("Date", httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(now)).as_str())
+        .insert_header("X-Retry-After", (now + 3600).to_string().as_str())
+        .set_body_json(json!({"detail": "too many requests"}));
+    members_answer(&hub, answer).await;
+    let run = cli_live(&hub, &["run", "list-members"]).await;
+    assert_code(&run, 16);
+    assert!(run.stderr.starts_with("rate-limited: "), "{run:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upstream_exits_17() {
+    let hub = Hub::start().await;
+    hub.token_exchange("cli", 1).await;
+    // A POST is not repeated after a 5xx, so this fails at once.
+    Mock::given(method("POST"))
+        .and(path(format!("/v2/orgs/{ORG}/groups")))
+        .respond_with(ResponseTemplate::new(500).set_body_string("oops"))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let run = cli_live(&hub, &["run", "create-team", "--input", r#"{"name": "qa"}"#]).await;
+    assert_code(&run, 17);
+    assert!(run.stderr.starts_with("upstream: "), "{run:#?}");
+}
+
+#[test]
+fn transport_exits_18() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let run = finish(command(&["run", "list-members", "--org", ORG, "--hub-url", &url]).env("DOCKERHUB_OAT", OAT));
+    assert_code(&run, 18);
+    assert!(run.stderr.starts_with("transport: "), "{run:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_response_exits_19() {
+    let hub = Hub::start().await;
+    members_answer(&hub, ResponseTemplate::new(200).set_body_string("<html>maintenance</html>")).await;
+    let run = cli_live(&hub, &["run", "list-members"]).await;
+    assert_code(&run, 19);
+    assert!(run.stderr.starts_with("invalid-response: "), "{run:#?}");
+}
+
+#[test]
+fn a_misspelled_action_exits_2_and_suggests_the_nearest() {
+    let run = cli(&["run", "list-member", "--simulate"]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains(r#"no action named "list-member"; did you mean "list-members"?"#), "{run:#?}");
+    let run = cli(&["actions", "get-membr"]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains(r#"did you mean "get-member"?"#), "{run:#?}");
+}
+
+#[test]
+fn a_bad_flag_is_a_usage_error() {
+    let run = cli(&["run", "list-members", "--no-such-flag"]);
+    assert_code(&run, 2);
+}
+
+#[test]
+fn a_host_failure_exits_3() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let run = cli(&["serve-simulator", "--port", &port]);
+    assert_code(&run, 3);
+    assert!(run.stderr.starts_with("error: "), "{run:#?}");
+}
+
+// ---- input ----------------------------------------------------------------------------------------
+
+#[test]
+fn a_missing_input_file_is_invalid_input_naming_it() {
+    let run = cli(&["run", "list-members", "--simulate", "--input", "@/nonexistent/query.json"]);
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("@/nonexistent/query.json") && run.stderr.contains("cannot read"), "{run:#?}");
+}
+
+#[test]
+fn input_that_is_not_utf8_is_invalid_input() {
+    let file = std::env::temp_dir().join(format!("dockerhub-org-cli-{}.json", std::process::id()));
+    std::fs::write(&file, b"{\"search\": \"\xff\xfe\"}").unwrap();
+    let arg = format!("@{}", file.display());
+    let run = cli(&["run", "list-members", "--simulate", "--input", &arg]);
+    std::fs::remove_file(&file).ok();
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("not UTF-8"), "{run:#?}");
+
+    let mut child = command(&["run", "list-members", "--simulate", "--input", "@-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\xc3\x28").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(10));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("@- (standard input): not UTF-8"), "{output:?}");
+}
+
+#[test]
+fn input_from_standard_input_is_read() {
+    let mut child = command(&["run", "list-members", "--simulate", "--input", "@-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(br#"{"page_size": 2}"#).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["members"].as_array().unwrap().len(), 2);
+}
+
+// ---- output formats -------------------------------------------------------------------------------
+
+#[test]
+fn json_output_is_the_actions_text_on_one_line() {
+    let run = cli(&["run", "list-members", "--simulate", "--input", r#"{"page_size": 3}"#, "--output", "json"]);
+    assert_code(&run, 0);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let value: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["members"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn without_a_terminal_the_default_is_indented_json() {
+    let run = cli(&["run", "list-members", "--simulate", "--input", r#"{"page_size": 3}"#]);
+    assert_code(&run, 0);
+    assert!(run.stdout.lines().count() > 3, "indented: {}", run.stdout);
+    let value: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["members"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_listing_as_a_table_has_a_header_and_one_line_per_member() {
+    let json = cli(&["run", "list-members", "--simulate", "--input", r#"{"page_size": 7}"#, "--json"]);
+    let members: Value = serde_json::from_str(&json.stdout).unwrap();
+    let members = members["members"].as_array().unwrap();
+    let run = cli(&["run", "list-members", "--simulate", "--input", r#"{"page_size": 7}"#, "-o", "table"]);
+    assert_code(&run, 0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1 + members.len(), "{}", run.stdout);
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(&header[..3], ["USERNAME", "FULL_NAME", "EMAIL"], "{}", lines[0]);
+    assert!(header.contains(&"ROLE") && header.contains(&"GROUPS"), "{}", lines[0]);
+    for (line, member) in lines[1..].iter().zip(members) {
+        assert!(line.starts_with(member["username"].as_str().unwrap()), "{line} / {member}");
+        assert!(line.contains(member["email"].as_str().unwrap()), "{line} / {member}");
+    }
+}
+
+#[test]
+fn export_members_as_csv_has_every_member_of_the_json_output() {
+    let json = cli(&["run", "export-members", "--simulate", "--json"]);
+    assert_code(&json, 0);
+    let export: Value = serde_json::from_str(&json.stdout).unwrap();
+    let members = export["members"].as_array().unwrap();
+    assert!(members.len() > 300, "the seeded roster: {}", members.len());
+
+    let run = cli(&["run", "export-members", "--simulate", "--output", "csv"]);
+    assert_code(&run, 0);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, ["name", "username", "email", "type", "permission", "teams", "date_joined"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), members.len());
+    for (row, member) in rows.iter().zip(members) {
+        assert_eq!(&row[1], member["username"].as_str().unwrap());
+        assert_eq!(&row[2], member["email"].as_str().unwrap());
+        let teams: Vec<&str> = member["teams"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        assert_eq!(&row[5], teams.join(", "));
+    }
+}
+
+#[test]
+fn an_output_without_a_list_is_one_record_in_csv() {
+    let run = cli(&["run", "get-team", "--simulate", "--input", r#"{"name": "platform"}"#, "-o", "csv"]);
+    assert_code(&run, 0);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, ["organization", "resolved_by"], "{}", run.stdout);
+    assert_eq!(reader.records().count(), 1);
+}
+
+#[test]
+fn actions_prints_a_header_then_every_action_of_the_manifest() {
+    let manifest = cli(&["actions", "--json"]);
+    assert_code(&manifest, 0);
+    let manifest: Value = serde_json::from_str(&manifest.stdout).expect("the whole manifest");
+    let names: Vec<&str> =
+        manifest["actions"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert!(names.len() > 20);
+
+    let run = cli(&["actions"]);
+    assert_code(&run, 0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["NAME", "KIND", "TITLE"]);
+    let listed: Vec<&str> = lines[1..].iter().map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!(listed, names);
+    assert!(lines.iter().any(|l| l.starts_with("list-members") && l.contains("read-only")), "{}", run.stdout);
+}
+
+#[test]
+fn one_action_shows_its_schemas_and_a_runnable_example() {
+    let run = cli(&["actions", "list-members"]);
+    assert_code(&run, 0);
+    assert!(run.stdout.starts_with("list-members: List organization members\nread-only"), "{}", run.stdout);
+    assert!(run.stdout.contains("Input schema:\n{"), "{}", run.stdout);
+    assert!(run.stdout.contains("\nOutput"), "{}", run.stdout);
+    let example = run.stdout.lines().find(|l| l.contains("dockerhub-org run list-members")).expect("an example");
+    assert!(example.contains(r#"--input '{"page_size":5}'"#), "{example}");
+}
+
+// ---- outputs of any depth -------------------------------------------------------------------------
+
+/// A JSON object nested `depth` levels deep.
+fn nested(depth: usize) -> String {
+    format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_output_deeper_than_serde_jsons_limit_reaches_the_user_unchanged() {
+    let hub = Hub::start().await;
+    hub.token_exchange("cli", 2).await;
+    let body = nested(127);
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/orgs/{ORG}/groups")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"))
+        .mount(&hub.server)
+        .await;
+    let input = json!({"method": "GET", "path": format!("/v2/orgs/{ORG}/groups")}).to_string();
+    for format in [&["--json"][..], &[]] {
+        let mut args = vec!["run", "api-request", "--input", input.as_str()];
+        args.extend(format);
+        let run = cli_live(&hub, &args).await;
+        assert_code(&run, 0);
+        // Indented or not, the body is all there (it has no spaces of its own).
+        let printed: String = run.stdout.split_whitespace().collect();
+        assert!(printed.contains(&body), "the body, whole ({format:?}): {}", &run.stdout[..200]);
+    }
+}
