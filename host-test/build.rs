@@ -1,5 +1,7 @@
 //! Builds the guest for wasm32-unknown-unknown, turns the core module into a component, and writes
-//! it to `target/dockerhub-org.wasm` (and into OUT_DIR, where the host embeds it).
+//! it to `target/dockerhub-org.wasm` (and into OUT_DIR, where the host embeds it). Then builds the
+//! two adapter crates under `adapters/` the same way and composes them around the plugin into
+//! `target/dockerhub-org-service.wasm` (`build/service.rs`; skipped with a prebuilt plugin).
 //!
 //! Toolchain, in order:
 //! 1. `DOCKERHUB_ORG_PREBUILT=path`: use a component built elsewhere; nothing is compiled.
@@ -10,8 +12,8 @@
 //!    rebuilt anyway, this path also builds it for size (`panic = "immediate-abort"`,
 //!    `optimize_for_size`, `-Zlocation-detail=none`); the rustup path uses the stock std.
 //!
-//! The component is then compiled for the host's own wasmtime engine (`Engine::precompile_component`
-//! with the configuration in `src/engine.rs`, shared with the runtime) and written beside it as
+//! The plugin component is then compiled for the host's own wasmtime engine (`Engine::precompile_component` with the
+//! configuration in `src/engine.rs`, shared with the runtime) and written beside it as
 //! `dockerhub-org.cwasm`, so the CLI's first run deserializes machine code instead of compiling.
 //!
 //! The nested cargo gets its own target dir (sharing the outer one deadlocks on its lock) and an
@@ -27,6 +29,8 @@ use anyhow::{Context, Result, bail};
 /// The engine configuration the runtime uses (one definition for both).
 #[path = "src/engine.rs"]
 mod engine;
+#[path = "build/service.rs"]
+mod service;
 
 const TARGET: &str = "wasm32-unknown-unknown";
 /// 128-bit SIMD (wasm 2.0; wasmtime and Node have it on by default): memchr's substring search,
@@ -48,29 +52,16 @@ fn main() -> Result<()> {
     for watched in ["Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
-    for dir in ["src", "wit"] {
+    for dir in ["src", "wit", "adapters"] {
         watch_tree(&root.join(dir))?;
     }
     println!("cargo:rerun-if-env-changed=DOCKERHUB_ORG_PREBUILT");
 
+    let guest_dir = guest_dir(&root, &target_dir);
     let component = match env::var_os("DOCKERHUB_ORG_PREBUILT") {
         Some(path) => std::fs::read(&path)
             .with_context(|| format!("reading DOCKERHUB_ORG_PREBUILT={}", Path::new(&path).display()))?,
-        None => {
-            // One nested target dir per checkout, so worktrees sharing a CARGO_TARGET_DIR never
-            // read each other's guest module.
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            std::hash::Hash::hash(&root, &mut hasher);
-            let guest_dir = target_dir.join(format!("guest-{:08x}", std::hash::Hasher::finish(&hasher) as u32));
-            let core = build_guest(&root, &guest_dir)?;
-            let module = std::fs::read(&core).with_context(|| format!("reading {}", core.display()))?;
-            wit_component::ComponentEncoder::default()
-                .module(&module)
-                .context("the guest module has no usable component-type section")?
-                .validate(true)
-                .encode()
-                .context("encoding the guest as a component")?
-        }
+        None => encode_component(&build_guest(&root, &guest_dir, "dockerhub-org")?)?,
     };
 
     write_atomically(&out_dir.join("dockerhub-org.wasm"), &component)?;
@@ -81,6 +72,14 @@ fn main() -> Result<()> {
     let precompiled = precompile(&component)?;
     write_atomically(&out_dir.join("dockerhub-org.cwasm"), &precompiled)?;
     println!("cargo:rustc-env=DOCKERHUB_ORG_PRECOMPILED={}", out_dir.join("dockerhub-org.cwasm").display());
+
+    // The same plugin as an HTTP service for standard WASI engines (docs/deploy.md).
+    if env::var_os("DOCKERHUB_ORG_PREBUILT").is_none() {
+        let service = service::compose(&root, &guest_dir, &component)?;
+        write_atomically(&out_dir.join("dockerhub-org-service.wasm"), &service)?;
+        write_atomically(&target_dir.join("dockerhub-org-service.wasm"), &service)?;
+        println!("cargo:rustc-env=DOCKERHUB_ORG_SERVICE={}", out_dir.join("dockerhub-org-service.wasm").display());
+    }
     Ok(())
 }
 
@@ -98,8 +97,28 @@ fn precompile(component: &[u8]) -> Result<Vec<u8>> {
     Ok(engine.precompile_component(component).context("precompiling the component")?)
 }
 
-/// Runs the nested guest build; returns the core module's path.
-fn build_guest(root: &Path, guest_target: &Path) -> Result<PathBuf> {
+/// One nested target dir per checkout, so worktrees sharing a CARGO_TARGET_DIR never read each
+/// other's guest modules.
+fn guest_dir(root: &Path, target_dir: &Path) -> PathBuf {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(root, &mut hasher);
+    target_dir.join(format!("guest-{:08x}", std::hash::Hasher::finish(&hasher) as u32))
+}
+
+/// Reads the core module at `core` and turns it into a component.
+fn encode_component(core: &Path) -> Result<Vec<u8>> {
+    let module = std::fs::read(core).with_context(|| format!("reading {}", core.display()))?;
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .with_context(|| format!("{} has no usable component-type section", core.display()))?
+        .validate(true)
+        .encode()
+        .with_context(|| format!("encoding {} as a component", core.display()))
+}
+
+/// Runs the nested wasm32 build of the workspace package `package` (the plugin or an adapter);
+/// returns its core module's path.
+fn build_guest(root: &Path, guest_target: &Path, package: &str) -> Result<PathBuf> {
     let outer_cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let outer_rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
 
@@ -141,7 +160,7 @@ fn build_guest(root: &Path, guest_target: &Path) -> Result<PathBuf> {
         );
     }
     command
-        .args(["--lib", "--locked", "-p", "dockerhub-org", "--target", TARGET, "--target-dir"])
+        .args(["--lib", "--locked", "-p", package, "--target", TARGET, "--target-dir"])
         .arg(guest_target)
         .arg("--manifest-path")
         .arg(root.join("Cargo.toml"))
@@ -151,9 +170,9 @@ fn build_guest(root: &Path, guest_target: &Path) -> Result<PathBuf> {
         .stderr(Stdio::inherit());
     let status = command.status().context("starting the nested guest build")?;
     if !status.success() {
-        bail!("the guest build failed ({status}); its output is above");
+        bail!("the wasm32 build of {package} failed ({status}); its output is above");
     }
-    Ok(guest_target.join(TARGET).join("release").join("dockerhub_org.wasm"))
+    Ok(guest_target.join(TARGET).join("release").join(format!("{}.wasm", package.replace('-', "_"))))
 }
 
 /// Whether `rustc` has a precompiled std for wasm32.
@@ -226,9 +245,7 @@ fn watch_tree(dir: &Path) -> Result<()> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".{}.tmp", std::process::id()));
-    let tmp = PathBuf::from(tmp);
+    let tmp = path.with_extension(format!("wasm.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
     Ok(())

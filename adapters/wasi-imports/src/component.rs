@@ -1,0 +1,124 @@
+//! The component boundary (wasm32 only): the generated bindings and the three exports.
+//!
+//! `secret-get` reads `wasi:config/store`; `cache` keeps one `wasi:keyvalue` bucket open for the
+//! instance's life and stores each value behind its expiry; `http-fetch` hands requests to
+//! [`crate::fetch`] and pauses on a monotonic-clock pollable.
+
+pub(crate) mod wit {
+    wit_bindgen::generate!({
+        world: "dockerhub:adapters/wasi-imports",
+        path: ["../../wit", "../wit"],
+        // The plugin's interfaces live in another package (`dockerhub:org`, ../../wit).
+        generate_all,
+    });
+}
+
+use std::cell::RefCell;
+
+use wit::exports::dockerhub::org::{cache, http_fetch, secret_get};
+use wit::wasi::clocks::{monotonic_clock, wall_clock};
+use wit::wasi::config::store as config;
+use wit::wasi::keyvalue::store as keyvalue;
+
+use crate::allow_list::AllowList;
+use crate::cache_entry::{self, Entry};
+use crate::{config_keys, limits};
+
+/// The component's exports.
+struct Adapter;
+
+wit::export!(Adapter with_types_in wit);
+
+/// A configuration value: the key as the plugin names it, then its underscore spelling (Spin).
+pub(crate) fn config_value(key: &str) -> Option<String> {
+    config_keys::candidates(key).find_map(|k| config::get(&k).ok().flatten())
+}
+
+impl secret_get::Guest for Adapter {
+    fn get(key: String) -> Option<String> {
+        config_value(&key)
+    }
+}
+
+impl http_fetch::Guest for Adapter {
+    fn fetch(request: http_fetch::Request) -> Result<http_fetch::Response, http_fetch::FetchError> {
+        let allow = AllowList::for_hub_url(config_value(config_keys::HUB_URL).as_deref());
+        crate::fetch::run(&allow, vec![request], 1)
+            .pop()
+            .unwrap_or_else(|| Err(http_fetch::FetchError::Protocol("the request was not run".to_string())))
+    }
+
+    fn fetch_batch(
+        requests: Vec<http_fetch::Request>,
+        max_concurrency: u32,
+    ) -> Vec<Result<http_fetch::Response, http_fetch::FetchError>> {
+        let allow = AllowList::for_hub_url(config_value(config_keys::HUB_URL).as_deref());
+        let configured = config_value(config_keys::MAX_CONCURRENCY);
+        let width = limits::batch_width(max_concurrency, configured.as_deref(), requests.len());
+        crate::fetch::run(&allow, requests, width)
+    }
+
+    fn sleep(millis: u32) {
+        monotonic_clock::subscribe_duration(limits::sleep_nanos(millis)).block();
+    }
+}
+
+thread_local! {
+    /// The bucket, opened on first use and kept for the instance's life (wasmtime's in-memory store
+    /// gives each `open` its own copy, so reopening would forget what was set). `None` inside when
+    /// no store could be opened: the cache then misses, which only costs a token exchange.
+    static BUCKET: RefCell<Option<Option<keyvalue::Bucket>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the bucket, when one can be opened.
+fn with_bucket<R>(f: impl FnOnce(&keyvalue::Bucket) -> R) -> Option<R> {
+    BUCKET.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let bucket = slot.get_or_insert_with(open_bucket);
+        bucket.as_ref().map(f)
+    })
+}
+
+/// The configured bucket (`cache-bucket`), else `""` (wasmtime), else `"default"` (Spin).
+fn open_bucket() -> Option<keyvalue::Bucket> {
+    let configured = config_value(config_keys::CACHE_BUCKET);
+    let names = configured.into_iter().chain(["".to_string(), "default".to_string()]);
+    names.into_iter().find_map(|name| keyvalue::open(&name).ok())
+}
+
+fn now_seconds() -> u64 {
+    wall_clock::now().seconds
+}
+
+impl cache::Guest for Adapter {
+    fn get(key: String) -> Option<Vec<u8>> {
+        with_bucket(|bucket| {
+            let stored = bucket.get(&key).ok().flatten()?;
+            match cache_entry::decode(stored, now_seconds()) {
+                Entry::Fresh(value) => Some(value),
+                Entry::Stale => {
+                    let _ = bucket.delete(&key);
+                    None
+                }
+            }
+        })
+        .flatten()
+    }
+
+    fn set(key: String, value: Vec<u8>, ttl_seconds: u32) {
+        with_bucket(|bucket| match cache_entry::encode(&value, now_seconds(), ttl_seconds) {
+            Some(stored) => {
+                let _ = bucket.set(&key, &stored);
+            }
+            None => {
+                let _ = bucket.delete(&key);
+            }
+        });
+    }
+
+    fn delete(key: String) {
+        with_bucket(|bucket| {
+            let _ = bucket.delete(&key);
+        });
+    }
+}
