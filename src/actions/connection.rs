@@ -82,7 +82,7 @@ pub fn connection_schema(_host: &dyn Host, input: &str) -> Result<Value> {
                 "type": "password",
                 "required": true,
                 "placeholder": "dckr_oat_...",
-                "help": "An Organization Access Token (starts with dckr_oat_), created by an organization owner in the Docker Admin Console under Access tokens. Grant Member Read and Member Edit, Invite Read, and Group Read and Group Edit for the operations your workflows use. A Personal Access Token will not work. Stored encrypted; shown later as bullets plus its last 4 characters. Leave it unchanged when editing to keep the saved token; paste a new one to rotate it.",
+                "help": format!("An Organization Access Token (starts with dckr_oat_), created by an organization owner in Docker Home under Identity & auth, Access tokens. {} A Personal Access Token will not work. Stored encrypted; shown later as bullets plus its last 4 characters. Leave it unchanged when editing to keep the saved token; paste a new one to rotate it.", crate::api::OAT_SCOPES_HELP),
                 "required_message": MSG_OAT_REQUIRED,
             },
             {

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::ActionSpec;
 use super::input::{parse, path_segment};
 use super::paging::{Paging, write_listing};
+use crate::api::error_body::says_last_owner;
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, parse_member_export};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::{Client, parse_json};
@@ -150,7 +151,7 @@ pub fn update_member_role(host: &dyn Host, input: &str) -> Result<Value> {
     let org = client.org().to_string();
     let request = members::update_member_role(&org, &username, input.role.as_str());
     let response = client.send(&request).map_err(|e| {
-        if input.role != Role::Owner && is_last_owner_refusal(&e) {
+        if input.role != Role::Owner && says_last_owner(&e) {
             last_owner_error(e, &org, &username, LastOwnerChange::Demote)
         } else {
             e
@@ -189,7 +190,7 @@ pub fn remove_member(host: &dyn Host, input: &str) -> Result<Value> {
     let client = Client::connect(host)?;
     let org = client.org().to_string();
     client.send(&members::remove_member(&org, &username)).map_err(|e| {
-        if is_last_owner_refusal(&e) { last_owner_error(e, &org, &username, LastOwnerChange::Remove) } else { e }
+        if says_last_owner(&e) { last_owner_error(e, &org, &username, LastOwnerChange::Remove) } else { e }
     })?;
     Ok(json!({
         "removed": true,
@@ -204,22 +205,6 @@ pub fn remove_member(host: &dyn Host, input: &str) -> Result<Value> {
 enum LastOwnerChange {
     Remove,
     Demote,
-}
-
-/// Whether `error` is Docker refusing to leave the organization without an owner.
-///
-/// Assumption: Docker documents only that a member is removed "unless they're the last owner"
-/// (`DELETE /v2/orgs/{org}/members/{username}`); the status and wording of the refusal are not
-/// documented. A 400, 403 or 409 whose own Docker message speaks of an owner together with "last",
-/// "sole", "remaining", "at least one" or "only one" is taken to be that refusal. A 403 that merely
-/// says only owners may call the endpoint ("only owners can …") does not match and stays `forbidden`.
-fn is_last_owner_refusal(error: &Error) -> bool {
-    matches!(error.status, Some(400 | 403 | 409)) && error.docker_message.as_deref().is_some_and(mentions_last_owner)
-}
-
-fn mentions_last_owner(message: &str) -> bool {
-    let m = message.to_lowercase();
-    m.contains("owner") && ["last", "sole", "remaining", "at least one", "only one"].iter().any(|w| m.contains(w))
 }
 
 /// The `conflict` that says why Docker refused and what to do instead.
@@ -413,14 +398,14 @@ mod tests {
 
     #[test]
     fn last_owner_refusals_are_recognised_by_status_and_dockers_words() {
-        assert!(is_last_owner_refusal(&refusal(400, "Cannot remove the last owner of the organization")));
-        assert!(is_last_owner_refusal(&refusal(403, "The organization must have at least one owner")));
-        assert!(is_last_owner_refusal(&refusal(409, "user is the sole Owner")));
-        assert!(!is_last_owner_refusal(&refusal(403, "Only owners can use this endpoint")), "a permission refusal");
-        assert!(!is_last_owner_refusal(&refusal(404, "last owner")), "not a status Docker refuses with");
-        assert!(!is_last_owner_refusal(&refusal(400, "invalid role")));
+        assert!(says_last_owner(&refusal(400, "Cannot remove the last owner of the organization")));
+        assert!(says_last_owner(&refusal(403, "The organization must have at least one owner")));
+        assert!(says_last_owner(&refusal(409, "user is the sole Owner")));
+        assert!(!says_last_owner(&refusal(403, "Only owners can use this endpoint")), "a permission refusal");
+        assert!(!says_last_owner(&refusal(404, "last owner")), "not a status Docker refuses with");
+        assert!(!says_last_owner(&refusal(400, "invalid role")));
         let no_words = Error { status: Some(409), ..Error::conflict("member \"lastowner\"") };
-        assert!(!is_last_owner_refusal(&no_words), "our own message text (with the username) is not read");
+        assert!(!says_last_owner(&no_words), "our own message text (with the username) is not read");
     }
 
     #[test]
