@@ -363,9 +363,12 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
     match exact.as_slice() {
         [one] => Ok(one.clone()),
         [] => {
+            let hidden = matches!(person, Person::Email(_))
+                && crate::api::visibility::emails_hidden(near.iter().map(|m| m.email.as_deref()));
+            let hint = if hidden { crate::api::visibility::HIDDEN_EMAILS_HINT } else { "" };
             let near: Vec<&str> = near.iter().map(|m| m.username.as_str()).take(10).collect();
             Err(crate::error::Error::not_found(format!(
-                "No member of organization \"{org}\" has the {} (only exact matches count; Docker's search is fuzzy).",
+                "No member of organization \"{org}\" has the {} (only exact matches count; Docker's search is fuzzy).{hint}",
                 person.describe()
             ))
             .with_detail(json!({ "searched": term, "near_matches": near })))

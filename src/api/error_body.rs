@@ -12,6 +12,8 @@
 //!   `listNamespaceRepositories`).
 //! - `{"name": ["..."]}`: Django REST framework field errors (docker/hub-feedback issue 1744:
 //!   `{"orgname": ["An organization with the same name already exists."]}`).
+//! - `{"message": "httperror 400: request had 1 validation error", "errinfo": {"fielderrors":
+//!   {"name": "..."}}}`: field errors inside `errinfo` (docker/terraform-provider-docker issue 11).
 //!
 //! The refusal heuristics (name taken, already a member, last owner) live here too, so they are
 //! written once and read Docker's words the same way: none of them fires on a validation 400.
@@ -89,6 +91,9 @@ impl DockerError {
             }
         }
         if let Some(Value::Object(inner)) = map.get("fields") {
+            add_fields(&mut fields, inner);
+        }
+        if let Some(Value::Object(inner)) = map.get("errinfo").and_then(|e| e.get("fielderrors")) {
             add_fields(&mut fields, inner);
         }
         for (key, value) in map {
@@ -272,6 +277,15 @@ mod tests {
         assert_eq!(
             text(body).as_deref(),
             Some("Invalid ordering value (ordering: Invalid ordering value. Must be one of: name, -name)")
+        );
+    }
+
+    #[test]
+    fn field_errors_inside_errinfo_are_read() {
+        let body = r#"{"message":"httperror 400: request had 1 validation error","errinfo":{"fielderrors":{"name":"name may only include alphanumeric characters"}}}"#;
+        assert_eq!(
+            text(body).as_deref(),
+            Some("httperror 400: request had 1 validation error (name: name may only include alphanumeric characters)")
         );
     }
 

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod invites;
 pub mod members;
 pub mod settings;
+pub mod visibility;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
