@@ -29,9 +29,9 @@ sibling DockerHub integration.";
 /// Why Image Access Management answers 403 to an OAT, and where it is changed instead.
 pub const MSG_IAM_NOT_FOR_OATS: &str = "Image Access Management (the organization's restricted_images settings) is not \
 available to Organization Access Tokens: Docker's documentation states that organization access tokens don't work with \
-Image Access Management, and no OAT scope grants it, so no permission added to this token will help. An organization \
-owner reads and changes these settings while signed in as themselves, in Docker Home (app.docker.com) under the \
-organization's settings for Image Access, or through the API with their own credentials.";
+Image Access Management, and no OAT scope grants it, so no permission added to this token will help. Only organization \
+owners can use this endpoint, signed in as themselves: an owner reads and changes these settings in Docker Home \
+(app.docker.com) under the organization's settings for Image Access, or through the API with their own credentials.";
 
 /// The error for a non-2xx `response` to `request` in organization `org`.
 pub fn status_error(request: &ApiRequest, response: &HttpResponse, org: &str) -> Error {
@@ -61,9 +61,7 @@ Verify the Organization Access Token has not been revoked and was issued for org
         403 if lower.contains(PAT_REFUSAL) => Error::new(ErrorKind::Forbidden, MSG_PAT_REFUSED),
         403 if request.scope == Scope::ImageAccessManagement => Error::new(
             ErrorKind::Forbidden,
-            format!(
-                "Docker Hub refused {target} to this Organization Access Token (403). {MSG_IAM_NOT_FOR_OATS}{said}"
-            ),
+            format!("The Organization Access Token may not access {target} (403). {MSG_IAM_NOT_FOR_OATS}{said}"),
         ),
         403 if lower.contains(OAT_REFUSAL) => Error::new(
             ErrorKind::Forbidden,

@@ -4,6 +4,7 @@
 #![allow(dead_code, reason = "each test file uses a different part of this module")]
 
 pub mod openapi;
+pub mod simulated;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
