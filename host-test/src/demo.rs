@@ -263,7 +263,8 @@ fn steps() -> Vec<Step> {
             input: |_| json!({"page_size": 10}),
             expect: Expect::Ok(|v, _| {
                 let actions: Vec<&str> = list(v, "events").filter_map(|e| e["action"].as_str()).collect();
-                let wanted = ["team.create", "team.member.add", "member.role.changed", "team.member.invite"];
+                let wanted =
+                    ["org.team.create", "org.team.member.add", "org.member.role.change", "org.member.invite.send"];
                 match wanted.iter().find(|w| !actions.contains(w)) {
                     None => {
                         Ok(format!("latest events: {}", actions.iter().take(6).copied().collect::<Vec<_>>().join(", ")))

@@ -247,7 +247,7 @@ async fn a_403_that_speaks_of_the_plan_says_a_team_or_business_plan_is_needed() 
 }
 
 #[tokio::test]
-async fn a_plain_403_from_audit_logs_names_the_activity_read_permission() {
+async fn a_plain_403_from_audit_logs_names_the_audit_log_read_permission() {
     let hub = Hub::start().await;
     hub.token_exchange("a", 1).await;
     Mock::given(method("GET"))
@@ -258,7 +258,7 @@ async fn a_plain_403_from_audit_logs_names_the_activity_read_permission() {
         .await;
     let (kind, message) = err(&hub.runtime(), "list-audit-logs", "{}", &hub.secrets());
     assert_eq!(kind, "forbidden");
-    assert!(message.contains("It needs the \"Activity Read\" permission"), "{message}");
+    assert!(message.contains("It needs the \"Audit Log Read\" permission (scope-activity-read)"), "{message}");
     assert!(!message.contains("Team or Business"), "{message}");
 }
 

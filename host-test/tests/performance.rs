@@ -158,8 +158,7 @@ fn the_guest_code_run_natively_sends_and_answers_as_the_component_does() {
     let runtime = runtime_for(&[sim.url()]);
     let secrets = secrets_for(&sim, DEFAULT_ORG);
     let native = NativeHost::new(runtime.http().clone(), Arc::new(Cache::new()), secrets.clone());
-    for input in [r#"{"page_size": 100}"#, r#"{"all_pages": true}"#, r#"{"page": 2, "page_size": 7}"#]
-    {
+    for input in [r#"{"page_size": 100}"#, r#"{"all_pages": true}"#, r#"{"page": 2, "page_size": 7}"#] {
         let before = runtime.http().sent().len();
         let mut component = list(&runtime, input, &secrets);
         let component_urls: Vec<String> = runtime.http().sent()[before..].iter().map(|r| r.url.clone()).collect();

@@ -145,7 +145,7 @@ fn team_changes_are_visible_to_later_calls_and_audited() {
     );
     let (_, members) = c.call("GET", "/v2/orgs/example-org/groups/release/members", None);
     assert_eq!(members["results"][0]["username"], "kenlovelace");
-    let (_, logs) = c.call("GET", "/v2/auditlogs/example-org?action=team.member.add&page_size=5", None);
+    let (_, logs) = c.call("GET", "/v2/auditlogs/example-org?action=org.team.member.add&page_size=5", None);
     assert_eq!(logs["logs"][0]["name"], "kenlovelace");
     assert_eq!(c.call("DELETE", "/v2/orgs/example-org/groups/release", None).0, 204);
     assert_eq!(c.call("GET", "/v2/orgs/example-org/groups/release", None).0, 404);

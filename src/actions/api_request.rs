@@ -135,7 +135,7 @@ fn scope_for(segments: &[String], method: Method) -> Scope {
     let write = method != Method::Get;
     let at = |i: usize| segments.get(i).map(String::as_str);
     match (at(1), at(3)) {
-        (Some("auditlogs"), _) => Scope::ActivityRead,
+        (Some("auditlogs"), _) => Scope::AuditLogRead,
         (Some("invites"), _) | (Some("orgs"), Some("invites")) => {
             if write {
                 Scope::InviteEdit
@@ -150,7 +150,7 @@ fn scope_for(segments: &[String], method: Method) -> Scope {
                 Scope::GroupRead
             }
         }
-        (Some("orgs"), Some("settings")) => Scope::OrgSettings,
+        (Some("orgs"), Some("settings")) => Scope::ImageAccessManagement,
         _ => {
             if write {
                 Scope::MemberEdit
@@ -330,7 +330,7 @@ mod tests {
         assert_eq!(s("/v2/orgs/acme/groups", Method::Get), Scope::GroupRead);
         assert_eq!(s("/v2/orgs/acme/groups/x", Method::Delete), Scope::GroupEdit);
         assert_eq!(s("/v2/invites/x", Method::Delete), Scope::InviteEdit);
-        assert_eq!(s("/v2/auditlogs/acme", Method::Get), Scope::ActivityRead);
+        assert_eq!(s("/v2/auditlogs/acme", Method::Get), Scope::AuditLogRead);
         assert_eq!(s("/v2/orgs/acme/members/x", Method::Put), Scope::MemberEdit);
     }
 }

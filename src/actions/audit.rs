@@ -26,7 +26,8 @@ pub const AUDIT_DEFAULT_PAGE_SIZE: u32 = 25;
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ListAuditLogsInput {
-    /// Only events of this action, such as "repo.tag.push" (see list-audit-actions).
+    /// Only events of this action, as events name it: its group and name joined by a dot, such as
+    /// "repo.tag.push" or "org.member.role.change" (list-audit-actions gives each one as "filter").
     pub action: Option<String>,
     /// Only events about this name: a repository ("acme/web"), the organization, or a team member's username.
     pub name: Option<String>,
@@ -93,7 +94,7 @@ fn mentions_plan(message: &str) -> bool {
 ///
 /// Assumption: Docker does not document this answer. We take a 402, or a 403 whose message
 /// mentions a plan, subscription, feature, upgrade or entitlement, from an audit-log endpoint to be
-/// the plan refusal. Any other 403 keeps the usual message naming the "Activity Read" permission.
+/// the plan refusal. Any other 403 keeps the usual message naming the "Audit Log Read" permission.
 pub fn plan_required(org: &str, error: Error) -> Error {
     let said = error.docker_message.clone();
     let refused_for_plan = match error.status {
@@ -162,7 +163,7 @@ pub struct AuditLogListing {
 pub fn list_audit_logs(ctx: &Ctx, input: ListAuditLogsInput) -> Result<AuditLogListing> {
     let (from, to) = time_window(input.from.as_deref(), input.to.as_deref())?;
     let query = AuditQuery {
-        action: optional_text("action", input.action.as_deref())?,
+        action: auditlogs::check_action_filter(optional_text("action", input.action.as_deref())?)?,
         name: optional_text("name", input.name.as_deref())?,
         actor: optional_text("actor", input.actor.as_deref())?,
         from,
@@ -241,13 +242,13 @@ pub fn list_audit_actions(ctx: &Ctx, _input: ListAuditActionsInput) -> Result<Au
 /// The audit-log actions.
 pub static ACTIONS: &[ActionSpec] = &[
     action!("list-audit-logs", "List audit log events",
-        "Lists the organization's audit-log events, newest first as Docker returns them, one page or every page (all_pages, bounded by max_items; Docker gives no count, so paging stops on a short or empty page). Filters: action (see list-audit-actions), name, actor, from and to (RFC 3339; from must not be after to; sent in UTC). Output: events (AuditEvent: account, action, name, actor, data, timestamp, description) and paging. Audit logs need a Docker Team or Business plan.",
-        scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
-        example: r#"{"action": "team.member.add", "from": "2026-10-01T00:00:00Z", "to": "2026-10-31T23:59:59Z", "page_size": 25}"#,
+        "Lists the organization's audit-log events, newest first as Docker returns them, one page or every page (all_pages, bounded by max_items; Docker gives no count, so paging stops on a short or empty page). Filters: action (an action as events name it, group and name joined by a dot: repo.tag.push, org.member.add, org.member.role.change, org.settings.update, org.access_token.create, ...; list-audit-actions gives each one's filter), name (the repository for repository events, the organization for organization events, the member's username for team member events), actor, from and to (RFC 3339; from must not be after to; sent in UTC). Output: events (AuditEvent: account, action, name, actor, data, timestamp, description) and paging. Audit logs need a Docker Team or Business plan.",
+        scopes: [AuditLogRead], read_only: true, destructive: false, idempotent: true,
+        example: r#"{"action": "org.team.member.add", "from": "2026-10-01T00:00:00Z", "to": "2026-10-31T23:59:59Z", "page_size": 25}"#,
         run: list_audit_logs, input: ListAuditLogsInput, output: AuditLogListing),
     action!("list-audit-actions", "List audit log actions",
-        "Lists the audit-log action names the organization's events can be filtered by, grouped as Docker groups them (org, repo, …), each with its label and description. Audit logs need a Docker Team or Business plan.",
-        scopes: [ActivityRead], read_only: true, destructive: false, idempotent: true,
+        "Lists the audit-log actions the organization's events can be filtered by, grouped as Docker groups them (org, repo, billing, enterprise, oidc, offload), each with its name within the group, its filter (the group and name joined by a dot, as events and list-audit-logs' action filter name it: repo.tag.push, org.member.role.change), label and description. Audit logs need a Docker Team or Business plan.",
+        scopes: [AuditLogRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{}"#,
         run: list_audit_actions, input: ListAuditActionsInput, output: AuditActionsOutput),
 ];
@@ -326,7 +327,7 @@ mod tests {
     #[test]
     fn a_plain_403_keeps_the_activity_read_message() {
         let e = plan_required("acme", forbidden("forbidden"));
-        assert!(e.message.contains("\"Activity Read\" permission"), "{}", e.message);
+        assert!(e.message.contains("\"Audit Log Read\" permission"), "{}", e.message);
         assert!(!e.message.contains("Team or Business"), "{}", e.message);
         // "planet" is not "plan".
         assert!(!plan_required("acme", forbidden("access denied on planet x")).message.contains("Team or Business"));

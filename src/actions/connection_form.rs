@@ -74,7 +74,7 @@ pub struct FormField {
     /// Placeholder text.
     pub placeholder: &'static str,
     /// Help text.
-    pub help: &'static str,
+    pub help: String,
     /// The message to show when it is left empty.
     pub required_message: &'static str,
 }
@@ -100,7 +100,7 @@ pub fn connection_schema(_ctx: &Ctx, _input: SchemaInput) -> Result<ConnectionSc
                 field_type: "text",
                 required: true,
                 placeholder: "your-dockerhub-org",
-                help: "Your Docker Hub organization slug: the segment that follows hub.docker.com/u/ in your organization's Docker Hub page address. Extra spaces are trimmed. It is also used to exchange the token, so it must match the organization the token was issued for.",
+                help: "Your Docker Hub organization slug: the segment that follows hub.docker.com/u/ in your organization's Docker Hub page address. Extra spaces are trimmed. It is also used to exchange the token, so it must match the organization the token was issued for.".to_string(),
                 required_message: MSG_ORG_REQUIRED,
             },
             FormField {
@@ -110,7 +110,10 @@ pub fn connection_schema(_ctx: &Ctx, _input: SchemaInput) -> Result<ConnectionSc
                 field_type: "password",
                 required: true,
                 placeholder: "dckr_oat_...",
-                help: "An Organization Access Token (starts with dckr_oat_), created by an organization owner in the Docker Admin Console under Access tokens. Grant Member Read and Member Edit, Invite Read, and Group Read and Group Edit for the operations your workflows use. A Personal Access Token will not work. Stored encrypted; shown later as bullets plus its last 4 characters. Leave it unchanged when editing to keep the saved token; paste a new one to rotate it.",
+                help: format!(
+                    "An Organization Access Token (starts with dckr_oat_), created by an organization owner in Docker Home under Identity & auth, Access tokens. {} A Personal Access Token will not work. Stored encrypted; shown later as bullets plus its last 4 characters. Leave it unchanged when editing to keep the saved token; paste a new one to rotate it.",
+                    crate::api::OAT_SCOPES_HELP
+                ),
                 required_message: MSG_OAT_REQUIRED,
             },
             FormField {
@@ -120,7 +123,7 @@ pub fn connection_schema(_ctx: &Ctx, _input: SchemaInput) -> Result<ConnectionSc
                 field_type: "text",
                 required: true,
                 placeholder: "Production",
-                help: "A friendly label such as \"Production\" or \"Engineering\" so you can tell multiple connections apart.",
+                help: "A friendly label such as \"Production\" or \"Engineering\" so you can tell multiple connections apart.".to_string(),
                 required_message: MSG_INSTANCE_REQUIRED,
             },
         ],

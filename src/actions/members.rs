@@ -10,6 +10,7 @@ use super::input::{given, optional_text, path_segment, required_text};
 use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_page, write_listing};
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
+use crate::api::error_body::says_last_owner;
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, Role, parse_member_export};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::{Client, parse_json};
@@ -192,7 +193,7 @@ pub fn update_member_role(ctx: &Ctx, input: UpdateMemberRoleInput) -> Result<Upd
         );
     }
     let executed = plan.execute(&client, ctx.action, dry_run).map_err(|e| {
-        if input.role != Role::Owner && is_last_owner_refusal(&e) {
+        if input.role != Role::Owner && says_last_owner(&e) {
             last_owner_error(e, org, &username, LastOwnerChange::Demote)
         } else {
             e
@@ -271,7 +272,7 @@ pub fn remove_member(ctx: &Ctx, input: RemoveMemberInput) -> Result<RemoveMember
         Ok(executed) => (executed, false),
         // Removed by someone else between the read and the delete: the end state holds.
         Err(e) if e.status == Some(404) => (Default::default(), true),
-        Err(e) if is_last_owner_refusal(&e) => {
+        Err(e) if says_last_owner(&e) => {
             let username = member.as_ref().map(|m| m.username.as_str()).unwrap_or_default();
             return Err(last_owner_error(e, org, username, LastOwnerChange::Remove));
         }
@@ -300,22 +301,6 @@ pub fn remove_member(ctx: &Ctx, input: RemoveMemberInput) -> Result<RemoveMember
 enum LastOwnerChange {
     Remove,
     Demote,
-}
-
-/// Whether `error` is Docker refusing to leave the organization without an owner.
-///
-/// Assumption: Docker documents only that a member is removed "unless they're the last owner"
-/// (`DELETE /v2/orgs/{org}/members/{username}`); the status and wording of the refusal are not
-/// documented. A 400, 403 or 409 whose own Docker message speaks of an owner together with "last",
-/// "sole", "remaining", "at least one" or "only one" is taken to be that refusal. A 403 that merely
-/// says only owners may call the endpoint ("only owners can …") does not match and stays `forbidden`.
-fn is_last_owner_refusal(error: &Error) -> bool {
-    matches!(error.status, Some(400 | 403 | 409)) && error.docker_message.as_deref().is_some_and(mentions_last_owner)
-}
-
-fn mentions_last_owner(message: &str) -> bool {
-    let m = message.to_lowercase();
-    m.contains("owner") && ["last", "sole", "remaining", "at least one", "only one"].iter().any(|w| m.contains(w))
 }
 
 /// The `conflict` that says why Docker refused and what to do instead.
@@ -601,9 +586,12 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
     match exact.as_slice() {
         [one] => Ok(one.clone()),
         [] => {
+            let hidden = matches!(person, Person::Email(_))
+                && crate::api::visibility::emails_hidden(near.iter().map(|m| m.email.as_deref()));
+            let hint = if hidden { crate::api::visibility::HIDDEN_EMAILS_HINT } else { "" };
             let near: Vec<&str> = near.iter().map(|m| m.username.as_str()).take(10).collect();
             Err(Error::not_found(format!(
-                "No member of organization \"{org}\" has the {} (only exact matches count; Docker's search is fuzzy).",
+                "No member of organization \"{org}\" has the {} (only exact matches count; Docker's search is fuzzy).{hint}",
                 person.describe()
             ))
             .with_detail(json!({ "searched": term, "near_matches": near })))
@@ -636,14 +624,14 @@ mod tests {
 
     #[test]
     fn last_owner_refusals_are_recognised_by_status_and_dockers_words() {
-        assert!(is_last_owner_refusal(&refusal(400, "Cannot remove the last owner of the organization")));
-        assert!(is_last_owner_refusal(&refusal(403, "The organization must have at least one owner")));
-        assert!(is_last_owner_refusal(&refusal(409, "user is the sole Owner")));
-        assert!(!is_last_owner_refusal(&refusal(403, "Only owners can use this endpoint")), "a permission refusal");
-        assert!(!is_last_owner_refusal(&refusal(404, "last owner")), "not a status Docker refuses with");
-        assert!(!is_last_owner_refusal(&refusal(400, "invalid role")));
+        assert!(says_last_owner(&refusal(400, "Cannot remove the last owner of the organization")));
+        assert!(says_last_owner(&refusal(403, "The organization must have at least one owner")));
+        assert!(says_last_owner(&refusal(409, "user is the sole Owner")));
+        assert!(!says_last_owner(&refusal(403, "Only owners can use this endpoint")), "a permission refusal");
+        assert!(!says_last_owner(&refusal(404, "last owner")), "not a status Docker refuses with");
+        assert!(!says_last_owner(&refusal(400, "invalid role")));
         let no_words = Error { status: Some(409), ..Error::conflict("member \"lastowner\"") };
-        assert!(!is_last_owner_refusal(&no_words), "our own message text (with the username) is not read");
+        assert!(!says_last_owner(&no_words), "our own message text (with the username) is not read");
     }
 
     #[test]

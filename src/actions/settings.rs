@@ -100,13 +100,13 @@ pub fn update_org_settings(ctx: &Ctx, input: UpdateOrgSettingsInput) -> Result<U
 /// The settings actions.
 pub static ACTIONS: &[ActionSpec] = &[
     action!("get-org-settings", "Get organization settings",
-        "Reads the organization's settings as Docker Hub answers them: restricted_images {enabled, allow_official_images, allow_verified_publishers} (a flag Docker leaves out is null). Restricted images take effect on a Business plan only. Docker lets only organization owners use this endpoint.",
-        scopes: [OrgSettings], read_only: true, destructive: false, idempotent: true,
+        "Not available to Organization Access Tokens: Docker states that OATs don't work with Image Access Management (these restricted_images settings), so with an OAT Docker Hub answers 403 and the error says so and where an owner reads them instead. Reads the organization's settings as Docker Hub answers them: restricted_images {enabled, allow_official_images, allow_verified_publishers} (a flag Docker leaves out is null). Restricted images take effect on a Business plan only. Docker lets only organization owners use this endpoint.",
+        scopes: [ImageAccessManagement], read_only: true, destructive: false, idempotent: true,
         example: r#"{}"#,
         run: get_org_settings, input: GetOrgSettingsInput, output: OrgSettingsOutput),
     action!("update-org-settings", "Update organization settings",
-        "Replaces the organization's restricted-images setting: all three booleans (enabled, allow_official_images, allow_verified_publishers) are required, as the API requires. The settings are read first; when they already hold nothing is sent (changed: false), otherwise exactly {\"restricted_images\": {...}} is sent and the settings are returned as Docker Hub answers them. Restricted images take effect on a Business plan only; only organization owners may change settings. dry_run returns the request it would send.",
-        scopes: [OrgSettings], read_only: false, destructive: true, idempotent: true,
+        "Not available to Organization Access Tokens: Docker states that OATs don't work with Image Access Management (these restricted_images settings), so with an OAT Docker Hub answers 403 and the error says so and where an owner changes them instead. Replaces the organization's restricted-images setting: all three booleans (enabled, allow_official_images, allow_verified_publishers) are required, as the API requires. The settings are read first; when they already hold nothing is sent (changed: false), otherwise exactly {\"restricted_images\": {...}} is sent and the settings are returned as Docker Hub answers them. Restricted images take effect on a Business plan only; only organization owners may change settings. dry_run returns the request it would send.",
+        scopes: [ImageAccessManagement], read_only: false, destructive: true, idempotent: true,
         example: r#"{"restricted_images": {"enabled": true, "allow_official_images": true, "allow_verified_publishers": true}}"#,
         run: update_org_settings, input: UpdateOrgSettingsInput, output: UpdateOrgSettingsOutput),
 ];

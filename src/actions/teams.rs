@@ -13,6 +13,7 @@ use super::members::{Person, find_member, resolve_member};
 use super::paging::{Paging, PagingOut, every_page, write_listing};
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
+use crate::api::error_body::{says_already_member, says_name_taken};
 use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team};
 use crate::api::members::Member;
 use crate::client::Client;
@@ -21,16 +22,17 @@ use crate::client::parse_json;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Meta, ObjectWriter, Output};
 
-/// Longest team name accepted when creating or renaming a team. Docker publishes no limit; longer
-/// names are refused here rather than sent. Docker's own rules beyond this (if any) come back as
-/// its 400 message.
-pub const MAX_TEAM_NAME_CHARS: usize = 100;
-
 /// Items per page of the listings when the input does not say.
 const DEFAULT_PAGE_SIZE: u32 = 10;
 
-/// A name for a new team (or a rename): a valid path segment, no `/`, at most
-/// [`MAX_TEAM_NAME_CHARS`] characters.
+/// A name for a new team (or a rename): what Docker documents, checked before sending. Docker's
+/// OpenAPI requires `name` (a string) on create and on PUT and documents no other rule, no length
+/// and no character set (docker/docs `content/reference/api/hub/latest.yaml`, `POST/PUT
+/// /v2/orgs/{org_name}/groups`; `content/manuals/admin/organization/manage-a-team.md` says nothing
+/// more). So the name must be present and not blank; any further rule is Docker's to apply, and its
+/// 400 comes back in its own words (see `api::error_body`). The limits here are this plugin's,
+/// because the name becomes one segment of later URLs: the path-segment rule (no `/`, `\`, dot
+/// steps or control characters, at most 255 characters).
 pub fn new_team_name(action: &str, field: &str, value: &str) -> Result<String> {
     let name = path_segment(action, field, Some(value))?;
     if name.contains('/') {
@@ -38,30 +40,7 @@ pub fn new_team_name(action: &str, field: &str, value: &str) -> Result<String> {
             "\"{field}\" must not contain \"/\" (got \"{name}\"): a team name is one segment of Docker Hub's URLs."
         )));
     }
-    let chars = name.chars().count();
-    if chars > MAX_TEAM_NAME_CHARS {
-        return Err(Error::invalid_input(format!(
-            "\"{field}\" is {chars} characters long; a team name may have at most {MAX_TEAM_NAME_CHARS}."
-        )));
-    }
     Ok(name)
-}
-
-/// Docker's answer to a duplicate name is not documented (the create lists only 400, rename none).
-/// Assumption: a 409, or a 400 whose Docker message says the name already exists, is taken, is a
-/// duplicate or must be unique, means the name is in use. The name is removed from Docker's
-/// message before reading it, so a team called "taken" does not count as a match.
-fn says_name_taken(error: &Error, name: &str) -> bool {
-    match error.status {
-        Some(409) => true,
-        Some(400) => {
-            let text = error.docker_message.as_deref().unwrap_or("").replace(name, "").to_lowercase();
-            let denies = ["not exist", "n't exist", "no longer exist"].iter().any(|p| text.contains(p));
-            ["already", "taken", "duplicate", "unique", "in use"].iter().any(|w| text.contains(w))
-                || (text.contains("exist") && !denies)
-        }
-        _ => false,
-    }
 }
 
 /// The conflict error for a team name already in use.
@@ -241,7 +220,7 @@ pub fn list_teams(ctx: &Ctx, input: ListTeamsInput) -> Result<Output> {
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateTeamInput {
-    /// The new team's name (no "/", at most 100 characters).
+    /// The new team's name (required; no "/"). Docker documents no other rule and applies its own.
     pub team: String,
     /// What the team is for.
     pub description: Option<String>,
@@ -343,7 +322,7 @@ pub struct UpdateTeamInput {
     pub team: Option<String>,
     /// The team's numeric id. Give this or `team`.
     pub team_id: Option<TeamId>,
-    /// Rename the team to this (no "/", at most 100 characters).
+    /// Rename the team to this (no "/"). Docker documents no other rule and applies its own.
     pub new_name: Option<String>,
     /// Replace the description with this ("" clears it).
     pub description: Option<String>,
@@ -379,10 +358,8 @@ pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput>
     };
     // Docker may report an empty description as null: "" asked for and null held are the same.
     let held = current.description.as_deref().unwrap_or("");
-    let change = GroupChange {
-        name: new_name.filter(|n| *n != current.name),
-        description: description.filter(|d| d != held),
-    };
+    let change =
+        GroupChange { name: new_name.filter(|n| *n != current.name), description: description.filter(|d| d != held) };
     let mut plan = Plan::new();
     if !change.is_empty() {
         let mut fields = Vec::new();
@@ -563,19 +540,6 @@ pub struct TeamMembershipOutput {
     pub meta: Meta,
 }
 
-/// Whether Docker's refusal of an add means the person is on the team already. Not documented;
-/// assumed: a 409, or a 400 whose Docker message says "already" (the username is removed from it
-/// first).
-fn says_already_member(error: &Error, username: &str) -> bool {
-    match error.status {
-        Some(409) => true,
-        Some(400) => {
-            error.docker_message.as_deref().unwrap_or("").replace(username, "").to_lowercase().contains("already")
-        }
-        _ => false,
-    }
-}
-
 /// The error for someone who is not (yet) an organization member.
 fn not_in_org(org: &str, team: &str, who: &str, why: &str, cause: Error) -> Error {
     Error {
@@ -727,7 +691,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"search": "dev", "page_size": 25}"#,
         run: list_teams, input: ListTeamsInput, output: TeamListing),
     action!("create-team", "Create a team",
-        "Creates a team named team (trimmed; no \"/\", no control characters, at most 100 characters) with an optional description. Output: the created team with its numeric id. A name already in use is a conflict error, so this action is not idempotent. dry_run returns the request it would send.",
+        "Creates a team named team (required and trimmed, as Docker documents; no \"/\" or control characters, since the name becomes a URL segment) with an optional description. Docker documents no other naming rule: a name it refuses comes back as invalid-input in Docker's own words. Output: the created team with its numeric id. A name already in use is a conflict error, so this action is not idempotent. dry_run returns the request it would send.",
         scopes: [GroupEdit], read_only: false, destructive: false, idempotent: false,
         example: r#"{"team": "release-crew", "description": "People who cut releases"}"#,
         run: create_team, input: CreateTeamInput, output: TeamWriteOutput),
@@ -786,10 +750,8 @@ mod tests {
         assert!(e.message.contains("\"new_name\" must not contain control characters"), "{}", e.message);
         let e = new_team_name("create-team", "name", "   ").unwrap_err();
         assert!(e.message.contains("\"name\""), "{}", e.message);
-        let long = "x".repeat(MAX_TEAM_NAME_CHARS + 1);
-        let e = new_team_name("create-team", "name", &long).unwrap_err();
-        assert!(e.message.contains("at most 100"), "{}", e.message);
-        assert!(new_team_name("create-team", "name", &"é".repeat(MAX_TEAM_NAME_CHARS)).is_ok());
+        // No length is documented: a long name is Docker's to judge, up to the path-segment limit.
+        assert!(new_team_name("create-team", "name", &"é".repeat(255)).is_ok());
     }
 
     #[test]

@@ -3,6 +3,14 @@
 //! Builders only describe the requests; the models read Docker's `GetAuditLogsResponse` and
 //! `GetAuditActionsResponse` tolerantly (every field may be missing or null) and map them into the
 //! stable shapes the actions output.
+//!
+//! How actions are named (docker/docs `content/reference/api/hub/latest.yaml`, newest copy):
+//! `GET /v2/auditlogs/{account}/actions` lists actions in groups keyed `org`, `repo`, `billing`,
+//! `enterprise`, `oidc`, `offload`, each action named within its group (`tag.push` under `repo`,
+//! `member.role.change` under `org`), while an event's `action` and the `action` filter carry the
+//! group too: the documented example event is `repo.tag.push`, and the filter is described as
+//! "action name one of [\"repo.tag.push\", ...]". So the filter for an action is its group, a dot,
+//! and its name ([`action_filter`]), and list-audit-actions outputs it as `filter`.
 
 use std::collections::BTreeMap;
 
@@ -10,13 +18,35 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{ApiRequest, Scope, path};
+use crate::error::{Error, Result};
 use crate::host::Method;
+
+/// The `action` filter (and an event's `action`) for the action `name` of group `group`:
+/// `action_filter("repo", "tag.push") == "repo.tag.push"`.
+pub fn action_filter(group: &str, name: &str) -> String {
+    format!("{group}.{name}")
+}
+
+/// Checks an `action` filter before it is sent: Docker's action names are lower-case words joined by
+/// `.`, `_` or `-`, always with the group in front, so anything else could only match nothing.
+pub fn check_action_filter(action: Option<String>) -> Result<Option<String>> {
+    let Some(action) = action else { return Ok(None) };
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
+    let dotted = action.split('.').count() >= 2 && action.split('.').all(|part| !part.is_empty());
+    if action.chars().all(allowed) && dotted {
+        return Ok(Some(action));
+    }
+    Err(Error::invalid_input(format!(
+        "\"action\" must be an audit-log action as events name it: its group and its name joined by a dot, in lower case, \
+such as \"repo.tag.push\" or \"org.member.role.change\" (list-audit-actions gives each action's \"filter\"). Got \"{action}\"."
+    )))
+}
 
 /// Filters of the audit-log listing, as Docker names them. `from` and `to` are already validated
 /// RFC 3339 date-times.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuditQuery {
-    /// `action`: one action name, such as `repo.tag.push`.
+    /// `action`: one action as events name it (group, dot, name), such as `repo.tag.push`.
     pub action: Option<String>,
     /// `name`: repository, organization or team-member name the event is about.
     pub name: Option<String>,
@@ -35,7 +65,7 @@ pub fn audit_target(org: &str) -> String {
 
 /// `GET /v2/auditlogs/{org}` for one page.
 pub fn list_audit_logs(org: &str, query: &AuditQuery, page: u32, page_size: u32) -> ApiRequest {
-    ApiRequest::new(Method::Get, path(&["v2", "auditlogs", org]), Scope::ActivityRead, audit_target(org))
+    ApiRequest::new(Method::Get, path(&["v2", "auditlogs", org]), Scope::AuditLogRead, audit_target(org))
         .query_opt("action", query.action.as_deref())
         .query_opt("name", query.name.as_deref())
         .query_opt("actor", query.actor.as_deref())
@@ -50,7 +80,7 @@ pub fn list_audit_actions(org: &str) -> ApiRequest {
     ApiRequest::new(
         Method::Get,
         path(&["v2", "auditlogs", org, "actions"]),
-        Scope::ActivityRead,
+        Scope::AuditLogRead,
         format!("the audit-log actions of organization \"{org}\""),
     )
 }
@@ -175,8 +205,11 @@ pub struct AuditActionGroup {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct AuditAction {
-    /// Action name as Docker lists it.
+    /// Action name as Docker lists it within its group, such as `tag.push`.
     pub name: String,
+    /// The value for list-audit-logs' `action` filter, as events name the action: the group, a
+    /// dot, the name (`repo.tag.push`).
+    pub filter: String,
     /// Human label.
     pub label: Option<String>,
     /// What events it contains.
@@ -191,20 +224,22 @@ impl AuditActionsResponse {
             .unwrap_or_default()
             .into_iter()
             .map(|(group, raw)| AuditActionGroup {
-                group,
                 label: trimmed(raw.label),
                 actions: raw
                     .actions
                     .unwrap_or_default()
                     .into_iter()
                     .filter_map(|a| {
+                        let name = trimmed(a.name)?;
                         Some(AuditAction {
-                            name: trimmed(a.name)?,
+                            filter: action_filter(&group, &name),
+                            name,
                             label: trimmed(a.label),
                             description: trimmed(a.description),
                         })
                     })
                     .collect(),
+                group,
             })
             .collect()
     }
@@ -226,7 +261,7 @@ mod tests {
         };
         let r = list_audit_logs("ac/me", &q, 3, 25);
         assert_eq!(r.method, Method::Get);
-        assert_eq!(r.scope, Scope::ActivityRead);
+        assert_eq!(r.scope, Scope::AuditLogRead);
         assert_eq!(
             r.path_and_query(),
             "/v2/auditlogs/ac%2Fme?action=repo.tag.push&name=acme%2Fweb+app&actor=jon\
@@ -245,7 +280,7 @@ mod tests {
         let r = list_audit_actions("acme");
         assert_eq!(
             (r.method, r.path.as_str(), r.scope),
-            (Method::Get, "/v2/auditlogs/acme/actions", Scope::ActivityRead)
+            (Method::Get, "/v2/auditlogs/acme/actions", Scope::AuditLogRead)
         );
         assert!(r.query.is_empty());
     }
@@ -296,5 +331,31 @@ mod tests {
     fn audit_actions_tolerate_null() {
         let raw: AuditActionsResponse = serde_json::from_value(json!({"actions": null})).unwrap();
         assert!(raw.into_groups().is_empty());
+    }
+
+    #[test]
+    fn every_action_gets_the_filter_events_carry() {
+        let raw: AuditActionsResponse = serde_json::from_value(json!({"actions": {
+            "repo": {"label": "Repository", "actions": [{"name": "tag.push", "label": "Tag Pushed"}]},
+            "org": {"label": "Organization", "actions": [{"name": "member.role.change"}]}
+        }}))
+        .unwrap();
+        let groups = raw.into_groups();
+        assert_eq!(groups[0].actions[0].filter, "org.member.role.change");
+        assert_eq!(groups[1].actions[0].filter, "repo.tag.push");
+    }
+
+    #[test]
+    fn action_filters_must_be_dotted_lower_case_names() {
+        for good in
+            ["repo.tag.push", "org.member.role.change", "org.domain.auto-provisioning.toggle", "billing.plan.seat_add"]
+        {
+            assert_eq!(check_action_filter(Some(good.into())).unwrap().as_deref(), Some(good));
+        }
+        assert_eq!(check_action_filter(None).unwrap(), None);
+        for bad in ["Repo.Tag.Push", "push", "repo..push", "repo.tag push", ".repo", "repo/tag"] {
+            let e = check_action_filter(Some(bad.into())).unwrap_err();
+            assert!(e.message.contains("\"action\" must be an audit-log action") && e.message.contains(bad), "{bad}");
+        }
     }
 }

@@ -8,9 +8,12 @@ use serde_json::json;
 use super::{ApiRequest, Scope, path};
 use crate::host::Method;
 
-/// Seconds a JWT is assumed to live when its payload cannot be read (Docker: 10 minutes, minus a
-/// margin).
-pub const FALLBACK_TTL_SECONDS: u32 = 9 * 60;
+/// Seconds a token is cached when its lifetime cannot be read from it: an opaque token, a JWT whose
+/// payload is not readable, or one without `iat`/`exp`. Such a token is still a token and is used;
+/// it is kept for half of Docker's documented 10 minutes (`AuthCreateTokenResponse.access_token`:
+/// "This expires in 10 minutes"), so it is exchanged again well before it could expire, and a 401
+/// before that brings one fresh exchange anyway.
+pub const FALLBACK_TTL_SECONDS: u32 = 5 * 60;
 /// Seconds taken off the JWT's own lifetime so a cached token is never used at its last moment.
 pub const SAFETY_MARGIN_SECONDS: u64 = 60;
 
@@ -29,10 +32,13 @@ pub fn exchange_token(org: &str, oat: &str) -> ApiRequest {
     request
 }
 
-/// The exchange response.
+/// The exchange response: `{"access_token": ...}` (`AuthCreateTokenResponse`). `token`, the field
+/// of the older `/v2/users/login` answer that clients used before switching to this endpoint
+/// (docker/terraform-provider-docker PR 138), is read as well.
 #[derive(Debug, Deserialize)]
 pub struct TokenResponse {
-    /// The bearer JWT.
+    /// The bearer token, normally a JWT.
+    #[serde(alias = "token")]
     pub access_token: String,
 }
 
@@ -88,7 +94,13 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_tokens_fall_back_to_nine_minutes() {
+    fn the_login_shape_token_field_is_read_too() {
+        let r: TokenResponse = serde_json::from_str(r#"{"token": "opaque-123"}"#).unwrap();
+        assert_eq!(r.access_token, "opaque-123");
+    }
+
+    #[test]
+    fn unreadable_tokens_fall_back_to_five_minutes() {
         assert_eq!(cache_ttl_seconds("opaque"), FALLBACK_TTL_SECONDS);
         assert_eq!(cache_ttl_seconds("a.!!!.c"), FALLBACK_TTL_SECONDS);
         assert_eq!(cache_ttl_seconds(&jwt(r#"{"sub":"x"}"#)), FALLBACK_TTL_SECONDS);

@@ -6,10 +6,12 @@
 
 pub mod auditlogs;
 pub mod auth;
+pub mod error_body;
 pub mod groups;
 pub mod invites;
 pub mod members;
 pub mod settings;
+pub mod visibility;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
@@ -41,7 +43,10 @@ pub fn path(segments: &[&str]) -> String {
 /// The `Accept` of every request that does not ask for something else.
 pub const JSON_MEDIA_TYPE: &str = "application/json";
 
-/// The OAT permission a request needs; named as Docker's Admin Console names them.
+/// The OAT permission a request needs, named as Docker names its organization scopes (docker/docs
+/// `content/manuals/security/access-tokens/reference.md`, "Organization scopes"): Member Read/Edit,
+/// Invite Read/Edit, Group Read/Edit, Audit Log Read. The audit-log scope's value is still
+/// `scope-activity-read`, but its name is "Audit Log Read".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Scope {
     /// No scope: the token exchange itself.
@@ -64,16 +69,37 @@ pub enum Scope {
     /// Group Edit
     #[serde(rename = "Group Edit")]
     GroupEdit,
-    /// Activity Read (audit logs)
-    #[serde(rename = "Activity Read")]
-    ActivityRead,
-    /// Organization settings: Docker lets only owners change them.
-    #[serde(rename = "Organization Settings (owner)")]
-    OrgSettings,
+    /// Audit Log Read (`scope-activity-read`): the organization's audit (activity) logs.
+    #[serde(rename = "Audit Log Read")]
+    AuditLogRead,
+    /// Image Access Management (the `restricted_images` settings): no OAT scope grants it. Docker's
+    /// OAT page says organization access tokens don't work with Image Access Management
+    /// (`content/manuals/security/access-tokens/organization-access-tokens.md`); only an owner,
+    /// signed in as themselves, changes it.
+    #[serde(rename = "Image Access Management (not available to organization access tokens)")]
+    ImageAccessManagement,
 }
 
+/// Which OAT scopes to grant, for the connection form's help: every scope an action uses, by
+/// Docker's names, and what no scope can give.
+pub const OAT_SCOPES_HELP: &str = "Under Organization, grant the scopes for the operations your workflows use: Member Read \
+and Member Edit (members), Invite Read and Invite Edit (invites), Group Read and Group Edit (teams), and Audit Log Read \
+(audit logs). Image Access Management (get-org-settings, update-org-settings) is not available to organization access \
+tokens whatever their scopes.";
+
 impl Scope {
-    /// The scope's display name.
+    /// Every scope an OAT can be granted, in Docker's order (the connection help lists them).
+    pub const GRANTABLE: [Scope; 7] = [
+        Scope::MemberRead,
+        Scope::MemberEdit,
+        Scope::InviteRead,
+        Scope::InviteEdit,
+        Scope::GroupRead,
+        Scope::GroupEdit,
+        Scope::AuditLogRead,
+    ];
+
+    /// The scope's name as Docker's Admin Console shows it.
     pub fn label(self) -> &'static str {
         match self {
             Scope::None => "none",
@@ -83,8 +109,22 @@ impl Scope {
             Scope::InviteEdit => "Invite Edit",
             Scope::GroupRead => "Group Read",
             Scope::GroupEdit => "Group Edit",
-            Scope::ActivityRead => "Activity Read",
-            Scope::OrgSettings => "Organization Settings (owner)",
+            Scope::AuditLogRead => "Audit Log Read",
+            Scope::ImageAccessManagement => "Image Access Management",
+        }
+    }
+
+    /// The value the token carries for the scope (Docker's scope reference), if an OAT can have it.
+    pub fn value(self) -> Option<&'static str> {
+        match self {
+            Scope::None | Scope::ImageAccessManagement => None,
+            Scope::MemberRead => Some("scope-member-read"),
+            Scope::MemberEdit => Some("scope-member-edit"),
+            Scope::InviteRead => Some("scope-invite-read"),
+            Scope::InviteEdit => Some("scope-invite-edit"),
+            Scope::GroupRead => Some("scope-group-read"),
+            Scope::GroupEdit => Some("scope-group-edit"),
+            Scope::AuditLogRead => Some("scope-activity-read"),
         }
     }
 }
@@ -164,20 +204,23 @@ impl ApiRequest {
     }
 }
 
+pub use error_body::DockerError;
+
 /// A Docker Hub paginated list (`count`, `next`, `previous`, `results`).
-#[derive(Debug, Clone, Deserialize)]
+///
+/// Docker's OpenAPI documents the member listing (`GET /v2/orgs/{org_name}/members`) as an *array*
+/// of `org_member_paginated` objects, while the service answers one page object (as docker/hub-tool
+/// and docker/terraform-provider-docker `internal/hubclient` decode it). Both are read: an array's
+/// pages are merged (results in order, the first count and links that are present).
+#[derive(Debug, Clone)]
 pub struct Page<T> {
     /// Total items matching, as reported.
-    #[serde(default)]
     pub count: Option<f64>,
     /// Link to the next page; only its presence is used (links are never followed).
-    #[serde(default)]
     pub next: Option<String>,
     /// Link to the previous page.
-    #[serde(default)]
     pub previous: Option<String>,
     /// This page's items.
-    #[serde(default = "Vec::new")]
     pub results: Vec<T>,
 }
 
@@ -189,29 +232,57 @@ impl<T> Page<T> {
     }
 }
 
-/// Docker's error body (`detail`, `message`, `errinfo`); any of them may be missing.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct DockerError {
-    /// Usually the human-readable reason.
+/// One page object as Docker sends it.
+#[derive(Deserialize)]
+#[serde(bound = "T: Deserialize<'de>")]
+struct PageObject<T> {
     #[serde(default)]
-    pub detail: Option<Value>,
-    /// Sometimes the reason is here instead.
+    count: Option<f64>,
     #[serde(default)]
-    pub message: Option<Value>,
-    /// Some endpoints use `error`.
+    next: Option<String>,
     #[serde(default)]
-    pub error: Option<Value>,
+    previous: Option<String>,
+    #[serde(default = "Vec::new")]
+    results: Vec<T>,
 }
 
-impl DockerError {
-    /// The best single message in the body, if any.
-    pub fn text(body: &[u8]) -> Option<String> {
-        let parsed: DockerError = serde_json::from_str(std::str::from_utf8(body).ok()?).ok()?;
-        [parsed.detail, parsed.message, parsed.error].into_iter().flatten().find_map(|v| match v {
-            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Value::Object(_) | Value::Array(_) => Some(v.to_string()),
-            _ => None,
-        })
+impl<T> From<PageObject<T>> for Page<T> {
+    fn from(p: PageObject<T>) -> Self {
+        Page { count: p.count, next: p.next, previous: p.previous, results: p.results }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, SeqAccess, Visitor};
+        use std::marker::PhantomData;
+
+        struct PageVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+            type Value = Page<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a page object {count, next, previous, results} or an array of page objects")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Page<T>, A::Error> {
+                PageObject::deserialize(de::value::MapAccessDeserializer::new(map)).map(Page::from)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Page<T>, A::Error> {
+                let mut page = Page { count: None, next: None, previous: None, results: Vec::new() };
+                while let Some(part) = seq.next_element::<PageObject<T>>()? {
+                    page.count = page.count.or(part.count);
+                    page.next = page.next.or(part.next);
+                    page.previous = page.previous.or(part.previous);
+                    page.results.extend(part.results);
+                }
+                Ok(page)
+            }
+        }
+
+        deserializer.deserialize_any(PageVisitor(PhantomData))
     }
 }
 
@@ -263,10 +334,42 @@ mod tests {
         assert_eq!(r.accept("text/csv").accept, "text/csv");
     }
 
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Item {
+        id: u32,
+    }
+
     #[test]
-    fn docker_error_text_prefers_detail_then_message() {
-        assert_eq!(DockerError::text(br#"{"detail":"nope","message":"m"}"#).as_deref(), Some("nope"));
-        assert_eq!(DockerError::text(br#"{"errinfo":{},"message":"m"}"#).as_deref(), Some("m"));
-        assert_eq!(DockerError::text(b"<html>"), None);
+    fn a_page_is_read_as_one_object_or_as_an_array_of_pages() {
+        let one: Page<Item> =
+            serde_json::from_str(r#"{"count": 3, "next": "n", "previous": null, "results": [{"id": 1}]}"#).unwrap();
+        assert_eq!((one.count, one.next.as_deref(), one.results), (Some(3.0), Some("n"), vec![Item { id: 1 }]));
+        let documented: Page<Item> = serde_json::from_str(
+            r#"[{"count": 3, "next": "n", "results": [{"id": 1}, {"id": 2}]}, {"results": [{"id": 3}]}]"#,
+        )
+        .unwrap();
+        assert_eq!(documented.count, Some(3.0));
+        assert_eq!(documented.next.as_deref(), Some("n"));
+        assert_eq!(documented.results, vec![Item { id: 1 }, Item { id: 2 }, Item { id: 3 }]);
+        let empty: Page<Item> = serde_json::from_str("[]").unwrap();
+        assert!(empty.results.is_empty() && empty.count.is_none());
+    }
+
+    #[test]
+    fn a_page_of_another_shape_says_what_was_expected() {
+        let e = serde_json::from_str::<Page<Item>>("42").unwrap_err().to_string();
+        assert!(e.contains("a page object {count, next, previous, results} or an array of page objects"), "{e}");
+        let e = serde_json::from_str::<Page<Item>>(r#"{"results": [{"id": "x"}]}"#).unwrap_err().to_string();
+        assert!(e.contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn the_scope_help_names_every_grantable_scope_by_dockers_name() {
+        for scope in Scope::GRANTABLE {
+            assert!(OAT_SCOPES_HELP.contains(scope.label()), "{}", scope.label());
+            assert!(scope.value().is_some_and(|v| v.starts_with("scope-")));
+        }
+        assert!(!OAT_SCOPES_HELP.contains("Activity Read"));
+        assert_eq!(serde_json::to_value(Scope::AuditLogRead).unwrap(), "Audit Log Read");
     }
 }

@@ -14,14 +14,24 @@ fn settings_target(org: &str) -> String {
 
 /// `GET /v2/orgs/{org}/settings`.
 pub fn get_org_settings(org: &str) -> ApiRequest {
-    ApiRequest::new(Method::Get, path(&["v2", "orgs", org, "settings"]), Scope::OrgSettings, settings_target(org))
+    ApiRequest::new(
+        Method::Get,
+        path(&["v2", "orgs", org, "settings"]),
+        Scope::ImageAccessManagement,
+        settings_target(org),
+    )
 }
 
 /// `PUT /v2/orgs/{org}/settings` with exactly `{"restricted_images": {enabled, allow_official_images,
 /// allow_verified_publishers}}` (the API requires all three).
 pub fn update_org_settings(org: &str, restricted_images: &RestrictedImages) -> ApiRequest {
-    ApiRequest::new(Method::Put, path(&["v2", "orgs", org, "settings"]), Scope::OrgSettings, settings_target(org))
-        .json(json!({ "restricted_images": restricted_images }))
+    ApiRequest::new(
+        Method::Put,
+        path(&["v2", "orgs", org, "settings"]),
+        Scope::ImageAccessManagement,
+        settings_target(org),
+    )
+    .json(json!({ "restricted_images": restricted_images }))
 }
 
 /// The restricted-images setting as the update sends it: every flag is required.
@@ -68,7 +78,7 @@ mod tests {
         let r = get_org_settings("ac me");
         assert_eq!(
             (r.method, r.path.as_str(), r.scope),
-            (Method::Get, "/v2/orgs/ac%20me/settings", Scope::OrgSettings)
+            (Method::Get, "/v2/orgs/ac%20me/settings", Scope::ImageAccessManagement)
         );
         assert_eq!(r.body, None);
     }

@@ -191,7 +191,7 @@ mod tests {
         let members = ApiRequest::new(
             crate::host::Method::Patch,
             crate::api::path(&["v2", "orgs", "acme"]),
-            crate::api::Scope::OrgSettings,
+            crate::api::Scope::ImageAccessManagement,
             "x",
         );
         assert_eq!(RequestKind::of(&members), POST);

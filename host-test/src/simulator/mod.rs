@@ -5,7 +5,10 @@
 //! organization endpoints with Docker's message; members, invites, teams, audit events and settings
 //! change as Docker's would, and every change is recorded as an audit event. Optional latency and
 //! rate limiting (with `X-RateLimit-*` and `X-Retry-After`) make it usable for demos and benchmarks.
+//! [`Quirks`] reproduce, on request, each place where Docker's documentation and the live service
+//! differ (docs/docker-hub-quirks.md).
 
+pub mod quirks;
 pub mod routes;
 pub mod state;
 
@@ -19,6 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow};
 use percent_encoding::percent_decode_str;
 
+pub use quirks::{AlreadyMemberAnswer, ErrorShape, Quirks, RetryAfterStyle};
 use routes::{Body, Credentials, Reply, Request};
 use state::{State, now};
 
@@ -47,6 +51,8 @@ pub struct SimulatorConfig {
     /// Roster size: `None` keeps the seed's members; `Some(n)` trims the roster or pads it with
     /// generated members to exactly `n` (benchmarks and paging tests at scale).
     pub members: Option<usize>,
+    /// Docker Hub quirks to reproduce (none by default).
+    pub quirks: Quirks,
 }
 
 impl Default for SimulatorConfig {
@@ -60,6 +66,7 @@ impl Default for SimulatorConfig {
             token_ttl: 600,
             workers: 16,
             members: None,
+            quirks: Quirks::default(),
         }
     }
 }
@@ -187,7 +194,14 @@ fn serve(
         headers.extend(header("X-RateLimit-Remaining", &limit.saturating_sub(w.used).to_string()));
         headers.extend(header("X-RateLimit-Reset", &reset.to_string()));
         if w.used > limit {
-            headers.extend(header("X-Retry-After", &reset.to_string()));
+            let wait = reset.saturating_sub(now()).max(1);
+            match config.quirks.retry_after {
+                RetryAfterStyle::XRetryAfterUnix => headers.extend(header("X-Retry-After", &reset.to_string())),
+                RetryAfterStyle::RetryAfterSeconds => headers.extend(header("Retry-After", &wait.to_string())),
+                RetryAfterStyle::RetryAfterUnix => headers.extend(header("Retry-After", &reset.to_string())),
+                RetryAfterStyle::ResetOnly => {}
+                RetryAfterStyle::Overflowing => headers.extend(header("Retry-After", &u64::MAX.to_string())),
+            }
             let reply = Reply {
                 status: 429,
                 body: Body::Json(serde_json::json!({"detail": "Rate limit exceeded", "error": false})),
@@ -199,7 +213,7 @@ fn serve(
     let parsed = parse(&mut request, url);
     let reply = {
         let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
-        let credentials = Credentials { oat: &config.oat, token_ttl: config.token_ttl };
+        let credentials = Credentials { oat: &config.oat, token_ttl: config.token_ttl, quirks: &config.quirks };
         routes::handle(&mut state, &credentials, &parsed)
     };
     respond(request, reply, headers);

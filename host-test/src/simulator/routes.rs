@@ -6,10 +6,19 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
+use super::quirks::{AlreadyMemberAnswer, ErrorShape, Quirks};
 use super::state::{Invite, State, Team, Token, now, rfc3339};
 
 /// Docker's refusal of a personal access token on organization endpoints.
 pub const PAT_REFUSAL: &str = "token issued from personal access token is not allowed";
+/// Docker's refusal of an organization access token on endpoints that do not accept one (docker/docs
+/// `content/manuals/security/access-tokens/reference.md`).
+pub const OAT_REFUSAL: &str = "token issued from organization access token is not allowed";
+/// The audit-log action catalogue, as Docker's newest API reference lists it.
+pub const AUDIT_ACTIONS: &str = include_str!("../../../fixtures/simulator/audit-actions.json");
+/// Where an error body names the field it is about, until [`shape`] turns it into the configured
+/// shape (never sent).
+const FIELD_KEY: &str = "_field";
 
 /// One parsed request.
 pub struct Request {
@@ -55,6 +64,38 @@ fn error(status: u16, detail: &str) -> Reply {
     reply(status, json!({ "errinfo": {}, "detail": detail, "message": detail }))
 }
 
+/// A 400 about one input field.
+fn invalid(field: &str, detail: &str) -> Reply {
+    reply(400, json!({ "errinfo": {}, "detail": detail, "message": detail, FIELD_KEY: field }))
+}
+
+/// Puts an error body into the shape `quirks` asks for (bodies this module built with [`error`] or
+/// [`invalid`] only; a 429 and successful answers are left alone).
+fn shape(mut reply: Reply, quirks: &Quirks) -> Reply {
+    let Body::Json(Value::Object(map)) = &mut reply.body else { return reply };
+    if reply.status < 400 || reply.status == 429 || !map.contains_key("errinfo") {
+        return reply;
+    }
+    let field = map.remove(FIELD_KEY).and_then(|f| f.as_str().map(str::to_string));
+    let detail = map.get("detail").cloned().unwrap_or(Value::Null);
+    let body = match (quirks.error_shape, reply.status) {
+        (ErrorShape::TxnId, _) => {
+            json!({ "txnid": format!("sim-{:x}", now()), "message": detail, "errinfo": {} })
+        }
+        (ErrorShape::Fields, 400) => {
+            json!({ "fields": { field.as_deref().unwrap_or("detail"): [detail] }, "text": detail })
+        }
+        (ErrorShape::Django, 400) => json!({ field.as_deref().unwrap_or("non_field_errors"): [detail] }),
+        (ErrorShape::ErrinfoFieldErrors, 400) => json!({
+            "message": "httperror 400: request had 1 validation error",
+            "errinfo": { "fielderrors": { field.as_deref().unwrap_or("request"): detail } },
+        }),
+        _ => Value::Object(std::mem::take(map)),
+    };
+    reply.body = Body::Json(body);
+    reply
+}
+
 fn no_content() -> Reply {
     Reply { status: 204, body: Body::Empty }
 }
@@ -65,10 +106,16 @@ pub struct Credentials<'a> {
     pub oat: &'a str,
     /// Token lifetime, seconds.
     pub token_ttl: u64,
+    /// Quirks to reproduce.
+    pub quirks: &'a Quirks,
 }
 
-/// Routes `request`.
+/// Routes `request`, answering errors in the configured shape.
 pub fn handle(state: &mut State, credentials: &Credentials, request: &Request) -> Reply {
+    shape(route(state, credentials, request), credentials.quirks)
+}
+
+fn route(state: &mut State, credentials: &Credentials, request: &Request) -> Reply {
     if request.trailing_slash {
         return error(404, "Not found.");
     }
@@ -83,25 +130,29 @@ pub fn handle(state: &mut State, credentials: &Credentials, request: &Request) -
     if let Some(refusal) = authenticate(state, request) {
         return refusal;
     }
+    if let Some(refusal) = refuse_oat(state, credentials.quirks, request) {
+        return refusal;
+    }
+    let quirks = credentials.quirks;
     let org = state.org.clone();
     let same = |o: &str| o.eq_ignore_ascii_case(&org);
     match (method, segs.as_slice()) {
-        ("GET", ["v2", "orgs", o, "members"]) if same(o) => list_members(state, request),
+        ("GET", ["v2", "orgs", o, "members"]) if same(o) => list_members(state, quirks, request),
         ("GET", ["v2", "orgs", o, "members", "export"]) if same(o) => export_members(state),
-        ("PUT", ["v2", "orgs", o, "members", user]) if same(o) => update_role(state, user, request),
-        ("DELETE", ["v2", "orgs", o, "members", user]) if same(o) => remove_member(state, user),
+        ("PUT", ["v2", "orgs", o, "members", user]) if same(o) => update_role(state, quirks, user, request),
+        ("DELETE", ["v2", "orgs", o, "members", user]) if same(o) => remove_member(state, quirks, user),
         ("GET", ["v2", "orgs", o, "invites"]) if same(o) => reply(200, json!({ "data": state.invites })),
         ("GET", ["v2", "orgs", o, "groups"]) if same(o) => list_groups(state, request),
         ("POST", ["v2", "orgs", o, "groups"]) if same(o) => create_group(state, request),
         ("GET", ["v2", "orgs", o, "groups", g]) if same(o) => get_group(state, g),
         ("PUT" | "PATCH", ["v2", "orgs", o, "groups", g]) if same(o) => update_group(state, g, request),
         ("DELETE", ["v2", "orgs", o, "groups", g]) if same(o) => delete_group(state, g),
-        ("GET", ["v2", "orgs", o, "groups", g, "members"]) if same(o) => list_group_members(state, g, request),
-        ("POST", ["v2", "orgs", o, "groups", g, "members"]) if same(o) => add_group_member(state, g, request),
+        ("GET", ["v2", "orgs", o, "groups", g, "members"]) if same(o) => list_group_members(state, quirks, g, request),
+        ("POST", ["v2", "orgs", o, "groups", g, "members"]) if same(o) => add_group_member(state, quirks, g, request),
         ("DELETE", ["v2", "orgs", o, "groups", g, "members", user]) if same(o) => remove_group_member(state, g, user),
         ("GET", ["v2", "orgs", o, "settings"]) if same(o) => reply(200, state.settings.clone()),
         ("PUT", ["v2", "orgs", o, "settings"]) if same(o) => update_settings(state, request),
-        ("POST", ["v2", "invites", "bulk"]) => bulk_invite(state, request),
+        ("POST", ["v2", "invites", "bulk"]) => bulk_invite(state, quirks, request),
         ("DELETE", ["v2", "invites", id]) => cancel_invite(state, id),
         ("PATCH", ["v2", "invites", id, "resend"]) => resend_invite(state, id),
         ("GET", ["v2", "auditlogs", o]) if same(o) => audit_logs(state, request),
@@ -122,11 +173,28 @@ fn exchange(state: &mut State, credentials: &Credentials, request: &Request) -> 
     let iat = now();
     let exp = iat + credentials.token_ttl;
     let n = state.next_id();
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(json!({ "iat": iat, "exp": exp, "sub": identifier, "jti": n }).to_string());
-    let token = format!("{header}.{payload}.simulator{n}");
+    let token = if credentials.quirks.opaque_tokens {
+        // Not a JWT: nothing in it says how long it lives.
+        format!("opaque-simulator-token-{n}")
+    } else {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let payload =
+            URL_SAFE_NO_PAD.encode(json!({ "iat": iat, "exp": exp, "sub": identifier, "jti": n }).to_string());
+        format!("{header}.{payload}.simulator{n}")
+    };
     state.tokens.insert(token.clone(), Token { expires: exp, personal });
     reply(200, json!({ "access_token": token }))
+}
+
+/// The OAT refusals configured in `quirks`: Image Access Management (the settings) and the listed
+/// path prefixes. Every token the simulator issues from its OAT is an OAT token.
+fn refuse_oat(state: &State, quirks: &Quirks, request: &Request) -> Option<Reply> {
+    let path = format!("/{}", request.segments.join("/"));
+    let settings = format!("/v2/orgs/{}/settings", state.org);
+    if quirks.iam_refuses_oat && path.eq_ignore_ascii_case(&settings) {
+        return Some(error(403, "You don't have permission to perform this action."));
+    }
+    quirks.oat_refused_paths.iter().any(|p| path.starts_with(p.as_str())).then(|| error(403, OAT_REFUSAL))
 }
 
 fn authenticate(state: &State, request: &Request) -> Option<Reply> {
@@ -196,7 +264,7 @@ fn contains(haystack: &str, needle: &str) -> bool {
     haystack.to_lowercase().contains(&needle.to_lowercase())
 }
 
-fn list_members(state: &State, request: &Request) -> Reply {
+fn list_members(state: &State, quirks: &Quirks, request: &Request) -> Reply {
     let search = request.query.get("search").map(String::as_str).unwrap_or("");
     let role = request.query.get("role").map(|r| r.to_lowercase());
     let kind = request.query.get("type").map(String::as_str).unwrap_or("member");
@@ -235,10 +303,21 @@ fn list_members(state: &State, request: &Request) -> Reply {
             }))
         }));
     }
-    page_of_with(rows, request, 10, |row| match row {
-        Row::Member(m) => serde_json::to_value(m).unwrap_or(Value::Null),
-        Row::Invite(v) => v,
-    })
+    let page = page_of_with(rows, request, 10, |row| {
+        let mut value = match row {
+            Row::Member(m) => serde_json::to_value(m).unwrap_or(Value::Null),
+            Row::Invite(v) => v,
+        };
+        if quirks.hide_emails {
+            value["email"] = json!("");
+        }
+        value
+    });
+    match page {
+        // Docker's OpenAPI documents the listing as an array of page objects.
+        Reply { status: 200, body: Body::Json(page) } if quirks.members_as_array => reply(200, json!([page])),
+        other => other,
+    }
 }
 
 /// A member-listing row: members are turned into JSON only when they are on the page.
@@ -277,17 +356,20 @@ fn export_members(state: &State) -> Reply {
     Reply { status: 200, body: Body::Csv(text) }
 }
 
-fn update_role(state: &mut State, username: &str, request: &Request) -> Reply {
+fn update_role(state: &mut State, quirks: &Quirks, username: &str, request: &Request) -> Reply {
     let role = request.body.as_ref().and_then(|b| b.get("role")).and_then(Value::as_str).unwrap_or("").to_lowercase();
     let capitalised = match role.as_str() {
         "owner" => "Owner",
         "editor" => "Editor",
         "member" => "Member",
-        _ => return error(400, "role must be one of owner, editor, member"),
+        _ => return invalid("role", "role must be one of owner, editor, member"),
     };
     let Some(i) = state.member_index(username) else { return error(404, "Member not found.") };
     if state.members[i].role == "Owner" && capitalised != "Owner" && state.owner_count() == 1 {
-        return error(400, "Cannot change the role of the last owner of the organization.");
+        return error(
+            quirks.last_owner_status.unwrap_or(400),
+            "Cannot change the role of the last owner of the organization.",
+        );
     }
     let previous = std::mem::replace(&mut state.members[i].role, capitalised.to_string());
     let owners_team = "owners";
@@ -297,17 +379,20 @@ fn update_role(state: &mut State, username: &str, request: &Request) -> Reply {
         state.members[i].groups.retain(|g| g != owners_team);
     }
     let member = state.members[i].clone();
-    state.record("member.role.changed", &member.username, "api", json!({ "from": previous, "to": capitalised }));
+    let org = state.org.clone();
+    let data = json!({ "member": member.username, "role": role, "previous_role": previous.to_lowercase() });
+    state.record("org.member.role.change", &org, "api", data);
     reply(200, serde_json::to_value(member).unwrap_or(Value::Null))
 }
 
-fn remove_member(state: &mut State, username: &str) -> Reply {
+fn remove_member(state: &mut State, quirks: &Quirks, username: &str) -> Reply {
     let Some(i) = state.member_index(username) else { return error(404, "Member not found.") };
     if state.members[i].role == "Owner" && state.owner_count() == 1 {
-        return error(403, "Cannot remove the last owner of the organization.");
+        return error(quirks.last_owner_status.unwrap_or(403), "Cannot remove the last owner of the organization.");
     }
     let member = state.members.remove(i);
-    state.record("member.removed", &member.username, "api", json!({}));
+    let org = state.org.clone();
+    state.record("org.member.remove", &org, "api", json!({ "member": member.username }));
     no_content()
 }
 
@@ -331,15 +416,25 @@ fn list_groups(state: &State, request: &Request) -> Reply {
     page_of(rows, request, 10)
 }
 
-fn valid_team_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 100 && !name.contains('/') && !name.chars().any(char::is_control)
+/// The simulator's own team-name rule, standing in for whatever Docker applies (it documents none):
+/// not blank, at most 100 characters, no `/`, no control characters. Refusals name the field.
+fn check_team_name(name: &str) -> Option<Reply> {
+    if name.is_empty() {
+        Some(invalid("name", "This field may not be blank."))
+    } else if name.chars().count() > 100 {
+        Some(invalid("name", "Ensure this field has no more than 100 characters."))
+    } else if name.contains('/') || name.chars().any(char::is_control) {
+        Some(invalid("name", "Invalid team name: it must not contain '/' or control characters."))
+    } else {
+        None
+    }
 }
 
 fn create_group(state: &mut State, request: &Request) -> Reply {
     let body = request.body.clone().unwrap_or(Value::Null);
     let name = body.get("name").and_then(Value::as_str).unwrap_or("").trim().to_string();
-    if !valid_team_name(&name) {
-        return error(400, "Invalid team name.");
+    if let Some(refusal) = check_team_name(&name) {
+        return refusal;
     }
     if state.team_index(&name).is_some() {
         return error(409, "A team with this name already exists.");
@@ -349,7 +444,8 @@ fn create_group(state: &mut State, request: &Request) -> Reply {
     let uuid = state.new_uuid();
     let team = Team { id, uuid, name: name.clone(), description };
     state.teams.push(team.clone());
-    state.record("team.create", &name, "api", json!({ "team": name }));
+    let org = state.org.clone();
+    state.record("org.team.create", &org, "api", json!({ "team": name }));
     reply(201, state.team_json(&team))
 }
 
@@ -365,11 +461,11 @@ fn update_group(state: &mut State, name: &str, request: &Request) -> Reply {
     let body = request.body.clone().unwrap_or(Value::Null);
     let new_name = body.get("name").and_then(Value::as_str).map(|s| s.trim().to_string());
     if request.method == "PUT" && new_name.is_none() {
-        return error(400, "name is required.");
+        return invalid("name", "This field is required.");
     }
     if let Some(new) = &new_name {
-        if !valid_team_name(new) {
-            return error(400, "Invalid team name.");
+        if let Some(refusal) = check_team_name(new) {
+            return refusal;
         }
         if state.team_index(new).is_some_and(|j| j != i) {
             return error(409, "A team with this name already exists.");
@@ -388,7 +484,8 @@ fn update_group(state: &mut State, name: &str, request: &Request) -> Reply {
         state.teams[i].description = description.to_string();
     }
     let team = state.teams[i].clone();
-    state.record("team.update", &team.name, "api", json!({ "team": team.name }));
+    let org = state.org.clone();
+    state.record("org.team.update", &org, "api", json!({ "team": team.name }));
     reply(200, state.team_json(&team))
 }
 
@@ -398,11 +495,12 @@ fn delete_group(state: &mut State, name: &str) -> Reply {
     for m in &mut state.members {
         m.groups.retain(|g| !g.eq_ignore_ascii_case(&team.name));
     }
-    state.record("team.delete", &team.name, "api", json!({ "team": team.name }));
+    let org = state.org.clone();
+    state.record("org.team.delete", &org, "api", json!({ "team": team.name }));
     no_content()
 }
 
-fn list_group_members(state: &State, name: &str, request: &Request) -> Reply {
+fn list_group_members(state: &State, quirks: &Quirks, name: &str, request: &Request) -> Reply {
     let Some(i) = state.team_index(name) else { return error(404, "Team not found.") };
     let team = &state.teams[i].name;
     let search = request.query.get("search").map(String::as_str).unwrap_or("");
@@ -417,8 +515,9 @@ fn list_group_members(state: &State, name: &str, request: &Request) -> Reply {
                 || contains(&m.email, search)
         })
         .map(|m| {
+            let email = if quirks.hide_emails { "" } else { m.email.as_str() };
             json!({
-                "id": m.id, "username": m.username, "full_name": m.full_name, "email": m.email,
+                "id": m.id, "username": m.username, "full_name": m.full_name, "email": email,
                 "company": m.company, "location": m.location, "date_joined": m.date_joined, "type": m.account_type,
                 "gravatar_email": "", "gravatar_url": "", "profile_url": "",
             })
@@ -427,22 +526,26 @@ fn list_group_members(state: &State, name: &str, request: &Request) -> Reply {
     page_of(rows, request, 10)
 }
 
-fn add_group_member(state: &mut State, name: &str, request: &Request) -> Reply {
+fn add_group_member(state: &mut State, quirks: &Quirks, name: &str, request: &Request) -> Reply {
     let Some(t) = state.team_index(name) else { return error(404, "Team not found.") };
     let team = state.teams[t].name.clone();
     let Some(user) = request.body.as_ref().and_then(|b| b.get("member")).and_then(Value::as_str).map(str::to_string)
     else {
-        return error(400, "member is required.");
+        return invalid("member", "This field is required.");
     };
     let Some(i) = state.member_index(&user) else {
         return error(404, "User is not a member of the organization.");
     };
     if state.members[i].groups.iter().any(|g| g.eq_ignore_ascii_case(&team)) {
-        return error(409, "User is already a member of the team.");
+        return match quirks.already_member {
+            AlreadyMemberAnswer::Conflict => error(409, "User is already a member of the team."),
+            AlreadyMemberAnswer::BadRequest => error(400, "User is already a member of the team."),
+            AlreadyMemberAnswer::Success => reply(200, json!({})),
+        };
     }
     state.members[i].groups.push(team.clone());
     let username = state.members[i].username.clone();
-    state.record("team.member.add", &username, "api", json!({ "team": team }));
+    state.record("org.team.member.add", &username, "api", json!({ "team": team }));
     reply(200, json!({}))
 }
 
@@ -456,7 +559,7 @@ fn remove_group_member(state: &mut State, name: &str, user: &str) -> Reply {
         return error(404, "User is not a member of the team.");
     }
     let username = state.members[i].username.clone();
-    state.record("team.member.remove", &username, "api", json!({ "team": team }));
+    state.record("org.team.member.remove", &username, "api", json!({ "team": team }));
     no_content()
 }
 
@@ -471,7 +574,7 @@ fn update_settings(state: &mut State, request: &Request) -> Reply {
     };
     state.settings = json!({ "restricted_images": restricted });
     let org = state.org.clone();
-    state.record("org.settings.update", &org, "api", json!({}));
+    state.record("org.settings.update", &org, "api", json!({ "setting": "restricted_images" }));
     reply(200, state.settings.clone())
 }
 
@@ -483,20 +586,20 @@ fn looks_like_invitee(value: &str) -> bool {
     (4..=30).contains(&value.len()) && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
-fn bulk_invite(state: &mut State, request: &Request) -> Reply {
+fn bulk_invite(state: &mut State, quirks: &Quirks, request: &Request) -> Reply {
     let body = request.body.clone().unwrap_or(Value::Null);
     let org = body.get("org").and_then(Value::as_str).unwrap_or("");
     if !org.eq_ignore_ascii_case(&state.org) {
         return error(404, "Organization not found.");
     }
     let Some(invitees) = body.get("invitees").and_then(Value::as_array) else {
-        return error(400, "invitees is required.");
+        return invalid("invitees", "This field is required.");
     };
     let team = body.get("team").and_then(Value::as_str).map(str::to_string);
     if let Some(t) = &team
         && state.team_index(t).is_none()
     {
-        return error(400, "Team not found.");
+        return invalid("team", "Team not found.");
     }
     let role = body.get("role").and_then(Value::as_str).map(str::to_string);
     let dry_run = body.get("dry_run").and_then(Value::as_bool).unwrap_or(false);
@@ -529,17 +632,27 @@ fn bulk_invite(state: &mut State, request: &Request) -> Reply {
             };
             row["invite"] = serde_json::to_value(&invite).unwrap_or(Value::Null);
             state.invites.push(invite);
-            state.record("team.member.invite", invitee, "api", json!({ "team": team }));
+            let org = state.org.clone();
+            let mut data = json!({ "invitee": invitee });
+            if let Some(t) = &team {
+                data["team"] = json!(t);
+            }
+            state.record("org.member.invite.send", &org, "api", data);
         }
         results.push(row);
     }
+    if quirks.flat_bulk_invite {
+        // The shape terraform-provider-docker's `OrgInviteResponse` decodes.
+        return reply(202, json!({ "invitees": results }));
+    }
+    // The shape Docker's OpenAPI documents: the `bulk_invite` schema under `invitees`.
     reply(202, json!({ "invitees": { "invitees": results } }))
 }
 
 fn cancel_invite(state: &mut State, id: &str) -> Reply {
     let Some(i) = state.invites.iter().position(|inv| inv.id == id) else { return error(404, "Invite not found.") };
-    let invite = state.invites.remove(i);
-    state.record("invite.cancel", &invite.invitee, "api", json!({}));
+    // Docker's audit-log catalogue has no action for a cancelled invite: nothing is recorded.
+    state.invites.remove(i);
     no_content()
 }
 
@@ -561,12 +674,12 @@ fn audit_logs(state: &State, request: &Request) -> Reply {
     };
     let q = |k: &str| request.query.get(k).map(String::as_str);
     let from = match q("from").map(parse_time) {
-        Some(None) => return error(400, "from must be an RFC 3339 date-time"),
+        Some(None) => return invalid("from", "from must be an RFC 3339 date-time"),
         Some(t) => t,
         None => None,
     };
     let to = match q("to").map(parse_time) {
-        Some(None) => return error(400, "to must be an RFC 3339 date-time"),
+        Some(None) => return invalid("to", "to must be an RFC 3339 date-time"),
         Some(t) => t,
         None => None,
     };
@@ -586,21 +699,11 @@ fn audit_logs(state: &State, request: &Request) -> Reply {
     reply(200, json!({ "logs": logs }))
 }
 
+/// The action catalogue of Docker's newest API reference (`fixtures/simulator/audit-actions.json`).
 fn audit_actions() -> Reply {
-    let action = |name: &str, label: &str| json!({ "name": name, "description": format!("contains {label} events"), "label": label });
-    reply(
-        200,
-        json!({ "actions": {
-            "org": { "label": "Organization", "actions": [
-                action("team.create", "Team Created"), action("team.delete", "Team Deleted"),
-                action("team.member.add", "Team Member Added"), action("team.member.remove", "Team Member Removed"),
-                action("team.member.invite", "Team Member Invited"), action("member.removed", "Organization Member Removed"),
-                action("member.role.changed", "Member Role Changed"), action("create", "Organization Created"),
-            ]},
-            "repo": { "label": "Repository", "actions": [
-                action("create", "Repository Created"), action("delete", "Repository Deleted"),
-                action("change_privacy", "Privacy Changed"), action("tag.push", "Tag Pushed"), action("tag.delete", "Tag Deleted"),
-            ]},
-        }}),
-    )
+    let mut catalogue: Value = serde_json::from_str(AUDIT_ACTIONS).unwrap_or(Value::Null);
+    if let Some(map) = catalogue.as_object_mut() {
+        map.remove("_source");
+    }
+    reply(200, catalogue)
 }

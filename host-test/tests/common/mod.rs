@@ -5,6 +5,7 @@
 
 pub mod openapi;
 pub mod sim;
+pub mod simulated;
 pub mod writes;
 
 use base64::Engine as _;
