@@ -274,6 +274,8 @@ fn measure_sandbox(rt: &Runtime, secrets: &Secrets, input: &str, calls: usize) -
         native_guest.push(start.elapsed());
     }
     Ok(SandboxRow { component: median(component), native_guest: median(native_guest) })
+}
+
 /// Times `dockerhub-org run list-members` (one 10-member page from a simulator) as fresh processes:
 /// each first run with a compile cache of its own, empty; the warm runs sharing one cache that an
 /// earlier process filled. Before the component shipped precompiled, a first run compiled it.
