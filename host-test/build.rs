@@ -91,10 +91,15 @@ fn precompile(component: &[u8]) -> Result<Vec<u8>> {
     let mut config = engine::config();
     let (target, host) = (env::var("TARGET")?, env::var("HOST")?);
     if target != host {
-        config.target(&target).with_context(|| format!("wasmtime cannot compile for {target}"))?;
+        config
+            .target(&target)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("wasmtime cannot compile for {target}"))?;
     }
-    let engine = wasmtime::Engine::new(&config).context("creating the wasmtime engine to precompile with")?;
-    Ok(engine.precompile_component(component).context("precompiling the component")?)
+    let engine = wasmtime::Engine::new(&config)
+        .map_err(anyhow::Error::from)
+        .context("creating the wasmtime engine to precompile with")?;
+    engine.precompile_component(component).map_err(anyhow::Error::from).context("precompiling the component")
 }
 
 /// One nested target dir per checkout, so worktrees sharing a CARGO_TARGET_DIR never read each
