@@ -3,7 +3,7 @@
 //! The modules mirror the component's imports ([`http`], [`secrets`], [`cache`]); [`runtime`] loads
 //! the component once and runs one action per fresh store. The `dockerhub-org` binary is the CLI on
 //! top; integration tests use this library against wiremock.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod bench;
 pub mod cache;
