@@ -188,7 +188,7 @@ fn dockers_words_reach_the_message_in_every_error_body_shape() {
     let long = "t".repeat(150);
     for shape in ALL_SHAPES {
         let s = with(Quirks { error_shape: shape, ..Quirks::default() });
-        let (kind, message) = s.err("create-team", &json!({"name": long}));
+        let (kind, message) = s.err("create-team", &json!({"team": long}));
         assert_eq!(kind, "invalid-input", "{shape:?}: a validation 400 is not \"name taken\": {message}");
         assert!(message.contains("Ensure this field has no more than 100 characters."), "{shape:?}: {message}");
         assert!(!message.contains("already exists"), "{shape:?}: {message}");
@@ -198,12 +198,12 @@ fn dockers_words_reach_the_message_in_every_error_body_shape() {
 #[test]
 fn field_errors_are_named_and_kept_in_the_detail() {
     let s = with(Quirks { error_shape: ErrorShape::Fields, ..Quirks::default() });
-    let e = s.call("create-team", &json!({"name": "x".repeat(101)})).unwrap_err();
+    let e = s.call("create-team", &json!({"team": "x".repeat(101)})).unwrap_err();
     assert!(error_message(&e).contains("(name: Ensure this field"), "{}", error_message(&e));
     let detail: Value = serde_json::from_str(error_detail(&e).unwrap()).unwrap();
     assert_eq!(detail["docker_fields"]["name"][0], "Ensure this field has no more than 100 characters.");
     let s = with(Quirks { error_shape: ErrorShape::TxnId, ..Quirks::default() });
-    let (_, message) = s.err("get-team", &json!({"name": "no-such-team"}));
+    let (_, message) = s.err("get-team", &json!({"team": "no-such-team"}));
     assert!(message.contains("Team not found.") && message.contains("Docker transaction id sim-"), "{message}");
 }
 
@@ -211,7 +211,7 @@ fn field_errors_are_named_and_kept_in_the_detail() {
 fn a_taken_name_is_still_a_conflict_in_every_shape() {
     for shape in ALL_SHAPES {
         let s = with(Quirks { error_shape: shape, ..Quirks::default() });
-        let (kind, message) = s.err("create-team", &json!({"name": "developers"}));
+        let (kind, message) = s.err("create-team", &json!({"team": "developers"}));
         assert_eq!(kind, "conflict", "{shape:?}: {message}");
         assert!(message.contains("already exists"), "{shape:?}: {message}");
     }
@@ -258,17 +258,17 @@ fn an_opaque_access_token_is_used_and_cached() {
 fn team_names_are_checked_only_where_docker_documents_a_rule() {
     let s = with(Quirks::default());
     let before = s.runtime.http().sent().len();
-    let (kind, message) = s.err("create-team", &json!({"name": "   "}));
+    let (kind, message) = s.err("create-team", &json!({"team": "   "}));
     assert_eq!(kind, "invalid-input");
-    assert!(message.contains("\"name\""), "{message}");
-    let (kind, _) = s.err("create-team", &json!({"name": "a/b"}));
+    assert!(message.contains("\"team\""), "{message}");
+    let (kind, _) = s.err("create-team", &json!({"team": "a/b"}));
     assert_eq!(kind, "invalid-input");
     assert_eq!(s.runtime.http().sent().len(), before, "refused before sending");
     // No length is documented: a long name goes to Docker, and Docker's words come back.
-    let (kind, message) = s.err("create-team", &json!({"name": "n".repeat(120)}));
+    let (kind, message) = s.err("create-team", &json!({"team": "n".repeat(120)}));
     assert_eq!(kind, "invalid-input");
     assert!(message.contains("Docker Hub said") && message.contains("100 characters"), "{message}");
-    let created = s.ok("create-team", &json!({"name": "n".repeat(100)}));
+    let created = s.ok("create-team", &json!({"team": "n".repeat(100)}));
     assert_eq!(created["team"]["name"].as_str().unwrap().len(), 100);
 }
 
@@ -356,7 +356,8 @@ fn already_on_the_team_is_recognised_in_each_answer_docker_might_give() {
             });
             // "Developers" is not the name the member's teams list shows, so the request goes out.
             let out = s.ok("add-team-member", &json!({"team": "Developers", "member": member}));
-            assert_eq!(out["already_member"], answer != AlreadyMemberAnswer::Success, "{answer:?} {shape:?}");
+            // Already on the team (Docker's refusal read as such) is changed: false.
+            assert_eq!(out["changed"], answer == AlreadyMemberAnswer::Success, "{answer:?} {shape:?}: {out}");
         }
     }
 }
