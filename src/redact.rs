@@ -159,8 +159,13 @@ impl Redacting<'_> {
 mod tests {
     use super::*;
 
-    /// A host that only hands out secrets.
-    struct Secrets;
+    /// A host that only hands out secrets: this OAT, and this cached token.
+    struct Secrets {
+        oat: &'static str,
+        cached: Option<&'static [u8]>,
+    }
+
+    const HOST: Secrets = Secrets { oat: "dckr_oat_se\"cr\\et-1", cached: Some(b"eyJhbGciOi.payload.signature") };
 
     impl Host for Secrets {
         fn fetch(&self, _: &HttpRequest) -> Result<HttpResponse, FetchError> {
@@ -171,17 +176,17 @@ mod tests {
         }
         fn sleep(&self, _: u32) {}
         fn secret(&self, key: &str) -> Option<String> {
-            (key == KEY_OAT).then(|| "dckr_oat_se\"cr\\et-1".to_string())
+            (key == KEY_OAT).then(|| self.oat.to_string())
         }
         fn cache_get(&self, _: &str) -> Option<Vec<u8>> {
-            Some(b"eyJhbGciOi.payload.signature".to_vec())
+            self.cached.map(<[u8]>::to_vec)
         }
         fn cache_set(&self, _: &str, _: &[u8], _: u32) {}
         fn cache_delete(&self, _: &str) {}
     }
 
     fn guard() -> Redacting<'static> {
-        let guard = Redacting::new(&Secrets);
+        let guard = Redacting::new(&HOST);
         guard.secret(KEY_OAT);
         guard.cache_get("token");
         guard
@@ -217,30 +222,9 @@ mod tests {
         assert_eq!(back["m"], "line\n[redacted]");
     }
 
-    /// A host whose OAT is short.
-    struct ShortSecret;
-
-    impl Host for ShortSecret {
-        fn fetch(&self, _: &HttpRequest) -> Result<HttpResponse, FetchError> {
-            Err(FetchError::Connect("no network in this test".into()))
-        }
-        fn fetch_batch(&self, requests: &[HttpRequest], _: u32) -> Vec<Result<HttpResponse, FetchError>> {
-            requests.iter().map(|r| self.fetch(r)).collect()
-        }
-        fn sleep(&self, _: u32) {}
-        fn secret(&self, key: &str) -> Option<String> {
-            (key == KEY_OAT).then(|| "s\"7".to_string())
-        }
-        fn cache_get(&self, _: &str) -> Option<Vec<u8>> {
-            None
-        }
-        fn cache_set(&self, _: &str, _: &[u8], _: u32) {}
-        fn cache_delete(&self, _: &str) {}
-    }
-
     #[test]
     fn short_secrets_and_their_json_escaped_form_are_scrubbed_from_plain_texts() {
-        let short = Redacting::new(&ShortSecret);
+        let short = Redacting::new(&Secrets { oat: "s\"7", cached: None });
         short.secret(KEY_OAT);
         assert_eq!(short.scrub("token s\"7 echoed"), "token [redacted] echoed");
         // Docker's body quoted inside an error message: the secret appears JSON-escaped.
