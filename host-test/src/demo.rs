@@ -51,6 +51,10 @@ pub struct StepReport {
     pub requests: usize,
     /// Wall time, milliseconds.
     pub millis: u128,
+    /// The action's output, when it succeeded (for checks such as the output-schema test; left
+    /// out of the JSON report).
+    #[serde(skip)]
+    pub output: Option<Value>,
 }
 
 /// The whole demo's result.
@@ -367,6 +371,7 @@ pub fn run(out: &mut dyn Write) -> Result<DemoReport> {
         let outcome = runtime.call(step.action, &(step.input)(&memory).to_string(), &secrets)?;
         let millis = started.elapsed().as_millis();
         let requests = runtime.http().sent().len() - before;
+        let output = outcome.as_ref().ok().and_then(|text| serde_json::from_str::<Value>(text).ok());
         let judged = match (&step.expect, outcome) {
             (Expect::Ok(check), Ok(text)) => {
                 serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()).and_then(|v| check(&v, &mut memory))
@@ -392,6 +397,7 @@ pub fn run(out: &mut dyn Write) -> Result<DemoReport> {
             summary,
             requests,
             millis,
+            output,
         });
     }
     let passed = reports.iter().all(|r| r.passed);

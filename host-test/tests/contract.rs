@@ -98,6 +98,7 @@ fn every_idempotent_write_run_twice_succeeds_unchanged_the_second_time() {
         let s: Sim = sim();
         let input = with_dry_run(&a["example"], false);
         let first = s.ok(name, input.clone());
+        assert_fits(name, &a["output_schema"], &first);
         let before = s.sent();
         let second = match s.call(name, &input) {
             Ok(text) => serde_json::from_str::<Value>(&text).unwrap(),
@@ -130,4 +131,20 @@ fn non_idempotent_writes_are_declared_so_for_a_reason() {
         .map(|a| a["name"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(not, ["invite-members", "resend-invite", "create-team", "api-request"]);
+}
+
+#[test]
+fn every_demo_step_output_validates_against_its_actions_output_schema() {
+    let schemas: std::collections::BTreeMap<String, Value> =
+        actions().into_iter().map(|a| (a["name"].as_str().unwrap().to_string(), a["output_schema"].clone())).collect();
+    let report = dockerhub_org_host::demo::run(&mut std::io::sink()).unwrap();
+    assert!(report.passed, "the demo passes");
+    let mut checked = 0;
+    for step in &report.steps {
+        if let Some(output) = &step.output {
+            assert_fits(&format!("demo: {}", step.title), &schemas[&step.action], output);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} demo outputs checked");
 }
