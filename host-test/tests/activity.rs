@@ -402,7 +402,7 @@ async fn sync_members_reads_1000_members_in_exactly_10_page_requests() {
         json!({
             "username": "user0000", "full_name": "User 0", "email": "user0000@example.com", "role": "owner",
             "status": "member", "groups": ["developers"], "is_guest": true, "date_joined": "2023-05-01T12:00:00Z",
-            "last_seen_at": "2024-01-30T08:00:00Z"
+            "last_seen_at": "2024-01-30T08:00:00Z", "type": "User", "id": "00000000000000000000000000000000"
         })
     );
     assert!(members[1].get("last_seen_at").is_none(), "last seen only when Docker has it");

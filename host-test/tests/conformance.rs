@@ -290,6 +290,7 @@ fn fixture_table() -> Vec<(&'static str, Fixture)> {
         ("settings/settings-updated.json", Response(&[("PUT", "/v2/orgs/{name}/settings")], 200)),
         ("settings/update-request.json", RequestBody("PUT", "/v2/orgs/{name}/settings")),
         ("simulator/org.json", SimulatorSeed),
+        ("simulator/audit-actions.json", SimulatorSeed),
         ("openapi/dockerhub-api.yaml", Spec),
         ("simulator/generate.py", Generator),
     ]

@@ -378,11 +378,11 @@ fn an_action_costs_the_same_requests_through_the_service_as_through_the_cli() {
 fn a_write_through_the_service_changes_the_organization() {
     let sim = simulator(SimulatorConfig::default());
     let service = Service::start(&connection(&sim, &[]), KeyValue::Wasmtime);
-    let reply = service.action("create-team", json!({"name": "wasi-crew", "description": "Runs on WASI"}));
+    let reply = service.action("create-team", json!({"team": "wasi-crew", "description": "Runs on WASI"}));
     assert_eq!(reply.status, 200, "{:#}", reply.body);
     let described = sim.with_state(|s| s.team_index("wasi-crew").map(|i| s.teams[i].description.clone()));
     assert_eq!(described.as_deref(), Some("Runs on WASI"));
-    let again = service.action("create-team", json!({"name": "wasi-crew"}));
+    let again = service.action("create-team", json!({"team": "wasi-crew"}));
     assert_eq!((again.status, again.body["error"].as_str()), (409, Some("conflict")), "{:#}", again.body);
 }
 
@@ -513,9 +513,12 @@ fn plain_http_to_a_host_that_is_not_loopback_is_refused_before_connecting() {
         ],
         KeyValue::Wasmtime,
     );
+    // The plugin refuses a plain-http hub URL that is not loopback before anything is sent (the
+    // OAT would travel unencrypted); the adapter's own allow-list is the second line.
     let reply = service.action("list-teams", json!({}));
-    assert_eq!(reply.status, 502, "{:#}", reply.body);
-    assert_eq!(reply.body["error"], "transport");
+    assert_eq!(reply.status, 400, "{:#}", reply.body);
+    assert_eq!(reply.body["error"], "invalid-input");
+    assert!(reply.body["message"].as_str().unwrap_or_default().contains("unencrypted"), "{:#}", reply.body);
     assert!(!reply.body.to_string().contains(DEFAULT_OAT));
 }
 

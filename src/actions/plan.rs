@@ -125,15 +125,20 @@ impl Plan {
     fn stopped(&self, action: &str, index: usize, completed: Vec<CompletedStep>, error: Error) -> Error {
         let step = &self.steps[index];
         let uncertain = may_have_been_carried_out(step, &error);
-        let before = if completed.is_empty() {
-            "no earlier step was carried out".to_string()
-        } else {
-            format!("steps 1 to {} succeeded", completed.len())
-        };
         let this = if uncertain {
             " This step may still have been carried out by Docker Hub (no clear answer came back): check before running it again."
         } else {
             ""
+        };
+        // A plan of one request fails as that request did: its error, detail and all, is the
+        // whole story (with the uncertainty said when there is one).
+        if self.steps.len() == 1 {
+            return Error { message: format!("{}{this}", error.message), ..error };
+        }
+        let before = if completed.is_empty() {
+            "no earlier step was carried out".to_string()
+        } else {
+            format!("steps 1 to {} succeeded", completed.len())
         };
         let message = format!(
             "{action} stopped at step {} of {} ({} {}: {}); {before}; nothing after it was attempted.{this} {}",
@@ -147,7 +152,8 @@ impl Plan {
         let detail = json!({
             "completed": completed,
             "failed": { "step": step.step, "method": step.method, "path": step.path, "why": step.why,
-                        "error": error.kind_name(), "may_have_been_carried_out": uncertain },
+                        "error": error.kind_name(), "may_have_been_carried_out": uncertain,
+                        "detail": error.detail },
             "not_attempted": self.steps[index + 1..].iter()
                 .map(|s| json!({ "step": s.step, "method": s.method, "path": s.path }))
                 .collect::<Vec<_>>(),

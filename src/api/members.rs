@@ -138,7 +138,9 @@ pub struct OrgMember {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Member {
-    /// Docker ID.
+    /// Docker ID; null for an invitee known only by email.
+    #[serde(serialize_with = "empty_as_null")]
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(with = "Option<String>"))]
     pub username: String,
     /// Display name.
     pub full_name: Option<String>,
@@ -183,6 +185,11 @@ pub struct Member {
     /// `member`, or `invitee` for a pending invite (sync-members).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+/// An empty text written as `null` (a value Docker did not give, as the schema says).
+fn empty_as_null<S: serde::Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.is_empty() { serializer.serialize_none() } else { serializer.serialize_str(value) }
 }
 
 /// Docker's capitalised role in the lower case it accepts back (`Owner` → `owner`).
