@@ -329,10 +329,10 @@ async fn run_cell(target: Target, fault: Fault) -> Result<(), String> {
     match (&outcome, want.kind) {
         (Ok(text), None) => {
             let out: Value = serde_json::from_str(text).map_err(|e| format!("output is not JSON: {e}"))?;
-            if let Some(n) = want.returned {
-                if out["returned"] != json!(n) {
-                    problems.push(format!("returned {}, expected {n}", out["returned"]));
-                }
+            if let Some(n) = want.returned
+                && out["returned"] != json!(n)
+            {
+                problems.push(format!("returned {}, expected {n}", out["returned"]));
             }
             if fault == Fault::RateLimitedShort {
                 let reported = &out["meta"]["rate_limit"];
@@ -351,10 +351,10 @@ async fn run_cell(target: Target, fault: Fault) -> Result<(), String> {
             problems.extend(
                 want.says.iter().filter(|w| !message.contains(**w)).map(|w| format!("message lacks {w:?}: {message}")),
             );
-            if let ActionError::RateLimited(info) = e {
-                if info.retry_after != Some(now + 120) {
-                    problems.push(format!("retry_after {:?}, expected {}", info.retry_after, now + 120));
-                }
+            if let ActionError::RateLimited(info) = e
+                && info.retry_after != Some(now + 120)
+            {
+                problems.push(format!("retry_after {:?}, expected {}", info.retry_after, now + 120));
             }
             // A listing stopped on page 2 says how far it got and where to resume.
             if target == Target::Paged && fault != Fault::ConnectionRefused {
