@@ -1,6 +1,6 @@
 //! `describe`: the action manifest.
 //!
-//! The manifest is generated natively from [`crate::actions::ACTIONS`] and the Rust input types
+//! The manifest is generated natively from [`crate::actions::TABLES`] and the Rust input types
 //! (schemars), written to `src/manifest.json` as compact JSON (it is a third of what the component
 //! carries as data; `jq . src/manifest.json` reads it), and embedded in the component as text, so
 //! the wasm build carries no schema generator. A native test fails when the file is out of date; run
