@@ -7,8 +7,10 @@
 
 pub mod bench;
 pub mod cache;
+pub mod connect;
 pub mod demo;
 pub mod http;
+pub mod mcp;
 pub mod runtime;
 pub mod secrets;
 pub mod simulator;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
-use dockerhub_org_host::http::{HttpClient, HttpConfig};
+use dockerhub_org_host::http::HttpClient;
 use dockerhub_org_host::runtime::{error_detail, error_kind, error_message};
 use dockerhub_org_host::secrets::Secrets;
 use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
@@ -91,6 +91,8 @@ enum Command {
         #[arg(long)]
         rate_limit: Option<u32>,
     },
+    /// Serve every action as a Model Context Protocol tool over standard input and output.
+    Mcp(dockerhub_org_host::mcp::McpArgs),
 }
 
 fn main() -> ExitCode {
@@ -117,29 +119,8 @@ fn read_input(raw: &str) -> Result<String> {
 
 /// A runtime and connection for `target`; keeps the simulator alive while it is used.
 fn connect(target: &Target) -> Result<(Runtime, Secrets, Option<Simulator>)> {
-    let mut secrets = Secrets::new();
-    let mut http = HttpConfig::default();
-    let simulator = if target.simulate {
-        let org = target.org.clone().unwrap_or_else(|| DEFAULT_ORG.to_string());
-        let sim = Simulator::start(SimulatorConfig { org: org.clone(), ..SimulatorConfig::default() })?;
-        http = http.allow(sim.url())?;
-        secrets = Secrets::connection(&org, DEFAULT_OAT, Some(sim.url()));
-        Some(sim)
-    } else {
-        if let Some(org) = &target.org {
-            secrets.set("organization-name", org.clone());
-        }
-        if let Ok(oat) = std::env::var("DOCKERHUB_OAT") {
-            secrets.set("organization-access-token", oat);
-        }
-        if let Some(url) = &target.hub_url {
-            http = http.allow(url).with_context(|| format!("--hub-url {url} is not a URL"))?;
-            secrets.set("hub-url", url.clone());
-        }
-        None
-    };
-    let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
-    Ok((runtime, secrets, simulator))
+    let c = dockerhub_org_host::connect::connect(target.org.as_deref(), target.hub_url.as_deref(), target.simulate)?;
+    Ok((c.runtime, c.secrets, c.simulator))
 }
 
 /// Shows a request counter on a terminal while a long call runs.
@@ -272,6 +253,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Mcp(args) => dockerhub_org_host::mcp::serve_stdio(&args).map(|()| ExitCode::SUCCESS),
         Command::ServeSimulator { port, org, latency_ms, rate_limit } => {
             let sim = Simulator::start(SimulatorConfig {
                 org: org.clone(),
