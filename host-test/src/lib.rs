@@ -7,9 +7,11 @@
 
 pub mod bench;
 pub mod cache;
+pub mod connect;
 pub mod demo;
 pub mod engine;
 pub mod http;
+pub mod mcp;
 pub mod native;
 pub mod runtime;
 pub mod secrets;

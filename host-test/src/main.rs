@@ -11,6 +11,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
+use dockerhub_org_host::connect::Target;
 use dockerhub_org_host::runtime::GuestTrap;
 use dockerhub_org_host::simulator::DEFAULT_ORG;
 
@@ -27,20 +28,6 @@ use crate::cli::output::Format;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-/// Where an action runs: a live organization or the simulator.
-#[derive(Args)]
-struct Target {
-    /// Organization name (slug). Default with --simulate: example-org.
-    #[arg(long, env = "DOCKERHUB_ORG")]
-    org: Option<String>,
-    /// Another Docker Hub base URL (a simulator or test server); default https://hub.docker.com.
-    #[arg(long, env = "DOCKERHUB_HUB_URL", conflicts_with = "simulate")]
-    hub_url: Option<String>,
-    /// Run against an embedded Docker Hub simulator (seeded organization, its own token).
-    #[arg(long)]
-    simulate: bool,
 }
 
 /// How output is printed.
@@ -118,6 +105,12 @@ enum Command {
         #[arg(long)]
         rate_limit: Option<u32>,
     },
+    /// Serve every action as a Model Context Protocol tool over standard input and output (for
+    /// agents). Destructive tools preview (dry_run) unless the agent passes dry_run: false.
+    Mcp {
+        #[command(flatten)]
+        target: Target,
+    },
 }
 
 fn main() -> ExitCode {
@@ -142,6 +135,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ServeSimulator { port, org, latency_ms, rate_limit } => {
             cli::demo::serve_simulator(port, &org, latency_ms, rate_limit)
         }
+        Command::Mcp { target } => dockerhub_org_host::mcp::serve_stdio(&target).map(|()| ExitCode::SUCCESS),
     }
 }
 

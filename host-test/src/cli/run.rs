@@ -10,27 +10,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use dockerhub_org_host::http::{HttpClient, HttpConfig};
+use dockerhub_org_host::connect::{BadHubUrl, Connection, ORG_HINT, OAT_HINT, Target, connect};
+use dockerhub_org_host::http::HttpClient;
 use dockerhub_org_host::runtime::{ActionError, error_detail, error_kind, error_message};
-use dockerhub_org_host::secrets::Secrets;
-use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
-use dockerhub_org_host::{Runtime, RuntimeConfig};
 use serde_json::Value;
 
 use super::exit::{self, Failure};
 use super::output::{self, Format};
-use crate::{Output, Target};
-
-/// Where the organization's name can come from.
-const ORG_HINT: &str = "give the organization with --org NAME or the DOCKERHUB_ORG environment variable \
-                        (or try --simulate)";
-/// Where the token can come from.
-const OAT_HINT: &str = "set the DOCKERHUB_OAT environment variable to an Organization Access Token \
-                        (dckr_oat_...); it is read only from the environment, never from a flag";
+use crate::Output;
 
 /// Runs `action` with `input` (JSON, `@file` or `@-`) and prints its output in the chosen format.
 pub fn run(action: &str, input: &OsStr, target: &Target, output: &Output) -> Result<ExitCode> {
-    let connection = Connection::open(target)?;
+    let connection = open(target)?;
     super::check_action_name(action, &super::action_names(&connection.runtime))?;
     let input = read_input(input)?;
     let runtime = &connection.runtime;
@@ -50,7 +41,7 @@ pub fn run(action: &str, input: &OsStr, target: &Target, output: &Output) -> Res
 /// Runs the three health checks; exit 0 when all pass, else the code of the first failing check's
 /// error kind.
 pub fn health(target: &Target, output: &Output) -> Result<ExitCode> {
-    let connection = Connection::open(target)?;
+    let connection = open(target)?;
     let outcome = connection.runtime.call("run-health-checks", "{}", &connection.secrets)?;
     let mut out = std::io::stdout().lock();
     let text = match outcome {
@@ -85,46 +76,12 @@ fn is_listing(action: &str) -> bool {
     ["list-", "export-", "sync-"].iter().any(|prefix| action.starts_with(prefix))
 }
 
-/// A runtime with its connection values; keeps the simulator alive while it is used.
-struct Connection {
-    runtime: Runtime,
-    secrets: Secrets,
-    /// Connection values the user did not give (hints for a missing-credential error).
-    missing: Vec<&'static str>,
-    _simulator: Option<Simulator>,
-}
-
-impl Connection {
-    /// Connects as `target` says: the simulator with its own token, or the values from the flags
-    /// and the environment.
-    fn open(target: &Target) -> Result<Self> {
-        let mut secrets = Secrets::new();
-        let mut http = HttpConfig::default();
-        let mut missing = Vec::new();
-        let simulator = if target.simulate {
-            let org = target.org.clone().unwrap_or_else(|| DEFAULT_ORG.to_string());
-            let sim = Simulator::start(SimulatorConfig { org: org.clone(), ..SimulatorConfig::default() })?;
-            http = http.allow(sim.url())?;
-            secrets = Secrets::connection(&org, DEFAULT_OAT, Some(sim.url()));
-            Some(sim)
-        } else {
-            match target.org.as_deref().map(str::trim) {
-                Some(org) if !org.is_empty() => secrets.set("organization-name", org),
-                _ => missing.push(ORG_HINT),
-            }
-            match std::env::var("DOCKERHUB_OAT") {
-                Ok(oat) if !oat.trim().is_empty() => secrets.set("organization-access-token", oat),
-                _ => missing.push(OAT_HINT),
-            }
-            if let Some(url) = &target.hub_url {
-                http = http.allow(url).map_err(|e| Failure::usage(format!("--hub-url {url}: {e:#}")))?;
-                secrets.set("hub-url", url.clone());
-            }
-            None
-        };
-        let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
-        Ok(Connection { runtime, secrets, missing, _simulator: simulator })
-    }
+/// Connects as `target` says; a `--hub-url` that is not a URL is a usage error.
+fn open(target: &Target) -> Result<Connection> {
+    connect(target).map_err(|e| match e.downcast::<BadHubUrl>() {
+        Ok(bad) => Failure::usage(bad.0).into(),
+        Err(e) => e,
+    })
 }
 
 /// The input text: the argument itself, a file's contents (`@path`) or standard input (`@-`).

@@ -1,0 +1,105 @@
+//! Connecting a front end (the CLI's `run` and `health`, the MCP server) to Docker Hub or to the
+//! embedded simulator: the runtime with the right HTTP allow-list, the connection values the
+//! component reads through `secret-get`, and hints for the values the user did not give.
+//!
+//! Live connections read the Organization Access Token from `DOCKERHUB_OAT` only (never from a
+//! flag, so it stays out of shell history and process listings).
+
+use anyhow::Result;
+
+use crate::http::HttpConfig;
+use crate::secrets::Secrets;
+use crate::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
+use crate::{Runtime, RuntimeConfig};
+
+/// The environment variable holding the Organization Access Token for live connections.
+pub const OAT_ENV: &str = "DOCKERHUB_OAT";
+
+/// Where the organization's name can come from.
+pub const ORG_HINT: &str = "give the organization with --org NAME or the DOCKERHUB_ORG environment variable \
+                            (or try --simulate)";
+/// Where the token can come from.
+pub const OAT_HINT: &str = "set the DOCKERHUB_OAT environment variable to an Organization Access Token \
+                            (dckr_oat_...); it is read only from the environment, never from a flag";
+
+/// Where the actions go: the embedded simulator, or an organization on Docker Hub (or on another
+/// base URL). The command-line options of `run`, `health` and `mcp`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Target {
+    /// Organization name (slug). Default with --simulate: example-org.
+    #[arg(long, env = "DOCKERHUB_ORG")]
+    pub org: Option<String>,
+    /// Another Docker Hub base URL (a simulator or test server); default https://hub.docker.com.
+    /// Plain http:// is accepted only for loopback addresses.
+    #[arg(long, env = "DOCKERHUB_HUB_URL", conflicts_with = "simulate")]
+    pub hub_url: Option<String>,
+    /// Run against an embedded Docker Hub simulator (seeded organization, its own token).
+    #[arg(long)]
+    pub simulate: bool,
+    /// The most one action call may take, in seconds, requests, retries and waits included (the
+    /// `call-timeout-seconds` connection value). Past it the call ends as `limit-exceeded` with how
+    /// far it got. Default 120.
+    #[arg(long, value_name = "SECONDS", env = "DOCKERHUB_TIMEOUT", value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub timeout: Option<u32>,
+}
+
+/// `--hub-url` is not a URL the host can allow (a usage error, not a host failure).
+#[derive(Debug)]
+pub struct BadHubUrl(pub String);
+
+impl std::fmt::Display for BadHubUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadHubUrl {}
+
+/// A runtime, the connection values to call it with, and the simulator it talks to (kept alive for
+/// as long as the connection is used).
+pub struct Connection {
+    /// The loaded component with the HTTP allow-list for this connection.
+    pub runtime: Runtime,
+    /// `organization-name`, `organization-access-token` and `hub-url` as the guest reads them.
+    pub secrets: Secrets,
+    /// Hints for the connection values the user did not give ([`ORG_HINT`], [`OAT_HINT`]), shown
+    /// with a `missing-credential` error.
+    pub missing: Vec<&'static str>,
+    /// The embedded simulator, when connected to one.
+    pub simulator: Option<Simulator>,
+}
+
+/// Connects as `target` says. Missing values are left missing (and hinted in
+/// [`Connection::missing`]): the component reports them as `missing-credential` errors when an
+/// action needs them. A `hub_url` that is not a URL is a [`BadHubUrl`] error.
+pub fn connect(target: &Target) -> Result<Connection> {
+    let mut secrets = Secrets::new();
+    let mut http = HttpConfig::default();
+    let mut missing = Vec::new();
+    let simulator = if target.simulate {
+        let org = target.org.clone().unwrap_or_else(|| DEFAULT_ORG.to_string());
+        let sim = Simulator::start(SimulatorConfig { org: org.clone(), ..SimulatorConfig::default() })?;
+        http = http.allow(sim.url())?;
+        secrets = Secrets::connection(&org, DEFAULT_OAT, Some(sim.url()));
+        Some(sim)
+    } else {
+        match target.org.as_deref().map(str::trim) {
+            Some(org) if !org.is_empty() => secrets.set("organization-name", org),
+            _ => missing.push(ORG_HINT),
+        }
+        match std::env::var(OAT_ENV) {
+            Ok(oat) if !oat.trim().is_empty() => secrets.set("organization-access-token", oat),
+            _ => missing.push(OAT_HINT),
+        }
+        if let Some(url) = target.hub_url.as_deref() {
+            http = http.allow(url).map_err(|e| BadHubUrl(format!("--hub-url {url}: {e:#}")))?;
+            secrets.set("hub-url", url);
+        }
+        None
+    };
+    if let Some(seconds) = target.timeout {
+        secrets.set(crate::secrets::CALL_TIMEOUT_KEY, seconds.to_string());
+    }
+    let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
+    Ok(Connection { runtime, secrets, missing, simulator })
+}

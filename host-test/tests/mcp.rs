@@ -1,0 +1,177 @@
+//! `dockerhub-org mcp` driven by a client nobody here wrote: the official MCP Python SDK (`mcp`
+//! from PyPI, pinned in tests/mcp/requirements.txt) runs tests/mcp/client.py, which spawns the real
+//! binary as a stdio server, initializes, lists the tools, calls a read tool, a destructive tool
+//! without `dry_run` (the server makes it a preview), and two failing calls, checking schemas with
+//! `jsonschema`. This test installs the client into a venv under the target dir the way the Node
+//! test installs jco, and skips with a message only when python3 is absent.
+//!
+//! Every JSON-RPC message of the simulator round trip is kept in
+//! `target/tmp/mcp-transcript.jsonl` (for reading, and for the docs).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dockerhub_org_host::simulator::DEFAULT_OAT;
+use dockerhub_org_host::{Runtime, RuntimeConfig};
+use serde_json::Value;
+
+fn mcp_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp")
+}
+
+fn python_available() -> bool {
+    Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// The venv's python with the pinned client installed (created, or refreshed when
+/// requirements.txt changed).
+fn client_python() -> PathBuf {
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mcp-client-venv");
+    let python = venv.join("bin/python");
+    let requirements = std::fs::read_to_string(mcp_dir().join("requirements.txt")).unwrap();
+    let stamp = venv.join("installed-requirements.txt");
+    if python.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == requirements) {
+        return python;
+    }
+    let status = Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv).status().unwrap();
+    assert!(status.success(), "python3 -m venv failed (Debian needs python3-venv)");
+    let status = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(mcp_dir().join("requirements.txt"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "pip could not install the MCP client from tests/mcp/requirements.txt");
+    std::fs::write(&stamp, requirements).unwrap();
+    python
+}
+
+/// Runs client.py's `scenario` against `dockerhub-org mcp <server_args>`; its report and the transcript.
+fn run_client(scenario: &str, server_args: &[&str]) -> (Value, String) {
+    let python = client_python();
+    let transcript = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("mcp-transcript-{scenario}.jsonl"));
+    let output = Command::new(python)
+        .arg(mcp_dir().join("client.py"))
+        .arg(scenario)
+        .arg(&transcript)
+        .arg(env!("CARGO_BIN_EXE_dockerhub-org"))
+        .arg("mcp")
+        .args(server_args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "the MCP client failed: {}\n{stdout}", String::from_utf8_lossy(&output.stderr));
+    let report = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    (report, std::fs::read_to_string(&transcript).unwrap())
+}
+
+fn manifest_actions() -> Vec<Value> {
+    let runtime = Runtime::embedded(RuntimeConfig::default()).unwrap();
+    let manifest: Value = serde_json::from_str(&runtime.describe().unwrap()).unwrap();
+    manifest["actions"].as_array().unwrap().clone()
+}
+
+/// A call's report: a success whose text copy is its structured content and which fits its output
+/// schema when the tool declares one.
+fn assert_structured_success(call: &Value, what: &str) {
+    assert_eq!(call["is_error"], false, "{what}: {call}");
+    assert!(call["structured"].is_object(), "{what}: no structured content: {call}");
+    assert_eq!(call["first_text_is_the_structured_json"], true, "{what}: {call}");
+    assert_eq!(call["output_schema_problem"], Value::Null, "{what} does not fit its output schema: {call}");
+}
+
+fn skip_without_python() -> bool {
+    if python_available() {
+        return false;
+    }
+    eprintln!("SKIPPED: python3 is not installed, so the MCP client (the official Python SDK) cannot run.");
+    true
+}
+
+#[test]
+fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator() {
+    if skip_without_python() {
+        return;
+    }
+    let (report, transcript) = run_client("simulator", &["--simulate"]);
+
+    assert_eq!(report["server_info"]["name"], "dockerhub-org");
+    assert_eq!(report["tools_capability"], true);
+    assert_eq!(report["unparsed_lines"], 0, "the server wrote something other than JSON-RPC to stdout");
+
+    // Every manifest action is a tool, with its title, flags and a valid input schema.
+    let actions = manifest_actions();
+    let tools = report["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), actions.len(), "one tool per action");
+    for action in &actions {
+        let name = action["name"].as_str().unwrap();
+        let tool = tools.iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("no tool for {name}"));
+        assert_eq!(tool["title"], action["title"], "{name}");
+        assert!(tool["description"].as_str().unwrap().starts_with(action["description"].as_str().unwrap()));
+        assert_eq!(tool["input_schema_type"], "object", "{name}");
+        assert_eq!(tool["input_schema_problem"], Value::Null, "{name}'s input schema is not a valid JSON Schema");
+        assert_eq!(tool["has_output_schema"], action.get("output_schema").is_some(), "{name}");
+        assert_eq!(tool["output_schema_problem"], Value::Null, "{name}'s output schema is not a valid JSON Schema");
+        let annotations = &tool["annotations"];
+        assert_eq!(annotations["readOnlyHint"], action["read_only"], "{name}");
+        assert_eq!(annotations["destructiveHint"], action["destructive"], "{name}");
+        assert_eq!(annotations["idempotentHint"], action["idempotent"], "{name}");
+        let talks_to_docker = !action["scopes"].as_array().unwrap().is_empty();
+        assert_eq!(annotations["openWorldHint"], talks_to_docker, "{name}");
+    }
+    let connection_schema = tools.iter().find(|t| t["name"] == "connection-schema").unwrap();
+    assert_eq!(connection_schema["annotations"]["openWorldHint"], false, "a purely local action");
+
+    // A read tool.
+    let listing = &report["list_members"];
+    assert_structured_success(listing, "list-members");
+    assert_eq!(listing["structured"]["count"], 320);
+    assert_eq!(listing["structured"]["members"].as_array().unwrap().len(), 3);
+
+    // A destructive tool without dry_run: a preview, said so, and nothing changed.
+    let offboard_tool = tools.iter().find(|t| t["name"] == "offboard-member").unwrap();
+    assert!(
+        offboard_tool["description"].as_str().unwrap().contains("dry_run is omitted this server sends dry_run: true")
+    );
+    let preview = &report["offboard_preview"];
+    assert_structured_success(preview, "offboard-member (preview)");
+    assert_eq!(preview["structured"]["dry_run"], true);
+    assert!(!preview["structured"]["plan"].as_array().unwrap().is_empty(), "the preview shows its plan");
+    assert!(preview["texts"][1].as_str().unwrap().contains("dry_run was not given"), "{preview}");
+    let after = &report["member_after_preview"];
+    assert_structured_success(after, "get-member after the preview");
+    assert_eq!(after["structured"]["member"]["username"], "kenlovelace", "the preview removed nobody: {after}");
+
+    // Action errors are tool results with isError and the kind.
+    let not_found = &report["not_found"];
+    assert_eq!(not_found["is_error"], true, "{not_found}");
+    assert_eq!(not_found["structured"]["error"], "not-found");
+    assert!(not_found["structured"]["message"].as_str().unwrap().contains("no-such-team"), "{not_found}");
+    assert!(not_found["texts"][0].as_str().unwrap().starts_with("not-found: "), "{not_found}");
+    let invalid = &report["invalid_input"];
+    assert_eq!(invalid["is_error"], true, "{invalid}");
+    assert_eq!(invalid["structured"]["error"], "invalid-input");
+    assert!(invalid["structured"]["message"].as_str().unwrap().contains("page_size"), "{invalid}");
+
+    // An unknown tool is a protocol error (invalid params), not a tool result.
+    assert_eq!(report["unknown_tool"]["raised"], true, "{}", report["unknown_tool"]);
+    assert_eq!(report["unknown_tool"]["code"], -32602);
+
+    assert!(transcript.contains("\"tools/call\""), "the transcript has the calls");
+    assert!(!transcript.contains(DEFAULT_OAT), "the simulator's token leaked into the MCP conversation");
+}
+
+#[test]
+fn without_a_token_the_tool_error_says_where_the_server_reads_it() {
+    if skip_without_python() {
+        return;
+    }
+    // The client starts the server with only the SDK's safe environment (no DOCKERHUB_OAT); the hub
+    // URL is never contacted because the token is checked first.
+    let (report, _) = run_client("missing-token", &["--org", "acme", "--hub-url", "http://127.0.0.1:9"]);
+    assert_eq!(report["tool_count"].as_u64().unwrap() as usize, manifest_actions().len());
+    let check = &report["check"];
+    assert_eq!(check["is_error"], true, "{check}");
+    assert_eq!(check["structured"]["error"], "missing-credential");
+    let message = check["structured"]["message"].as_str().unwrap();
+    assert!(message.contains("DOCKERHUB_OAT") && message.contains("--org"), "{message}");
+}
