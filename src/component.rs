@@ -50,6 +50,7 @@ fn from_wit_outcome(outcome: Result<http_fetch::Response, http_fetch::FetchError
             http_fetch::FetchError::Timeout(m) => FetchError::Timeout(m),
             http_fetch::FetchError::BodyTooLarge(n) => FetchError::BodyTooLarge(n),
             http_fetch::FetchError::Protocol(m) => FetchError::Protocol(m),
+            http_fetch::FetchError::DeadlineExceeded(m) => FetchError::DeadlineExceeded(m),
         }),
     }
 }
@@ -109,6 +110,7 @@ fn to_wit_error(error: Error) -> ActionError {
         }),
         ErrorKind::Transport => ActionError::Transport(info),
         ErrorKind::InvalidResponse => ActionError::InvalidResponse(info),
+        ErrorKind::LimitExceeded => ActionError::LimitExceeded(info),
     }
 }
 

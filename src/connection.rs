@@ -12,6 +12,14 @@ pub const KEY_HUB_URL: &str = "hub-url";
 /// `secret-get` key of the per-action retry budget in seconds.
 pub const KEY_RETRY_BUDGET: &str = "retry-budget-seconds";
 
+/// `secret-get` key of the call's deadline in whole seconds (enforced by the host; the guest keeps
+/// its retry waits inside it and names it when it passes).
+pub const KEY_CALL_TIMEOUT: &str = "call-timeout-seconds";
+/// The deadline of one call when the connection does not set one.
+pub const DEFAULT_CALL_TIMEOUT_SECONDS: u64 = 120;
+/// The longest deadline a connection may set (one day).
+pub const MAX_CALL_TIMEOUT_SECONDS: u64 = 86_400;
+
 /// Docker Hub.
 pub const DEFAULT_HUB_URL: &str = "https://hub.docker.com";
 /// Default total time an action may spend waiting on rate limits and backoff.
@@ -31,8 +39,10 @@ pub struct Connection {
     pub oat: String,
     /// Base URL without a trailing slash.
     pub base_url: String,
-    /// Retry budget in milliseconds.
+    /// Retry budget in milliseconds (never more than the call's deadline).
     pub retry_budget_ms: u64,
+    /// The call's deadline in seconds.
+    pub call_timeout_s: u64,
 }
 
 impl std::fmt::Debug for Connection {
@@ -76,7 +86,25 @@ impl Connection {
                 ))
             })?,
         };
-        Ok(Connection { org, oat, base_url, retry_budget_ms })
+        let call_timeout_s = call_timeout(host)?;
+        let retry_budget_ms = retry_budget_ms.min(call_timeout_s * 1000);
+        Ok(Connection { org, oat, base_url, retry_budget_ms, call_timeout_s })
+    }
+}
+
+/// The call's deadline from [`KEY_CALL_TIMEOUT`]: whole seconds from 1 to one day; absent or blank
+/// means [`DEFAULT_CALL_TIMEOUT_SECONDS`].
+pub fn call_timeout(host: &dyn Host) -> Result<u64> {
+    let Some(raw) = host.secret(KEY_CALL_TIMEOUT).filter(|v| !v.trim().is_empty()) else {
+        return Ok(DEFAULT_CALL_TIMEOUT_SECONDS);
+    };
+    match raw.trim().parse::<u64>() {
+        Ok(seconds @ 1..=MAX_CALL_TIMEOUT_SECONDS) => Ok(seconds),
+        _ => Err(Error::invalid_input(format!(
+            "The connection value \"{KEY_CALL_TIMEOUT}\" must be a whole number of seconds from 1 to \
+{MAX_CALL_TIMEOUT_SECONDS} (got \"{}\").",
+            raw.trim().escape_debug()
+        ))),
     }
 }
 

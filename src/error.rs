@@ -35,6 +35,8 @@ pub enum ErrorKind {
     Transport,
     /// `invalid-response`
     InvalidResponse,
+    /// `limit-exceeded`: a deadline or budget of the call ([`crate::client::budget`]).
+    LimitExceeded,
 }
 
 /// An action failure.
@@ -94,6 +96,25 @@ impl Error {
         Self::new(ErrorKind::InvalidResponse, message)
     }
 
+    /// `limit-exceeded` for the limit named `limit` (detail `{"limit": limit, "value": value}`).
+    pub fn limit_exceeded(limit: &str, value: u64, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::LimitExceeded, message).with_detail(serde_json::json!({ "limit": limit, "value": value }))
+    }
+
+    /// Adds the fields of the JSON object `more` to the detail (kept when the detail is not an
+    /// object: then it moves under `"cause"`).
+    pub fn add_detail(mut self, more: Value) -> Self {
+        let Value::Object(more) = more else { return self };
+        let mut detail = match self.detail.take() {
+            None => serde_json::Map::new(),
+            Some(Value::Object(map)) => map,
+            Some(other) => serde_json::Map::from_iter([("cause".to_string(), other)]),
+        };
+        detail.extend(more);
+        self.detail = Some(Value::Object(detail));
+        self
+    }
+
     /// The kind's stable kebab-case name: the WIT case's name, used in JSON outputs and by hosts.
     pub fn kind_name(&self) -> &'static str {
         match self.kind {
@@ -107,6 +128,7 @@ impl Error {
             ErrorKind::Upstream { .. } => "upstream",
             ErrorKind::Transport => "transport",
             ErrorKind::InvalidResponse => "invalid-response",
+            ErrorKind::LimitExceeded => "limit-exceeded",
         }
     }
 

@@ -79,6 +79,8 @@ pub enum FetchError {
     BodyTooLarge(u64),
     /// Broken or malformed response.
     Protocol(String),
+    /// The call's deadline passed (the host sends nothing more for this call).
+    DeadlineExceeded(String),
 }
 
 impl FetchError {
@@ -97,6 +99,7 @@ impl std::fmt::Display for FetchError {
             FetchError::Timeout(m) => write!(f, "timed out: {m}"),
             FetchError::BodyTooLarge(cap) => write!(f, "the response body exceeded the host's cap of {cap} bytes"),
             FetchError::Protocol(m) => write!(f, "the connection failed mid-response: {m}"),
+            FetchError::DeadlineExceeded(m) => write!(f, "the call's deadline passed: {m}"),
         }
     }
 }

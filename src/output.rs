@@ -181,8 +181,8 @@ impl ArrayWriter<'_> {
             return;
         }
         let average = (self.buf.len() - self.start).div_ceil(self.len) + 1;
-        // A wrong `count` from the service must not reserve absurd amounts: 64 MiB at most.
-        let wanted = (total - self.len).saturating_mul(average).min(64 << 20);
+        // A wrong `count` from the service must not reserve absurd amounts: the output's cap at most.
+        let wanted = (total - self.len).saturating_mul(average).min(crate::client::budget::MAX_OUTPUT_BYTES);
         if self.buf.capacity() - self.buf.len() < wanted {
             // Only a hint: when the room cannot be had, the text grows as it is written.
             let _ = self.buf.try_reserve_exact(wanted + wanted / 8);
@@ -196,9 +196,15 @@ impl Drop for ArrayWriter<'_> {
     }
 }
 
+/// Appends `value` to the output text, refusing to grow it past
+/// [`MAX_OUTPUT_BYTES`](crate::client::budget::MAX_OUTPUT_BYTES).
 fn write_value<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> Result<()> {
-    serde_json::to_writer(buf, value)
-        .map_err(|e| Error::invalid_response(format!("The plugin could not write its output: {e}.")))
+    serde_json::to_writer(&mut *buf, value)
+        .map_err(|e| Error::invalid_response(format!("The plugin could not write its output: {e}.")))?;
+    if buf.len() > crate::client::budget::MAX_OUTPUT_BYTES {
+        return Err(crate::client::budget::too_much_output(buf.len()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

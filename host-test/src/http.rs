@@ -2,13 +2,49 @@
 //! allow-list of origins, with timeouts, a response body cap, no redirects, and a bounded thread
 //! pool for batches.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use url::Url;
 
 use crate::runtime::http_fetch::{FetchError, Header, Method, Request, Response};
+
+/// When one action call must end (the `call-timeout-seconds` connection value). Requests are cut
+/// short at it, none starts after it, and a pause that would end past it does not start: it marks
+/// the deadline as passed instead, so the guest's next request fails at once.
+#[derive(Debug)]
+pub struct Deadline {
+    at: Instant,
+    seconds: u64,
+    passed: AtomicBool,
+}
+
+impl Deadline {
+    /// The deadline `seconds` from now.
+    pub fn after(seconds: u64) -> Self {
+        Deadline { at: Instant::now() + Duration::from_secs(seconds), seconds, passed: AtomicBool::new(false) }
+    }
+
+    /// The deadline's length, in seconds.
+    pub fn seconds(&self) -> u64 {
+        self.seconds
+    }
+
+    /// Time left, or `None` once the deadline has passed (or a pause gave up on it).
+    pub fn remaining(&self) -> Option<Duration> {
+        if self.passed.load(Ordering::SeqCst) {
+            return None;
+        }
+        let left = self.at.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
+    }
+
+    fn exceeded(&self, what: &str) -> FetchError {
+        self.passed.store(true, Ordering::SeqCst);
+        FetchError::DeadlineExceeded(format!("{what} (the call's deadline is {} s)", self.seconds))
+    }
+}
 
 /// What the HTTP import may do.
 #[derive(Debug, Clone)]
@@ -144,8 +180,8 @@ impl HttpClient {
         self.peak_in_flight.load(Ordering::SeqCst)
     }
 
-    /// Sends one request.
-    pub fn fetch(&self, request: &Request) -> Result<Response, FetchError> {
+    /// Sends one request, within `deadline` when there is one.
+    pub fn fetch(&self, request: &Request, deadline: Option<&Deadline>) -> Result<Response, FetchError> {
         let url = Url::parse(&request.url).map_err(|e| FetchError::InvalidUrl(format!("{e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::InvalidUrl(format!("unsupported scheme {}", url.scheme())));
@@ -154,6 +190,11 @@ impl HttpClient {
         if !self.config.allowed_origins.contains(&origin) {
             return Err(FetchError::HostNotAllowed(origin));
         }
+        let timeout = match deadline.map(|d| (d, d.remaining())) {
+            None => self.config.timeout,
+            Some((deadline, None)) => return Err(deadline.exceeded("not sent: the deadline had passed")),
+            Some((_, Some(left))) => left.min(self.config.timeout),
+        };
         self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(SentRequest {
             method: method_name(request.method).to_string(),
             url: request.url.clone(),
@@ -162,18 +203,25 @@ impl HttpClient {
         });
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak_in_flight.fetch_max(now, Ordering::SeqCst);
-        let outcome = self.send(request);
+        let outcome = self.send(request, timeout);
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
-        outcome
+        match (outcome, deadline) {
+            // A timeout the deadline imposed (the deadline has come) is the deadline's.
+            (Err(FetchError::Timeout(_)), Some(deadline)) if deadline.remaining().is_none() => {
+                Err(deadline.exceeded("no answer before the deadline"))
+            }
+            (outcome, _) => outcome,
+        }
     }
 
-    fn send(&self, request: &Request) -> Result<Response, FetchError> {
+    fn send(&self, request: &Request, timeout: Duration) -> Result<Response, FetchError> {
         let mut builder = ureq::http::Request::builder().method(method_name(request.method)).uri(&request.url);
         for header in &request.headers {
             builder = builder.header(header.name.as_str(), header.value.as_str());
         }
         let body = request.body.clone().unwrap_or_default();
         let built = builder.body(body).map_err(|e| FetchError::InvalidUrl(e.to_string()))?;
+        let built = self.agent.configure_request(built).timeout_global(Some(timeout)).build();
         let mut response = self.agent.run(built).map_err(|e| self.failure(e))?;
         let status = response.status().as_u16();
         let headers = response
@@ -212,7 +260,12 @@ impl HttpClient {
 
     /// Sends `requests`, at most `max_concurrency` (and the configured cap) at a time; outcomes in
     /// request order.
-    pub fn fetch_batch(&self, requests: &[Request], max_concurrency: u32) -> Vec<Result<Response, FetchError>> {
+    pub fn fetch_batch(
+        &self,
+        requests: &[Request],
+        max_concurrency: u32,
+        deadline: Option<&Deadline>,
+    ) -> Vec<Result<Response, FetchError>> {
         let workers = max_concurrency.clamp(1, self.config.max_concurrency.max(1)) as usize;
         let workers = workers.min(requests.len().max(1));
         let slots: Vec<Mutex<Option<Result<Response, FetchError>>>> =
@@ -224,7 +277,7 @@ impl HttpClient {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(request) = requests.get(i) else { break };
-                        let outcome = self.fetch(request);
+                        let outcome = self.fetch(request, deadline);
                         *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
                     }
                 });
@@ -240,11 +293,19 @@ impl HttpClient {
             .collect()
     }
 
-    /// Pauses for the guest (capped), or only records the pause.
-    pub fn sleep(&self, millis: u32) {
+    /// Pauses for the guest (capped), or only records the pause. A pause that would end past
+    /// `deadline` does not start: the deadline is marked as passed instead.
+    pub fn sleep(&self, millis: u32, deadline: Option<&Deadline>) {
         self.sleeps.lock().unwrap_or_else(|p| p.into_inner()).push(millis);
+        let pause = Duration::from_millis(u64::from(millis)).min(self.config.max_sleep);
+        if let Some(deadline) = deadline
+            && deadline.remaining().is_none_or(|left| pause >= left)
+        {
+            deadline.exceeded("a pause before a retry would end past the deadline");
+            return;
+        }
         if self.config.real_sleep {
-            std::thread::sleep(Duration::from_millis(u64::from(millis)).min(self.config.max_sleep));
+            std::thread::sleep(pause);
         }
     }
 }

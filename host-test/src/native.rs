@@ -69,13 +69,14 @@ fn from_wire(
             http_fetch::FetchError::Timeout(m) => guest::FetchError::Timeout(m),
             http_fetch::FetchError::BodyTooLarge(n) => guest::FetchError::BodyTooLarge(n),
             http_fetch::FetchError::Protocol(m) => guest::FetchError::Protocol(m),
+            http_fetch::FetchError::DeadlineExceeded(m) => guest::FetchError::DeadlineExceeded(m),
         }),
     }
 }
 
 impl Host for NativeHost {
     fn fetch(&self, request: &guest::HttpRequest) -> Result<guest::HttpResponse, guest::FetchError> {
-        from_wire(self.http.fetch(&to_wire(request)))
+        from_wire(self.http.fetch(&to_wire(request), None))
     }
 
     fn fetch_batch(
@@ -84,11 +85,11 @@ impl Host for NativeHost {
         max_concurrency: u32,
     ) -> Vec<Result<guest::HttpResponse, guest::FetchError>> {
         let wire: Vec<http_fetch::Request> = requests.iter().map(to_wire).collect();
-        self.http.fetch_batch(&wire, max_concurrency).into_iter().map(from_wire).collect()
+        self.http.fetch_batch(&wire, max_concurrency, None).into_iter().map(from_wire).collect()
     }
 
     fn sleep(&self, millis: u32) {
-        self.http.sleep(millis)
+        self.http.sleep(millis, None)
     }
 
     fn secret(&self, key: &str) -> Option<String> {

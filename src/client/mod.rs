@@ -5,6 +5,7 @@
 //! within a time budget, and records the rate-limit state and request count for the output.
 
 mod auth;
+pub mod budget;
 pub mod paging;
 pub mod rate_limit;
 pub mod retry;
@@ -37,6 +38,7 @@ pub struct Client<'h> {
     rate_limit: Cell<Option<RateLimit>>,
     waited_ms: Cell<u64>,
     server_time: Cell<Option<u64>>,
+    bytes_read: Cell<u64>,
 }
 
 /// One attempt's answer, with the session token it was sent with (`None`: no token, or none yet).
@@ -61,6 +63,7 @@ impl<'h> Client<'h> {
             rate_limit: Cell::new(None),
             waited_ms: Cell::new(0),
             server_time: Cell::new(None),
+            bytes_read: Cell::new(0),
         }
     }
 
@@ -107,12 +110,14 @@ impl<'h> Client<'h> {
             let attempt = match pending.take() {
                 Some(attempt) => attempt,
                 None => {
+                    self.check_budget(1)?;
                     let http = self.to_http(request)?;
                     let bearer = self.current_bearer(request);
                     Attempt { answer: self.host.fetch(&http), bearer }
                 }
             };
             self.observe(&attempt.answer);
+            self.check_answer(request, &attempt.answer)?;
             progress.budget_left_ms = self.conn.retry_budget_ms.saturating_sub(self.waited_ms.get());
             match (decide(kind, attempt.answer.as_ref(), progress), attempt.answer) {
                 (Decision::Done, Ok(response)) => return Ok(response),
@@ -130,6 +135,10 @@ impl<'h> Client<'h> {
                 }
                 (Decision::Fail, Ok(response)) => {
                     return Err(status::status_error(request, &response, &self.conn.org));
+                }
+                (Decision::Fail | Decision::Done, Err(FetchError::DeadlineExceeded(reason))) => {
+                    let (seconds, sent) = (self.conn.call_timeout_s, self.request_count());
+                    return Err(budget::deadline_exceeded(&request.target, seconds, sent, &reason));
                 }
                 (Decision::Fail | Decision::Done, Err(failure)) => {
                     return Err(status::transport_error(request, &failure));
@@ -160,6 +169,15 @@ impl<'h> Client<'h> {
                 Some(remaining) => left.min(usize::try_from(remaining).unwrap_or(usize::MAX)).max(1),
                 None => left,
             };
+            // Never more than the call may still send; none at all past a limit.
+            let allowed = budget::MAX_REQUESTS.saturating_sub(self.request_count()) as usize;
+            let chunk_len = chunk_len.min(allowed.max(1));
+            if let Err(e) = self.check_budget(chunk_len as u32) {
+                for outcome in &mut outcomes[start..] {
+                    *outcome = Some(Err(e.clone()));
+                }
+                break;
+            }
             let chunk = &requests[start..start + chunk_len];
             // One token for the whole chunk; without one, nothing more can be sent.
             if chunk.iter().any(|r| r.authenticated)
@@ -216,6 +234,36 @@ impl<'h> Client<'h> {
             if let Some(now) = rate_limit::server_now(response) {
                 self.server_time.set(Some(now));
             }
+        }
+    }
+
+    /// Refuses to send `more` requests past [`budget::MAX_REQUESTS`] or once the call's memory is
+    /// past [`budget::MEMORY_CEILING`].
+    fn check_budget(&self, more: u32) -> Result<()> {
+        let sent = self.request_count();
+        if sent.saturating_add(more) > budget::MAX_REQUESTS {
+            return Err(budget::too_many_requests(sent));
+        }
+        budget::check_memory()
+    }
+
+    /// Counts the bytes of an answer against [`budget::MAX_READ_BYTES`] and refuses a body that
+    /// cannot be read within the call's memory ([`budget::unreadable_body`]), before anything
+    /// parses it.
+    fn check_answer(&self, request: &ApiRequest, answer: &std::result::Result<HttpResponse, FetchError>) -> Result<()> {
+        let Ok(response) = answer else { return Ok(()) };
+        let read = self.bytes_read.get().saturating_add(response.body.len() as u64);
+        self.bytes_read.set(read);
+        if read > budget::MAX_READ_BYTES {
+            return Err(budget::too_many_bytes_read(read));
+        }
+        match budget::unreadable_body(&response.body) {
+            None => Ok(()),
+            Some(why) => Err(Error::invalid_response(format!(
+                "Docker Hub answered {} for {} with {why}. The API may have changed or a proxy replied instead.",
+                response.status, request.target
+            ))
+            .with_detail(json!({ "status": response.status, "path": request.path }))),
         }
     }
 

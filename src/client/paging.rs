@@ -45,11 +45,7 @@ impl<T: DeserializeOwned> Chunk<T> {
     /// Reads a `count`/`next`/`results` page.
     pub fn from_page(response: &HttpResponse, request: &ApiRequest) -> Result<Self> {
         let page: Page<T> = parse_json(response, request)?;
-        Ok(Chunk {
-            items: page.results,
-            count: page.count.filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u64),
-            has_next: Some(page.next.is_some_and(|n| !n.is_empty())),
-        })
+        Ok(Chunk { count: page.total(), items: page.results, has_next: Some(page.next.is_some_and(|n| !n.is_empty())) })
     }
 }
 
@@ -163,13 +159,15 @@ impl<T> Walk<'_, '_, T> {
     fn take(&mut self, chunk: Chunk<T>) -> Result<bool> {
         let len = chunk.items.len();
         let full = len >= self.spec.page_size as usize;
-        self.pages += 1;
-        self.next_page = self.next_page.saturating_add(1);
         if self.items + len > self.spec.max_items {
             return Err(too_many((self.items + len) as u64, self.spec.max_items));
         }
+        // A page the sink refuses (the output is full) is not counted as fetched: resuming from
+        // `resume_page` asks for it again.
+        (self.sink)(chunk.items, self.count).map_err(|e| self.interrupted(e))?;
         self.items += len;
-        (self.sink)(chunk.items, self.count)?;
+        self.pages += 1;
+        self.next_page = self.next_page.saturating_add(1);
         Ok(len > 0 && chunk.has_next.unwrap_or(full))
     }
 
@@ -181,13 +179,12 @@ impl<T> Walk<'_, '_, T> {
             "{} {fetched} items on {} pages were fetched before this; to continue, run the action again with page={resume}.",
             error.message, self.pages
         );
-        let detail = json!({
+        Error { message, ..error }.add_detail(json!({
             "fetched_items": fetched,
             "fetched_pages": self.pages,
             "resume_page": resume,
             "page_size": self.spec.page_size,
-        });
-        Error { message, detail: Some(detail), ..error }
+        }))
     }
 }
 

@@ -114,6 +114,7 @@ fn failure(error: ActionError) -> Failure {
         ActionError::Conflict(info) => (ErrorKind::Conflict, info),
         ActionError::Transport(info) => (ErrorKind::Transport, info),
         ActionError::InvalidResponse(info) => (ErrorKind::InvalidResponse, info),
+        ActionError::LimitExceeded(info) => (ErrorKind::LimitExceeded, info),
         ActionError::RateLimited(info) => {
             let mut failure = Failure::new(ErrorKind::RateLimited, info.message);
             failure.detail = info.detail;

@@ -32,6 +32,8 @@ pub enum ErrorKind {
     Transport,
     /// An answer the plugin cannot read.
     InvalidResponse,
+    /// The call reached its deadline or another of its limits before it finished.
+    LimitExceeded,
 }
 
 impl ErrorKind {
@@ -48,6 +50,7 @@ impl ErrorKind {
             ErrorKind::Upstream => "upstream",
             ErrorKind::Transport => "transport",
             ErrorKind::InvalidResponse => "invalid-response",
+            ErrorKind::LimitExceeded => "limit-exceeded",
         }
     }
 
@@ -61,6 +64,9 @@ impl ErrorKind {
             ErrorKind::Conflict => 409,
             ErrorKind::RateLimited => 429,
             ErrorKind::Upstream | ErrorKind::Transport | ErrorKind::InvalidResponse => 502,
+            // The work did not complete within the call's bounds (its deadline, most often); the
+            // detail names the limit and how far the call got.
+            ErrorKind::LimitExceeded => 504,
         }
     }
 }
@@ -130,6 +136,7 @@ mod tests {
             (ErrorKind::Upstream, 502),
             (ErrorKind::Transport, 502),
             (ErrorKind::InvalidResponse, 502),
+            (ErrorKind::LimitExceeded, 504),
         ];
         for (kind, status) in table {
             assert_eq!(kind.status(), status, "{}", kind.name());

@@ -31,6 +31,7 @@ pub const KIND_CODES: &[(&str, u8)] = &[
     ("upstream", 17),
     ("transport", 18),
     ("invalid-response", 19),
+    ("limit-exceeded", 20),
 ];
 
 /// The exit code for an action error of `kind`; [`ACTION_FAILED`] for a kind not in [`KIND_CODES`].

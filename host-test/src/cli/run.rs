@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use dockerhub_org_host::connect::{BadHubUrl, Connection, ORG_HINT, OAT_HINT, Target, connect};
+use dockerhub_org_host::connect::{BadHubUrl, Connection, OAT_HINT, ORG_HINT, Target, connect};
 use dockerhub_org_host::http::HttpClient;
 use dockerhub_org_host::runtime::{ActionError, error_detail, error_kind, error_message};
 use serde_json::Value;

@@ -8,6 +8,7 @@
 //! (settling a batch), [`paging`] (walking a listing) and [`tokens`] (the token and its cache).
 
 mod batch;
+mod limits;
 mod paging;
 mod retries;
 mod tokens;

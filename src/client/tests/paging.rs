@@ -318,7 +318,10 @@ fn a_sink_error_stops_the_walk_at_once() {
         Err(crate::error::Error::invalid_input("the output is full"))
     })
     .unwrap_err();
-    assert_eq!(error.message, "the output is full");
+    // The refused page is not counted as fetched: resuming asks for it again.
+    assert!(error.message.starts_with("the output is full 0 items on 0 pages"), "{}", error.message);
+    let detail = error.detail.expect("progress");
+    assert_eq!((detail["fetched_pages"].as_u64(), detail["resume_page"].as_u64()), (Some(0), Some(1)));
     assert_eq!(host.routes(), [EXCHANGE.to_string(), page_route(1, 2)]);
 }
 
