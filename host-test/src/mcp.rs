@@ -18,7 +18,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow, bail};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerInfo, Tool, ToolAnnotations,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt as _};
@@ -62,8 +62,8 @@ pub struct ActionTool {
 }
 
 /// The sentence added to the description of a tool that previews by default.
-pub const DRY_RUN_NOTE: &str = "Preview by default: when dry_run is omitted this server sends dry_run: true, so nothing \
-     changes; pass dry_run: false to carry it out.";
+pub const DRY_RUN_NOTE: &str = "Preview by default: when dry_run is omitted this server sends dry_run: true (a GET \
+     excepted), so nothing changes; pass dry_run: false to carry it out.";
 
 /// The tools for every action in `manifest` (the JSON `describe` returns).
 pub fn tools_from_manifest(manifest: &Value) -> Result<Vec<ActionTool>> {
@@ -110,10 +110,12 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
 }
 
 /// The JSON input for a call of `tool` with MCP `arguments`: `dry_run: true` added when the tool
-/// previews by default and the caller did not say.
+/// previews by default, the caller did not say, and the call is not a GET (api-request's reads).
 pub fn action_input(tool: &ActionTool, arguments: Option<JsonObject>) -> (String, bool) {
     let mut arguments = arguments.unwrap_or_default();
-    let defaulted = tool.dry_run_by_default && !arguments.contains_key("dry_run");
+    // A request whose `method` is GET (api-request's reads) changes nothing: no preview needed.
+    let reads = arguments.get("method").and_then(Value::as_str).is_some_and(|m| m.trim().eq_ignore_ascii_case("GET"));
+    let defaulted = tool.dry_run_by_default && !reads && !arguments.contains_key("dry_run");
     if defaulted {
         arguments.insert("dry_run".to_string(), Value::Bool(true));
     }
@@ -141,10 +143,13 @@ pub fn tool_result(
                 }
                 result
             }
-            _ => error_result(json!({
+            Ok(_) => error_result(json!({
                 "error": HOST_ERROR_KIND,
                 "message": "the action's output is not a JSON object (a bug in the component; please report it)",
             })),
+            // Valid JSON nested deeper than serde_json reads (128 levels; only api-request can
+            // return such a body): the action succeeded, so its text is the result, unchanged.
+            Err(_) => CallToolResult::success(vec![ContentBlock::text(output)]),
         },
         Ok(Err(error)) => error_result(action_error_json(&error, missing_credential_hint)),
         Err(failure) => error_result(json!({"error": HOST_ERROR_KIND, "message": format!("{failure:#}")})),
@@ -230,14 +235,14 @@ impl ActionServer {
 }
 
 impl ServerHandler for ActionServer {
-    fn get_info(&self) -> ServerInfo {
+    fn get_info(&self) -> ServerConfig {
         let implementation = Implementation::new("dockerhub-org", env!("CARGO_PKG_VERSION"))
             .with_title("Docker Hub organization administration")
             .with_description(
                 "Members, roles, invites, teams, audit logs and settings of one Docker Hub organization, through \
                  the dockerhub-org WebAssembly component.",
             );
-        ServerInfo::new(ServerCapabilities::builder().enable_tools().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(implementation)
             .with_instructions(
                 "Each tool is one action on the connected Docker Hub organization. Read-only tools change nothing. \

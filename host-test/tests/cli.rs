@@ -263,6 +263,24 @@ async fn invalid_response_exits_19() {
     assert!(run.stderr.starts_with("invalid-response: "), "{run:#?}");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_past_its_timeout_exits_20_on_time() {
+    let hub = Hub::start_isolated().await;
+    members_answer(&hub, ResponseTemplate::new(200).set_delay(Duration::from_secs(30)).set_body_string("{}")).await;
+    let started = std::time::Instant::now();
+    let run = cli_live(&hub, &["run", "list-members", "--timeout", "1"]).await;
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_code(&run, 20);
+    assert!(run.stderr.starts_with("limit-exceeded: The call reached its deadline of 1 s"), "{run:#?}");
+}
+
+#[test]
+fn a_timeout_that_is_not_a_number_of_seconds_is_a_usage_error() {
+    let run = cli(&["run", "list-members", "--simulate", "--timeout", "0"]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("--timeout"), "{run:#?}");
+}
+
 #[test]
 fn a_misspelled_action_exits_2_and_suggests_the_nearest() {
     let run = cli(&["run", "list-member", "--simulate"]);

@@ -26,6 +26,9 @@ fn python_available() -> bool {
 /// The venv's python with the pinned client installed (created, or refreshed when
 /// requirements.txt changed).
 fn client_python() -> PathBuf {
+    // The tests run in parallel; one creates the venv while the other waits for it.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mcp-client-venv");
     let python = venv.join("bin/python");
     let requirements = std::fs::read_to_string(mcp_dir().join("requirements.txt")).unwrap();

@@ -33,6 +33,7 @@ interface actions {
         upstream(upstream-info),
         transport(error-info),
         invalid-response(error-info),
+        limit-exceeded(error-info),
     }
     list-members: func(input: string) -> result<string, action-error>;
 }

@@ -126,7 +126,7 @@ async def simulator_scenario(session, report):
     report["offboard_preview"] = await call(session, tools, "offboard-member", {"email": "ken.lovelace@example.com"})
     # ... and the person is still there afterwards.
     report["member_after_preview"] = await call(session, tools, "get-member", {"username": "kenlovelace"})
-    report["not_found"] = await call(session, tools, "get-team", {"name": "no-such-team"})
+    report["not_found"] = await call(session, tools, "get-team", {"team": "no-such-team"})
     report["invalid_input"] = await call(session, tools, "list-members", {"page_size": 1000})
     try:
         await session.call_tool("no-such-tool", {})
