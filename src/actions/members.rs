@@ -11,34 +11,13 @@ use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_pag
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::error_body::says_last_owner;
-use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, Role, parse_member_export};
+use crate::api::members::{
+    self, ExportedMember, Member, MemberQuery, MemberType, OrgMember, Role, parse_member_export,
+};
 use crate::client::paging::{Chunk, list_all_pages};
 use crate::client::{Client, parse_json};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Meta, ObjectWriter, Output};
-
-/// Which rows the member listing returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum MemberType {
-    /// Members and invitees.
-    All,
-    /// Pending invitees only.
-    Invitee,
-    /// Members only.
-    Member,
-}
-
-impl MemberType {
-    fn as_str(self) -> &'static str {
-        match self {
-            MemberType::All => "all",
-            MemberType::Invitee => "invitee",
-            MemberType::Member => "member",
-        }
-    }
-}
 
 /// Input of `list-members`.
 #[derive(Debug, Deserialize)]
@@ -87,8 +66,8 @@ pub fn list_members(ctx: &Ctx, input: ListMembersInput) -> Result<Output> {
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, 10)?;
     let query = MemberQuery {
         search: optional_text("search", input.search.as_deref())?,
-        role: input.role.map(|r| r.as_str().to_string()),
-        member_type: input.member_type.map(|t| t.as_str().to_string()),
+        role: input.role,
+        member_type: input.member_type,
         invites: input.invites,
     };
     let client = ctx.client()?;
@@ -443,9 +422,9 @@ pub fn sync_members(ctx: &Ctx, input: SyncMembersInput) -> Result<SyncMembersOut
     let max_items = Some(input.max_items.unwrap_or(MAX_ITEMS_LIMIT));
     let spec = Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec;
     let query = if include_invitees {
-        MemberQuery { member_type: Some("all".into()), invites: Some(true), ..MemberQuery::default() }
+        MemberQuery { member_type: Some(MemberType::All), invites: Some(true), ..MemberQuery::default() }
     } else {
-        MemberQuery { member_type: Some("member".into()), ..MemberQuery::default() }
+        MemberQuery { member_type: Some(MemberType::Member), ..MemberQuery::default() }
     };
     let client = ctx.client()?;
     let org = client.org();

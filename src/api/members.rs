@@ -30,15 +30,39 @@ impl Role {
     }
 }
 
+/// Which rows the member listing returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum MemberType {
+    /// Members and invitees.
+    All,
+    /// Pending invitees only.
+    Invitee,
+    /// Members only.
+    Member,
+}
+
+impl MemberType {
+    /// The value Docker takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberType::All => "all",
+            MemberType::Invitee => "invitee",
+            MemberType::Member => "member",
+        }
+    }
+}
+
 /// Filters of the member listing, as Docker names them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemberQuery {
     /// `search`: username, full name or email (fuzzy).
     pub search: Option<String>,
     /// `role`: owner | editor | member.
-    pub role: Option<String>,
+    pub role: Option<Role>,
     /// `type`: all | invitee | member.
-    pub member_type: Option<String>,
+    pub member_type: Option<MemberType>,
     /// `invites`: include pending invitees.
     pub invites: Option<bool>,
 }
@@ -52,8 +76,8 @@ pub fn list_members(org: &str, query: &MemberQuery, page: u32, page_size: u32) -
         format!("members of organization \"{org}\""),
     )
     .query_opt("search", query.search.as_deref())
-    .query_opt("role", query.role.as_deref())
-    .query_opt("type", query.member_type.as_deref())
+    .query_opt("role", query.role.map(Role::as_str))
+    .query_opt("type", query.member_type.map(MemberType::as_str))
     .query_opt("invites", query.invites)
     .query("page", page)
     .query("page_size", page_size)
@@ -304,8 +328,8 @@ mod tests {
     fn list_members_passes_filters_through() {
         let q = MemberQuery {
             search: Some("jon@x.io".into()),
-            role: Some("owner".into()),
-            member_type: Some("member".into()),
+            role: Some(Role::Owner),
+            member_type: Some(MemberType::Member),
             invites: Some(true),
         };
         let r = list_members("acme", &q, 2, 50);

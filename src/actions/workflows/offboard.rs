@@ -12,7 +12,7 @@ use crate::actions::plan::{Plan, WriteReport};
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::Page;
 use crate::api::invites::{self, Invite};
-use crate::api::members::{self, Member, MemberQuery, OrgMember};
+use crate::api::members::{self, Member, MemberQuery, OrgMember, Role};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::output::Meta;
@@ -65,7 +65,7 @@ fn refuse_last_owner(client: &Client, member: &Member) -> Result<()> {
     let org = client.org();
     let owners: Page<OrgMember> = client.send_json(&members::list_members(
         org,
-        &MemberQuery { role: Some("owner".into()), ..MemberQuery::default() },
+        &MemberQuery { role: Some(Role::Owner), ..MemberQuery::default() },
         1,
         1,
     ))?;
