@@ -6,11 +6,9 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
 use super::input::{instant, optional_text};
-use super::paging::{Paging, PagingOut};
+use super::paging::{Paging, PagingOut, stream_paged};
 use super::{ActionSpec, Ctx};
-use crate::api::Paged;
 use crate::api::auditlogs::{self, AuditActionGroup, AuditEvent, AuditQuery};
-use crate::client::paging::list_all_pages;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::Meta;
 
@@ -161,27 +159,15 @@ pub fn list_audit_logs(ctx: &Ctx, input: ListAuditLogsInput) -> Result<AuditLogL
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, AUDIT_DEFAULT_PAGE_SIZE)?;
     let client = ctx.client()?;
     let org = client.org();
-    let spec = paging.spec;
-    let build = |page: u32| auditlogs::list_audit_logs(org, &query, page, spec.page_size);
-
-    let (logs, pages_fetched) = if paging.all_pages {
-        let listing = list_all_pages(&client, spec, &build).map_err(|e| plan_required(org, e))?;
-        (listing.items, listing.pages)
-    } else {
-        let page = client.fetch(&build(spec.start_page)).map_err(|e| plan_required(org, e))?;
-        (page.into_chunk().items, 1)
-    };
-    let full = logs.len() >= spec.page_size as usize;
-    let paging_out = PagingOut {
-        page: spec.start_page,
-        page_size: spec.page_size,
-        pages_fetched,
-        all_pages: paging.all_pages,
-        // Docker gives no count or link: a full page means there may be another.
-        next_page: (!paging.all_pages && full).then(|| spec.start_page.saturating_add(1)),
-        previous_page: (!paging.all_pages && spec.start_page > 1).then(|| spec.start_page - 1),
-    };
-    let events: Vec<AuditEvent> = logs.into_iter().map(AuditEvent::from).collect();
+    let size = paging.spec.page_size;
+    let page = |number: u32| auditlogs::list_audit_logs(org, &query, number, size);
+    let mut events = Vec::new();
+    // Docker gives no count or link: a full page means there may be another.
+    let (_, paging_out) = stream_paged(&client, paging, &page, &mut |logs, _| {
+        events.extend(logs.into_iter().map(AuditEvent::from));
+        Ok(())
+    })
+    .map_err(|e| plan_required(org, e))?;
     Ok(AuditLogListing {
         organization: org.to_string(),
         filters: AuditFilters {
