@@ -64,11 +64,7 @@ impl<T: DeserializeOwned> FromResponse for T {
             } else {
                 format!("a body it could not read ({e})")
             };
-            Error::invalid_response(format!(
-                "Docker Hub answered {} for {} with {what}. The API may have changed or a proxy replied instead.",
-                response.status, request.target
-            ))
-            .with_detail(json!({ "status": response.status, "path": request.path }))
+            unreadable(response, request, &what)
         })
     }
 }
@@ -88,4 +84,13 @@ impl FromResponse for HttpResponse {
     fn from_response(response: &HttpResponse, _: &ApiRequest) -> Result<Self> {
         Ok(response.clone())
     }
+}
+
+/// The error for an answer to `request` that cannot be read: `what` says what came instead.
+pub fn unreadable(response: &HttpResponse, request: &ApiRequest, what: &str) -> Error {
+    Error::invalid_response(format!(
+        "Docker Hub answered {} for {} with {what}. The API may have changed or a proxy replied instead.",
+        response.status, request.target
+    ))
+    .with_detail(json!({ "status": response.status, "path": request.path }))
 }

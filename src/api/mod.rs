@@ -207,7 +207,7 @@ impl ApiRequest {
     }
 }
 
-pub use endpoint::{Endpoint, FromResponse, NoContent};
+pub use endpoint::{Endpoint, FromResponse, NoContent, unreadable};
 pub use error_body::DockerError;
 
 /// A Docker Hub paginated list (`count`, `next`, `previous`, `results`).

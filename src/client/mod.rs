@@ -17,7 +17,7 @@ use std::cell::{Cell, RefCell};
 
 use serde_json::{Value, json};
 
-use crate::api::{ApiRequest, Endpoint, FromResponse};
+use crate::api::{ApiRequest, Endpoint, FromResponse, unreadable};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::host::{FetchError, Host, HttpRequest, HttpResponse};
@@ -258,11 +258,7 @@ impl<'h> Client<'h> {
         }
         match budget::unreadable_body(&response.body) {
             None => Ok(()),
-            Some(why) => Err(Error::invalid_response(format!(
-                "Docker Hub answered {} for {} with {why}. The API may have changed or a proxy replied instead.",
-                response.status, request.target
-            ))
-            .with_detail(json!({ "status": response.status, "path": request.path }))),
+            Some(why) => Err(unreadable(response, request, &why)),
         }
     }
 
