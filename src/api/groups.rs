@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::members::Member;
-use super::{ApiRequest, Endpoint, NoContent, Page, Scope, path};
+use super::{ApiRequest, Endpoint, NoContent, Page, Scope, path, whole};
 use crate::host::Method;
 
 /// What a request about team `team` of `org` addresses, for error messages.
@@ -179,10 +179,6 @@ pub struct Team {
     pub description: Option<String>,
     /// Members on the team.
     pub member_count: Option<u64>,
-}
-
-fn whole(n: Option<f64>) -> Option<u64> {
-    n.filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64)
 }
 
 impl From<OrgGroup> for Team {

@@ -229,11 +229,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// Docker's `count` as a whole number of items: the one place it is read (Docker's schema types
-    /// it as a number, so `3.0` arrives; a negative, fractional or non-finite value is no count).
+    /// Docker's `count` as a whole number of items: the one place it is read.
     pub fn total(&self) -> Option<u64> {
-        self.count.filter(|c| c.is_finite() && *c >= 0.0 && c.fract() == 0.0).map(|c| c as u64)
+        whole(self.count)
     }
+}
+
+/// A number Docker sends as a JSON number (its schema says `number`, so `3.0` arrives) as a whole
+/// count: a negative, fractional or non-finite value is none.
+pub fn whole(n: Option<f64>) -> Option<u64> {
+    n.filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64)
 }
 
 /// One page of a listing, normalised.
