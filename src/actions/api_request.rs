@@ -15,9 +15,9 @@ use serde_json::Value;
 
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
-use crate::api::{ApiRequest, Scope, path};
+use crate::api::{ApiRequest, Endpoint, Scope, path};
 use crate::error::{Error, Result};
-use crate::host::Method;
+use crate::host::{HttpResponse, Method};
 use crate::output::Meta;
 
 /// A query value.
@@ -223,7 +223,7 @@ pub fn api_request(ctx: &Ctx, input: ApiRequestInput) -> Result<ApiRequestOutput
     }
     let path_and_query = request.path_and_query();
     let mut plan = Plan::new();
-    plan.add(request, format!("{} {path_and_query}", method.as_str()));
+    plan.add(&Endpoint::<HttpResponse>::from(request), format!("{} {path_and_query}", method.as_str()));
     let executed = plan.execute(&client, ctx.action, dry_run)?;
     let response = executed.responses.first();
     let body = match response {

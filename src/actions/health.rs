@@ -8,9 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::input::in_range;
 use super::{ActionSpec, Ctx};
-use crate::api::Page;
-use crate::api::groups::{OrgGroup, list_groups};
-use crate::api::members::{MemberQuery, OrgMember, list_members};
+use crate::api::groups::list_groups;
+use crate::api::members::{MemberQuery, list_members};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::output::Meta;
@@ -155,8 +154,7 @@ impl CheckOutcome {
 
 fn oat_connection(client: &Client) -> CheckOutcome {
     let org = client.org();
-    let request = list_members(org, &MemberQuery::default(), 1, 1);
-    match client.send_json::<Page<OrgMember>>(&request) {
+    match client.fetch(&list_members(org, &MemberQuery::default(), 1, 1)) {
         Ok(page) => {
             let count = page.total().unwrap_or(page.results.len() as u64);
             CheckOutcome::passed(
@@ -173,8 +171,7 @@ fn oat_connection(client: &Client) -> CheckOutcome {
 
 fn member_listing(client: &Client, sample: u32) -> CheckOutcome {
     let org = client.org();
-    let request = list_members(org, &MemberQuery::default(), 1, sample);
-    match client.send_json::<Page<OrgMember>>(&request) {
+    match client.fetch(&list_members(org, &MemberQuery::default(), 1, sample)) {
         Ok(page) => {
             let shown = page.results.len();
             let count = page.total().unwrap_or(shown as u64);
@@ -190,8 +187,7 @@ fn member_listing(client: &Client, sample: u32) -> CheckOutcome {
 
 fn group_listing(client: &Client) -> CheckOutcome {
     let org = client.org();
-    let request = list_groups(org, None, None, 1, 1);
-    match client.send_json::<Page<OrgGroup>>(&request) {
+    match client.fetch(&list_groups(org, None, None, 1, 1)) {
         Ok(page) => {
             let count = page.total().unwrap_or(page.results.len() as u64);
             CheckOutcome::passed(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::input::{given, path_segment, required_text};
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
-use crate::api::invites::{self, BulkInvite, BulkInviteAnswer, Invite, InviteList, InviteOutcome};
+use crate::api::invites::{self, BulkInvite, Invite, InviteOutcome};
 use crate::api::members::Role;
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -39,7 +39,7 @@ pub struct ListInvitesOutput {
 
 /// Every pending invite of the organization (Docker returns them all at once).
 pub fn pending_invites(client: &Client) -> Result<Vec<Invite>> {
-    let list: InviteList = client.send_json(&invites::list_invites(client.org()))?;
+    let list = client.fetch(&invites::list_invites(client.org()))?;
     Ok(list.data.unwrap_or_default().into_iter().map(Invite::from).collect())
 }
 
@@ -127,22 +127,19 @@ pub fn invite_members(ctx: &Ctx, input: InviteMembersInput) -> Result<InviteMemb
         invitees: checked.invitees.clone(),
         dry_run,
     };
+    let invite = invites::bulk_invite(org, &bulk(None));
     let mut plan = Plan::new();
-    plan.add(
-        invites::bulk_invite(org, &bulk(None)),
-        format!("invite {} people to organization \"{org}\"", checked.invitees.len()),
-    );
+    plan.add(&invite, format!("invite {} people to organization \"{org}\"", checked.invitees.len()));
     // A POST: the client never repeats it after a 5xx or a broken connection (only after a 429,
     // which proves it was not carried out), so nobody is invited twice. A dry run asks Docker's own
     // validation (the body's `dry_run`, documented to change nothing) for each invitee's status.
-    let (answer, executed): (BulkInviteAnswer, _) = if dry_run {
-        (client.send_json(&invites::bulk_invite(org, &bulk(Some(true))))?, Default::default())
+    let (answer, executed) = if dry_run {
+        (client.fetch(&invites::bulk_invite(org, &bulk(Some(true))))?, Default::default())
     } else {
         let executed = plan.execute(&client, ctx.action, false)?;
         let response =
             executed.responses.first().ok_or_else(|| Error::invalid_response("The invitation got no answer."))?;
-        let answer = crate::client::parse_json(response, &invites::bulk_invite(org, &bulk(None)))?;
-        (answer, executed)
+        (invite.read(response)?, executed)
     };
     let results: Vec<InviteOutcome> = answer.results().into_iter().map(InviteOutcome::from).collect();
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
@@ -207,7 +204,7 @@ pub fn cancel_invite(ctx: &Ctx, input: InviteIdInput) -> Result<InviteWriteOutpu
     let invite = if dry_run { find_invite(&client, &id)? } else { None };
     let mut plan = Plan::new();
     if !dry_run || invite.is_some() {
-        plan.add(invites::cancel_invite(&id), format!("cancel the pending invite {id}"));
+        plan.add(&invites::cancel_invite(&id), format!("cancel the pending invite {id}"));
     }
     let (executed, gone) = match plan.execute(&client, ctx.action, dry_run) {
         Ok(executed) => (executed, plan.is_empty()),
@@ -242,7 +239,7 @@ pub fn resend_invite(ctx: &Ctx, input: InviteIdInput) -> Result<InviteWriteOutpu
         None
     };
     let mut plan = Plan::new();
-    plan.add(invites::resend_invite(&id), format!("send the invite {id} again"));
+    plan.add(&invites::resend_invite(&id), format!("send the invite {id} again"));
     let executed = plan.execute(&client, ctx.action, dry_run)?;
     let message = if dry_run {
         format!("Dry run: the invite {id} would be sent again.")

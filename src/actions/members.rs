@@ -11,34 +11,11 @@ use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_pag
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::error_body::says_last_owner;
-use crate::api::members::{self, ExportedMember, Member, MemberQuery, OrgMember, Role, parse_member_export};
-use crate::client::paging::{Chunk, list_all_pages};
-use crate::client::{Client, parse_json};
+use crate::api::members::{self, ExportedMember, Member, MemberQuery, MemberType, Role};
+use crate::client::Client;
+use crate::client::paging::list_all_pages;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Meta, ObjectWriter, Output};
-
-/// Which rows the member listing returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum MemberType {
-    /// Members and invitees.
-    All,
-    /// Pending invitees only.
-    Invitee,
-    /// Members only.
-    Member,
-}
-
-impl MemberType {
-    fn as_str(self) -> &'static str {
-        match self {
-            MemberType::All => "all",
-            MemberType::Invitee => "invitee",
-            MemberType::Member => "member",
-        }
-    }
-}
 
 /// Input of `list-members`.
 #[derive(Debug, Deserialize)]
@@ -87,18 +64,18 @@ pub fn list_members(ctx: &Ctx, input: ListMembersInput) -> Result<Output> {
     let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, 10)?;
     let query = MemberQuery {
         search: optional_text("search", input.search.as_deref())?,
-        role: input.role.map(|r| r.as_str().to_string()),
-        member_type: input.member_type.map(|t| t.as_str().to_string()),
+        role: input.role,
+        member_type: input.member_type,
         invites: input.invites,
     };
     let client = ctx.client()?;
     let org = client.org();
-    let spec = paging.spec;
-    let build = |page: u32| members::list_members(org, &query, page, spec.page_size);
+    let size = paging.spec.page_size;
+    let page = |number: u32| members::list_members(org, &query, number, size);
 
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
-    write_listing(out, "members", &client, paging, &build, |m: OrgMember| Member::from(m))
+    write_listing(out, "members", &client, paging, &page, Member::from)
 }
 
 /// Input of `get-member`: exactly one of the two fields.
@@ -185,12 +162,10 @@ pub fn update_member_role(ctx: &Ctx, input: UpdateMemberRoleInput) -> Result<Upd
     let org = client.org();
     let current = resolve_member(&client, &person)?;
     let username = path_segment(ctx.action, "username", Some(&current.username))?;
+    let update = members::update_member_role(org, &username, input.role);
     let mut plan = Plan::new();
     if current.role.as_deref() != Some(input.role.as_str()) {
-        plan.add(
-            members::update_member_role(org, &username, input.role),
-            format!("make \"{username}\" {}", input.role.as_str()),
-        );
+        plan.add(&update, format!("make \"{username}\" {}", input.role.as_str()));
     }
     let executed = plan.execute(&client, ctx.action, dry_run).map_err(|e| {
         if input.role != Role::Owner && says_last_owner(&e) {
@@ -202,8 +177,7 @@ pub fn update_member_role(ctx: &Ctx, input: UpdateMemberRoleInput) -> Result<Upd
     // Docker answers the updated member; an empty 2xx body still means the change was made.
     let member = match (executed.responses.first(), plan.steps().first()) {
         (Some(response), Some(_)) if !response.body.iter().all(u8::is_ascii_whitespace) => {
-            let request = members::update_member_role(org, &username, input.role);
-            Some(Member::from(parse_json::<OrgMember>(response, &request)?))
+            Some(Member::from(update.read(response)?))
         }
         _ => None,
     };
@@ -266,7 +240,7 @@ pub fn remove_member(ctx: &Ctx, input: RemoveMemberInput) -> Result<RemoveMember
     let mut plan = Plan::new();
     if let Some(member) = &member {
         let username = path_segment(ctx.action, "username", Some(&member.username))?;
-        plan.add(members::remove_member(org, &username), format!("remove \"{username}\" from the organization"));
+        plan.add(&members::remove_member(org, &username), format!("remove \"{username}\" from the organization"));
     }
     let (executed, gone_meanwhile) = match plan.execute(&client, ctx.action, dry_run) {
         Ok(executed) => (executed, false),
@@ -348,18 +322,7 @@ pub struct ExportMembersOutput {
 pub fn export_members(ctx: &Ctx, _input: ExportMembersInput) -> Result<ExportMembersOutput> {
     let client = ctx.client()?;
     let org = client.org();
-    let request = members::export_members(org);
-    let response = client.send(&request)?;
-    let export = parse_member_export(&response.body).map_err(|reason| {
-        Error::invalid_response(format!(
-            "Docker Hub answered {} for the {} with {reason}; a CSV with a header row (Name, Username, Email, Type, \
-Permission, Teams, Date Joined) was expected. The API may have changed or a proxy replied instead.",
-            response.status, request.target
-        ))
-        .with_detail(
-            json!({ "status": response.status, "path": request.path, "content_type": response.header("content-type") }),
-        )
-    })?;
+    let export = client.fetch(&members::export_members(org))?;
     Ok(ExportMembersOutput {
         organization: org.to_string(),
         count: export.members.len(),
@@ -443,14 +406,14 @@ pub fn sync_members(ctx: &Ctx, input: SyncMembersInput) -> Result<SyncMembersOut
     let max_items = Some(input.max_items.unwrap_or(MAX_ITEMS_LIMIT));
     let spec = Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec;
     let query = if include_invitees {
-        MemberQuery { member_type: Some("all".into()), invites: Some(true), ..MemberQuery::default() }
+        MemberQuery { member_type: Some(MemberType::All), invites: Some(true), ..MemberQuery::default() }
     } else {
-        MemberQuery { member_type: Some("member".into()), ..MemberQuery::default() }
+        MemberQuery { member_type: Some(MemberType::Member), ..MemberQuery::default() }
     };
     let client = ctx.client()?;
     let org = client.org();
-    let build = |page: u32| members::list_members(org, &query, page, spec.page_size);
-    let listing = list_all_pages(&client, spec, &build, &Chunk::<OrgMember>::from_page)?;
+    let page = |number: u32| members::list_members(org, &query, number, spec.page_size);
+    let listing = list_all_pages(&client, spec, &page)?;
     let roster: Vec<Member> = listing.items.into_iter().map(|m| with_status(Member::from(m))).collect();
     Ok(SyncMembersOutput {
         organization: org.to_string(),
@@ -577,7 +540,7 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
         client,
         RESOLVE_MAX_ITEMS,
         &|page, size| members::list_members(org, &query, page, size),
-        |m: OrgMember| Member::from(m),
+        Member::from,
     )?;
     let (exact, near): (Vec<Member>, Vec<Member>) = found.into_iter().partition(|m| match person {
         Person::Username(u) => m.username.eq_ignore_ascii_case(u),
@@ -616,6 +579,7 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::members::OrgMember;
     use crate::error::ErrorKind;
 
     fn refusal(status: u16, docker: &str) -> Error {

@@ -2,12 +2,11 @@
 //! `max_items`) and the paging block of their output.
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use super::input::in_range;
-use crate::api::{ApiRequest, Page};
+use crate::api::{Endpoint, Paged};
 use crate::client::Client;
-use crate::client::paging::{Chunk, DEFAULT_MAX_ITEMS, PageSink, PageSpec, list_all_pages, walk_pages};
+use crate::client::paging::{DEFAULT_MAX_ITEMS, PageSink, PageSpec, list_all_pages};
 use crate::error::Result;
 use crate::output::{ObjectWriter, Output};
 
@@ -73,18 +72,18 @@ pub struct PagingOut {
 /// Writes a listing's output into `out` (which holds the fields that come first): the items under
 /// `key`, each mapped by `map` and written as its page is read (a long listing is never held
 /// twice), then `count` (as Docker reported it), `returned`, `paging` and `meta`.
-pub fn write_listing<T: DeserializeOwned, U: Serialize>(
+pub fn write_listing<L: Paged, U: Serialize>(
     mut out: ObjectWriter,
     key: &str,
     client: &Client,
     paging: Paging,
-    build: &dyn Fn(u32) -> ApiRequest,
-    map: impl Fn(T) -> U,
+    page: &dyn Fn(u32) -> Endpoint<L>,
+    map: impl Fn(L::Item) -> U,
 ) -> Result<Output> {
     let cap = paging.spec.max_items;
     let mut items = out.array(key)?;
-    let (count, paging) = stream_paged::<T>(client, paging, build, &mut |page, count| {
-        for item in page {
+    let (count, paging) = stream_paged(client, paging, page, &mut |chunk, count| {
+        for item in chunk {
             items.push(&map(item))?;
         }
         items.reserve_for(count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0).min(cap));
@@ -99,19 +98,20 @@ pub fn write_listing<T: DeserializeOwned, U: Serialize>(
     Ok(out.finish())
 }
 
-/// Fetches what `paging` asks for, as list-members does: one page with next/previous page numbers,
-/// or every page from the start page (bounded by `max_items`). Each page's items go to `sink` as
-/// the page is read, with the count Docker reported when more pages will follow; returns that
-/// count and the paging block.
-pub fn stream_paged<T: DeserializeOwned>(
+/// Fetches what `paging` asks for: one page, with the next and previous page numbers (a next page
+/// when Docker says there is one or, when it does not say, when the page is full), or every page
+/// from the start page (bounded by `max_items`). Each page's items go to `sink` as the page is
+/// read, with the count Docker reported when more pages will follow; returns that count and the
+/// paging block.
+pub fn stream_paged<L: Paged>(
     client: &Client,
     paging: Paging,
-    build: &dyn Fn(u32) -> ApiRequest,
-    sink: &mut PageSink<'_, T>,
+    page: &dyn Fn(u32) -> Endpoint<L>,
+    sink: &mut PageSink<'_, L::Item>,
 ) -> Result<(Option<u64>, PagingOut)> {
     let spec = paging.spec;
     if paging.all_pages {
-        let walked = walk_pages(client, spec, build, &Chunk::<T>::from_page, sink)?;
+        let walked = client.walk(spec, page, sink)?;
         let out = PagingOut {
             page: spec.start_page,
             page_size: spec.page_size,
@@ -122,33 +122,33 @@ pub fn stream_paged<T: DeserializeOwned>(
         };
         return Ok((walked.count, out));
     }
-    let page: Page<T> = client.send_json(&build(spec.start_page))?;
+    let chunk = client.fetch(&page(spec.start_page))?.into_chunk();
+    let full = chunk.items.len() >= spec.page_size as usize;
     let out = PagingOut {
         page: spec.start_page,
         page_size: spec.page_size,
         pages_fetched: 1,
         all_pages: false,
-        next_page: page.next.as_ref().filter(|n| !n.is_empty()).map(|_| spec.start_page + 1),
+        next_page: chunk.has_next.unwrap_or(full).then(|| spec.start_page.saturating_add(1)),
         previous_page: (spec.start_page > 1).then(|| spec.start_page - 1),
     };
-    let count = page.total();
     // One page is all there will be: the sink is not told the listing's total.
-    sink(page.results, None)?;
-    Ok((count, out))
+    sink(chunk.items, None)?;
+    Ok((chunk.count, out))
 }
 
 /// Every item of a listing, mapped: all pages at Docker's largest page size, pages after the first
-/// fetched together, failing rather than collecting more than `max_items`. `build` makes the
+/// fetched together, failing rather than collecting more than `max_items`. `page` makes the
 /// request for a page number and page size. For listings a caller reads whole (resolving a person,
 /// a team by id, the workflows); listings an action outputs stream with [`write_listing`].
-pub fn every_page<T: DeserializeOwned, U>(
+pub fn every_page<L: Paged, U>(
     client: &Client,
     max_items: usize,
-    build: &dyn Fn(u32, u32) -> ApiRequest,
-    map: impl Fn(T) -> U,
+    page: &dyn Fn(u32, u32) -> Endpoint<L>,
+    map: impl Fn(L::Item) -> U,
 ) -> Result<Vec<U>> {
     let spec = PageSpec { start_page: 1, page_size: MAX_PAGE_SIZE, max_items };
-    let listing = list_all_pages(client, spec, &|page| build(page, spec.page_size), &Chunk::<T>::from_page)?;
+    let listing = list_all_pages(client, spec, &|number| page(number, spec.page_size))?;
     Ok(listing.items.into_iter().map(map).collect())
 }
 

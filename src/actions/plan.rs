@@ -9,7 +9,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::api::ApiRequest;
+use crate::api::{ApiRequest, Endpoint};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::host::{HttpResponse, Method};
@@ -56,7 +56,8 @@ pub struct Plan {
     steps: Vec<PlannedStep>,
 }
 
-/// The outcome of a carried-out plan: each step's record and Docker's answer, in order.
+/// The outcome of a carried-out plan: each step's record and Docker's answer, in order (read with
+/// the step's [`Endpoint`]).
 #[derive(Debug, Default)]
 pub struct Executed {
     /// What was done.
@@ -71,8 +72,9 @@ impl Plan {
         Plan::default()
     }
 
-    /// Appends `request`, explained by `why`.
-    pub fn add(&mut self, request: ApiRequest, why: impl Into<String>) {
+    /// Appends `endpoint`'s request, explained by `why`.
+    pub fn add<T>(&mut self, endpoint: &Endpoint<T>, why: impl Into<String>) {
+        let request = ApiRequest::clone(endpoint);
         let step = self.steps.len() + 1;
         self.steps.push(PlannedStep {
             step,

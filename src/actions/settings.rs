@@ -59,7 +59,7 @@ pub struct UpdateOrgSettingsOutput {
 /// `get-org-settings`
 pub fn get_org_settings(ctx: &Ctx, _input: GetOrgSettingsInput) -> Result<OrgSettingsOutput> {
     let client = ctx.client()?;
-    let settings: OrgSettings = client.send_json(&settings::get_org_settings(client.org()))?;
+    let settings = client.fetch(&settings::get_org_settings(client.org()))?;
     Ok(OrgSettingsOutput { organization: client.org().to_string(), settings, meta: Meta::of(&client) })
 }
 
@@ -68,20 +68,21 @@ pub fn update_org_settings(ctx: &Ctx, input: UpdateOrgSettingsInput) -> Result<U
     let dry_run = input.dry_run.unwrap_or(false);
     let client = ctx.client()?;
     let org = client.org();
-    let current: OrgSettings = client.send_json(&settings::get_org_settings(org))?;
+    let current = client.fetch(&settings::get_org_settings(org))?;
     let wanted = &input.restricted_images;
     let holds = current.restricted_images.as_ref().is_some_and(|c| {
         c.enabled == Some(wanted.enabled)
             && c.allow_official_images == Some(wanted.allow_official_images)
             && c.allow_verified_publishers == Some(wanted.allow_verified_publishers)
     });
+    let update = settings::update_org_settings(org, wanted);
     let mut plan = Plan::new();
     if !holds {
-        plan.add(settings::update_org_settings(org, wanted), "replace the restricted-images setting");
+        plan.add(&update, "replace the restricted-images setting");
     }
     let executed = plan.execute(&client, ctx.action, dry_run)?;
     let settings = match executed.responses.first() {
-        Some(response) => crate::client::parse_json(response, &settings::update_org_settings(org, wanted))?,
+        Some(response) => update.read(response)?,
         None => current,
     };
     let message = match (plan.is_empty(), dry_run) {

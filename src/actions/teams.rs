@@ -14,11 +14,10 @@ use super::paging::{Paging, PagingOut, every_page, write_listing};
 use super::plan::{Plan, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::error_body::{says_already_member, says_name_taken};
-use crate::api::groups::{self, GroupChange, GroupMember, OrgGroup, Team};
+use crate::api::groups::{self, GroupChange, Team};
 use crate::api::members::Member;
 use crate::client::Client;
 use crate::client::paging::DEFAULT_MAX_ITEMS;
-use crate::client::parse_json;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Meta, ObjectWriter, Output};
 
@@ -125,10 +124,7 @@ impl TeamSelector {
     /// The team, read from Docker Hub (by name: one request; by id: through the team list).
     pub fn read(&self, client: &Client) -> Result<Team> {
         match self {
-            TeamSelector::Name(name) => {
-                let group: OrgGroup = client.send_json(&groups::get_group(client.org(), name))?;
-                Ok(Team::from(group))
-            }
+            TeamSelector::Name(name) => Ok(Team::from(client.fetch(&groups::get_group(client.org(), name))?)),
             TeamSelector::Id(id) => team_by_id(client, *id),
         }
     }
@@ -150,7 +146,7 @@ fn team_by_id(client: &Client, id: u64) -> Result<Team> {
         client,
         DEFAULT_MAX_ITEMS,
         &|page, size| groups::list_groups(org, None, None, page, size),
-        |g: OrgGroup| Team::from(g),
+        Team::from,
     )?;
     let checked = teams.len();
     teams.into_iter().find(|t| t.id == Some(id)).ok_or_else(|| {
@@ -209,10 +205,10 @@ pub fn list_teams(ctx: &Ctx, input: ListTeamsInput) -> Result<Output> {
     let client = ctx.client()?;
     let org = client.org();
     let size = paging.spec.page_size;
-    let build = |page: u32| groups::list_groups(org, search.as_deref(), username.as_deref(), page, size);
+    let page = |number: u32| groups::list_groups(org, search.as_deref(), username.as_deref(), number, size);
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
-    write_listing(out, "teams", &client, paging, &build, |g: OrgGroup| Team::from(g))
+    write_listing(out, "teams", &client, paging, &page, Team::from)
 }
 
 /// Input of `create-team`.
@@ -250,16 +246,14 @@ pub fn create_team(ctx: &Ctx, input: CreateTeamInput) -> Result<TeamWriteOutput>
     let dry_run = input.dry_run.unwrap_or(false);
     let client = ctx.client()?;
     let org = client.org();
+    let create = groups::create_group(org, &name, description.as_deref());
     let mut plan = Plan::new();
-    plan.add(groups::create_group(org, &name, description.as_deref()), format!("create team \"{name}\""));
+    plan.add(&create, format!("create team \"{name}\""));
     let executed = plan
         .execute(&client, ctx.action, dry_run)
         .map_err(|e| if says_name_taken(&e, &name) { name_taken(org, &name, e) } else { e })?;
     let team = match executed.responses.first() {
-        Some(response) => {
-            let request = groups::create_group(org, &name, description.as_deref());
-            Some(Team::from(parse_json::<OrgGroup>(response, &request)?))
-        }
+        Some(response) => Some(Team::from(create.read(response)?)),
         None => None,
     };
     let message = if dry_run {
@@ -360,6 +354,7 @@ pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput>
     let held = current.description.as_deref().unwrap_or("");
     let change =
         GroupChange { name: new_name.filter(|n| *n != current.name), description: description.filter(|d| d != held) };
+    let update = groups::update_group(org, &current.name, &change);
     let mut plan = Plan::new();
     if !change.is_empty() {
         let mut fields = Vec::new();
@@ -369,20 +364,14 @@ pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput>
         if change.description.is_some() {
             fields.push("replace its description".to_string());
         }
-        plan.add(
-            groups::update_group(org, &current.name, &change),
-            format!("team \"{}\": {}", current.name, fields.join(" and ")),
-        );
+        plan.add(&update, format!("team \"{}\": {}", current.name, fields.join(" and ")));
     }
     let executed = plan.execute(&client, ctx.action, dry_run).map_err(|e| match &change.name {
         Some(new) if says_name_taken(&e, new) => name_taken(org, new, e),
         _ => e,
     })?;
     let team = match executed.responses.first() {
-        Some(response) => {
-            let request = groups::update_group(org, &current.name, &change);
-            Some(Team::from(parse_json::<OrgGroup>(response, &request)?))
-        }
+        Some(response) => Some(Team::from(update.read(response)?)),
         None => Some(current.clone()),
     };
     let message = match (plan.is_empty(), dry_run) {
@@ -424,7 +413,7 @@ pub fn delete_team(ctx: &Ctx, input: DeleteTeamInput) -> Result<TeamWriteOutput>
     };
     let mut plan = Plan::new();
     if let Some(name) = &target {
-        plan.add(groups::delete_group(org, name), format!("delete team \"{name}\""));
+        plan.add(&groups::delete_group(org, name), format!("delete team \"{name}\""));
     }
     let (executed, absent) = match plan.execute(&client, ctx.action, dry_run) {
         Ok(executed) => (executed, target.is_none()),
@@ -496,11 +485,11 @@ pub fn list_team_members(ctx: &Ctx, input: ListTeamMembersInput) -> Result<Outpu
     let org = client.org();
     let team = selector.name(&client)?;
     let size = paging.spec.page_size;
-    let build = |page: u32| groups::list_group_members(org, &team, search.as_deref(), page, size);
+    let page = |number: u32| groups::list_group_members(org, &team, search.as_deref(), number, size);
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
     out.field("team", &team)?;
-    write_listing(out, "members", &client, paging, &build, |m: GroupMember| Member::from(m))
+    write_listing(out, "members", &client, paging, &page, Member::from)
 }
 
 /// Input of `add-team-member`: the team, and the person by `username` (or its synonym `member`)
@@ -595,7 +584,7 @@ pub fn add_team_member(ctx: &Ctx, input: AddTeamMemberInput) -> Result<TeamMembe
     let username = member.username.clone();
     let mut plan = Plan::new();
     if !member.groups.as_ref().is_some_and(|g| g.contains(&team)) {
-        plan.add(groups::add_group_member(org, &team, &username), format!("add \"{username}\" to team \"{team}\""));
+        plan.add(&groups::add_group_member(org, &team, &username), format!("add \"{username}\" to team \"{team}\""));
     }
     let already = match plan.execute(&client, ctx.action, dry_run) {
         Ok(executed) => Ok((executed, plan.is_empty())),
@@ -660,7 +649,7 @@ pub fn remove_team_member(ctx: &Ctx, input: RemoveTeamMemberInput) -> Result<Tea
     let mut plan = Plan::new();
     if on_team {
         plan.add(
-            groups::remove_group_member(org, &team, &username),
+            &groups::remove_group_member(org, &team, &username),
             format!("take \"{username}\" off team \"{team}\""),
         );
     }

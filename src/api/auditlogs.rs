@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{ApiRequest, Scope, path};
+use super::{ApiRequest, Chunk, Endpoint, Paged, Scope, path};
 use crate::error::{Error, Result};
 use crate::host::Method;
 
@@ -64,7 +64,7 @@ pub fn audit_target(org: &str) -> String {
 }
 
 /// `GET /v2/auditlogs/{org}` for one page.
-pub fn list_audit_logs(org: &str, query: &AuditQuery, page: u32, page_size: u32) -> ApiRequest {
+pub fn list_audit_logs(org: &str, query: &AuditQuery, page: u32, page_size: u32) -> Endpoint<AuditLogsResponse> {
     ApiRequest::new(Method::Get, path(&["v2", "auditlogs", org]), Scope::AuditLogRead, audit_target(org))
         .query_opt("action", query.action.as_deref())
         .query_opt("name", query.name.as_deref())
@@ -73,16 +73,18 @@ pub fn list_audit_logs(org: &str, query: &AuditQuery, page: u32, page_size: u32)
         .query_opt("to", query.to.as_deref())
         .query("page", page)
         .query("page_size", page_size)
+        .into()
 }
 
 /// `GET /v2/auditlogs/{org}/actions`.
-pub fn list_audit_actions(org: &str) -> ApiRequest {
+pub fn list_audit_actions(org: &str) -> Endpoint<AuditActionsResponse> {
     ApiRequest::new(
         Method::Get,
         path(&["v2", "auditlogs", org, "actions"]),
         Scope::AuditLogRead,
         format!("the audit-log actions of organization \"{org}\""),
     )
+    .into()
 }
 
 /// Docker's `GetAuditLogsResponse`: `{"logs": [...]}`, with no count and no next link.
@@ -91,6 +93,15 @@ pub fn list_audit_actions(org: &str) -> ApiRequest {
 pub struct AuditLogsResponse {
     /// This page's events; missing or null means none.
     pub logs: Option<Vec<AuditLog>>,
+}
+
+/// An audit-log page has no count and no next link, so a walk stops on a short or empty page.
+impl Paged for AuditLogsResponse {
+    type Item = AuditLog;
+
+    fn into_chunk(self) -> Chunk<AuditLog> {
+        Chunk { items: self.logs.unwrap_or_default(), count: None, has_next: None }
+    }
 }
 
 /// Docker's `AuditLog`; every field may be missing or null.
@@ -283,6 +294,17 @@ mod tests {
             (Method::Get, "/v2/auditlogs/acme/actions", Scope::AuditLogRead)
         );
         assert!(r.query.is_empty());
+    }
+
+    #[test]
+    fn an_empty_logs_body_is_an_empty_page() {
+        let request = list_audit_logs("acme", &AuditQuery::default(), 1, 25);
+        for body in [&br#"{"logs": []}"#[..], br#"{"logs": null}"#, b"{}"] {
+            let response = crate::host::HttpResponse { status: 200, headers: vec![], body: body.to_vec() };
+            let chunk = request.read(&response).unwrap().into_chunk();
+            assert!(chunk.items.is_empty());
+            assert_eq!((chunk.count, chunk.has_next), (None, None));
+        }
     }
 
     #[test]

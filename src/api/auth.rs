@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiRequest, Scope, path};
+use super::{ApiRequest, Endpoint, Scope, path};
 use crate::host::Method;
 
 /// Seconds a token is cached when its lifetime cannot be read from it: an opaque token, a JWT whose
@@ -18,7 +18,7 @@ pub const FALLBACK_TTL_SECONDS: u32 = 5 * 60;
 pub const SAFETY_MARGIN_SECONDS: u64 = 60;
 
 /// The exchange request. For an OAT the identifier is the organization name.
-pub fn exchange_token(org: &str, oat: &str) -> ApiRequest {
+pub fn exchange_token(org: &str, oat: &str) -> Endpoint<TokenResponse> {
     let mut request = ApiRequest::new(
         Method::Post,
         path(&["v2", "auth", "token"]),
@@ -29,7 +29,7 @@ pub fn exchange_token(org: &str, oat: &str) -> ApiRequest {
     request.authenticated = false;
     // The exchange changes nothing on Docker's side: sending it again is harmless.
     request.idempotent = true;
-    request
+    request.into()
 }
 
 /// The exchange response: `{"access_token": ...}` (`AuthCreateTokenResponse`). `token`, the field

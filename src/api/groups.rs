@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::members::Member;
-use super::{ApiRequest, Scope, path};
+use super::{ApiRequest, Endpoint, NoContent, Page, Scope, path, whole};
 use crate::host::Method;
 
 /// What a request about team `team` of `org` addresses, for error messages.
@@ -17,7 +17,13 @@ pub fn team_target(org: &str, team: &str) -> String {
 }
 
 /// `GET /v2/orgs/{org}/groups` for one page.
-pub fn list_groups(org: &str, search: Option<&str>, username: Option<&str>, page: u32, page_size: u32) -> ApiRequest {
+pub fn list_groups(
+    org: &str,
+    search: Option<&str>,
+    username: Option<&str>,
+    page: u32,
+    page_size: u32,
+) -> Endpoint<Page<OrgGroup>> {
     ApiRequest::new(
         Method::Get,
         path(&["v2", "orgs", org, "groups"]),
@@ -28,10 +34,11 @@ pub fn list_groups(org: &str, search: Option<&str>, username: Option<&str>, page
     .query_opt("username", username)
     .query("page", page)
     .query("page_size", page_size)
+    .into()
 }
 
 /// `POST /v2/orgs/{org}/groups` with `{"name", "description"?}`.
-pub fn create_group(org: &str, name: &str, description: Option<&str>) -> ApiRequest {
+pub fn create_group(org: &str, name: &str, description: Option<&str>) -> Endpoint<OrgGroup> {
     let mut body = Map::new();
     body.insert("name".into(), json!(name));
     if let Some(description) = description {
@@ -39,11 +46,13 @@ pub fn create_group(org: &str, name: &str, description: Option<&str>) -> ApiRequ
     }
     ApiRequest::new(Method::Post, path(&["v2", "orgs", org, "groups"]), Scope::GroupEdit, team_target(org, name))
         .json(Value::Object(body))
+        .into()
 }
 
 /// `GET /v2/orgs/{org}/groups/{name}`.
-pub fn get_group(org: &str, name: &str) -> ApiRequest {
+pub fn get_group(org: &str, name: &str) -> Endpoint<OrgGroup> {
     ApiRequest::new(Method::Get, path(&["v2", "orgs", org, "groups", name]), Scope::GroupRead, team_target(org, name))
+        .into()
 }
 
 /// The fields of a team to change; a field left `None` keeps its value.
@@ -65,10 +74,10 @@ impl GroupChange {
 /// Updates team `name` of `org`: `PUT` with both fields when both change (Docker's full update,
 /// whose body requires `name`), otherwise `PATCH` with only the field that changes, so the other
 /// one keeps its value.
-pub fn update_group(org: &str, name: &str, change: &GroupChange) -> ApiRequest {
+pub fn update_group(org: &str, name: &str, change: &GroupChange) -> Endpoint<OrgGroup> {
     let segments = path(&["v2", "orgs", org, "groups", name]);
     let target = team_target(org, name);
-    match (&change.name, &change.description) {
+    let request = match (&change.name, &change.description) {
         (Some(new_name), Some(description)) => ApiRequest::new(Method::Put, segments, Scope::GroupEdit, target)
             .json(json!({ "name": new_name, "description": description })),
         _ => {
@@ -81,21 +90,29 @@ pub fn update_group(org: &str, name: &str, change: &GroupChange) -> ApiRequest {
             }
             ApiRequest::new(Method::Patch, segments, Scope::GroupEdit, target).json(Value::Object(body))
         }
-    }
+    };
+    request.into()
 }
 
 /// `DELETE /v2/orgs/{org}/groups/{name}`.
-pub fn delete_group(org: &str, name: &str) -> ApiRequest {
+pub fn delete_group(org: &str, name: &str) -> Endpoint<NoContent> {
     ApiRequest::new(
         Method::Delete,
         path(&["v2", "orgs", org, "groups", name]),
         Scope::GroupEdit,
         team_target(org, name),
     )
+    .into()
 }
 
 /// `GET /v2/orgs/{org}/groups/{team}/members` for one page. A 404 names the team.
-pub fn list_group_members(org: &str, team: &str, search: Option<&str>, page: u32, page_size: u32) -> ApiRequest {
+pub fn list_group_members(
+    org: &str,
+    team: &str,
+    search: Option<&str>,
+    page: u32,
+    page_size: u32,
+) -> Endpoint<Page<GroupMember>> {
     ApiRequest::new(
         Method::Get,
         path(&["v2", "orgs", org, "groups", team, "members"]),
@@ -105,11 +122,12 @@ pub fn list_group_members(org: &str, team: &str, search: Option<&str>, page: u32
     .query_opt("search", search)
     .query("page", page)
     .query("page_size", page_size)
+    .into()
 }
 
 /// `POST /v2/orgs/{org}/groups/{team}/members` with `{"member": username}`: Docker's field is
 /// `member`, not `username`.
-pub fn add_group_member(org: &str, team: &str, username: &str) -> ApiRequest {
+pub fn add_group_member(org: &str, team: &str, username: &str) -> Endpoint<NoContent> {
     ApiRequest::new(
         Method::Post,
         path(&["v2", "orgs", org, "groups", team, "members"]),
@@ -117,16 +135,18 @@ pub fn add_group_member(org: &str, team: &str, username: &str) -> ApiRequest {
         team_target(org, team),
     )
     .json(json!({ "member": username }))
+    .into()
 }
 
 /// `DELETE /v2/orgs/{org}/groups/{team}/members/{username}`.
-pub fn remove_group_member(org: &str, team: &str, username: &str) -> ApiRequest {
+pub fn remove_group_member(org: &str, team: &str, username: &str) -> Endpoint<NoContent> {
     ApiRequest::new(
         Method::Delete,
         path(&["v2", "orgs", org, "groups", team, "members", username]),
         Scope::GroupEdit,
         format!("member \"{username}\" of {}", team_target(org, team)),
     )
+    .into()
 }
 
 /// A team as Docker returns it (`org_group`).
@@ -159,10 +179,6 @@ pub struct Team {
     pub description: Option<String>,
     /// Members on the team.
     pub member_count: Option<u64>,
-}
-
-fn whole(n: Option<f64>) -> Option<u64> {
-    n.filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64)
 }
 
 impl From<OrgGroup> for Team {

@@ -5,17 +5,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::members::normalize_role;
-use super::{ApiRequest, Scope, path};
+use super::{ApiRequest, Endpoint, NoContent, Scope, path};
 use crate::host::Method;
 
 /// `GET /v2/orgs/{org}/invites`: every pending invite (Docker does not page this list).
-pub fn list_invites(org: &str) -> ApiRequest {
+pub fn list_invites(org: &str) -> Endpoint<InviteList> {
     ApiRequest::new(
         Method::Get,
         path(&["v2", "orgs", org, "invites"]),
         Scope::InviteRead,
         format!("pending invites of organization \"{org}\""),
     )
+    .into()
 }
 
 /// What a bulk invitation asks for; the builder turns it into Docker's body.
@@ -33,7 +34,7 @@ pub struct BulkInvite {
 
 /// `POST /v2/invites/bulk` with `{"org", "team"?, "role"?, "invitees", "dry_run"?}`. A POST: the
 /// client never repeats it after a 5xx.
-pub fn bulk_invite(org: &str, invite: &BulkInvite) -> ApiRequest {
+pub fn bulk_invite(org: &str, invite: &BulkInvite) -> Endpoint<BulkInviteAnswer> {
     let mut body = Map::new();
     body.insert("org".into(), Value::from(org));
     if let Some(team) = &invite.team {
@@ -53,21 +54,23 @@ pub fn bulk_invite(org: &str, invite: &BulkInvite) -> ApiRequest {
         format!("invitations to organization \"{org}\""),
     )
     .json(Value::Object(body))
+    .into()
 }
 
 /// `DELETE /v2/invites/{id}`.
-pub fn cancel_invite(id: &str) -> ApiRequest {
-    ApiRequest::new(Method::Delete, path(&["v2", "invites", id]), Scope::InviteEdit, format!("invite \"{id}\""))
+pub fn cancel_invite(id: &str) -> Endpoint<NoContent> {
+    ApiRequest::new(Method::Delete, path(&["v2", "invites", id]), Scope::InviteEdit, format!("invite \"{id}\"")).into()
 }
 
 /// `PATCH /v2/invites/{id}/resend`. Not idempotent: every call sends another email.
-pub fn resend_invite(id: &str) -> ApiRequest {
+pub fn resend_invite(id: &str) -> Endpoint<NoContent> {
     ApiRequest::new(
         Method::Patch,
         path(&["v2", "invites", id, "resend"]),
         Scope::InviteEdit,
         format!("invite \"{id}\""),
     )
+    .into()
 }
 
 /// An invite as Docker returns it (`invite`); every field may be missing or null.

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{ApiRequest, Scope, path};
-use crate::host::Method;
+use super::{ApiRequest, Endpoint, FromResponse, NoContent, Page, Scope, path};
+use crate::error::{Error, Result};
+use crate::host::{HttpResponse, Method};
 
 /// A member's organization role, as an input (Docker takes it in lower case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -30,21 +31,45 @@ impl Role {
     }
 }
 
+/// Which rows the member listing returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum MemberType {
+    /// Members and invitees.
+    All,
+    /// Pending invitees only.
+    Invitee,
+    /// Members only.
+    Member,
+}
+
+impl MemberType {
+    /// The value Docker takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberType::All => "all",
+            MemberType::Invitee => "invitee",
+            MemberType::Member => "member",
+        }
+    }
+}
+
 /// Filters of the member listing, as Docker names them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemberQuery {
     /// `search`: username, full name or email (fuzzy).
     pub search: Option<String>,
     /// `role`: owner | editor | member.
-    pub role: Option<String>,
+    pub role: Option<Role>,
     /// `type`: all | invitee | member.
-    pub member_type: Option<String>,
+    pub member_type: Option<MemberType>,
     /// `invites`: include pending invitees.
     pub invites: Option<bool>,
 }
 
 /// `GET /v2/orgs/{org}/members` for one page.
-pub fn list_members(org: &str, query: &MemberQuery, page: u32, page_size: u32) -> ApiRequest {
+pub fn list_members(org: &str, query: &MemberQuery, page: u32, page_size: u32) -> Endpoint<Page<OrgMember>> {
     ApiRequest::new(
         Method::Get,
         path(&["v2", "orgs", org, "members"]),
@@ -52,15 +77,16 @@ pub fn list_members(org: &str, query: &MemberQuery, page: u32, page_size: u32) -
         format!("members of organization \"{org}\""),
     )
     .query_opt("search", query.search.as_deref())
-    .query_opt("role", query.role.as_deref())
-    .query_opt("type", query.member_type.as_deref())
+    .query_opt("role", query.role.map(Role::as_str))
+    .query_opt("type", query.member_type.map(MemberType::as_str))
     .query_opt("invites", query.invites)
     .query("page", page)
     .query("page_size", page_size)
+    .into()
 }
 
 /// `PUT /v2/orgs/{org}/members/{username}` with `{"role": role}` (lower-case, as Docker takes it).
-pub fn update_member_role(org: &str, username: &str, role: Role) -> ApiRequest {
+pub fn update_member_role(org: &str, username: &str, role: Role) -> Endpoint<OrgMember> {
     ApiRequest::new(
         Method::Put,
         path(&["v2", "orgs", org, "members", username]),
@@ -68,20 +94,22 @@ pub fn update_member_role(org: &str, username: &str, role: Role) -> ApiRequest {
         format!("member \"{username}\" of organization \"{org}\""),
     )
     .json(json!({ "role": role.as_str() }))
+    .into()
 }
 
 /// `DELETE /v2/orgs/{org}/members/{username}`.
-pub fn remove_member(org: &str, username: &str) -> ApiRequest {
+pub fn remove_member(org: &str, username: &str) -> Endpoint<NoContent> {
     ApiRequest::new(
         Method::Delete,
         path(&["v2", "orgs", org, "members", username]),
         Scope::MemberEdit,
         format!("member \"{username}\" of organization \"{org}\""),
     )
+    .into()
 }
 
 /// `GET /v2/orgs/{org}/members/export`, asking for the CSV it answers.
-pub fn export_members(org: &str) -> ApiRequest {
+pub fn export_members(org: &str) -> Endpoint<MemberExport> {
     ApiRequest::new(
         Method::Get,
         path(&["v2", "orgs", org, "members", "export"]),
@@ -89,6 +117,7 @@ pub fn export_members(org: &str) -> ApiRequest {
         format!("member export of organization \"{org}\""),
     )
     .accept(CSV_MEDIA_TYPE)
+    .into()
 }
 
 /// The media type of the member export.
@@ -188,7 +217,7 @@ pub struct Member {
 }
 
 /// An empty text written as `null` (a value Docker did not give, as the schema says).
-fn empty_as_null<S: serde::Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+fn empty_as_null<S: serde::Serializer>(value: &str, serializer: S) -> std::result::Result<S::Ok, S::Error> {
     if value.is_empty() { serializer.serialize_none() } else { serializer.serialize_str(value) }
 }
 
@@ -247,6 +276,23 @@ pub struct MemberExport {
     pub members: Vec<ExportedMember>,
 }
 
+/// The export's CSV, read with [`parse_member_export`]; a body that is not such a CSV is an
+/// invalid response saying what came instead.
+impl FromResponse for MemberExport {
+    fn from_response(response: &HttpResponse, request: &ApiRequest) -> Result<Self> {
+        parse_member_export(&response.body).map_err(|reason| {
+            Error::invalid_response(format!(
+                "Docker Hub answered {} for the {} with {reason}; a CSV with a header row (Name, Username, Email, Type, \
+Permission, Teams, Date Joined) was expected. The API may have changed or a proxy replied instead.",
+                response.status, request.target
+            ))
+            .with_detail(
+                json!({ "status": response.status, "path": request.path, "content_type": response.header("content-type") }),
+            )
+        })
+    }
+}
+
 /// A header name reduced for matching: case, surrounding spaces and `_` versus space do not matter.
 fn column_key(name: &str) -> String {
     name.trim().to_lowercase().replace('_', " ").split_whitespace().collect::<Vec<_>>().join(" ")
@@ -255,7 +301,7 @@ fn column_key(name: &str) -> String {
 /// Reads the export CSV by header name with a real CSV reader: a UTF-8 byte-order mark and extra
 /// columns are fine; a missing `Username` column, a row whose length differs from the header's, or
 /// text that is not UTF-8 is an error (the reason is returned, for the caller's message).
-pub fn parse_member_export(body: &[u8]) -> Result<MemberExport, String> {
+pub fn parse_member_export(body: &[u8]) -> std::result::Result<MemberExport, String> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err("an empty body (not even a header row)".to_string());
@@ -304,8 +350,8 @@ mod tests {
     fn list_members_passes_filters_through() {
         let q = MemberQuery {
             search: Some("jon@x.io".into()),
-            role: Some("owner".into()),
-            member_type: Some("member".into()),
+            role: Some(Role::Owner),
+            member_type: Some(MemberType::Member),
             invites: Some(true),
         };
         let r = list_members("acme", &q, 2, 50);

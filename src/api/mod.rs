@@ -1,11 +1,13 @@
 //! Pure request builders and response models for the Docker Hub API, one file per resource.
 //!
-//! A builder only describes a request ([`ApiRequest`]): method, an already-encoded path, query,
-//! JSON body, what it addresses (for error messages) and which OAT scope it needs. The client sends
-//! it. Nothing here does I/O, so every builder and mapper is tested natively.
+//! A builder only describes a request: method, an already-encoded path, query, JSON body, what it
+//! addresses (for error messages) and which OAT scope it needs, as an [`Endpoint`] that also names
+//! the type its answer reads as. The client sends it. Nothing here does I/O, so every builder and
+//! mapper is tested natively.
 
 pub mod auditlogs;
 pub mod auth;
+mod endpoint;
 pub mod error_body;
 pub mod groups;
 pub mod invites;
@@ -15,6 +17,7 @@ pub mod visibility;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::host::Method;
@@ -204,6 +207,7 @@ impl ApiRequest {
     }
 }
 
+pub use endpoint::{Endpoint, FromResponse, NoContent, unreadable};
 pub use error_body::DockerError;
 
 /// A Docker Hub paginated list (`count`, `next`, `previous`, `results`).
@@ -225,10 +229,43 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// Docker's `count` as a whole number of items: the one place it is read (Docker's schema types
-    /// it as a number, so `3.0` arrives; a negative, fractional or non-finite value is no count).
+    /// Docker's `count` as a whole number of items: the one place it is read.
     pub fn total(&self) -> Option<u64> {
-        self.count.filter(|c| c.is_finite() && *c >= 0.0 && c.fract() == 0.0).map(|c| c as u64)
+        whole(self.count)
+    }
+}
+
+/// A number Docker sends as a JSON number (its schema says `number`, so `3.0` arrives) as a whole
+/// count: a negative, fractional or non-finite value is none.
+pub fn whole(n: Option<f64>) -> Option<u64> {
+    n.filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64)
+}
+
+/// One page of a listing, normalised.
+pub struct Chunk<T> {
+    /// The page's items.
+    pub items: Vec<T>,
+    /// Total reported by the service, if it reports one.
+    pub count: Option<u64>,
+    /// Whether the service says another page exists; `None` when it does not say (then a full page
+    /// means "maybe more").
+    pub has_next: Option<bool>,
+}
+
+/// An answer that is one page of a listing: how the client's walk reads it.
+pub trait Paged: FromResponse {
+    /// One item of the listing.
+    type Item;
+    /// The page's items, with the count and the next page when the answer says.
+    fn into_chunk(self) -> Chunk<Self::Item>;
+}
+
+/// A `count`/`next`/`results` page: a `next` link only says whether another page exists.
+impl<T: DeserializeOwned> Paged for Page<T> {
+    type Item = T;
+
+    fn into_chunk(self) -> Chunk<T> {
+        Chunk { count: self.total(), has_next: Some(self.next.is_some_and(|n| !n.is_empty())), items: self.results }
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{ApiRequest, Scope, path};
+use super::{ApiRequest, Endpoint, Scope, path};
 use crate::host::Method;
 
 /// What a settings request addresses, for messages.
@@ -13,18 +13,19 @@ fn settings_target(org: &str) -> String {
 }
 
 /// `GET /v2/orgs/{org}/settings`.
-pub fn get_org_settings(org: &str) -> ApiRequest {
+pub fn get_org_settings(org: &str) -> Endpoint<OrgSettings> {
     ApiRequest::new(
         Method::Get,
         path(&["v2", "orgs", org, "settings"]),
         Scope::ImageAccessManagement,
         settings_target(org),
     )
+    .into()
 }
 
 /// `PUT /v2/orgs/{org}/settings` with exactly `{"restricted_images": {enabled, allow_official_images,
 /// allow_verified_publishers}}` (the API requires all three).
-pub fn update_org_settings(org: &str, restricted_images: &RestrictedImages) -> ApiRequest {
+pub fn update_org_settings(org: &str, restricted_images: &RestrictedImages) -> Endpoint<OrgSettings> {
     ApiRequest::new(
         Method::Put,
         path(&["v2", "orgs", org, "settings"]),
@@ -32,6 +33,7 @@ pub fn update_org_settings(org: &str, restricted_images: &RestrictedImages) -> A
         settings_target(org),
     )
     .json(json!({ "restricted_images": restricted_images }))
+    .into()
 }
 
 /// The restricted-images setting as the update sends it: every flag is required.

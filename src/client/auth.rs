@@ -7,8 +7,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-use super::{Client, parse_json};
-use crate::api::auth::{TokenResponse, cache_ttl_seconds, exchange_token};
+use super::Client;
+use crate::api::auth::{cache_ttl_seconds, exchange_token};
 use crate::error::{Error, Result};
 
 /// Prefix of every cache key this plugin writes.
@@ -54,9 +54,7 @@ impl Client<'_> {
     }
 
     fn exchange(&self) -> Result<String> {
-        let request = exchange_token(&self.conn.org, &self.conn.oat);
-        let response = self.send(&request)?;
-        let parsed: TokenResponse = parse_json(&response, &request)?;
+        let parsed = self.fetch(&exchange_token(&self.conn.org, &self.conn.oat))?;
         if !is_plausible_token(&parsed.access_token) {
             return Err(Error::invalid_response("Docker Hub's token exchange answered without a usable access_token."));
         }

@@ -15,10 +15,9 @@ mod tests;
 
 use std::cell::{Cell, RefCell};
 
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::api::ApiRequest;
+use crate::api::{ApiRequest, Endpoint, FromResponse, unreadable};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::host::{FetchError, Host, HttpRequest, HttpResponse};
@@ -93,7 +92,13 @@ impl<'h> Client<'h> {
         json!({ "requests": self.request_count(), "rate_limit": self.rate_limit() })
     }
 
-    /// Sends `request`, retrying what is safe to retry, and returns the 2xx response.
+    /// Sends `endpoint`'s request and reads the answer as the type the endpoint names.
+    pub fn fetch<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<T> {
+        endpoint.read(&self.send(endpoint)?)
+    }
+
+    /// Sends `request`, retrying what is safe to retry, and returns the 2xx response unread (what
+    /// [`Client::fetch`] reads, and what a write plan reports).
     pub fn send(&self, request: &ApiRequest) -> Result<HttpResponse> {
         self.settle(request, None)
     }
@@ -145,12 +150,6 @@ impl<'h> Client<'h> {
                 }
             }
         }
-    }
-
-    /// Sends `request` and parses its JSON body.
-    pub fn send_json<T: DeserializeOwned>(&self, request: &ApiRequest) -> Result<T> {
-        let response = self.send(request)?;
-        parse_json(&response, request)
     }
 
     /// Sends several requests together through the host's batch fetch (at most `concurrency` at a
@@ -259,11 +258,7 @@ impl<'h> Client<'h> {
         }
         match budget::unreadable_body(&response.body) {
             None => Ok(()),
-            Some(why) => Err(Error::invalid_response(format!(
-                "Docker Hub answered {} for {} with {why}. The API may have changed or a proxy replied instead.",
-                response.status, request.target
-            ))
-            .with_detail(json!({ "status": response.status, "path": request.path }))),
+            Some(why) => Err(unreadable(response, request, &why)),
         }
     }
 
@@ -318,23 +313,4 @@ pub fn refuse_dot_segments(path: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Parses a JSON body, naming the request when it does not fit the expected shape.
-pub fn parse_json<T: DeserializeOwned>(response: &HttpResponse, request: &ApiRequest) -> Result<T> {
-    // Validated as UTF-8 once, then read as text: serde_json checks every string of a byte slice
-    // on its own, which cost a tenth of the guest's time on a members page.
-    let text = std::str::from_utf8(&response.body).map_err(|e| e.to_string());
-    text.and_then(|t| serde_json::from_str(t).map_err(|e| e.to_string())).map_err(|e| {
-        let what = if response.body.is_empty() {
-            "an empty body".to_string()
-        } else {
-            format!("a body it could not read ({e})")
-        };
-        Error::invalid_response(format!(
-            "Docker Hub answered {} for {} with {what}. The API may have changed or a proxy replied instead.",
-            response.status, request.target
-        ))
-        .with_detail(json!({ "status": response.status, "path": request.path }))
-    })
 }

@@ -6,13 +6,11 @@
 //! the count said, paging goes on while Docker reports a `next` page and stops on an empty page,
 //! and never collects more than `max_items`.
 
-use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::{Client, parse_json};
-use crate::api::{ApiRequest, Page};
+use super::Client;
+use crate::api::{ApiRequest, Chunk, Endpoint, Paged};
 use crate::error::{Error, ErrorKind, Result};
-use crate::host::HttpResponse;
 
 /// Pages fetched at once through the batch import.
 pub const DEFAULT_CONCURRENCY: u32 = 8;
@@ -28,25 +26,6 @@ pub struct PageSpec {
     pub page_size: u32,
     /// Stop with an error rather than collect more than this.
     pub max_items: usize,
-}
-
-/// One page, normalised.
-pub struct Chunk<T> {
-    /// The page's items.
-    pub items: Vec<T>,
-    /// Total reported by the service, if it reports one.
-    pub count: Option<u64>,
-    /// Whether the service says another page exists; `None` when it does not say (then a full page
-    /// means "maybe more").
-    pub has_next: Option<bool>,
-}
-
-impl<T: DeserializeOwned> Chunk<T> {
-    /// Reads a `count`/`next`/`results` page.
-    pub fn from_page(response: &HttpResponse, request: &ApiRequest) -> Result<Self> {
-        let page: Page<T> = parse_json(response, request)?;
-        Ok(Chunk { count: page.total(), items: page.results, has_next: Some(page.next.is_some_and(|n| !n.is_empty())) })
-    }
 }
 
 /// Everything a walk collected.
@@ -73,75 +52,72 @@ pub struct Walked {
 pub type PageSink<'s, T> = dyn FnMut(Vec<T>, Option<u64>) -> Result<()> + 's;
 
 /// Walks a listing from `spec.start_page` to its end and returns every item.
-pub fn list_all_pages<T>(
+pub fn list_all_pages<L: Paged>(
     client: &Client,
     spec: PageSpec,
-    build: &dyn Fn(u32) -> ApiRequest,
-    read: &dyn Fn(&HttpResponse, &ApiRequest) -> Result<Chunk<T>>,
-) -> Result<Listing<T>> {
+    page: &dyn Fn(u32) -> Endpoint<L>,
+) -> Result<Listing<L::Item>> {
     let mut items = Vec::new();
-    let walked = walk_pages(client, spec, build, read, &mut |page, _| {
-        items.extend(page);
+    let walked = client.walk(spec, page, &mut |chunk, _| {
+        items.extend(chunk);
         Ok(())
     })?;
     Ok(Listing { items, count: walked.count, pages: walked.pages })
 }
 
-/// Walks a listing from `spec.start_page` to its end, handing each page's items to `sink` as soon
-/// as the page is read. Batched pages go out [`DEFAULT_CONCURRENCY`] at a time and each group is
-/// read and dropped before the next is sent, so a long listing never holds more than one group
-/// of response bodies.
-pub fn walk_pages<T>(
-    client: &Client,
-    spec: PageSpec,
-    build: &dyn Fn(u32) -> ApiRequest,
-    read: &dyn Fn(&HttpResponse, &ApiRequest) -> Result<Chunk<T>>,
-    sink: &mut PageSink<'_, T>,
-) -> Result<Walked> {
-    let page_size = spec.page_size.max(1);
-    let first = build(spec.start_page);
-    let chunk = read(&client.send(&first)?, &first)?;
-    let count = chunk.count;
-    let mut walk = Walk { items: 0, pages: 0, spec, next_page: spec.start_page, count, sink };
-    let mut more = walk.take(chunk)?;
+impl Client<'_> {
+    /// Walks a listing from `spec.start_page` to its end, `page` making the request for a page
+    /// number, and hands each page's items to `sink` as soon as the page is read. Batched pages go
+    /// out [`DEFAULT_CONCURRENCY`] at a time and each group is read and dropped before the next is
+    /// sent, so a long listing never holds more than one group of response bodies.
+    pub fn walk<L: Paged>(
+        &self,
+        spec: PageSpec,
+        page: &dyn Fn(u32) -> Endpoint<L>,
+        sink: &mut PageSink<'_, L::Item>,
+    ) -> Result<Walked> {
+        let page_size = spec.page_size.max(1);
+        let chunk = self.fetch(&page(spec.start_page))?.into_chunk();
+        let count = chunk.count;
+        let mut walk = Walk { items: 0, pages: 0, spec, next_page: spec.start_page, count, sink };
+        let mut more = walk.take(chunk)?;
 
-    if let (true, Some(total)) = (more, count) {
-        if usize::try_from(total).map_or(true, |t| t > spec.max_items) {
-            return Err(too_many(total, spec.max_items));
-        }
-        let before = u64::from(spec.start_page.saturating_sub(1)) * u64::from(page_size);
-        let left = total.saturating_sub(before + walk.items as u64);
-        let planned = u32::try_from(left.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX);
-        let requests: Vec<ApiRequest> = (0..planned).map(|i| build(walk.next_page + i)).collect();
-        'groups: for group in requests.chunks(DEFAULT_CONCURRENCY as usize) {
-            let answers = client.send_batch(group, DEFAULT_CONCURRENCY);
-            for (request, answer) in group.iter().zip(answers) {
-                match answer {
-                    Ok(response) => {
-                        let chunk = read(&response, request).map_err(|e| walk.interrupted(e))?;
-                        more = walk.take(chunk)?;
-                        if !more {
+        if let (true, Some(total)) = (more, count) {
+            if usize::try_from(total).map_or(true, |t| t > spec.max_items) {
+                return Err(too_many(total, spec.max_items));
+            }
+            let before = u64::from(spec.start_page.saturating_sub(1)) * u64::from(page_size);
+            let left = total.saturating_sub(before + walk.items as u64);
+            let planned = u32::try_from(left.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX);
+            let requests: Vec<ApiRequest> = (0..planned).map(|i| page(walk.next_page + i).into_request()).collect();
+            'groups: for group in requests.chunks(DEFAULT_CONCURRENCY as usize) {
+                let answers = self.send_batch(group, DEFAULT_CONCURRENCY);
+                for (request, answer) in group.iter().zip(answers) {
+                    match answer {
+                        Ok(response) => {
+                            let chunk = L::from_response(&response, request).map_err(|e| walk.interrupted(e))?;
+                            more = walk.take(chunk.into_chunk())?;
+                            if !more {
+                                break 'groups;
+                            }
+                        }
+                        // The count was too high: the page past the real end does not exist.
+                        Err(e) if e.kind == ErrorKind::NotFound => {
+                            more = false;
                             break 'groups;
                         }
+                        Err(e) => return Err(walk.interrupted(e)),
                     }
-                    // The count was too high: the page past the real end does not exist.
-                    Err(e) if e.kind == ErrorKind::NotFound => {
-                        more = false;
-                        break 'groups;
-                    }
-                    Err(e) => return Err(walk.interrupted(e)),
                 }
             }
         }
-    }
 
-    while more {
-        let request = build(walk.next_page);
-        let response = client.send(&request).map_err(|e| walk.interrupted(e))?;
-        let chunk = read(&response, &request).map_err(|e| walk.interrupted(e))?;
-        more = walk.take(chunk)?;
+        while more {
+            let chunk = self.fetch(&page(walk.next_page)).map_err(|e| walk.interrupted(e))?;
+            more = walk.take(chunk.into_chunk())?;
+        }
+        Ok(Walked { count, pages: walk.pages })
     }
-    Ok(Walked { count, pages: walk.pages })
 }
 
 /// Progress of one walk.

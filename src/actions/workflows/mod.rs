@@ -10,8 +10,8 @@ pub mod reconcile;
 
 use super::ActionSpec;
 use super::paging::every_page;
-use crate::api::groups::{self, GroupMember, OrgGroup, Team};
-use crate::api::members::{self, Member, MemberQuery, OrgMember};
+use crate::api::groups::{self, Team};
+use crate::api::members::{self, Member, MemberQuery};
 use crate::client::Client;
 use crate::client::paging::DEFAULT_MAX_ITEMS;
 use crate::error::Result;
@@ -22,7 +22,7 @@ fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>> {
         client,
         DEFAULT_MAX_ITEMS,
         &|page, size| members::list_members(client.org(), query, page, size),
-        |m: OrgMember| Member::from(m),
+        Member::from,
     )
 }
 
@@ -32,7 +32,7 @@ fn all_teams(client: &Client, username: Option<&str>) -> Result<Vec<Team>> {
         client,
         DEFAULT_MAX_ITEMS,
         &|page, size| groups::list_groups(client.org(), None, username, page, size),
-        |g: OrgGroup| Team::from(g),
+        Team::from,
     )
 }
 
@@ -42,7 +42,7 @@ fn team_members(client: &Client, team: &str) -> Result<Vec<Member>> {
         client,
         DEFAULT_MAX_ITEMS,
         &|page, size| groups::list_group_members(client.org(), team, None, page, size),
-        |m: GroupMember| Member::from(m),
+        Member::from,
     )
 }
 

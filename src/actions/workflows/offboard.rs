@@ -10,9 +10,8 @@ use crate::actions::invites::pending_invites;
 use crate::actions::members::{Person, find_member};
 use crate::actions::plan::{Plan, WriteReport};
 use crate::actions::{ActionSpec, Ctx};
-use crate::api::Page;
 use crate::api::invites::{self, Invite};
-use crate::api::members::{self, Member, MemberQuery, OrgMember};
+use crate::api::members::{self, Member, MemberQuery, Role};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::output::Meta;
@@ -63,12 +62,8 @@ fn refuse_last_owner(client: &Client, member: &Member) -> Result<()> {
         return Ok(());
     }
     let org = client.org();
-    let owners: Page<OrgMember> = client.send_json(&members::list_members(
-        org,
-        &MemberQuery { role: Some("owner".into()), ..MemberQuery::default() },
-        1,
-        1,
-    ))?;
+    let owners = MemberQuery { role: Some(Role::Owner), ..MemberQuery::default() };
+    let owners = client.fetch(&members::list_members(org, &owners, 1, 1))?;
     let count = owners.total().unwrap_or(owners.results.len() as u64);
     if count <= 1 {
         let username = &member.username;
@@ -96,7 +91,7 @@ pub fn offboard_member(ctx: &Ctx, input: OffboardInput) -> Result<OffboardOutput
         let username = path_segment(ctx.action, "username", Some(&member.username))?;
         teams = all_teams(&client, Some(&username))?.into_iter().map(|t| t.name).collect();
         plan.add(
-            members::remove_member(org, &username),
+            &members::remove_member(org, &username),
             format!(
                 "remove \"{username}\" from organization \"{org}\" (this also takes them off {} team(s))",
                 teams.len()
@@ -124,7 +119,7 @@ pub fn offboard_member(ctx: &Ctx, input: OffboardInput) -> Result<OffboardOutput
         let Some(id) = invite.id.as_deref().filter(|id| !id.is_empty()) else { continue };
         let id = path_segment(ctx.action, "invite id", Some(id))?;
         let who = invite.invitee.clone().unwrap_or_default();
-        plan.add(invites::cancel_invite(&id), format!("cancel the pending invite {id} for \"{who}\""));
+        plan.add(&invites::cancel_invite(&id), format!("cancel the pending invite {id} for \"{who}\""));
     }
     let invites_cancelled = plan.steps().len() - usize::from(removes_member);
     let executed = plan.execute(&client, ctx.action, dry_run)?;

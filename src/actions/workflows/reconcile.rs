@@ -130,12 +130,12 @@ pub fn reconcile_team(ctx: &Ctx, input: ReconcileInput) -> Result<ReconcileOutpu
     let mut plan = Plan::new();
     for username in &to_add {
         let username = path_segment(ctx.action, "members", Some(username))?;
-        plan.add(groups::add_group_member(org, &team, &username), format!("add \"{username}\" to team \"{team}\""));
+        plan.add(&groups::add_group_member(org, &team, &username), format!("add \"{username}\" to team \"{team}\""));
     }
     for username in &to_remove {
         let username = path_segment(ctx.action, "members", Some(username))?;
         plan.add(
-            groups::remove_group_member(org, &team, &username),
+            &groups::remove_group_member(org, &team, &username),
             format!("take \"{username}\" off team \"{team}\""),
         );
     }

@@ -2,14 +2,15 @@
 //! dense to read, and the host's deadline, each ending a walk with how far it got.
 
 use super::super::budget::{MAX_READ_BYTES, MAX_REQUESTS, MAX_VALUES_PER_RESPONSE};
-use super::super::paging::{Chunk, PageSpec, walk_pages};
+use super::super::paging::PageSpec;
 use super::*;
+use crate::api::{Endpoint, Page};
 use crate::error::{Error, ErrorKind};
 
 const MEMBERS: &str = "/v2/orgs/acme/members";
 
-fn page_request(page: u32) -> ApiRequest {
-    request(Method::Get, MEMBERS).query("page", page).query("page_size", 1)
+fn page_request(page: u32) -> Endpoint<Page<Value>> {
+    request(Method::Get, MEMBERS).query("page", page).query("page_size", 1).into()
 }
 
 fn route(page: u32) -> String {
@@ -26,7 +27,7 @@ fn one_item(page: u32, padding: usize) -> Answer {
 fn walk_until_error(host: &ScriptedHost) -> Error {
     let client = client(host);
     let spec = PageSpec { start_page: 1, page_size: 1, max_items: 100_000 };
-    walk_pages(&client, spec, &page_request, &Chunk::<Value>::from_page, &mut |_, _| Ok(())).unwrap_err()
+    client.walk(spec, &page_request, &mut |_, _| Ok(())).unwrap_err()
 }
 
 fn detail_of(error: &Error) -> &Value {

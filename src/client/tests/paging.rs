@@ -1,14 +1,15 @@
 //! Walking a listing: when it stops, how pages are batched, the item cap, and what an interrupted
 //! walk reports.
 
-use super::super::paging::{Chunk, DEFAULT_CONCURRENCY, PageSpec, list_all_pages, walk_pages};
+use super::super::paging::{DEFAULT_CONCURRENCY, PageSpec, list_all_pages};
 use super::*;
+use crate::api::{Endpoint, Page};
 use crate::error::ErrorKind;
 
 const MEMBERS: &str = "/v2/orgs/acme/members";
 
-fn build(page_size: u32) -> impl Fn(u32) -> ApiRequest {
-    move |page| request(Method::Get, MEMBERS).query("page", page).query("page_size", page_size)
+fn build(page_size: u32) -> impl Fn(u32) -> Endpoint<Page<Value>> {
+    move |page| request(Method::Get, MEMBERS).query("page", page).query("page_size", page_size).into()
 }
 
 fn page_route(page: u32, page_size: u32) -> String {
@@ -240,7 +241,7 @@ fn walks_stop_batch_cap_and_report_as_documented() {
             host.on(&page_route(number, page_size), [answer]);
         }
         let client = client(&host);
-        let listed = list_all_pages(&client, row.spec, &build(page_size), &Chunk::<Value>::from_page);
+        let listed = list_all_pages(&client, row.spec, &build(page_size));
         match (listed, row.ends) {
             (Ok(listing), Ends::Listed { items, pages, count }) => {
                 let first = (row.spec.start_page - 1) * page_size;
@@ -278,7 +279,7 @@ fn an_interrupted_walk_says_how_far_it_got_and_how_to_continue() {
     host.on(&page_route(2, 2), [page(2, 2, 2, Some(6), true)]);
     host.on(&page_route(3, 2), [status(403)]);
     let client = client(&host);
-    let error = list_all_pages(&client, spec(2), &build(2), &Chunk::<Value>::from_page).unwrap_err();
+    let error = list_all_pages(&client, spec(2), &build(2)).unwrap_err();
     assert!(
         error
             .message
@@ -299,11 +300,12 @@ fn each_page_reaches_the_sink_as_it_is_read_with_the_first_pages_count() {
     host.on(&page_route(3, 2), [page(3, 2, 1, Some(999), false)]);
     let client = client(&host);
     let mut seen = Vec::new();
-    let walked = walk_pages(&client, spec(2), &build(2), &Chunk::<Value>::from_page, &mut |items, count| {
-        seen.push((items.len(), count));
-        Ok(())
-    })
-    .unwrap();
+    let walked = client
+        .walk(spec(2), &build(2), &mut |items, count| {
+            seen.push((items.len(), count));
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(seen, [(2, Some(5)), (2, Some(5)), (1, Some(5))]);
     assert_eq!((walked.count, walked.pages), (Some(5), 3));
 }
@@ -314,10 +316,9 @@ fn a_sink_error_stops_the_walk_at_once() {
     host.exchange_gives(&jwt("a"));
     host.on(&page_route(1, 2), [page(1, 2, 2, None, true)]);
     let client = client(&host);
-    let error = walk_pages(&client, spec(2), &build(2), &Chunk::<Value>::from_page, &mut |_, _| {
-        Err(crate::error::Error::invalid_input("the output is full"))
-    })
-    .unwrap_err();
+    let error = client
+        .walk(spec(2), &build(2), &mut |_, _| Err(crate::error::Error::invalid_input("the output is full")))
+        .unwrap_err();
     // The refused page is not counted as fetched: resuming asks for it again.
     assert!(error.message.starts_with("the output is full 0 items on 0 pages"), "{}", error.message);
     let detail = error.detail.expect("progress");
@@ -335,7 +336,7 @@ fn a_count_docker_writes_as_a_float_or_negative_is_read_safely() {
     );
     host.on(&page_route(2, 2), [ok_json(200, json!({ "count": -1, "next": null, "results": [{ "id": 2 }] }))]);
     let client = client(&host);
-    let listing = list_all_pages(&client, spec(2), &build(2), &Chunk::<Value>::from_page).unwrap();
+    let listing = list_all_pages(&client, spec(2), &build(2)).unwrap();
     assert_eq!((listing.items.len(), listing.count, listing.pages), (3, Some(3), 2));
 }
 
@@ -346,6 +347,6 @@ fn a_start_page_of_zero_does_not_overflow() {
     host.on("GET /v2/orgs/acme/members?page=0&page_size=2", [page(1, 2, 2, Some(4), true)]);
     host.on(&page_route(1, 2), [page(2, 2, 2, Some(4), false)]);
     let client = client(&host);
-    let listing = list_all_pages(&client, PageSpec { start_page: 0, ..spec(2) }, &build(2), &Chunk::<Value>::from_page);
+    let listing = list_all_pages(&client, PageSpec { start_page: 0, ..spec(2) }, &build(2));
     assert_eq!(listing.map(|l| l.items.len()).unwrap(), 4);
 }
