@@ -58,10 +58,14 @@ enum Fault {
     WrongShape,
     HugeBody,
     ForeignNext,
+    /// The answer comes after the call's deadline (1 s here) has passed.
+    PastDeadline,
+    /// A small body with more JSON values than one answer may hold.
+    DenseBody,
 }
 
 const TARGETS: [Target; 3] = [Target::Read, Target::Write, Target::Paged];
-const FAULTS: [Fault; 18] = [
+const FAULTS: [Fault; 20] = [
     Fault::BadRequest,
     Fault::UnauthorizedTwice,
     Fault::PatRefused,
@@ -80,6 +84,8 @@ const FAULTS: [Fault; 18] = [
     Fault::WrongShape,
     Fault::HugeBody,
     Fault::ForeignNext,
+    Fault::PastDeadline,
+    Fault::DenseBody,
 ];
 
 /// What one cell must produce.
@@ -138,6 +144,9 @@ fn expected(target: Target, fault: Fault) -> Expect {
         Fault::HugeBody => fail("transport", 1, &["exceeded the host's cap of 1048576 bytes"]),
         Fault::ForeignNext if target == Target::Paged => success(1, Some(150)),
         Fault::ForeignNext => success(1, None),
+        // Not retried: nothing is sent after the deadline, and the wait is not started.
+        Fault::PastDeadline => fail("limit-exceeded", 1, &["deadline of 1 s"]),
+        Fault::DenseBody => fail("invalid-response", 1, &["JSON values"]),
     }
 }
 
@@ -248,6 +257,10 @@ async fn mount(hub: &Hub, target: Target, fault: Fault, now: u64) {
         Fault::TruncatedJson => status(200).set_body_raw(r#"{"id": 4821, "name": "devel"#, "application/json"),
         Fault::WrongShape => status(200).set_body_json(json!(["not", "an", "object"])),
         Fault::HugeBody => status(200).set_body_raw(vec![b' '; 10 * 1024 * 1024], "application/json"),
+        Fault::PastDeadline => success_body(target).set_delay(Duration::from_secs(3)),
+        Fault::DenseBody => {
+            status(200).set_body_raw(format!(r#"{{"results": [{}0]}}"#, "0,".repeat(250_000)), "application/json")
+        }
         Fault::ForeignNext => match target {
             Target::Paged => {
                 // Page 2 is short but points at another host; page 3 (asked by number on the base
@@ -289,8 +302,11 @@ fn closed_port_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-fn runtime_with_limits(url: &str) -> Runtime {
-    let http = HttpConfig { real_sleep: false, timeout: TIMEOUT, max_body_bytes: BODY_CAP, ..HttpConfig::default() }
+/// A runtime with the test limits; for [`Fault::PastDeadline`] the request timeout is the default
+/// 30 s, so the call's deadline is what ends the call.
+fn runtime_with_limits(url: &str, fault: Fault) -> Runtime {
+    let timeout = if fault == Fault::PastDeadline { HttpConfig::default().timeout } else { TIMEOUT };
+    let http = HttpConfig { real_sleep: false, timeout, max_body_bytes: BODY_CAP, ..HttpConfig::default() }
         .allow(url)
         .expect("url");
     Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).expect("runtime")
@@ -303,8 +319,11 @@ async fn run_cell(target: Target, fault: Fault) -> Result<(), String> {
     let now = unix_now();
     mount(&hub, target, fault, now).await;
     let base = if fault == Fault::ConnectionRefused { closed_port_url() } else { hub.url() };
-    let runtime = runtime_with_limits(&base);
-    let secrets = Secrets::connection(ORG, OAT, Some(&base));
+    let runtime = runtime_with_limits(&base, fault);
+    let mut secrets = Secrets::connection(ORG, OAT, Some(&base));
+    if fault == Fault::PastDeadline {
+        secrets.set("call-timeout-seconds", "1");
+    }
     let (name, input) = action(target);
     let outcome = call(&runtime, name, input, &secrets);
     assert_secrets_stay_home(&runtime);
@@ -388,7 +407,7 @@ async fn every_fault_on_a_read_a_write_and_a_paged_listing_yields_its_documented
             }
         }
     }
-    assert_eq!(cells, 54, "the matrix is 18 faults × 3 actions");
+    assert_eq!(cells, 60, "the matrix is 20 faults × 3 actions");
     assert!(failures.is_empty(), "{} of {cells} cells failed:\n{}", failures.len(), failures.join("\n"));
 }
 

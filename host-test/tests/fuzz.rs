@@ -4,6 +4,10 @@
 //! reveal the OAT or a session token, and every URL it sends must stay on the base URL with each
 //! path segment percent-encoded and no `.`/`..` segment in any encoding.
 //!
+//! Hostile answers, generated: a server answers every request with generated bodies (deep nesting,
+//! dense arrays of tiny values, huge strings, random JSON, bytes that are not JSON) under any
+//! status; listings, a read and a write must end with their output or a typed error, never a trap.
+//!
 //! Cases: `DOCKERHUB_ORG_FUZZ_CASES` (default [`CI_CASES`]); `.ci/fuzz-full` runs 100 000.
 
 mod common;
@@ -321,4 +325,93 @@ fn the_url_check_catches_what_it_must() {
     ] {
         assert!(check_url(base, bad).is_err(), "{bad}");
     }
+}
+
+/// A hostile answer body: structure that is cheap to send and costly to read.
+fn hostile_body() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        // Nesting far past any parser's recursion limit, in a field or at the top.
+        (1usize..5_000, any::<bool>()).prop_map(|(depth, object)| {
+            let (open, close) = if object { (r#"{"a":"#, "}") } else { ("[", "]") };
+            format!(r#"{{"count":1,"results":[{}1{}]}}"#, open.repeat(depth), close.repeat(depth)).into_bytes()
+        }),
+        // Dense arrays of tiny values, as results or inside one member.
+        (1usize..400_000, prop::sample::select(vec!["0", "{}", "[]", "null", "\"\""]), any::<bool>()).prop_map(
+            |(n, item, inside)| {
+                let items = vec![item; n].join(",");
+                if inside {
+                    format!(r#"{{"count":1,"next":null,"results":[{{"username":"a","groups":[{items}]}}]}}"#)
+                } else {
+                    format!(r#"{{"count":{n},"next":null,"results":[{items}]}}"#)
+                }
+                .into_bytes()
+            }
+        ),
+        // One huge string where a short one belongs.
+        (1usize..4_000_000).prop_map(|n| {
+            format!(r#"{{"count":1,"results":[{{"username":"{}","email":"a@b.c"}}],"name":"x"}}"#, "u".repeat(n))
+                .into_bytes()
+        }),
+        // Random JSON, and random bytes.
+        any_json().prop_map(|v| v.to_string().into_bytes()),
+        prop::collection::vec(any::<u8>(), 0..2_000),
+    ]
+}
+
+/// Answers every request with the current case's status and body (set before each call).
+struct CurrentAnswer(std::sync::Arc<std::sync::Mutex<(u16, Vec<u8>)>>);
+
+impl wiremock::Respond for CurrentAnswer {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        if request.url.path() == "/v2/auth/token" {
+            let token = common::jwt("fuzz");
+            return wiremock::ResponseTemplate::new(200).set_body_json(json!({ "access_token": token }));
+        }
+        let (status, body) = self.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        wiremock::ResponseTemplate::new(status).set_body_raw(body, "application/json")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generated_hostile_answers_end_in_an_output_or_a_typed_error_never_a_trap() {
+    let cases: u32 =
+        std::env::var("DOCKERHUB_ORG_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).map_or(48, |n: u32| n / 50 + 1);
+    let server = wiremock::MockServer::start().await;
+    let answer = std::sync::Arc::new(std::sync::Mutex::new((200u16, Vec::new())));
+    wiremock::Mock::given(wiremock::matchers::any()).respond_with(CurrentAnswer(answer.clone())).mount(&server).await;
+    let base = server.uri();
+    tokio::task::spawn_blocking(move || {
+        let http =
+            dockerhub_org_host::http::HttpConfig { real_sleep: false, ..Default::default() }.allow(&base).expect("url");
+        let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).expect("runtime");
+        let secrets = Secrets::connection(common::ORG, OAT, Some(&base)).with("retry-budget-seconds", "0");
+        let calls = [
+            ("list-members", r#"{"all_pages": true}"#),
+            ("list-teams", "{}"),
+            ("get-team", r#"{"team": "developers"}"#),
+            ("create-team", r#"{"team": "platform"}"#),
+            ("list-audit-logs", r#"{"all_pages": true}"#),
+            ("access-review", "{}"),
+        ];
+        let status = prop::sample::select(vec![200u16, 201, 400, 404, 409, 500]);
+        let strategy = (0..calls.len(), status, hostile_body());
+        let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+        runner
+            .run(&strategy, |(index, status, body)| {
+                let (action, input) = calls[index];
+                *answer.lock().unwrap_or_else(|p| p.into_inner()) = (status, body.clone());
+                let outcome = runtime.call(action, input, &secrets).map_err(|e| {
+                    TestCaseError::fail(format!(
+                        "{action} trapped on a {status} answer of {} bytes ({:.200}): {e:#}",
+                        body.len(),
+                        String::from_utf8_lossy(&body)
+                    ))
+                })?;
+                check_outcome(action, &outcome).map_err(TestCaseError::fail)?;
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    })
+    .await
+    .expect("the fuzz thread");
 }

@@ -26,7 +26,7 @@ pub const MAX_BODY_BYTES: usize = 16 << 20;
 /// Most JSON values (objects, arrays, scalars) one response body may hold. Small values expand
 /// many times over when read (`[0,0,…]` or `[{},{},…]` take 16 to 100 bytes of memory per byte of
 /// text), so their number is bounded, not only the bytes. A page of 100 members is about 2,000.
-pub const MAX_VALUES_PER_RESPONSE: usize = 200_000;
+pub const MAX_VALUES_PER_RESPONSE: usize = 100_000;
 /// The linear memory past which the call stops before sending more (wasm32 only: the size is the
 /// call's high-water mark, as a fresh instance serves each call). One more response within
 /// [`MAX_BODY_BYTES`] and [`MAX_VALUES_PER_RESPONSE`] fits between it and 256 MiB.
