@@ -2,9 +2,9 @@
 // host.mjs posts requests here and blocks on a shared flag until the answers come back.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { flag, port, timeoutMs, maxBodyBytes } = workerData;
+const { flag, port, maxBodyBytes } = workerData;
 
-async function send(request) {
+async function send(request, timeoutMs) {
   try {
     const response = await fetch(request.url, {
       method: request.method.toUpperCase(),
@@ -31,13 +31,13 @@ async function send(request) {
   }
 }
 
-parentPort.on('message', async ({ requests, maxConcurrency }) => {
+parentPort.on('message', async ({ requests, maxConcurrency, timeoutMs }) => {
   const results = new Array(requests.length);
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(maxConcurrency, requests.length)) }, async () => {
     while (next < requests.length) {
       const i = next++;
-      results[i] = await send(requests[i]);
+      results[i] = await send(requests[i], timeoutMs);
     }
   });
   await Promise.all(workers);

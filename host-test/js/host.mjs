@@ -7,16 +7,35 @@ import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_thread
  * @param {object} options
  * @param {Record<string, string>} options.secrets connection values by key
  * @param {string[]} options.allowedOrigins origins (`scheme://host:port`) requests may go to
+ *
+ * Call `beginCall()` before each action: it starts the call's deadline (the `call-timeout-seconds`
+ * connection value, default 120 s). No request is sent and no pause started past it, and a request
+ * it cuts short answers `deadline-exceeded` (docs/host.md).
  */
 export function createImports({ secrets, allowedOrigins, timeoutMs = 30000, maxBodyBytes = 8 * 1024 * 1024 }) {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(new URL('./fetch-worker.mjs', import.meta.url), {
-    workerData: { flag, port: port2, timeoutMs, maxBodyBytes },
+    workerData: { flag, port: port2, maxBodyBytes },
     transferList: [port2],
   });
   worker.unref();
   const sent = [];
+
+  // The current call's deadline (ms since the epoch) and whether a pause gave up on it.
+  const seconds = Number.parseInt(secrets['call-timeout-seconds'] ?? '', 10);
+  const deadlineMs = (seconds >= 1 && seconds <= 86400 ? seconds : 120) * 1000;
+  let deadline = Infinity;
+  let passed = false;
+  const beginCall = () => {
+    deadline = Date.now() + deadlineMs;
+    passed = false;
+  };
+  const left = () => (passed ? 0 : Math.max(0, deadline - Date.now()));
+  const exceeded = (what) => {
+    passed = true;
+    return { tag: 'err', val: { tag: 'deadline-exceeded', val: `${what} (the call's deadline is ${deadlineMs / 1000} s)` } };
+  };
 
   const origin = (url) => {
     const u = new URL(url);
@@ -40,15 +59,22 @@ export function createImports({ secrets, allowedOrigins, timeoutMs = 30000, maxB
         outcomes[i] = { tag: 'err', val: { tag: 'host-not-allowed', val: origin(request.url) } };
         return;
       }
+      if (left() === 0) {
+        outcomes[i] = exceeded('not sent: the deadline had passed');
+        return;
+      }
       sent.push({ method: request.method, url: request.url });
       pending.push(i);
     });
     if (pending.length > 0) {
       Atomics.store(flag, 0, 0);
-      worker.postMessage({ requests: pending.map((i) => requests[i]), maxConcurrency });
+      worker.postMessage({ requests: pending.map((i) => requests[i]), maxConcurrency, timeoutMs: Math.min(timeoutMs, left()) });
       Atomics.wait(flag, 0, 0);
       const answers = receiveMessageOnPort(port1).message;
-      pending.forEach((i, k) => { outcomes[i] = answers[k]; });
+      pending.forEach((i, k) => {
+        const cut = answers[k].tag === 'err' && answers[k].val.tag === 'timeout' && left() === 0;
+        outcomes[i] = cut ? exceeded('no answer before the deadline') : answers[k];
+      });
     }
     return outcomes;
   }
@@ -65,7 +91,12 @@ export function createImports({ secrets, allowedOrigins, timeoutMs = 30000, maxB
         return run(requests, Math.min(Math.max(maxConcurrency, 1), 16));
       },
       sleep(millis) {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(millis, 60000));
+        const pause = Math.min(millis, 60000);
+        if (pause >= left()) {
+          exceeded('a pause before a retry would end past the deadline');
+          return;
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
       },
     },
     'dockerhub:org/secret-get@0.1.0': {
@@ -93,5 +124,5 @@ export function createImports({ secrets, allowedOrigins, timeoutMs = 30000, maxB
   };
   // jco's typings name the interfaces with their version, its generated code without: offer both.
   for (const name of Object.keys(imports)) imports[name.replace(/@[^@]+$/, '')] = imports[name];
-  return { imports, sent, cacheKeys: () => [...cache.keys()] };
+  return { imports, sent, cacheKeys: () => [...cache.keys()], beginCall };
 }

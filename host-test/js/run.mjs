@@ -21,8 +21,13 @@ execFileSync(process.execPath, [jco, 'transpile', component, '-o', out, '--insta
 const { instantiate } = await import(pathToFileURL(join(out, 'dockerhub-org.js')).href);
 
 const hub = new URL(hubUrl);
-const { imports, sent, cacheKeys } = createImports({
-  secrets: { 'organization-name': org, 'organization-access-token': process.env.DOCKERHUB_OAT ?? '', 'hub-url': hubUrl },
+const { imports, sent, cacheKeys, beginCall } = createImports({
+  secrets: {
+    'organization-name': org,
+    'organization-access-token': process.env.DOCKERHUB_OAT ?? '',
+    'hub-url': hubUrl,
+    ...(process.env.DOCKERHUB_TIMEOUT ? { 'call-timeout-seconds': process.env.DOCKERHUB_TIMEOUT } : {}),
+  },
   allowedOrigins: [`${hub.protocol}//${hub.hostname}:${hub.port || (hub.protocol === 'https:' ? 443 : 80)}`],
 });
 const root = instantiate((path) => new WebAssembly.Module(readFileSync(join(out, path))), imports);
@@ -37,6 +42,7 @@ for (let i = 0; i < pairs.length; i += 2) {
     continue;
   }
   try {
+    beginCall();
     results.push({ action, ok: true, output: JSON.parse(fn(input)) });
   } catch (e) {
     const payload = e?.payload;

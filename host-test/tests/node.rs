@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn js_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("js")
@@ -80,5 +80,44 @@ fn the_component_runs_under_node_through_jco_with_the_js_host() {
     assert_eq!(results[3]["error"]["kind"], "not-found");
     assert_eq!(results[4]["error"]["kind"], "invalid-input");
     assert!(!stdout.contains(DEFAULT_OAT), "the OAT leaked into the Node run's output");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_node_host_enforces_the_call_deadline() {
+    if !node_available() {
+        eprintln!("SKIPPED: Node.js is not installed, so the jco/Node deadline check cannot run.");
+        return;
+    }
+    ensure_jco();
+    let dir = std::env::temp_dir().join(format!("dockerhub-org-node-deadline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let component = dir.join("dockerhub-org.wasm");
+    std::fs::write(&component, dockerhub_org_host::COMPONENT).unwrap();
+    // Every answer takes 3 s; the call may take 1 s.
+    let sim =
+        Simulator::start(SimulatorConfig { latency: std::time::Duration::from_secs(3), ..SimulatorConfig::default() })
+            .unwrap();
+    let started = std::time::Instant::now();
+    let output = Command::new("node")
+        .arg(js_dir().join("run.mjs"))
+        .arg(&component)
+        .arg(sim.url())
+        .arg(DEFAULT_ORG)
+        .args(["check-oat-connection", "{}"])
+        .env("DOCKERHUB_OAT", DEFAULT_OAT)
+        .env("DOCKERHUB_TIMEOUT", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "node failed: {}\n{stdout}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    // The health check reports its failure in its output: the kind, and the cause in `detail`.
+    let check = &report["results"][0]["output"];
+    assert_eq!((&check["ok"], &check["error_kind"]), (&json!(false), &json!("limit-exceeded")), "{check}");
+    assert!(check["detail"].as_str().unwrap().contains("deadline of 1 s"), "{check}");
+    // Transpiling takes a few seconds; the call itself ends at its deadline, not after 3 s answers.
+    assert_eq!(report["requests"], 1, "nothing is sent after the deadline: {report}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
     std::fs::remove_dir_all(&dir).ok();
 }
