@@ -92,8 +92,7 @@ fn offboard_refuses_the_only_owner_before_changing_anything() {
 
 #[tokio::test]
 async fn offboard_stops_at_the_first_failure_and_reports_what_succeeded() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let member = json!({"username": "jonsnow", "email": "jon@example.com", "role": "Member", "groups": ["dev"]});
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))

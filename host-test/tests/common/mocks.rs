@@ -84,3 +84,15 @@ pub async fn mount_delete_once(hub: &Hub, route: &str, detail: &str) {
         .mount(&hub.server)
         .await;
 }
+
+/// Mounts `GET /v2/orgs/acme/members` (any query, any token) answering the three members of
+/// `fixtures/members/page-small.json`, expected `times` times.
+pub async fn mount_small_listing(hub: &Hub, times: u64) {
+    Mock::given(method("GET"))
+        .and(path("/v2/orgs/acme/members"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("members/page-small.json")))
+        .named("member listing (small)")
+        .expect(times)
+        .mount(&hub.server)
+        .await;
+}
