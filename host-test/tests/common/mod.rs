@@ -7,7 +7,6 @@
 pub mod mocks;
 pub mod openapi;
 pub mod sim;
-pub mod simulated;
 pub mod writes;
 
 use base64::Engine as _;
