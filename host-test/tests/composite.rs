@@ -33,7 +33,7 @@ fn give_invite(s: &Sim, invitee: &str) -> String {
 fn offboard_dry_run_returns_the_plan_and_changes_nothing() {
     let s = sim();
     let invite = give_invite(&s, "ken.lovelace@example.com");
-    let out = s.ok("offboard-member", json!({"email": "ken.lovelace@example.com"}));
+    let out = s.ok("offboard-member", &json!({"email": "ken.lovelace@example.com"}));
     assert_eq!(out["dry_run"], true);
     assert_eq!(out["member"]["username"], "kenlovelace");
     assert_eq!(out["teams"], json!(["platform", "designers"]));
@@ -55,7 +55,7 @@ fn offboard_dry_run_returns_the_plan_and_changes_nothing() {
 fn offboard_real_run_removes_the_member_and_cancels_their_invite() {
     let s = sim();
     let invite = give_invite(&s, "kenlovelace");
-    let out = s.ok("offboard-member", json!({"username": "KenLovelace", "dry_run": false}));
+    let out = s.ok("offboard-member", &json!({"username": "KenLovelace", "dry_run": false}));
     assert_eq!((out["removes_member"].clone(), out["changed"].clone()), (json!(true), json!(true)));
     assert_eq!(out["invites_cancelled"], 1);
     assert_eq!(out["completed"].as_array().unwrap().len(), 2);
@@ -68,7 +68,7 @@ fn offboard_real_run_removes_the_member_and_cancels_their_invite() {
     );
     // A retried step finds nothing left to do, and succeeds.
     let before = s.sent();
-    let again = s.ok("offboard-member", json!({"username": "kenlovelace", "dry_run": false}));
+    let again = s.ok("offboard-member", &json!({"username": "kenlovelace", "dry_run": false}));
     assert_eq!((again["changed"].clone(), again["plan"].clone()), (json!(false), json!([])));
     assert!(s.writes_since(before).is_empty());
 }
@@ -92,8 +92,7 @@ fn offboard_refuses_the_only_owner_before_changing_anything() {
 
 #[tokio::test]
 async fn offboard_stops_at_the_first_failure_and_reports_what_succeeded() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let member = json!({"username": "jonsnow", "email": "jon@example.com", "role": "Member", "groups": ["dev"]});
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
@@ -143,7 +142,7 @@ fn reconcile_dry_run_plans_adds_and_removes_and_reports_unknown_people() {
     });
     assert!(current.len() > 2);
     let keep = current[0].clone();
-    let out = s.ok("reconcile-team", json!({"team": "support", "members": [keep, "ken.lovelace@example.com", "KENLOVELACE", "nobody@nowhere.example"]}));
+    let out = s.ok("reconcile-team", &json!({"team": "support", "members": [keep, "ken.lovelace@example.com", "KENLOVELACE", "nobody@nowhere.example"]}));
     assert_eq!(out["dry_run"], true);
     assert_eq!(out["to_add"], json!(["kenlovelace"]));
     assert_eq!(out["to_remove"].as_array().unwrap().len(), current.len() - 1);
@@ -155,7 +154,7 @@ fn reconcile_dry_run_plans_adds_and_removes_and_reports_unknown_people() {
 fn reconcile_applies_the_diff_returns_the_final_state_and_a_second_run_changes_nothing() {
     let s = sim();
     let wanted = json!(["kenlovelace", "ada.lovelace@example.com"]);
-    let out = s.ok("reconcile-team", json!({"team": "qa", "members": wanted, "dry_run": false, "max_removals": 100}));
+    let out = s.ok("reconcile-team", &json!({"team": "qa", "members": wanted, "dry_run": false, "max_removals": 100}));
     assert_eq!(out["changed"], true);
     let mut final_members: Vec<&str> = out["members"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     final_members.sort();
@@ -165,7 +164,8 @@ fn reconcile_applies_the_diff_returns_the_final_state_and_a_second_run_changes_n
     assert_eq!(writes.iter().filter(|w| w.starts_with("DELETE")).count(), out["to_remove"].as_array().unwrap().len());
 
     let before = s.sent();
-    let again = s.ok("reconcile-team", json!({"team": "qa", "members": wanted, "dry_run": false, "max_removals": 100}));
+    let again =
+        s.ok("reconcile-team", &json!({"team": "qa", "members": wanted, "dry_run": false, "max_removals": 100}));
     assert_eq!((again["in_sync"].as_bool(), again["changed"].as_bool()), (Some(true), Some(false)));
     assert!(again["message"].as_str().unwrap().contains("already matches"));
     assert!(s.writes_since(before).is_empty(), "an idempotent second run sends no writes");
@@ -187,7 +187,7 @@ fn reconcile_refuses_more_removals_than_max_removals_and_carries_the_plan() {
     assert_eq!(deletes, removals, "the refusal carries the whole plan");
     assert!(s.writes_since(0).is_empty(), "nothing was changed");
     // A dry run still previews, with a warning.
-    let preview = s.ok("reconcile-team", json!({"team": "qa", "members": wanted}));
+    let preview = s.ok("reconcile-team", &json!({"team": "qa", "members": wanted}));
     assert_eq!(preview["dry_run"], true);
     assert!(preview["message"].as_str().unwrap().contains("more than max_removals (10)"), "{preview}");
 }
@@ -196,14 +196,14 @@ fn reconcile_refuses_more_removals_than_max_removals_and_carries_the_plan() {
 fn offboarding_someone_only_invited_cancels_their_invites() {
     let s = sim();
     let invite = give_invite(&s, "new.person@example.com");
-    let preview = s.ok("offboard-member", json!({"email": "new.person@example.com"}));
+    let preview = s.ok("offboard-member", &json!({"email": "new.person@example.com"}));
     assert_eq!((preview["member"].clone(), preview["removes_member"].clone()), (Value::Null, json!(false)));
     assert_eq!(preview["plan"].as_array().unwrap().len(), 1, "{preview}");
     assert!(s.writes_since(0).is_empty());
-    let out = s.ok("offboard-member", json!({"email": "new.person@example.com", "dry_run": false}));
+    let out = s.ok("offboard-member", &json!({"email": "new.person@example.com", "dry_run": false}));
     assert_eq!((out["changed"].clone(), out["invites_cancelled"].clone()), (json!(true), json!(1)));
     assert_eq!(s.writes_since(0), [format!("DELETE invites/{invite}")]);
-    let again = s.ok("offboard-member", json!({"email": "new.person@example.com", "dry_run": false}));
+    let again = s.ok("offboard-member", &json!({"email": "new.person@example.com", "dry_run": false}));
     assert_eq!(again["changed"], false, "nothing left to offboard: {again}");
 }
 
@@ -238,7 +238,7 @@ fn expected_from_seed(as_of: i64, inactive_days: i64, invite_days: i64) -> Value
 fn access_review_figures_match_the_seeded_organization() {
     let s = sim();
     let as_of = "2026-11-23T00:00:00Z";
-    let out = s.ok("access-review", json!({"inactive_days": 120, "invite_age_days": 40, "as_of": as_of}));
+    let out = s.ok("access-review", &json!({"inactive_days": 120, "invite_age_days": 40, "as_of": as_of}));
     let expected = expected_from_seed(1_795_392_000, 120, 40);
     assert_eq!(out["as_of_source"], "input");
     assert_eq!(out["members"], expected["members"]);
@@ -263,8 +263,8 @@ fn access_review_flags_a_single_owner_and_empty_teams() {
             m.role = "Member".into();
         }
     });
-    s.ok("create-team", json!({"team": "empty-one"}));
-    let out = s.ok("access-review", json!({}));
+    s.ok("create-team", &json!({"team": "empty-one"}));
+    let out = s.ok("access-review", &json!({}));
     assert_eq!(out["owners"]["single_owner"], true);
     assert_eq!(out["empty_teams"]["teams"], json!(["empty-one"]));
     assert_eq!(out["as_of_source"], "docker_date_header", "without as_of, Docker's clock is used");

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::mocks::*;
 use common::*;
 use dockerhub_org_host::secrets::Secrets;
 use serde_json::json;
@@ -132,8 +133,7 @@ fn a_token_without_the_oat_prefix_is_saved_with_a_warning() {
 
 #[tokio::test]
 async fn a_personal_access_token_refusal_says_an_oat_is_required() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
         .respond_with(
@@ -166,8 +166,7 @@ async fn a_rejected_exchange_says_the_token_or_the_organization_name_is_wrong() 
 
 #[tokio::test]
 async fn a_403_names_the_scope_the_action_needs() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/groups"))
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "insufficient scope"})))
@@ -185,8 +184,7 @@ async fn a_403_names_the_scope_the_action_needs() {
 
 #[tokio::test]
 async fn member_listing_and_group_checks_use_the_seeds_success_messages() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let page = fixture("members/page-small.json");
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
@@ -211,14 +209,8 @@ async fn member_listing_and_group_checks_use_the_seeds_success_messages() {
 
 #[tokio::test]
 async fn the_three_checks_run_together_with_one_exchange() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    Mock::given(method("GET"))
-        .and(path("/v2/orgs/acme/members"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("members/page-small.json")))
-        .expect(2)
-        .mount(&hub.server)
-        .await;
+    let hub = hub().await;
+    mount_small_listing(&hub, 2).await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/groups"))
         .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
@@ -235,12 +227,11 @@ async fn the_three_checks_run_together_with_one_exchange() {
 
 #[tokio::test]
 async fn api_request_sends_an_organization_path_with_the_bearer_and_returns_status_headers_and_body() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/groups"))
         .and(query_param("page_size", "5"))
-        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("X-RateLimit-Limit", "180")
@@ -267,8 +258,7 @@ async fn api_request_sends_an_organization_path_with_the_bearer_and_returns_stat
 
 #[tokio::test]
 async fn api_request_posts_json_bodies_for_this_org_only() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("POST"))
         .and(path("/v2/invites/bulk"))
         .and(body_json(json!({"org": "acme", "invitees": ["x@example.com"], "dry_run": true})))
@@ -304,7 +294,7 @@ async fn api_request_refuses_paths_outside_the_organization_without_sending_anyt
         assert_eq!(kind, "invalid-input", "{bad}");
         assert!(message.starts_with("api-request refused the path"), "{bad}: {message}");
     }
-    assert!(runtime.http().sent().is_empty(), "nothing may be sent for a refused path");
+    assert_nothing_sent(&runtime);
 }
 
 #[tokio::test]
@@ -341,8 +331,6 @@ async fn none_of_these_actions_reveal_the_oat_or_the_jwt() {
 
 #[test]
 fn dot_segment_names_and_malformed_org_names_never_reach_the_network() {
-    let runtime = offline();
-    let secrets = Secrets::connection(ORG, OAT, Some("http://127.0.0.1:9"));
     for (action, input) in [
         ("get-team", r#"{"team": ".."}"#),
         ("delete-team", r#"{"team": "."}"#),
@@ -355,13 +343,13 @@ fn dot_segment_names_and_malformed_org_names_never_reach_the_network() {
         ("update-member-role", r#"{"username": "..", "role": "member"}"#),
         ("cancel-invite", r#"{"id": ".."}"#),
     ] {
-        let (kind, message) = err(&runtime, action, input, &secrets);
-        assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
-        assert!(message.contains("must not be"), "{action} {input}: refused for the dot segment: {message}");
+        // Refused for the dot segment.
+        assert_refused(action, input, "must not be");
     }
+    let runtime = offline();
     for org in ["..", "acme/other", "acme?x", "ac me"] {
         let bad = Secrets::connection(org, OAT, Some("http://127.0.0.1:9"));
         assert_eq!(err(&runtime, "list-members", "{}", &bad).0, "invalid-input", "{org}");
     }
-    assert!(runtime.http().sent().is_empty());
+    assert_nothing_sent(&runtime);
 }

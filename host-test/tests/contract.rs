@@ -51,7 +51,7 @@ fn every_example_output_validates_against_its_output_schema() {
     for a in actions() {
         let name = a["name"].as_str().unwrap();
         let s = sim();
-        let out = s.ok(name, a["example"].clone());
+        let out = s.ok(name, &a["example"]);
         assert_fits(name, &a["output_schema"], &out);
     }
 }
@@ -73,7 +73,7 @@ fn every_write_action_dry_run_sends_no_write_and_returns_the_plan() {
         let name = a["name"].as_str().unwrap();
         let s = sim();
         let before = s.sent();
-        let out = s.ok(name, with_dry_run(&a["example"], true));
+        let out = s.ok(name, &with_dry_run(&a["example"], true));
         assert_eq!(s.writes_since(before), Vec::<String>::new(), "{name}: its dry run sent writes");
         assert_eq!(out["dry_run"], true, "{name}");
         assert_eq!(out["completed"], json!([]), "{name}: nothing completed in a dry run");
@@ -97,7 +97,7 @@ fn every_idempotent_write_run_twice_succeeds_unchanged_the_second_time() {
         let name = a["name"].as_str().unwrap();
         let s: Sim = sim();
         let input = with_dry_run(&a["example"], false);
-        let first = s.ok(name, input.clone());
+        let first = s.ok(name, &input);
         assert_fits(name, &a["output_schema"], &first);
         let before = s.sent();
         let second = match s.call(name, &input) {

@@ -413,8 +413,7 @@ async fn every_fault_on_a_read_a_write_and_a_paged_listing_yields_its_documented
 
 #[tokio::test]
 async fn rate_limit_headers_of_every_answer_reach_the_output() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path(MEMBERS))
         .respond_with(
@@ -434,8 +433,7 @@ async fn rate_limit_headers_of_every_answer_reach_the_output() {
 
 #[tokio::test]
 async fn a_429_to_a_post_is_retried_because_it_proves_nothing_was_done() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let now = unix_now();
     endpoint(Target::Write)
         .respond_with(too_many_requests(now, 1))
@@ -455,8 +453,7 @@ async fn a_429_to_a_post_is_retried_because_it_proves_nothing_was_done() {
 
 #[tokio::test]
 async fn waits_stop_at_the_connection_retry_budget() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let now = unix_now();
     // 5 s fits the default 30 s budget but not a 3 s one.
     endpoint(Target::Read).respond_with(too_many_requests(now, 5)).expect(1).mount(&hub.server).await;

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::simulated::Simulated;
+use common::sim::Sim;
 use dockerhub_org_host::runtime::{ActionError, error_detail, error_kind, error_message};
 use dockerhub_org_host::simulator::{
     AlreadyMemberAnswer, DEFAULT_ORG, ErrorShape, Quirks, RetryAfterStyle, SimulatorConfig,
@@ -17,8 +17,8 @@ fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
-fn with(quirks: Quirks) -> Simulated {
-    Simulated::start(SimulatorConfig { quirks, ..SimulatorConfig::default() })
+fn with(quirks: Quirks) -> Sim {
+    Sim::start(SimulatorConfig { quirks, ..SimulatorConfig::default() })
 }
 
 /// RFC 3339 (UTC, seconds) of a unix time, computed independently of the guest.
@@ -33,7 +33,7 @@ fn rfc3339(unix: u64) -> String {
 /// window's reset bounds and the rate-limit error.
 fn rate_limited(style: RetryAfterStyle) -> (u64, u64, ActionError) {
     let before = unix_now();
-    let mut s = Simulated::start(SimulatorConfig {
+    let mut s = Sim::start(SimulatorConfig {
         rate_limit_per_minute: Some(2),
         quirks: Quirks { retry_after: style, ..Quirks::default() },
         ..SimulatorConfig::default()
@@ -98,7 +98,7 @@ fn an_overflowing_retry_after_does_not_wrap_and_falls_back_to_the_reset() {
 
 #[test]
 fn a_short_retry_after_is_waited_for_within_the_budget() {
-    let s = Simulated::start(SimulatorConfig {
+    let s = Sim::start(SimulatorConfig {
         rate_limit_per_minute: Some(2),
         quirks: Quirks { retry_after: RetryAfterStyle::RetryAfterSeconds, ..Quirks::default() },
         ..SimulatorConfig::default()
@@ -319,7 +319,7 @@ fn audit_actions_events_and_the_action_filter_agree() {
 // ---- 9. The plugin's guesses ----
 
 /// Makes `username` the organization's only owner.
-fn only_owner(s: &Simulated) -> String {
+fn only_owner(s: &Sim) -> String {
     s.sim.with_state(|st| {
         for m in st.members.iter_mut() {
             if m.role == "Owner" {

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::mocks::*;
 use common::*;
 use dockerhub_org_host::secrets::Secrets;
 use wiremock::matchers::{header, method, path, query_param};
@@ -39,8 +40,7 @@ fn component_exports_every_action_declared_in_the_manifest() {
 
 #[tokio::test]
 async fn list_members_sends_the_bearer_and_filters_and_maps_the_page() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
         .and(query_param("search", "jon"))
@@ -49,7 +49,7 @@ async fn list_members_sends_the_bearer_and_filters_and_maps_the_page() {
         .and(query_param("invites", "false"))
         .and(query_param("page", "1"))
         .and(query_param("page_size", "10"))
-        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("members/page-small.json")))
         .expect(1)
         .mount(&hub.server)
@@ -67,11 +67,10 @@ async fn list_members_sends_the_bearer_and_filters_and_maps_the_page() {
 
 #[tokio::test]
 async fn two_consecutive_actions_exchange_the_token_once() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
-        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("members/page-small.json")))
         .expect(2)
         .mount(&hub.server)
@@ -88,8 +87,7 @@ async fn two_consecutive_actions_exchange_the_token_once() {
 
 #[tokio::test]
 async fn a_rotated_token_is_exchanged_at_once() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("POST"))
         .and(path("/v2/auth/token"))
         .and(wiremock::matchers::body_partial_json(serde_json::json!({"secret": "dckr_oat_rotated-0000"})))
@@ -97,12 +95,7 @@ async fn a_rotated_token_is_exchanged_at_once() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v2/orgs/acme/members"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("members/page-small.json")))
-        .expect(2)
-        .mount(&hub.server)
-        .await;
+    mount_small_listing(&hub, 2).await;
     let runtime = hub.runtime();
     ok(&runtime, "list-members", "{}", &hub.secrets());
     let rotated = Secrets::connection(ORG, "dckr_oat_rotated-0000", Some(&hub.url()));
@@ -121,12 +114,7 @@ async fn a_401_drops_the_token_and_exchanges_once_more() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v2/orgs/acme/members"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("members/page-small.json")))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
+    mount_small_listing(&hub, 1).await;
     let runtime = hub.runtime();
     let out = ok(&runtime, "list-members", "{}", &hub.secrets());
     assert_eq!(out["count"], 3);
@@ -163,27 +151,21 @@ fn a_missing_oat_is_a_missing_credential_in_the_seeds_words() {
         err(&runtime, "list-members", "{}", &no_org),
         ("missing-credential".to_string(), "Organization Name is required.".to_string())
     );
-    assert!(runtime.http().sent().is_empty(), "nothing is sent without credentials");
+    // Nothing is sent without credentials.
+    assert_nothing_sent(&runtime);
 }
 
 #[tokio::test]
 async fn org_names_are_trimmed() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    Mock::given(method("GET"))
-        .and(path("/v2/orgs/acme/members"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("members/page-small.json")))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
+    let hub = hub().await;
+    mount_small_listing(&hub, 1).await;
     let secrets = Secrets::connection("  acme \n", OAT, Some(&hub.url()));
     assert_eq!(ok(&hub.runtime(), "list-members", "{}", &secrets)["organization"], "acme");
 }
 
 #[tokio::test]
 async fn the_oat_health_check_reports_the_seeds_success_message() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
         .and(query_param("page_size", "1"))
@@ -227,8 +209,7 @@ async fn the_oat_health_check_reports_the_seeds_failure_message_with_detail() {
 
 #[tokio::test]
 async fn secrets_echoed_by_the_server_are_redacted() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members"))
         .respond_with(ResponseTemplate::new(403).set_body_json(serde_json::json!({

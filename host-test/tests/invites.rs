@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::mocks::*;
 use common::writes::*;
 use common::*;
 use dockerhub_org_host::Runtime;
@@ -12,15 +13,6 @@ use wiremock::{Mock, ResponseTemplate};
 
 const BULK: &str = "/v2/invites/bulk";
 const INVITE_ID: &str = "e36eca69-4cc8-4f17-9845-ae8c2b832691";
-
-fn bearer() -> String {
-    format!("Bearer {}", jwt("a"))
-}
-
-fn assert_nothing_sent(runtime: &Runtime) {
-    let sent: Vec<String> = runtime.http().sent().iter().map(|r| format!("{} {}", r.method, r.url)).collect();
-    assert!(sent.is_empty(), "no request may be sent for invalid input: {sent:?}");
-}
 
 /// Requests sent with `method` to `path` on the hub (token exchanges excluded by the path).
 fn sent_to(runtime: &Runtime, hub: &Hub, method: &str, path: &str) -> usize {
@@ -32,11 +24,10 @@ fn sent_to(runtime: &Runtime, hub: &Hub, method: &str, path: &str) -> usize {
 
 #[tokio::test]
 async fn list_invites_maps_every_pending_invite() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/invites"))
-        .and(header("authorization", bearer().as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("invites/list.json")))
         .expect(1)
         .mount(&hub.server)
@@ -51,8 +42,7 @@ async fn list_invites_maps_every_pending_invite() {
 
 #[tokio::test]
 async fn list_invites_passes_a_role_through_and_reads_null_data_as_none() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/invites"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
@@ -82,8 +72,7 @@ async fn list_invites_passes_a_role_through_and_reads_null_data_as_none() {
 
 #[tokio::test]
 async fn list_invites_by_a_token_without_invite_read_is_forbidden_naming_it() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/invites"))
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "forbidden"})))
@@ -99,11 +88,10 @@ async fn list_invites_by_a_token_without_invite_read_is_forbidden_naming_it() {
 
 #[tokio::test]
 async fn invite_members_posts_the_bulk_body_and_reports_each_status() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("POST"))
         .and(path(BULK))
-        .and(header("authorization", bearer().as_str()))
+        .and(header("authorization", bearer()))
         .and(header("content-type", "application/json"))
         .and(body_json(json!({
             "org": "acme", "team": "developers", "role": "member",
@@ -145,8 +133,7 @@ async fn invite_members_posts_the_bulk_body_and_reports_each_status() {
 
 #[tokio::test]
 async fn invite_members_trims_and_sends_each_invitee_once_ignoring_case() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("POST"))
         .and(path(BULK))
         .and(body_json(json!({
@@ -169,8 +156,7 @@ async fn invite_members_trims_and_sends_each_invitee_once_ignoring_case() {
 
 #[tokio::test]
 async fn invite_members_dry_run_sends_the_flag_and_creates_no_invite() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("POST"))
         .and(path(BULK))
         .and(body_json(json!({
@@ -202,8 +188,7 @@ async fn invite_members_dry_run_sends_the_flag_and_creates_no_invite() {
 
 #[tokio::test]
 async fn invite_members_is_sent_exactly_once_when_docker_answers_500() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("POST"))
         .and(path(BULK))
         .respond_with(ResponseTemplate::new(500).set_body_json(json!({"message": "internal error"})))
@@ -220,8 +205,7 @@ async fn invite_members_is_sent_exactly_once_when_docker_answers_500() {
 
 #[tokio::test]
 async fn invite_members_conflict_from_docker_passes_through_as_conflict() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("POST"))
         .and(path(BULK))
         .respond_with(ResponseTemplate::new(409).set_body_json(json!({"detail": "team not found in organization"})))
@@ -237,10 +221,8 @@ async fn invite_members_conflict_from_docker_passes_through_as_conflict() {
     );
 }
 
-#[tokio::test]
-async fn invalid_invite_inputs_are_refused_before_any_request() {
-    let hub = Hub::start().await;
-    let runtime = hub.runtime();
+#[test]
+fn invalid_invite_inputs_are_refused_before_any_request() {
     let thousand_and_one: Vec<String> = (0..1001).map(|i| format!("user{i:04}@example.com")).collect();
     let too_many = json!({ "invitees": thousand_and_one }).to_string();
     let cases: Vec<(&str, String, Vec<&str>)> = vec![
@@ -288,13 +270,8 @@ async fn invalid_invite_inputs_are_refused_before_any_request() {
         ("list-invites", r#"{"page": 1}"#.into(), vec!["unknown field `page`"]),
     ];
     for (action, input, needles) in &cases {
-        let (kind, message) = err(&runtime, action, input, &hub.secrets());
-        assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
-        for needle in needles {
-            assert!(message.contains(needle), "{action}: {message:?} lacks {needle:?}");
-        }
+        assert_refused_all(action, input, needles);
     }
-    assert_nothing_sent(&runtime);
 }
 
 // ---------------------------------------------------------------- cancel-invite, resend-invite
@@ -306,7 +283,7 @@ const LISTED_ID: &str = "4398ea88-9c78-5167-a1cf-8ae4120ad59b";
 async fn mount_invite_list(hub: &Hub, times: u64) {
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/invites"))
-        .and(header("authorization", bearer().as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("invites/list.json")))
         .expect(times)
         .mount(&hub.server)
@@ -315,11 +292,10 @@ async fn mount_invite_list(hub: &Hub, times: u64) {
 
 #[tokio::test]
 async fn cancel_invite_deletes_it_by_id() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("DELETE"))
         .and(path(format!("/v2/invites/{INVITE_ID}")))
-        .and(header("authorization", bearer().as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&hub.server)
@@ -340,8 +316,7 @@ async fn cancel_invite_deletes_it_by_id() {
 
 #[tokio::test]
 async fn cancel_invite_of_an_unknown_id_is_changed_false() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("DELETE"))
         .and(path("/v2/invites/00000000-0000-0000-0000-000000000000"))
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "invite not found"})))
@@ -355,21 +330,8 @@ async fn cancel_invite_of_an_unknown_id_is_changed_false() {
 
 #[tokio::test]
 async fn a_second_identical_cancel_invite_answered_404_is_changed_false() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("/v2/invites/{INVITE_ID}")))
-        .respond_with(ResponseTemplate::new(204))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&hub.server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("/v2/invites/{INVITE_ID}")))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "invite not found"})))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
+    let hub = hub().await;
+    mount_delete_once(&hub, &format!("/v2/invites/{INVITE_ID}"), "invite not found").await;
     let runtime = hub.runtime();
     let input = json!({"id": INVITE_ID}).to_string();
     let first = ok(&runtime, "cancel-invite", &input, &hub.secrets());
@@ -380,8 +342,7 @@ async fn a_second_identical_cancel_invite_answered_404_is_changed_false() {
 
 #[tokio::test]
 async fn cancel_invite_dry_run_reads_the_invite_and_sends_no_delete() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_invite_list(&hub, 1).await;
     let out =
         ok(&hub.runtime(), "cancel-invite", &json!({"id": LISTED_ID, "dry_run": true}).to_string(), &hub.secrets());
@@ -392,8 +353,7 @@ async fn cancel_invite_dry_run_reads_the_invite_and_sends_no_delete() {
 
 #[tokio::test]
 async fn cancel_invite_dry_run_of_an_unknown_id_plans_nothing() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_invite_list(&hub, 1).await;
     let out = ok(&hub.runtime(), "cancel-invite", r#"{"id": "not-an-invite", "dry_run": true}"#, &hub.secrets());
     assert_unchanged(&out);
@@ -402,8 +362,7 @@ async fn cancel_invite_dry_run_of_an_unknown_id_plans_nothing() {
 
 #[tokio::test]
 async fn invite_ids_are_percent_encoded_path_segments() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("DELETE"))
         .and(path("/v2/invites/a..%3Fb%25c%20d"))
         .respond_with(ResponseTemplate::new(204))
@@ -426,11 +385,10 @@ async fn invite_ids_are_percent_encoded_path_segments() {
 
 #[tokio::test]
 async fn resend_invite_patches_it_by_id() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("PATCH"))
         .and(path(format!("/v2/invites/{INVITE_ID}/resend")))
-        .and(header("authorization", bearer().as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&hub.server)
@@ -443,8 +401,7 @@ async fn resend_invite_patches_it_by_id() {
 
 #[tokio::test]
 async fn resend_invite_dry_run_reads_the_invite_and_sends_no_patch() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_invite_list(&hub, 2).await;
     let runtime = hub.runtime();
     let out = ok(&runtime, "resend-invite", &json!({"id": LISTED_ID, "dry_run": true}).to_string(), &hub.secrets());
@@ -456,8 +413,7 @@ async fn resend_invite_dry_run_reads_the_invite_and_sends_no_patch() {
 
 #[tokio::test]
 async fn resend_invite_is_sent_exactly_once_when_docker_answers_503() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let resend = format!("/v2/invites/{INVITE_ID}/resend");
     Mock::given(method("PATCH"))
         .and(path(resend.as_str()))

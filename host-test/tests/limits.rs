@@ -241,5 +241,5 @@ async fn a_deadline_that_is_not_a_number_of_seconds_is_refused_by_name() {
         assert_eq!(kind, "invalid-input", "{bad}: {message}");
         assert!(message.contains("call-timeout-seconds"), "{message}");
     }
-    assert!(runtime.http().sent().is_empty());
+    assert_nothing_sent(&runtime);
 }

@@ -4,19 +4,16 @@
 
 mod common;
 
+use common::mocks::*;
 use common::writes::*;
 use common::*;
 use dockerhub_org_host::Runtime;
 use dockerhub_org_host::runtime::error_detail;
 use serde_json::{Value, json};
-use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
+use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 const MEMBERS: &str = "/v2/orgs/acme/members";
-
-fn bearer() -> String {
-    format!("Bearer {}", jwt("a"))
-}
 
 /// The results of `fixtures/members/<name>`.
 fn results_of(name: &str) -> Vec<Value> {
@@ -33,30 +30,9 @@ fn link(n: u32) -> String {
     format!("https://hub.docker.com/v2/orgs/acme/members?page={n}&page_size=100")
 }
 
-/// Mounts `GET /v2/orgs/acme/members?page=<page>&page_size=<size>` with the bearer, expected `times`.
-async fn mount_page(hub: &Hub, page: u32, size: u32, body: Value, times: u64) {
-    Mock::given(method("GET"))
-        .and(path(MEMBERS))
-        .and(query_param("page", page.to_string().as_str()))
-        .and(query_param("page_size", size.to_string().as_str()))
-        .and(header("authorization", bearer().as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .named(format!("members page {page}"))
-        .expect(times)
-        .mount(&hub.server)
-        .await;
-}
-
 /// The three real pages of the 250-member org, each expected once.
 async fn mount_org_250(hub: &Hub) {
-    for n in 1..=3 {
-        mount_page(hub, n, 100, fixture(&format!("members/org-250-page-{n}.json")), 1).await;
-    }
-}
-
-fn assert_nothing_sent(runtime: &Runtime) {
-    let sent: Vec<String> = runtime.http().sent().iter().map(|r| format!("{} {}", r.method, r.url)).collect();
-    assert!(sent.is_empty(), "no request may be sent for invalid input: {sent:?}");
+    mount_fixture_pages(hub, MEMBERS, "members/org-250-page", 3, 1).await;
 }
 
 fn usernames(out: &Value) -> Vec<String> {
@@ -67,9 +43,8 @@ fn usernames(out: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn list_members_all_pages_with_one_page_sends_one_request() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_page(&hub, 1, 100, fixture("members/page-small.json"), 1).await;
+    let hub = hub().await;
+    mount_page(&hub, MEMBERS, 1, 100, fixture("members/page-small.json"), 1).await;
     let out = ok(&hub.runtime(), "list-members", r#"{"all_pages": true}"#, &hub.secrets());
     assert_eq!(usernames(&out), ["jonsnow", "arya", "samwell"]);
     assert_eq!(out["count"], 3);
@@ -82,12 +57,11 @@ async fn list_members_all_pages_with_one_page_sends_one_request() {
 
 #[tokio::test]
 async fn list_members_all_pages_with_two_pages_fetches_both_in_order() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let first = results_of("members/org-250-page-1.json");
     let last = results_of("members/org-250-page-3.json");
-    mount_page(&hub, 1, 100, page_body(Some(150), Some(&link(2)), None, &first), 1).await;
-    mount_page(&hub, 2, 100, page_body(Some(150), None, Some(&link(1)), &last), 1).await;
+    mount_page(&hub, MEMBERS, 1, 100, page_body(Some(150), Some(&link(2)), None, &first), 1).await;
+    mount_page(&hub, MEMBERS, 2, 100, page_body(Some(150), None, Some(&link(1)), &last), 1).await;
     let out = ok(&hub.runtime(), "list-members", r#"{"all_pages": true}"#, &hub.secrets());
     let expected: Vec<Value> = fixture("members/org-250.expected.json").as_array().unwrap().clone();
     let want: Vec<Value> = expected[..100].iter().chain(&expected[200..]).cloned().collect();
@@ -101,10 +75,9 @@ async fn an_inflated_count_with_little_guest_memory_still_lists_what_exists() {
     // Page 1 claims 90 000 members: the output makes room for them only if it can. With a 6 MiB
     // memory cap that room cannot be had, and the listing must go on rather than trap; the page
     // past the real end answers 404 and ends the walk.
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let first = results_of("members/org-250-page-1.json");
-    mount_page(&hub, 1, 100, page_body(Some(90_000), Some(&link(2)), None, &first), 1).await;
+    mount_page(&hub, MEMBERS, 1, 100, page_body(Some(90_000), Some(&link(2)), None, &first), 1).await;
     Mock::given(method("GET"))
         .and(path(MEMBERS))
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Invalid page."})))
@@ -122,8 +95,7 @@ async fn an_inflated_count_with_little_guest_memory_still_lists_what_exists() {
 
 #[tokio::test]
 async fn list_members_all_pages_walks_a_250_member_org_over_three_pages() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_org_250(&hub).await;
     let runtime = hub.runtime();
     let out = ok(&runtime, "list-members", r#"{"all_pages": true}"#, &hub.secrets());
@@ -138,9 +110,8 @@ async fn list_members_all_pages_walks_a_250_member_org_over_three_pages() {
 
 #[tokio::test]
 async fn list_members_all_pages_of_an_empty_org_returns_no_members() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_page(&hub, 1, 100, page_body(Some(0), None, None, &[]), 1).await;
+    let hub = hub().await;
+    mount_page(&hub, MEMBERS, 1, 100, one_page(&[]), 1).await;
     let out = ok(&hub.runtime(), "list-members", r#"{"all_pages": true}"#, &hub.secrets());
     assert_eq!(out["members"], json!([]));
     assert_eq!((out["count"].clone(), out["returned"].clone()), (json!(0), json!(0)));
@@ -149,8 +120,7 @@ async fn list_members_all_pages_of_an_empty_org_returns_no_members() {
 
 #[tokio::test]
 async fn list_members_stops_a_next_that_never_ends_at_max_items() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     // Every page is full and says another follows; no count, so pages go one by one.
     let full = results_of("members/org-250-page-1.json");
     Mock::given(method("GET"))
@@ -170,14 +140,13 @@ async fn list_members_stops_a_next_that_never_ends_at_max_items() {
 
 #[tokio::test]
 async fn list_members_stops_a_next_that_never_ends_on_an_empty_page() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let full = results_of("members/org-250-page-1.json");
     for n in 1..=3 {
-        mount_page(&hub, n, 100, page_body(None, Some(&link(n + 1)), None, &full), 1).await;
+        mount_page(&hub, MEMBERS, n, 100, page_body(None, Some(&link(n + 1)), None, &full), 1).await;
     }
     // Page 4 is empty yet still claims a next page: the walk ends here, page 5 is never asked for.
-    mount_page(&hub, 4, 100, page_body(None, Some(&link(5)), Some(&link(3)), &[]), 1).await;
+    mount_page(&hub, MEMBERS, 4, 100, page_body(None, Some(&link(5)), Some(&link(3)), &[]), 1).await;
     let out = ok(&hub.runtime(), "list-members", r#"{"all_pages": true}"#, &hub.secrets());
     assert_eq!(out["returned"], 300);
     assert_eq!(out["count"], Value::Null);
@@ -187,14 +156,13 @@ async fn list_members_stops_a_next_that_never_ends_on_an_empty_page() {
 
 #[tokio::test]
 async fn list_members_survives_a_count_higher_than_the_pages() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     // Docker says 400 but holds 250: pages 2 to 4 are asked for together; page 3 is the last
     // (no next) and page 4 does not exist.
     for n in 1..=3 {
         let mut body = fixture(&format!("members/org-250-page-{n}.json"));
         body["count"] = json!(400);
-        mount_page(&hub, n, 100, body, 1).await;
+        mount_page(&hub, MEMBERS, n, 100, body, 1).await;
     }
     Mock::given(method("GET"))
         .and(path(MEMBERS))
@@ -212,13 +180,12 @@ async fn list_members_survives_a_count_higher_than_the_pages() {
 
 #[tokio::test]
 async fn list_members_follows_next_past_a_count_lower_than_the_pages() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     // Docker says 150 but holds 250: the batch plans one more page, then `next` carries on.
     for n in 1..=3 {
         let mut body = fixture(&format!("members/org-250-page-{n}.json"));
         body["count"] = json!(150);
-        mount_page(&hub, n, 100, body, 1).await;
+        mount_page(&hub, MEMBERS, n, 100, body, 1).await;
     }
     let out = ok(&hub.runtime(), "list-members", r#"{"all_pages": true}"#, &hub.secrets());
     assert_eq!(out["members"], fixture("members/org-250.expected.json"));
@@ -229,13 +196,12 @@ async fn list_members_follows_next_past_a_count_lower_than_the_pages() {
 
 #[tokio::test]
 async fn list_members_never_follows_a_next_link_to_another_host() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let evil = |n: u32| format!("https://evil.example.net/v2/orgs/acme/members?page={n}&page_size=100");
     let first = results_of("members/org-250-page-1.json");
     let second = results_of("members/org-250-page-2.json");
-    mount_page(&hub, 1, 100, page_body(None, Some(&evil(2)), None, &first), 1).await;
-    mount_page(&hub, 2, 100, page_body(None, None, Some(&evil(1)), &second), 1).await;
+    mount_page(&hub, MEMBERS, 1, 100, page_body(None, Some(&evil(2)), None, &first), 1).await;
+    mount_page(&hub, MEMBERS, 2, 100, page_body(None, None, Some(&evil(1)), &second), 1).await;
     let runtime = hub.runtime();
     let out = ok(&runtime, "list-members", r#"{"all_pages": true}"#, &hub.secrets());
     assert_eq!(out["returned"], 200);
@@ -249,9 +215,8 @@ async fn list_members_never_follows_a_next_link_to_another_host() {
 
 #[tokio::test]
 async fn list_members_single_page_reports_the_neighbouring_pages() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_page(&hub, 2, 100, fixture("members/org-250-page-2.json"), 1).await;
+    let hub = hub().await;
+    mount_page(&hub, MEMBERS, 2, 100, fixture("members/org-250-page-2.json"), 1).await;
     let out = ok(&hub.runtime(), "list-members", r#"{"page": 2, "page_size": 100}"#, &hub.secrets());
     assert_eq!(out["returned"], 100);
     assert_eq!(out["members"][0]["username"], fixture("members/org-250.expected.json")[100]["username"]);
@@ -262,10 +227,8 @@ async fn list_members_single_page_reports_the_neighbouring_pages() {
 
 // ---------------------------------------------------------------- input validation
 
-#[tokio::test]
-async fn invalid_member_inputs_are_refused_before_any_request() {
-    let hub = Hub::start().await;
-    let runtime = hub.runtime();
+#[test]
+fn invalid_member_inputs_are_refused_before_any_request() {
     let cases: &[(&str, &str, &[&str])] = &[
         (
             "list-members",
@@ -317,13 +280,8 @@ async fn invalid_member_inputs_are_refused_before_any_request() {
         ("export-members", r#"{"format": "csv"}"#, &["unknown field `format`"]),
     ];
     for (action, input, needles) in cases {
-        let (kind, message) = err(&runtime, action, input, &hub.secrets());
-        assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
-        for needle in *needles {
-            assert!(message.contains(needle), "{action} {input}: {message:?} lacks {needle:?}");
-        }
+        assert_refused_all(action, input, needles);
     }
-    assert_nothing_sent(&runtime);
 }
 
 // ---------------------------------------------------------------- get-member
@@ -333,41 +291,11 @@ fn member(username: &str, email: &str, role: &str) -> Value {
            "groups": ["developers"], "is_guest": false, "date_joined": "2022-01-01T00:00:00Z", "type": "User"})
 }
 
-async fn mount_search(hub: &Hub, term: &str, results: &[Value]) {
-    mount_search_times(hub, term, results, 1).await;
-}
-
-/// Like [`mount_search`], expected `times` times.
-async fn mount_search_times(hub: &Hub, term: &str, results: &[Value], times: u64) {
-    Mock::given(method("GET"))
-        .and(path(MEMBERS))
-        .and(query_param("search", term))
-        .and(query_param("page", "1"))
-        .and(query_param("page_size", "100"))
-        .and(query_param_is_missing("role"))
-        .and(header("authorization", bearer().as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page_body(
-            Some(results.len() as u64),
-            None,
-            None,
-            results,
-        )))
-        .named(format!("member search for {term}"))
-        .expect(times)
-        .mount(&hub.server)
-        .await;
-}
-
 #[tokio::test]
 async fn get_member_by_username_takes_only_the_exact_match() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(
-        &hub,
-        "jonsnow",
-        &[member("jonsnow2", "j2@example.com", "Member"), member("JonSnow", "jon.snow@example.com", "Owner")],
-    )
-    .await;
+    let hub = hub().await;
+    let found = [member("jonsnow2", "j2@example.com", "Member"), member("JonSnow", "jon.snow@example.com", "Owner")];
+    member_search(&hub, "jonsnow", one_page(&found), 1).await;
     let out = ok(&hub.runtime(), "get-member", r#"{"username": " jonsnow "}"#, &hub.secrets());
     assert_eq!(out["matched_by"], "username");
     assert_eq!(out["member"]["username"], "JonSnow");
@@ -377,17 +305,12 @@ async fn get_member_by_username_takes_only_the_exact_match() {
 
 #[tokio::test]
 async fn get_member_by_email_matches_exactly_ignoring_case() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(
-        &hub,
-        "Jon.Snow@EXAMPLE.com",
-        &[
-            member("jonsnowden", "jon.snow@example.com.au", "Member"),
-            member("jonsnow", "jon.snow@example.com", "Editor"),
-        ],
-    )
-    .await;
+    let hub = hub().await;
+    let found = [
+        member("jonsnowden", "jon.snow@example.com.au", "Member"),
+        member("jonsnow", "jon.snow@example.com", "Editor"),
+    ];
+    member_search(&hub, "Jon.Snow%40EXAMPLE.com", one_page(&found), 1).await;
     let out = ok(&hub.runtime(), "get-member", r#"{"email": "Jon.Snow@EXAMPLE.com"}"#, &hub.secrets());
     assert_eq!(out["matched_by"], "email");
     assert_eq!(out["member"]["username"], "jonsnow");
@@ -397,14 +320,9 @@ async fn get_member_by_email_matches_exactly_ignoring_case() {
 
 #[tokio::test]
 async fn get_member_by_email_never_returns_a_near_match() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(
-        &hub,
-        "jon@example.com",
-        &[member("jonny", "jon@example.com.au", "Member"), member("ajon", "ajon@example.com", "Member")],
-    )
-    .await;
+    let hub = hub().await;
+    let found = [member("jonny", "jon@example.com.au", "Member"), member("ajon", "ajon@example.com", "Member")];
+    member_search(&hub, "jon%40example.com", one_page(&found), 1).await;
     match call(&hub.runtime(), "get-member", r#"{"email": "jon@example.com"}"#, &hub.secrets()) {
         Ok(out) => panic!("a near match was returned: {out}"),
         Err(e) => {
@@ -423,18 +341,13 @@ async fn get_member_by_email_never_returns_a_near_match() {
 
 #[tokio::test]
 async fn get_member_with_two_exact_matches_lists_the_candidates() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(
-        &hub,
-        "shared@example.com",
-        &[
-            member("alice", "shared@example.com", "Member"),
-            member("bob", "SHARED@example.com", "Owner"),
-            member("carol", "carol@example.com", "Member"),
-        ],
-    )
-    .await;
+    let hub = hub().await;
+    let found = [
+        member("alice", "shared@example.com", "Member"),
+        member("bob", "SHARED@example.com", "Owner"),
+        member("carol", "carol@example.com", "Member"),
+    ];
+    member_search(&hub, "shared%40example.com", one_page(&found), 1).await;
     match call(&hub.runtime(), "get-member", r#"{"email": "shared@example.com"}"#, &hub.secrets()) {
         Ok(out) => panic!("an ambiguous email resolved: {out}"),
         Err(e) => {
@@ -464,15 +377,14 @@ fn catelyn() -> Value {
 
 #[tokio::test]
 async fn update_member_role_reads_the_member_then_puts_the_lower_case_role() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "catelynstark", &[catelyn()]).await;
+    let hub = hub().await;
+    member_search(&hub, "catelynstark", one_page(&[catelyn()]), 1).await;
     let mut answer = catelyn();
     answer["role"] = json!("Owner");
     Mock::given(method("PUT"))
         .and(path("/v2/orgs/acme/members/catelynstark"))
         .and(body_json(json!({"role": "owner"})))
-        .and(header("authorization", bearer().as_str()))
+        .and(header("authorization", bearer()))
         .and(header("content-type", "application/json"))
         .respond_with(ResponseTemplate::new(200).set_body_json(answer))
         .expect(1)
@@ -494,9 +406,8 @@ async fn update_member_role_reads_the_member_then_puts_the_lower_case_role() {
 
 #[tokio::test]
 async fn update_member_role_by_email_resolves_the_username() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "Catelyn.Stark@example.com", &[catelyn()]).await;
+    let hub = hub().await;
+    member_search(&hub, "Catelyn.Stark%40example.com", one_page(&[catelyn()]), 1).await;
     Mock::given(method("PUT"))
         .and(path("/v2/orgs/acme/members/catelynstark"))
         .and(body_json(json!({"role": "member"})))
@@ -516,9 +427,8 @@ async fn update_member_role_by_email_resolves_the_username() {
 
 #[tokio::test]
 async fn update_member_role_when_the_role_is_already_set_sends_no_put() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "catelynstark", &[catelyn()]).await;
+    let hub = hub().await;
+    member_search(&hub, "catelynstark", one_page(&[catelyn()]), 1).await;
     Mock::given(method("PUT"))
         .respond_with(ResponseTemplate::new(200))
         .named("role update (must not be sent)")
@@ -534,9 +444,8 @@ async fn update_member_role_when_the_role_is_already_set_sends_no_put() {
 
 #[tokio::test]
 async fn update_member_role_dry_run_reads_and_plans_but_sends_no_put() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "catelynstark", &[catelyn()]).await;
+    let hub = hub().await;
+    member_search(&hub, "catelynstark", one_page(&[catelyn()]), 1).await;
     let out = ok(
         &hub.runtime(),
         "update-member-role",
@@ -550,9 +459,8 @@ async fn update_member_role_dry_run_reads_and_plans_but_sends_no_put() {
 
 #[tokio::test]
 async fn update_member_role_sends_editor_although_the_schema_enum_lacks_it() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "arya", &[member("arya", "arya@example.com", "Member")]).await;
+    let hub = hub().await;
+    member_search(&hub, "arya", one_page(&[member("arya", "arya@example.com", "Member")]), 1).await;
     Mock::given(method("PUT"))
         .and(path("/v2/orgs/acme/members/arya"))
         .and(body_json(json!({"role": "editor"})))
@@ -566,9 +474,8 @@ async fn update_member_role_sends_editor_although_the_schema_enum_lacks_it() {
 
 #[tokio::test]
 async fn update_member_role_refusing_to_demote_the_last_owner_is_a_conflict() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "jonsnow", &[member("jonsnow", "jon.snow@example.com", "Owner")]).await;
+    let hub = hub().await;
+    member_search(&hub, "jonsnow", one_page(&[member("jonsnow", "jon.snow@example.com", "Owner")]), 1).await;
     Mock::given(method("PUT"))
         .and(path("/v2/orgs/acme/members/jonsnow"))
         .respond_with(
@@ -586,9 +493,8 @@ async fn update_member_role_refusing_to_demote_the_last_owner_is_a_conflict() {
 
 #[tokio::test]
 async fn update_member_role_by_a_non_owner_token_is_forbidden_naming_the_permission() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "arya", &[member("arya", "arya@example.com", "Editor")]).await;
+    let hub = hub().await;
+    member_search(&hub, "arya", one_page(&[member("arya", "arya@example.com", "Editor")]), 1).await;
     Mock::given(method("PUT"))
         .and(path("/v2/orgs/acme/members/arya"))
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "Only owners can use this endpoint"})))
@@ -606,10 +512,9 @@ async fn update_member_role_by_a_non_owner_token_is_forbidden_naming_the_permiss
 
 #[tokio::test]
 async fn update_member_role_for_an_unknown_member_is_not_found_without_a_put() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     // Docker's fuzzy search finds a near match only.
-    mount_search(&hub, "nobody", &[member("nobody2", "n2@example.com", "Member")]).await;
+    member_search(&hub, "nobody", one_page(&[member("nobody2", "n2@example.com", "Member")]), 1).await;
     let (kind, message) =
         err(&hub.runtime(), "update-member-role", r#"{"username": "nobody", "role": "member"}"#, &hub.secrets());
     assert_eq!(kind, "not-found");
@@ -618,9 +523,8 @@ async fn update_member_role_for_an_unknown_member_is_not_found_without_a_put() {
 
 #[tokio::test]
 async fn a_404_to_the_role_update_is_not_found_naming_the_member() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "arya", &[member("arya", "arya@example.com", "Member")]).await;
+    let hub = hub().await;
+    member_search(&hub, "arya", one_page(&[member("arya", "arya@example.com", "Member")]), 1).await;
     Mock::given(method("PUT"))
         .and(path("/v2/orgs/acme/members/arya"))
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "member not found"})))
@@ -639,7 +543,7 @@ async fn a_404_to_the_role_update_is_not_found_naming_the_member() {
 async fn mount_removal(hub: &Hub, username: &str, status: u16, times: u64) {
     Mock::given(method("DELETE"))
         .and(path(format!("{MEMBERS}/{username}")))
-        .and(header("authorization", bearer().as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(ResponseTemplate::new(status))
         .expect(times)
         .mount(&hub.server)
@@ -648,9 +552,8 @@ async fn mount_removal(hub: &Hub, username: &str, status: u16, times: u64) {
 
 #[tokio::test]
 async fn remove_member_finds_the_member_then_deletes() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "samwell", &[member("samwell", "sam@example.com", "Member")]).await;
+    let hub = hub().await;
+    member_search(&hub, "samwell", one_page(&[member("samwell", "sam@example.com", "Member")]), 1).await;
     mount_removal(&hub, "samwell", 204, 1).await;
     let out = ok(&hub.runtime(), "remove-member", r#"{"username": "samwell"}"#, &hub.secrets());
     assert_eq!((&out["organization"], &out["person"]), (&json!("acme"), &json!("samwell")));
@@ -661,9 +564,8 @@ async fn remove_member_finds_the_member_then_deletes() {
 
 #[tokio::test]
 async fn remove_member_by_email_deletes_the_matching_username() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "sam@example.com", &[member("samwell", "SAM@example.com", "Member")]).await;
+    let hub = hub().await;
+    member_search(&hub, "sam%40example.com", one_page(&[member("samwell", "SAM@example.com", "Member")]), 1).await;
     mount_removal(&hub, "samwell", 204, 1).await;
     let out = ok(&hub.runtime(), "remove-member", r#"{"email": "sam@example.com"}"#, &hub.secrets());
     assert_eq!(out["person"], "sam@example.com");
@@ -672,9 +574,8 @@ async fn remove_member_by_email_deletes_the_matching_username() {
 
 #[tokio::test]
 async fn removing_someone_who_is_not_a_member_is_changed_false_without_a_delete() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "samwell", &[member("samwell2", "s2@example.com", "Member")]).await;
+    let hub = hub().await;
+    member_search(&hub, "samwell", one_page(&[member("samwell2", "s2@example.com", "Member")]), 1).await;
     let out = ok(&hub.runtime(), "remove-member", r#"{"username": "samwell"}"#, &hub.secrets());
     assert_unchanged(&out);
     assert_eq!(out["member"], Value::Null);
@@ -683,23 +584,10 @@ async fn removing_someone_who_is_not_a_member_is_changed_false_without_a_delete(
 
 #[tokio::test]
 async fn a_second_identical_remove_member_answered_404_is_changed_false() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     // The listing is stale: it still shows samwell, whom Docker has already removed (404).
-    mount_search_times(&hub, "samwell", &[member("samwell", "sam@example.com", "Member")], 2).await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("{MEMBERS}/samwell")))
-        .respond_with(ResponseTemplate::new(204))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&hub.server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("{MEMBERS}/samwell")))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
+    member_search(&hub, "samwell", one_page(&[member("samwell", "sam@example.com", "Member")]), 2).await;
+    mount_delete_once(&hub, &format!("{MEMBERS}/samwell"), "Not found.").await;
     let runtime = hub.runtime();
     let first = ok(&runtime, "remove-member", r#"{"username": "samwell"}"#, &hub.secrets());
     assert_one_step(&first, "DELETE", "/v2/orgs/acme/members/samwell", None, 204);
@@ -709,9 +597,8 @@ async fn a_second_identical_remove_member_answered_404_is_changed_false() {
 
 #[tokio::test]
 async fn remove_member_dry_run_finds_the_member_and_sends_no_delete() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "samwell", &[member("samwell", "sam@example.com", "Member")]).await;
+    let hub = hub().await;
+    member_search(&hub, "samwell", one_page(&[member("samwell", "sam@example.com", "Member")]), 1).await;
     mount_removal(&hub, "samwell", 204, 0).await;
     let out = ok(&hub.runtime(), "remove-member", r#"{"username": "samwell", "dry_run": true}"#, &hub.secrets());
     assert_dry_run(&out, "DELETE", "/v2/orgs/acme/members/samwell");
@@ -724,9 +611,8 @@ async fn remove_member_refusing_the_last_owner_is_a_conflict_saying_what_to_do()
         (403, "The organization must have at least one owner"),
         (409, "jonsnow is the last remaining owner"),
     ] {
-        let hub = Hub::start().await;
-        hub.token_exchange("a", 1).await;
-        mount_search(&hub, "jonsnow", &[member("jonsnow", "jon.snow@example.com", "Owner")]).await;
+        let hub = hub().await;
+        member_search(&hub, "jonsnow", one_page(&[member("jonsnow", "jon.snow@example.com", "Owner")]), 1).await;
         Mock::given(method("DELETE"))
             .and(path("/v2/orgs/acme/members/jonsnow"))
             .respond_with(
@@ -757,9 +643,8 @@ async fn remove_member_refusing_the_last_owner_is_a_conflict_saying_what_to_do()
 
 #[tokio::test]
 async fn remove_member_forbidden_without_owner_words_stays_forbidden() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    mount_search(&hub, "samwell", &[member("samwell", "sam@example.com", "Member")]).await;
+    let hub = hub().await;
+    member_search(&hub, "samwell", one_page(&[member("samwell", "sam@example.com", "Member")]), 1).await;
     Mock::given(method("DELETE"))
         .and(path("/v2/orgs/acme/members/samwell"))
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "insufficient scope"})))
@@ -773,12 +658,11 @@ async fn remove_member_forbidden_without_owner_words_stays_forbidden() {
 
 #[tokio::test]
 async fn usernames_are_percent_encoded_path_segments() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     // "/" can no longer be part of a username (it would be a separator once decoded); the rest is encoded.
     let name = "a?b#c%d e";
     let encoded = "/v2/orgs/acme/members/a%3Fb%23c%25d%20e";
-    mount_search_times(&hub, name, &[member(name, "odd@example.com", "Editor")], 2).await;
+    member_search(&hub, "a%3Fb%23c%25d+e", one_page(&[member(name, "odd@example.com", "Editor")]), 2).await;
     Mock::given(method("DELETE"))
         .and(path(encoded))
         .respond_with(ResponseTemplate::new(204))
@@ -814,7 +698,7 @@ async fn mount_export(hub: &Hub, status: u16, body: impl Into<Vec<u8>>, content_
     Mock::given(method("GET"))
         .and(path("/v2/orgs/acme/members/export"))
         .and(header("accept", "text/csv"))
-        .and(header("authorization", bearer().as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(
             ResponseTemplate::new(status)
                 .set_body_raw(body.into(), content_type)
@@ -827,8 +711,7 @@ async fn mount_export(hub: &Hub, status: u16, body: impl Into<Vec<u8>>, content_
 
 #[tokio::test]
 async fn export_members_asks_for_csv_and_returns_structured_rows() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_export(&hub, 200, export_csv(), "text/csv").await;
     let out = ok(&hub.runtime(), "export-members", "{}", &hub.secrets());
     assert_eq!(out["members"], fixture("members/export.expected.json"));
@@ -840,8 +723,7 @@ async fn export_members_asks_for_csv_and_returns_structured_rows() {
 
 #[tokio::test]
 async fn export_members_tolerates_a_bom_crlf_and_extra_columns_in_any_order() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     let csv = "\u{feff}Username,Email,Name,Department,Type,Permission,Teams,Date Joined\r\n\
 jonsnow,jon.snow@example.com,Jon Snow,Night's Watch,User,Owner,\"owners, developers\",2020-01-01 15:00:51.193355 +0000 UTC\r\n\
 ,invitee@example.com,,,Invitee,Member,,\r\n";
@@ -865,8 +747,7 @@ async fn export_members_refuses_a_body_that_is_not_the_csv() {
         ("<html><body>Service Unavailable</body></html>", "no \"Username\" column"),
         ("Name,Username,Email\nJon,jonsnow,jon@example.com\nArya,arya\n", "row 3 could not be read"),
     ] {
-        let hub = Hub::start().await;
-        hub.token_exchange("a", 1).await;
+        let hub = hub().await;
         mount_export(&hub, 200, body, "text/csv").await;
         let (kind, message) = err(&hub.runtime(), "export-members", "{}", &hub.secrets());
         assert_eq!(kind, "invalid-response", "{message}");

@@ -21,7 +21,7 @@ async fn mount_get(hub: &Hub, body: Value, times: u64) {
 fn get_settings(body: Value, times: u64) -> Mock {
     Mock::given(method("GET"))
         .and(path(SETTINGS))
-        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
+        .and(header("authorization", bearer()))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .named("get settings")
         .expect(times)
@@ -40,8 +40,7 @@ async fn no_put(hub: &Hub) {
 
 #[tokio::test]
 async fn get_org_settings_reads_restricted_images() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_get(&hub, fixture("settings/settings.json"), 1).await;
     let runtime = hub.runtime();
     let out = ok(&runtime, "get-org-settings", "{}", &hub.secrets());
@@ -61,8 +60,7 @@ async fn get_org_settings_reads_restricted_images() {
 
 #[tokio::test]
 async fn get_org_settings_shows_a_flag_docker_leaves_out_as_null() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_get(&hub, json!({"restricted_images": {"enabled": true}, "future_setting": {"x": 1}}), 1).await;
     let out = ok(&hub.runtime(), "get-org-settings", "{}", &hub.secrets());
     assert_eq!(
@@ -73,11 +71,10 @@ async fn get_org_settings_shows_a_flag_docker_leaves_out_as_null() {
 
 #[tokio::test]
 async fn update_then_get_round_trips_the_restricted_images_setting() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     Mock::given(method("PUT"))
         .and(path(SETTINGS))
-        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
+        .and(header("authorization", bearer()))
         .and(header("content-type", "application/json"))
         .and(body_json(fixture("settings/update-request.json")))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("settings/settings-updated.json")))
@@ -112,8 +109,7 @@ async fn update_then_get_round_trips_the_restricted_images_setting() {
 
 #[tokio::test]
 async fn update_returns_the_settings_as_docker_answers_them() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     // Docker answers with what it stored, which is what the action reports (here: not enabled).
     mount_get(&hub, fixture("settings/settings-updated.json"), 1).await;
     Mock::given(method("PUT"))
@@ -134,8 +130,7 @@ async fn update_returns_the_settings_as_docker_answers_them() {
 
 #[tokio::test]
 async fn update_when_the_settings_already_hold_sends_no_put() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_get(&hub, fixture("settings/settings.json"), 1).await;
     no_put(&hub).await;
     let out = ok(
@@ -152,8 +147,7 @@ async fn update_when_the_settings_already_hold_sends_no_put() {
 
 #[tokio::test]
 async fn update_dry_run_reads_and_plans_but_sends_no_put() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_get(&hub, fixture("settings/settings.json"), 1).await;
     no_put(&hub).await;
     let out = ok(
@@ -169,8 +163,6 @@ async fn update_dry_run_reads_and_plans_but_sends_no_put() {
 
 #[test]
 fn update_input_errors_name_the_field_and_send_nothing() {
-    let runtime = runtime_for("http://127.0.0.1:9");
-    let secrets = dockerhub_org_host::secrets::Secrets::connection(ORG, OAT, Some("http://127.0.0.1:9"));
     let cases = [
         ("{}", "missing field `restricted_images`"),
         (r#"{"restricted_images": {"enabled": true}}"#, "missing field `allow_official_images`"),
@@ -188,19 +180,14 @@ fn update_input_errors_name_the_field_and_send_nothing() {
         ),
     ];
     for (input, expected) in cases {
-        let (kind, message) = err(&runtime, "update-org-settings", input, &secrets);
-        assert_eq!(kind, "invalid-input", "{input}");
-        assert!(message.contains(expected), "{input}: {message}");
+        assert_refused("update-org-settings", input, expected);
     }
-    let (kind, _) = err(&runtime, "get-org-settings", r#"{"name": "acme"}"#, &secrets);
-    assert_eq!(kind, "invalid-input");
-    assert!(runtime.http().sent().is_empty());
+    assert_refused_all("get-org-settings", r#"{"name": "acme"}"#, &[]);
 }
 
 #[tokio::test]
 async fn a_403_on_update_says_only_owners_may_change_settings() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     mount_get(&hub, fixture("settings/settings.json"), 1).await;
     Mock::given(method("PUT"))
         .and(path(SETTINGS))

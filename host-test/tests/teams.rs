@@ -3,54 +3,12 @@
 
 mod common;
 
+use common::mocks::*;
 use common::writes::*;
 use common::*;
 use serde_json::{Value, json};
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Match, Mock, MockBuilder, Request, ResponseTemplate};
-
-/// Matches a request whose query string is exactly `self.0` (no query at all when empty).
-struct QueryIs(&'static str);
-
-impl Match for QueryIs {
-    fn matches(&self, request: &Request) -> bool {
-        request.url.query().unwrap_or("") == self.0
-    }
-}
-
-/// Matches a request with no body.
-struct NoBody;
-
-impl Match for NoBody {
-    fn matches(&self, request: &Request) -> bool {
-        request.body.is_empty()
-    }
-}
-
-/// A mock for `verb` on `route` carrying the test bearer token and exactly the query `query`.
-fn api(verb: &str, route: &str, query: &'static str) -> MockBuilder {
-    Mock::given(method(verb))
-        .and(path(route))
-        .and(QueryIs(query))
-        .and(header("authorization", format!("Bearer {}", jwt("a")).as_str()))
-}
-
-/// A hub with the token exchange mounted once.
-async fn hub() -> Hub {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
-    hub
-}
-
-/// The member search (exact `query`) that member resolution sends, answered with `body`, expected once.
-async fn member_search(hub: &Hub, query: &'static str, body: Value) {
-    api("GET", "/v2/orgs/acme/members", query)
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .named("member search")
-        .expect(1)
-        .mount(&hub.server)
-        .await;
-}
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 /// A mount that must never be hit: the add-to-team endpoint at `route`.
 async fn no_add(hub: &Hub, route: &str) {
@@ -61,18 +19,6 @@ async fn no_add(hub: &Hub, route: &str) {
         .expect(0)
         .mount(&hub.server)
         .await;
-}
-
-/// Asserts an action fails with `invalid-input` naming `field`, without sending any request.
-fn assert_refused(action: &str, input: &str, field: &str) {
-    // The base URL is allowed, so any request would be recorded by the host before failing.
-    let base = "http://127.0.0.1:9";
-    let runtime = runtime_for(base);
-    let (kind, message) =
-        err(&runtime, action, input, &dockerhub_org_host::secrets::Secrets::connection(ORG, OAT, Some(base)));
-    assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
-    assert!(message.contains(field), "{action} {input}: the message should name {field}: {message}");
-    assert!(runtime.http().sent().is_empty(), "{action} {input}: nothing may be sent");
 }
 
 // ---- list-teams ----
@@ -94,9 +40,7 @@ async fn list_teams_sends_search_and_paging_and_maps_one_page() {
 async fn list_teams_of_one_member_sends_the_username_filter() {
     let hub = hub().await;
     api("GET", "/v2/orgs/acme/groups", "username=jonsnow&page=1&page_size=10")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "count": 1, "next": null, "previous": null, "results": [fixture("groups/team.json")]
-        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(one_page(&[fixture("groups/team.json")])))
         .expect(1)
         .mount(&hub.server)
         .await;
@@ -109,14 +53,7 @@ async fn list_teams_of_one_member_sends_the_username_filter() {
 
 /// Mounts the three pages of the 230-team listing, each expected `times` times.
 async fn mount_team_pages(hub: &Hub, times: u64) {
-    for (page, query) in [(1, "page=1&page_size=100"), (2, "page=2&page_size=100"), (3, "page=3&page_size=100")] {
-        api("GET", "/v2/orgs/acme/groups", query)
-            .respond_with(ResponseTemplate::new(200).set_body_json(fixture(&format!("groups/teams-page-{page}.json"))))
-            .named(format!("teams page {page}"))
-            .expect(times)
-            .mount(&hub.server)
-            .await;
-    }
+    mount_fixture_pages(hub, "/v2/orgs/acme/groups", "groups/teams-page", 3, times).await;
 }
 
 #[tokio::test]
@@ -342,10 +279,7 @@ async fn team_names_are_percent_encoded_path_segments() {
         .mount(&hub.server)
         .await;
     api("GET", &format!("{encoded}/members"), "page=1&page_size=10")
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"count": 0, "next": null, "previous": null, "results": []})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(one_page(&[])))
         .expect(1)
         .mount(&hub.server)
         .await;
@@ -630,20 +564,9 @@ async fn deleting_an_unknown_team_is_changed_false() {
 
 #[tokio::test]
 async fn deleting_the_same_team_twice_succeeds_the_second_time_with_changed_false() {
-    let hub = Hub::start().await;
-    hub.token_exchange("a", 1).await;
+    let hub = hub().await;
     // Docker deletes the team once; afterwards it is gone (404).
-    api("DELETE", "/v2/orgs/acme/groups/support", "")
-        .respond_with(ResponseTemplate::new(204))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&hub.server)
-        .await;
-    api("DELETE", "/v2/orgs/acme/groups/support", "")
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
+    mount_delete_once(&hub, "/v2/orgs/acme/groups/support", "Not found.").await;
     let runtime = hub.runtime();
     let first = ok(&runtime, "delete-team", r#"{"team": "support"}"#, &hub.secrets());
     assert_one_step(&first, "DELETE", "/v2/orgs/acme/groups/support", None, 204);
@@ -713,10 +636,10 @@ async fn list_team_members_maps_the_group_member_page() {
 async fn list_team_members_all_pages_sends_the_search_at_page_size_100() {
     let hub = hub().await;
     api("GET", "/v2/orgs/acme/groups/developers/members", "search=jon%40example.com&page=1&page_size=100")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "count": 1, "next": null, "previous": null,
-            "results": [fixture("groups/team-members-page.json")["results"][0].clone()]
-        })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(one_page(&[fixture("groups/team-members-page.json")["results"][0].clone()])),
+        )
         .expect(1)
         .mount(&hub.server)
         .await;
@@ -757,12 +680,7 @@ fn list_team_members_input_errors_send_nothing() {
 #[tokio::test]
 async fn adding_a_non_member_fails_without_calling_the_add_endpoint() {
     let hub = hub().await;
-    member_search(
-        &hub,
-        "search=ghost&page=1&page_size=100",
-        json!({"count": 0, "next": null, "previous": null, "results": []}),
-    )
-    .await;
+    member_search(&hub, "ghost", one_page(&[]), 1).await;
     no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
     let (kind, message) =
         err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "ghost"}"#, &hub.secrets());
@@ -776,7 +694,7 @@ async fn adding_a_non_member_fails_without_calling_the_add_endpoint() {
 async fn adding_an_unknown_email_fails_without_calling_the_add_endpoint() {
     let hub = hub().await;
     // Docker's search is fuzzy: a near match on the email is not the person.
-    member_search(&hub, "search=jon%40example.com&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "jon%40example.com", fixture("members/page-small.json"), 1).await;
     no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
     let (kind, message) =
         err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "email": "jon@example.com"}"#, &hub.secrets());
@@ -791,15 +709,8 @@ async fn adding_an_unknown_email_fails_without_calling_the_add_endpoint() {
 #[tokio::test]
 async fn adding_a_pending_invitee_fails_without_calling_the_add_endpoint() {
     let hub = hub().await;
-    member_search(
-        &hub,
-        "search=newbie&page=1&page_size=100",
-        json!({
-            "count": 1, "next": null, "previous": null,
-            "results": [{"username": "newbie", "email": "newbie@example.com", "role": "Invitee", "groups": []}]
-        }),
-    )
-    .await;
+    let invitee = json!({"username": "newbie", "email": "newbie@example.com", "role": "Invitee", "groups": []});
+    member_search(&hub, "newbie", one_page(&[invitee]), 1).await;
     no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
     let (kind, message) =
         err(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "newbie"}"#, &hub.secrets());
@@ -810,7 +721,7 @@ async fn adding_a_pending_invitee_fails_without_calling_the_add_endpoint() {
 #[tokio::test]
 async fn adding_by_email_resolves_the_username_and_posts_the_member_field() {
     let hub = hub().await;
-    member_search(&hub, "search=Arya%40Example.com&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "Arya%40Example.com", fixture("members/page-small.json"), 1).await;
     api("POST", "/v2/orgs/acme/groups/platform/members", "")
         .and(body_json(json!({"member": "arya"})))
         .respond_with(ResponseTemplate::new(200))
@@ -832,7 +743,7 @@ async fn adding_by_email_resolves_the_username_and_posts_the_member_field() {
 async fn adding_someone_already_on_the_team_is_reported_not_sent() {
     let hub = hub().await;
     // jonsnow's teams in the member listing include "developers".
-    member_search(&hub, "search=jonsnow&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "jonsnow", fixture("members/page-small.json"), 1).await;
     no_add(&hub, "/v2/orgs/acme/groups/developers/members").await;
     let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "jonsnow"}"#, &hub.secrets());
     assert_unchanged(&out);
@@ -843,7 +754,7 @@ async fn adding_someone_already_on_the_team_is_reported_not_sent() {
 #[tokio::test]
 async fn dockers_already_a_member_answer_is_reported_as_already_member() {
     let hub = hub().await;
-    member_search(&hub, "search=samwell&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "samwell", fixture("members/page-small.json"), 1).await;
     api("POST", "/v2/orgs/acme/groups/developers/members", "")
         .and(body_json(json!({"member": "samwell"})))
         .respond_with(
@@ -861,7 +772,7 @@ async fn dockers_already_a_member_answer_is_reported_as_already_member() {
 #[tokio::test]
 async fn a_409_from_the_add_is_reported_as_already_member() {
     let hub = hub().await;
-    member_search(&hub, "search=samwell&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "samwell", fixture("members/page-small.json"), 1).await;
     api("POST", "/v2/orgs/acme/groups/developers/members", "")
         .respond_with(ResponseTemplate::new(409).set_body_json(json!({"detail": "conflict"})))
         .expect(1)
@@ -874,7 +785,7 @@ async fn a_409_from_the_add_is_reported_as_already_member() {
 #[tokio::test]
 async fn adding_to_an_unknown_team_is_not_found_naming_the_team() {
     let hub = hub().await;
-    member_search(&hub, "search=arya&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "arya", fixture("members/page-small.json"), 1).await;
     api("POST", "/v2/orgs/acme/groups/ghosts/members", "")
         .and(body_json(json!({"member": "arya"})))
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
@@ -937,7 +848,7 @@ async fn remove_team_member_deletes_the_membership() {
 #[tokio::test]
 async fn remove_team_member_by_email_resolves_the_username() {
     let hub = hub().await;
-    member_search(&hub, "search=jon.snow%40example.com&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "jon.snow%40example.com", fixture("members/page-small.json"), 1).await;
     api("DELETE", "/v2/orgs/acme/groups/developers/members/jonsnow", "")
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
@@ -998,8 +909,7 @@ async fn removing_someone_not_on_the_team_reports_removed_false() {
 async fn removing_by_email_someone_not_on_the_team_sends_no_delete() {
     let hub = hub().await;
     // samwell is on no team in the member listing; the team is read to confirm it exists.
-    member_search(&hub, "search=sam%40partner.example.org&page=1&page_size=100", fixture("members/page-small.json"))
-        .await;
+    member_search(&hub, "sam%40partner.example.org", fixture("members/page-small.json"), 1).await;
     read_developers(&hub).await;
     let out = ok(
         &hub.runtime(),
@@ -1014,7 +924,7 @@ async fn removing_by_email_someone_not_on_the_team_sends_no_delete() {
 #[tokio::test]
 async fn remove_team_member_dry_run_reads_the_member_and_sends_no_delete() {
     let hub = hub().await;
-    member_search(&hub, "search=jonsnow&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "jonsnow", fixture("members/page-small.json"), 1).await;
     let out = ok(
         &hub.runtime(),
         "remove-team-member",
@@ -1027,7 +937,7 @@ async fn remove_team_member_dry_run_reads_the_member_and_sends_no_delete() {
 #[tokio::test]
 async fn add_team_member_dry_run_resolves_and_sends_no_add() {
     let hub = hub().await;
-    member_search(&hub, "search=arya&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "arya", fixture("members/page-small.json"), 1).await;
     no_add(&hub, "/v2/orgs/acme/groups/platform/members").await;
     let out = ok(
         &hub.runtime(),
@@ -1042,7 +952,7 @@ async fn add_team_member_dry_run_resolves_and_sends_no_add() {
 #[tokio::test]
 async fn removing_by_email_from_an_unknown_team_is_not_found_naming_the_team() {
     let hub = hub().await;
-    member_search(&hub, "search=arya%40example.com&page=1&page_size=100", fixture("members/page-small.json")).await;
+    member_search(&hub, "arya%40example.com", fixture("members/page-small.json"), 1).await;
     api("GET", "/v2/orgs/acme/groups/ghosts", "")
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
         .expect(1)

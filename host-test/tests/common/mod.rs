@@ -1,11 +1,12 @@
 //! Shared test support: a wiremock Docker Hub with a token endpoint and a catch-all that fails
 //! loudly, a runtime wired to it, and [`call`], which checks every request an action sent to a test
-//! server against Docker's OpenAPI document ([`openapi`]).
+//! server against Docker's OpenAPI document ([`openapi`]); the mocks the test files mount alike
+//! ([`mocks`]), and the assertions they share (input refused before any request, secrets kept).
 #![allow(dead_code, reason = "each test file uses a different part of this module")]
 
+pub mod mocks;
 pub mod openapi;
 pub mod sim;
-pub mod simulated;
 pub mod writes;
 
 use base64::Engine as _;
@@ -28,6 +29,12 @@ pub fn jwt(tag: &str) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(br#"{"iat":1700000000,"exp":1700000600,"sub":"acme"}"#);
     format!("{header}.{payload}.CANARYjwt{tag}")
+}
+
+/// The `Authorization` header every request but the token exchange carries: the JWT that
+/// [`Hub::token_exchange`] answers with tag `a`.
+pub fn bearer() -> String {
+    format!("Bearer {}", jwt("a"))
 }
 
 /// Reads `fixtures/<name>`.
@@ -109,6 +116,13 @@ impl Hub {
     }
 }
 
+/// A hub with the token exchange (tag `a`) mounted, expected once.
+pub async fn hub() -> Hub {
+    let hub = Hub::start().await;
+    hub.token_exchange("a", 1).await;
+    hub
+}
+
 /// A runtime allowed to reach `url`, recording pauses instead of sleeping.
 pub fn runtime_for(url: &str) -> Runtime {
     let http = HttpConfig { real_sleep: false, ..HttpConfig::default() }.allow(url).expect("test url");
@@ -140,6 +154,31 @@ pub fn err(runtime: &Runtime, action: &str, input: &str, secrets: &Secrets) -> (
         Ok(text) => panic!("{action} succeeded but should have failed: {text}"),
         Err(e) => (error_kind(&e).to_string(), error_message(&e).to_string()),
     }
+}
+
+/// Asserts `runtime` has sent no request at all, not even the token exchange.
+pub fn assert_nothing_sent(runtime: &Runtime) {
+    let sent: Vec<String> = runtime.http().sent().iter().map(|r| format!("{} {}", r.method, r.url)).collect();
+    assert!(sent.is_empty(), "no request may be sent: {sent:?}");
+}
+
+/// Asserts `action` refuses `input` as `invalid-input` with a message containing `needle`, without
+/// sending any request.
+pub fn assert_refused(action: &str, input: &str, needle: &str) {
+    assert_refused_all(action, input, &[needle]);
+}
+
+/// Like [`assert_refused`], with a message containing every one of `needles`. The runtime may reach
+/// a local address where nothing listens, so any request would be recorded before it failed.
+pub fn assert_refused_all(action: &str, input: &str, needles: &[&str]) {
+    let base = "http://127.0.0.1:9";
+    let runtime = runtime_for(base);
+    let (kind, message) = err(&runtime, action, input, &Secrets::connection(ORG, OAT, Some(base)));
+    assert_eq!(kind, "invalid-input", "{action} {input}: {message}");
+    for needle in needles {
+        assert!(message.contains(needle), "{action} {input}: {message:?} lacks {needle:?}");
+    }
+    assert_nothing_sent(&runtime);
 }
 
 /// Asserts neither the OAT nor any test JWT appears in an outcome.

@@ -1,5 +1,7 @@
-//! The embedded simulator with a runtime wired to it: a fresh organization per [`Sim`], and the
-//! request log read as the list of writes an action sent.
+//! The real component against the embedded simulator: a fresh organization per [`Sim`] (started
+//! with a given configuration or the default one), a runtime allowed to reach it (recording pauses
+//! instead of sleeping), the connection values that point at it, and the request log read as the
+//! list of writes an action sent.
 
 use dockerhub_org_host::http::HttpConfig;
 use dockerhub_org_host::runtime::Outcome;
@@ -18,13 +20,9 @@ pub struct Sim {
     pub secrets: Secrets,
 }
 
-/// A fresh simulator with the seeded organization; sleeps are not real.
+/// A fresh simulator with the seeded organization and no quirks; sleeps are not real.
 pub fn sim() -> Sim {
-    let sim = Simulator::start(SimulatorConfig::default()).unwrap();
-    let http = HttpConfig { real_sleep: false, ..HttpConfig::default() }.allow(sim.url()).unwrap();
-    let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).unwrap();
-    let secrets = Secrets::connection(DEFAULT_ORG, DEFAULT_OAT, Some(sim.url()));
-    Sim { sim, runtime, secrets }
+    Sim::start(SimulatorConfig::default())
 }
 
 /// Whether a request changes state: any method but GET, except the token exchange and Docker's
@@ -41,6 +39,15 @@ pub fn is_write(method: &str, url: &str, body: Option<&[u8]>) -> bool {
 }
 
 impl Sim {
+    /// Starts a simulator with `config` and wires a runtime to it (sleeps are not real).
+    pub fn start(config: SimulatorConfig) -> Self {
+        let sim = Simulator::start(config).expect("simulator");
+        let http = HttpConfig { real_sleep: false, ..HttpConfig::default() }.allow(sim.url()).expect("simulator url");
+        let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() }).expect("runtime");
+        let secrets = Secrets::connection(DEFAULT_ORG, DEFAULT_OAT, Some(sim.url()));
+        Sim { sim, runtime, secrets }
+    }
+
     /// Runs `action` (checked as [`super::call`] checks: no secret out, requests conform to
     /// Docker's OpenAPI); the outcome.
     pub fn call(&self, action: &str, input: &Value) -> Outcome {
@@ -48,8 +55,13 @@ impl Sim {
     }
 
     /// Runs `action`, which must succeed; its output.
-    pub fn ok(&self, action: &str, input: Value) -> Value {
+    pub fn ok(&self, action: &str, input: &Value) -> Value {
         super::ok(&self.runtime, action, &input.to_string(), &self.secrets)
+    }
+
+    /// Runs `action` expecting an error; returns (kind, message).
+    pub fn err(&self, action: &str, input: &Value) -> (String, String) {
+        super::err(&self.runtime, action, &input.to_string(), &self.secrets)
     }
 
     /// Requests sent so far.
