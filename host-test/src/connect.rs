@@ -29,7 +29,7 @@ pub struct Target {
     /// Organization name (slug). Default with --simulate: example-org.
     #[arg(long, env = "DOCKERHUB_ORG")]
     pub org: Option<String>,
-    /// Another Docker Hub base URL (a simulator or test server); default https://hub.docker.com.
+    /// Another Docker Hub base URL (a simulator or test server); default: Docker Hub itself (hub.docker.com over HTTPS).
     /// Plain http:// is accepted only for loopback addresses.
     #[arg(long, env = "DOCKERHUB_HUB_URL", conflicts_with = "simulate")]
     pub hub_url: Option<String>,
