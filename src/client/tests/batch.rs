@@ -169,6 +169,25 @@ fn a_request_that_cannot_be_sent_fails_alone_and_keeps_the_others_outcomes() {
 }
 
 #[test]
+fn a_permanent_401_to_a_whole_batch_costs_one_re_exchange_not_one_per_request() {
+    // Eight pages refused whatever the token: the first re-exchange is the only one; the other
+    // pages are sent once more with the fresh token (an earlier 401 in the batch replaced theirs).
+    let host = ScriptedHost::new();
+    host.exchange_gives(&jwt("old")).exchange_gives(&jwt("new"));
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h"];
+    for name in names {
+        host.on(&route(name), [status(401), status(401)]);
+    }
+    let requests: Vec<ApiRequest> = names.iter().map(|n| get(n)).collect();
+    let results = client(&host).send_batch(&requests, 8);
+    assert_eq!(outcomes(&results), vec![Err(ErrorKind::Unauthorized); 8]);
+    assert_eq!(host.hits(EXCHANGE), 2, "one exchange and one re-exchange for the whole batch");
+    for name in names {
+        assert_eq!(host.hits(&route(name)), 2, "{name}: the old token, then the new one");
+    }
+}
+
+#[test]
 fn a_failed_re_exchange_fails_the_unsettled_requests_but_keeps_what_was_settled() {
     // One request per chunk (the rate limit says 1 left): `a` succeeds; `b` gets a 401 and the
     // re-exchange is refused; `c` cannot get a token either. `a`'s success must survive.
