@@ -34,7 +34,7 @@ export function createImports({ secrets, allowedOrigins, timeoutMs = 30000, maxB
   const left = () => (passed ? 0 : Math.max(0, deadline - Date.now()));
   const exceeded = (what) => {
     passed = true;
-    return { tag: 'err', val: { tag: 'deadline-exceeded', val: `${what} (the call's deadline is ${deadlineMs / 1000} s)` } };
+    return { tag: 'err', val: { tag: 'deadline-exceeded', val: what } };
   };
 
   const origin = (url) => {

@@ -42,7 +42,7 @@ impl Deadline {
 
     fn exceeded(&self, what: &str) -> FetchError {
         self.passed.store(true, Ordering::SeqCst);
-        FetchError::DeadlineExceeded(format!("{what} (the call's deadline is {} s)", self.seconds))
+        FetchError::DeadlineExceeded(what.to_string())
     }
 }
 

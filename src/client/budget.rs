@@ -91,7 +91,8 @@ pub fn deadline_exceeded(target: &str, seconds: u64, sent: u32, reason: &str) ->
         "deadline",
         seconds,
         format!(
-            "The call reached its deadline of {seconds} s ({sent} requests sent) before Docker Hub answered {target} ({reason}). Raise the deadline (the connection value \"call-timeout-seconds\", or --timeout), narrow the query, or continue in another call."
+            "The call reached its deadline of {seconds} s before Docker Hub answered {target} ({reason}; {sent} {} sent). Raise the deadline (the connection value \"call-timeout-seconds\", or --timeout), narrow the query, or continue in another call.",
+            if sent == 1 { "request" } else { "requests" }
         ),
     )
     .add_detail(json!({ "requests": sent }))
