@@ -15,8 +15,11 @@ fn node_available() -> bool {
     Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
-/// Installs jco (pinned in package.json, versions from package-lock.json) when it is missing.
+/// Installs jco (pinned in package.json, versions from package-lock.json) when it is missing. The
+/// tests run in parallel: one installs while the other waits.
 fn ensure_jco() {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
     let jco = js_dir().join("node_modules/@bytecodealliance/jco/dist/jco.js");
     if jco.exists() {
         return;
@@ -30,6 +33,16 @@ fn ensure_jco() {
     assert!(jco.exists(), "jco is still missing after npm install");
 }
 
+/// Writes the exact component bytes the wasmtime host embeds into a directory of its own named
+/// for `test`; returns the directory and the component's path.
+fn component_file(test: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("dockerhub-org-node-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let component = dir.join("dockerhub-org.wasm");
+    std::fs::write(&component, dockerhub_org_host::COMPONENT).unwrap();
+    (dir, component)
+}
+
 #[test]
 fn the_component_runs_under_node_through_jco_with_the_js_host() {
     if !node_available() {
@@ -39,11 +52,7 @@ fn the_component_runs_under_node_through_jco_with_the_js_host() {
         return;
     }
     ensure_jco();
-    // The exact bytes the wasmtime host embeds.
-    let dir = std::env::temp_dir().join(format!("dockerhub-org-node-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let component = dir.join("dockerhub-org.wasm");
-    std::fs::write(&component, dockerhub_org_host::COMPONENT).unwrap();
+    let (dir, component) = component_file("run");
 
     let sim = Simulator::start(SimulatorConfig::default()).unwrap();
     let output = Command::new("node")
@@ -90,10 +99,7 @@ fn the_node_host_enforces_the_call_deadline() {
         return;
     }
     ensure_jco();
-    let dir = std::env::temp_dir().join(format!("dockerhub-org-node-deadline-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let component = dir.join("dockerhub-org.wasm");
-    std::fs::write(&component, dockerhub_org_host::COMPONENT).unwrap();
+    let (dir, component) = component_file("deadline");
     // Every answer takes 3 s; the call may take 1 s.
     let sim =
         Simulator::start(SimulatorConfig { latency: std::time::Duration::from_secs(3), ..SimulatorConfig::default() })
