@@ -6,6 +6,7 @@
 //! flag, so it stays out of shell history and process listings).
 
 use anyhow::Result;
+use dockerhub_org::connection::{KEY_CALL_TIMEOUT, MAX_CALL_TIMEOUT_SECONDS};
 
 use crate::http::HttpConfig;
 use crate::secrets::Secrets;
@@ -39,8 +40,8 @@ pub struct Target {
     /// The most one action call may take, in seconds, requests, retries and waits included (the
     /// `call-timeout-seconds` connection value). Past it the call ends as `limit-exceeded` with how
     /// far it got. Default 120.
-    #[arg(long, value_name = "SECONDS", env = "DOCKERHUB_TIMEOUT", value_parser = clap::value_parser!(u32).range(1..=86_400))]
-    pub timeout: Option<u32>,
+    #[arg(long, value_name = "SECONDS", env = "DOCKERHUB_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..=MAX_CALL_TIMEOUT_SECONDS))]
+    pub timeout: Option<u64>,
 }
 
 /// `--hub-url` is not a URL the host can allow (a usage error, not a host failure).
@@ -98,7 +99,7 @@ pub fn connect(target: &Target) -> Result<Connection> {
         None
     };
     if let Some(seconds) = target.timeout {
-        secrets.set(crate::secrets::CALL_TIMEOUT_KEY, seconds.to_string());
+        secrets.set(KEY_CALL_TIMEOUT, seconds.to_string());
     }
     let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
     Ok(Connection { runtime, secrets, missing, simulator })

@@ -16,19 +16,13 @@ use crate::runtime::http_fetch::{FetchError, Header, Method, Request, Response};
 #[derive(Debug)]
 pub struct Deadline {
     at: Instant,
-    seconds: u64,
     passed: AtomicBool,
 }
 
 impl Deadline {
     /// The deadline `seconds` from now.
     pub fn after(seconds: u64) -> Self {
-        Deadline { at: Instant::now() + Duration::from_secs(seconds), seconds, passed: AtomicBool::new(false) }
-    }
-
-    /// The deadline's length, in seconds.
-    pub fn seconds(&self) -> u64 {
-        self.seconds
+        Deadline { at: Instant::now() + Duration::from_secs(seconds), passed: AtomicBool::new(false) }
     }
 
     /// Time left, or `None` once the deadline has passed (or a pause gave up on it).

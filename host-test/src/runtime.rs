@@ -434,14 +434,16 @@ impl cache_iface::Host for HostState {
     }
 }
 
-/// The call's deadline from the `call-timeout-seconds` connection value: whole seconds from 1 to
-/// one day, else (absent or not valid: the component refuses an invalid value itself) 120.
+/// The call's deadline from the `call-timeout-seconds` connection value, read by the component's
+/// own rules (whole seconds from 1 to one day; absent or not valid, the default: the component
+/// refuses an invalid value itself).
 pub fn call_timeout_seconds(secrets: &Secrets) -> u64 {
+    use dockerhub_org::connection::{DEFAULT_CALL_TIMEOUT_SECONDS, KEY_CALL_TIMEOUT, MAX_CALL_TIMEOUT_SECONDS};
     secrets
-        .get(crate::secrets::CALL_TIMEOUT_KEY)
+        .get(KEY_CALL_TIMEOUT)
         .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|s| (1..=86_400).contains(s))
-        .unwrap_or(120)
+        .filter(|s| (1..=MAX_CALL_TIMEOUT_SECONDS).contains(s))
+        .unwrap_or(DEFAULT_CALL_TIMEOUT_SECONDS)
 }
 
 /// The WIT case name of `error` (`invalid-input`, `not-found`, …).

@@ -45,7 +45,3 @@ impl Secrets {
         s
     }
 }
-
-/// The connection value with the deadline of one action call, in whole seconds (read by the host,
-/// which enforces it, and by the component, which reports it).
-pub const CALL_TIMEOUT_KEY: &str = "call-timeout-seconds";
