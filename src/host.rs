@@ -84,6 +84,25 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// A stable name of the failure (an error's `detail.failure`).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            FetchError::HostNotAllowed(_) => "host-not-allowed",
+            FetchError::InvalidUrl(_) => "invalid-url",
+            FetchError::Connect(_) => "connect",
+            FetchError::Timeout(_) => "timeout",
+            FetchError::BodyTooLarge(_) => "body-too-large",
+            FetchError::Protocol(_) => "protocol",
+            FetchError::DeadlineExceeded(_) => "deadline",
+        }
+    }
+
+    /// Whether the request may have reached Docker Hub: everything but a refusal before sending
+    /// (a host not allowed, a bad URL) or a connection that was never made.
+    pub fn may_have_arrived(&self) -> bool {
+        !matches!(self, FetchError::HostNotAllowed(_) | FetchError::InvalidUrl(_) | FetchError::Connect(_))
+    }
+
     /// Whether sending the same request again may succeed.
     pub fn is_transient(&self) -> bool {
         matches!(self, FetchError::Connect(_) | FetchError::Timeout(_) | FetchError::Protocol(_))

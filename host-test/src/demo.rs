@@ -286,11 +286,17 @@ fn steps() -> Vec<Step> {
             }),
         },
         Step {
-            title: "Cancelling it again succeeds with changed: false (a retried step does not fail)",
+            title: "Cancelling it again is not-found: a removal that finds nothing never reports success",
             action: "cancel-invite",
             input: |memory| json!({"id": memory.get("invites").and_then(|i| i.get(0)).cloned().unwrap_or_default()}),
+            expect: Expect::Fails("not-found"),
+        },
+        Step {
+            title: "With missing_ok: true it succeeds with changed: false, found: false (a retried step does not fail)",
+            action: "cancel-invite",
+            input: |memory| json!({"id": memory.get("invites").and_then(|i| i.get(0)).cloned().unwrap_or_default(), "missing_ok": true}),
             expect: Expect::Ok(|v, _| {
-                if v["changed"] == false {
+                if v["changed"] == false && v["found"] == false {
                     Ok("already gone; nothing to do".into())
                 } else {
                     Err(format!("unexpected: {v}"))

@@ -66,10 +66,16 @@ fn offboard_real_run_removes_the_member_and_cancels_their_invite() {
     assert!(
         s.sim.with_state(|st| st.member_index("kenlovelace").is_none() && st.invites.iter().all(|i| i.id != invite))
     );
-    // A retried step finds nothing left to do, and succeeds.
+    // Run again, nobody is left to offboard: not-found (a workflow with a mistyped name must fail),
+    // and with missing_ok a retried step succeeds without sending anything.
     let before = s.sent();
-    let again = s.ok("offboard-member", &json!({"username": "kenlovelace", "dry_run": false}));
-    assert_eq!((again["changed"].clone(), again["plan"].clone()), (json!(false), json!([])));
+    let (kind, _) = err(&s.runtime, "offboard-member", r#"{"username": "kenlovelace", "dry_run": false}"#, &s.secrets);
+    assert_eq!(kind, "not-found");
+    let again = s.ok("offboard-member", &json!({"username": "kenlovelace", "dry_run": false, "missing_ok": true}));
+    assert_eq!(
+        (again["changed"].clone(), again["plan"].clone(), again["found"].clone()),
+        (json!(false), json!([]), json!(false))
+    );
     assert!(s.writes_since(before).is_empty());
 }
 
@@ -203,7 +209,8 @@ fn offboarding_someone_only_invited_cancels_their_invites() {
     let out = s.ok("offboard-member", &json!({"email": "new.person@example.com", "dry_run": false}));
     assert_eq!((out["changed"].clone(), out["invites_cancelled"].clone()), (json!(true), json!(1)));
     assert_eq!(s.writes_since(0), [format!("DELETE invites/{invite}")]);
-    let again = s.ok("offboard-member", &json!({"email": "new.person@example.com", "dry_run": false}));
+    let again =
+        s.ok("offboard-member", &json!({"email": "new.person@example.com", "dry_run": false, "missing_ok": true}));
     assert_eq!(again["changed"], false, "nothing left to offboard: {again}");
 }
 

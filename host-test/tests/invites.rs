@@ -315,7 +315,7 @@ async fn cancel_invite_deletes_it_by_id() {
 }
 
 #[tokio::test]
-async fn cancel_invite_of_an_unknown_id_is_changed_false() {
+async fn cancel_invite_of_an_unknown_id_is_not_found() {
     let hub = hub().await;
     Mock::given(method("DELETE"))
         .and(path("/v2/invites/00000000-0000-0000-0000-000000000000"))
@@ -323,21 +323,23 @@ async fn cancel_invite_of_an_unknown_id_is_changed_false() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "cancel-invite", r#"{"id": "00000000-0000-0000-0000-000000000000"}"#, &hub.secrets());
-    assert_eq!((&out["changed"], &out["completed"]), (&json!(false), &json!([])), "{out}");
-    assert_eq!(out["message"], "No pending invite has id 00000000-0000-0000-0000-000000000000: nothing to cancel.");
+    let (kind, message) =
+        err(&hub.runtime(), "cancel-invite", r#"{"id": "00000000-0000-0000-0000-000000000000"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("missing_ok: true"), "{message}");
 }
 
 #[tokio::test]
-async fn a_second_identical_cancel_invite_answered_404_is_changed_false() {
+async fn a_second_identical_cancel_invite_with_missing_ok_answered_404_is_changed_false() {
     let hub = hub().await;
     mount_delete_once(&hub, &format!("/v2/invites/{INVITE_ID}"), "invite not found").await;
     let runtime = hub.runtime();
-    let input = json!({"id": INVITE_ID}).to_string();
+    let input = json!({"id": INVITE_ID, "missing_ok": true}).to_string();
     let first = ok(&runtime, "cancel-invite", &input, &hub.secrets());
     assert_one_step(&first, "DELETE", &format!("/v2/invites/{INVITE_ID}"), None, 204);
     let second = ok(&runtime, "cancel-invite", &input, &hub.secrets());
-    assert_eq!((&second["changed"], &second["completed"]), (&json!(false), &json!([])), "{second}");
+    assert_eq!((&second["changed"], &second["found"]), (&json!(false), &json!(false)), "{second}");
+    assert_eq!(second["completed"][0]["outcome"], "already-done", "{second}");
 }
 
 #[tokio::test]
@@ -352,35 +354,35 @@ async fn cancel_invite_dry_run_reads_the_invite_and_sends_no_delete() {
 }
 
 #[tokio::test]
-async fn cancel_invite_dry_run_of_an_unknown_id_plans_nothing() {
+async fn cancel_invite_dry_run_of_an_unknown_id_is_not_found() {
     let hub = hub().await;
     mount_invite_list(&hub, 1).await;
-    let out = ok(&hub.runtime(), "cancel-invite", r#"{"id": "not-an-invite", "dry_run": true}"#, &hub.secrets());
-    assert_unchanged(&out);
-    assert_eq!((&out["dry_run"], &out["invite"]), (&json!(true), &Value::Null));
+    let id = "00000000-0000-0000-0000-000000000000";
+    let (kind, message) =
+        err(&hub.runtime(), "cancel-invite", &json!({"id": id, "dry_run": true}).to_string(), &hub.secrets());
+    assert_eq!(kind, "not-found", "{message}");
+    assert!(message.contains(&format!("No pending invite of organization \"acme\" has id {id}")), "{message}");
 }
 
 #[tokio::test]
-async fn invite_ids_are_percent_encoded_path_segments() {
-    let hub = hub().await;
-    Mock::given(method("DELETE"))
-        .and(path("/v2/invites/a..%3Fb%25c%20d"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path("/v2/invites/x%20y%23z/resend"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
-    let runtime = hub.runtime();
-    let out = ok(&runtime, "cancel-invite", r#"{"id": "a..?b%c d"}"#, &hub.secrets());
-    assert_one_step(&out, "DELETE", "/v2/invites/a..%3Fb%25c%20d", None, 204);
-    assert_eq!(out["id"], "a..?b%c d");
-    let out = ok(&runtime, "resend-invite", r#"{"id": "x y#z"}"#, &hub.secrets());
-    assert_one_step(&out, "PATCH", "/v2/invites/x%20y%23z/resend", None, 204);
+async fn invite_ids_that_are_not_uuids_are_refused_before_anything_is_sent() {
+    let ids = [
+        "a..?b%c d",
+        "x y#z",
+        "not-an-invite",
+        "e36eca69-4cc8-4f17-9845-ae8c2b83269",
+        "e36eca69_4cc8_4f17_9845_ae8c2b832691",
+    ];
+    for id in ids {
+        for action in ["cancel-invite", "resend-invite"] {
+            // assert_refused runs the action against a hub that must receive nothing.
+            assert_refused(
+                action,
+                &json!({"id": id}).to_string(),
+                "must be an invite id as list-invites shows it, a UUID",
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -406,9 +408,11 @@ async fn resend_invite_dry_run_reads_the_invite_and_sends_no_patch() {
     let runtime = hub.runtime();
     let out = ok(&runtime, "resend-invite", &json!({"id": LISTED_ID, "dry_run": true}).to_string(), &hub.secrets());
     assert_dry_run(&out, "PATCH", &format!("/v2/invites/{LISTED_ID}/resend"));
-    let (kind, message) = err(&runtime, "resend-invite", r#"{"id": "not-an-invite", "dry_run": true}"#, &hub.secrets());
+    let id = "00000000-0000-0000-0000-000000000000";
+    let (kind, message) =
+        err(&runtime, "resend-invite", &json!({"id": id, "dry_run": true}).to_string(), &hub.secrets());
     assert_eq!(kind, "not-found");
-    assert!(message.contains("No pending invite of organization \"acme\" has id not-an-invite"), "{message}");
+    assert!(message.contains(&format!("No pending invite of organization \"acme\" has id {id}")), "{message}");
 }
 
 #[tokio::test]

@@ -20,6 +20,15 @@ fn results_of(name: &str) -> Vec<Value> {
     fixture(name)["results"].as_array().cloned().unwrap_or_default()
 }
 
+/// Page `n` of an endless listing: page 1's members renamed for page `n`, so no two pages repeat.
+fn endless_page(n: u32) -> Vec<Value> {
+    let mut members = results_of("members/org-250-page-1.json");
+    for m in &mut members {
+        m["username"] = json!(format!("{}-p{n}", m["username"].as_str().unwrap_or_default()));
+    }
+    members
+}
+
 /// A Docker members page.
 fn page_body(count: Option<u64>, next: Option<&str>, previous: Option<&str>, results: &[Value]) -> Value {
     json!({ "count": count, "next": next, "previous": previous, "results": results })
@@ -119,31 +128,48 @@ async fn list_members_all_pages_of_an_empty_org_returns_no_members() {
 }
 
 #[tokio::test]
-async fn list_members_stops_a_next_that_never_ends_at_max_items() {
+async fn list_members_stops_a_next_that_never_ends_at_the_max_items_given() {
     let hub = hub().await;
     // Every page is full and says another follows; no count, so pages go one by one.
-    let full = results_of("members/org-250-page-1.json");
+    for n in 1..=3 {
+        mount_page(&hub, MEMBERS, n, 100, page_body(None, Some(&link(99)), None, &endless_page(n)), 1).await;
+    }
+    let out = ok(&hub.runtime(), "list-members", r#"{"all_pages": true, "max_items": 250}"#, &hub.secrets());
+    assert_eq!((&out["returned"], &out["truncated"], &out["count"]), (&json!(250), &json!(true), &Value::Null));
+    assert_eq!(
+        out["members"][249]["username"],
+        format!("{}-p3", results_of("members/org-250-page-1.json")[49]["username"].as_str().unwrap())
+    );
+    assert_eq!(out["paging"]["next_page"], 3, "member 251 is on page 3: {}", out["paging"]);
+}
+
+#[tokio::test]
+async fn list_members_stops_a_next_that_never_ends_at_the_default_cap_with_an_error() {
+    let hub = hub().await;
+    // Without max_items the cap protects the call: it fails rather than return part as if whole.
     Mock::given(method("GET"))
         .and(path(MEMBERS))
         .and(query_param("page_size", "100"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page_body(None, Some(&link(99)), None, &full)))
-        .named("endless members pages")
-        .expect(3)
+        .respond_with(ResponseTemplate::new(200).set_body_json(page_body(
+            None,
+            Some(&link(99)),
+            None,
+            &endless_page(1),
+        )))
+        .named("the same page every time")
+        .expect(2)
         .mount(&hub.server)
         .await;
-    let (kind, message) =
-        err(&hub.runtime(), "list-members", r#"{"all_pages": true, "max_items": 250}"#, &hub.secrets());
-    assert_eq!(kind, "invalid-input");
-    assert!(message.contains("more than max_items (250)"), "{message}");
-    assert!(message.contains("Raise max_items"), "{message}");
+    let (kind, message) = err(&hub.runtime(), "list-members", r#"{"all_pages": true}"#, &hub.secrets());
+    assert_eq!(kind, "invalid-response", "a page served twice is not the next page: {message}");
+    assert!(message.contains("same items as page 1"), "{message}");
 }
 
 #[tokio::test]
 async fn list_members_stops_a_next_that_never_ends_on_an_empty_page() {
     let hub = hub().await;
-    let full = results_of("members/org-250-page-1.json");
     for n in 1..=3 {
-        mount_page(&hub, MEMBERS, n, 100, page_body(None, Some(&link(n + 1)), None, &full), 1).await;
+        mount_page(&hub, MEMBERS, n, 100, page_body(None, Some(&link(n + 1)), None, &endless_page(n)), 1).await;
     }
     // Page 4 is empty yet still claims a next page: the walk ends here, page 5 is never asked for.
     mount_page(&hub, MEMBERS, 4, 100, page_body(None, Some(&link(5)), Some(&link(3)), &[]), 1).await;
@@ -179,19 +205,21 @@ async fn list_members_survives_a_count_higher_than_the_pages() {
 }
 
 #[tokio::test]
-async fn list_members_follows_next_past_a_count_lower_than_the_pages() {
+async fn list_members_stops_once_it_holds_the_reported_count() {
     let hub = hub().await;
-    // Docker says 150 but holds 250: the batch plans one more page, then `next` carries on.
-    for n in 1..=3 {
+    // Docker says 150 but its pages name a next page past it: the batch plans one more page, and
+    // the walk ends there, never asking for more than the count allows.
+    for n in 1..=2 {
         let mut body = fixture(&format!("members/org-250-page-{n}.json"));
         body["count"] = json!(150);
         mount_page(&hub, MEMBERS, n, 100, body, 1).await;
     }
     let out = ok(&hub.runtime(), "list-members", r#"{"all_pages": true}"#, &hub.secrets());
-    assert_eq!(out["members"], fixture("members/org-250.expected.json"));
-    assert_eq!((out["count"].clone(), out["returned"].clone()), (json!(150), json!(250)));
-    assert_eq!(out["paging"]["pages_fetched"], 3);
-    assert_eq!(out["meta"]["requests"], 4);
+    let expected = fixture("members/org-250.expected.json");
+    assert_eq!(out["members"].as_array().unwrap()[..], expected.as_array().unwrap()[..200]);
+    assert_eq!((out["count"].clone(), out["returned"].clone()), (json!(150), json!(200)));
+    assert_eq!(out["paging"]["pages_fetched"], 2);
+    assert_eq!(out["meta"]["requests"], 3);
 }
 
 #[tokio::test]
@@ -573,12 +601,18 @@ async fn remove_member_by_email_deletes_the_matching_username() {
 }
 
 #[tokio::test]
-async fn removing_someone_who_is_not_a_member_is_changed_false_without_a_delete() {
+async fn removing_someone_who_is_not_a_member_is_not_found_with_near_matches_and_sends_no_delete() {
     let hub = hub().await;
-    member_search(&hub, "samwell", one_page(&[member("samwell2", "s2@example.com", "Member")]), 1).await;
-    let out = ok(&hub.runtime(), "remove-member", r#"{"username": "samwell"}"#, &hub.secrets());
+    let runtime = hub.runtime();
+    member_search(&hub, "samwell", one_page(&[member("samwell2", "s2@example.com", "Member")]), 2).await;
+    let e = call(&runtime, "remove-member", r#"{"username": "samwell"}"#, &hub.secrets()).unwrap_err();
+    let detail: Value = serde_json::from_str(error_detail(&e).unwrap()).unwrap();
+    assert_eq!(detail["near_matches"], json!(["samwell2"]), "{detail}");
+    assert_eq!(detail["searched"], "samwell");
+    // With missing_ok the same call is a success that says nobody was there.
+    let out = ok(&runtime, "remove-member", r#"{"username": "samwell", "missing_ok": true}"#, &hub.secrets());
     assert_unchanged(&out);
-    assert_eq!(out["member"], Value::Null);
+    assert_eq!((&out["member"], &out["found"]), (&Value::Null, &json!(false)));
     assert!(out["message"].as_str().unwrap().contains("nothing to remove"), "{out}");
 }
 
@@ -591,8 +625,14 @@ async fn a_second_identical_remove_member_answered_404_is_changed_false() {
     let runtime = hub.runtime();
     let first = ok(&runtime, "remove-member", r#"{"username": "samwell"}"#, &hub.secrets());
     assert_one_step(&first, "DELETE", "/v2/orgs/acme/members/samwell", None, 204);
+    // Found by the (stale) read, gone at the write: removed in between, nothing changed.
     let second = ok(&runtime, "remove-member", r#"{"username": "samwell"}"#, &hub.secrets());
-    assert_eq!((&second["changed"], &second["completed"]), (&json!(false), &json!([])), "{second}");
+    assert_eq!((&second["changed"], &second["found"]), (&json!(false), &json!(true)), "{second}");
+    assert_eq!(
+        (&second["completed"][0]["status"], &second["completed"][0]["outcome"]),
+        (&json!(404), &json!("already-done"))
+    );
+    assert!(second["message"].as_str().unwrap().contains("someone else removed it"), "{second}");
 }
 
 #[tokio::test]

@@ -76,16 +76,19 @@ async fn list_teams_all_pages_walks_the_three_pages_of_230_teams() {
 }
 
 #[tokio::test]
-async fn list_teams_all_pages_respects_max_items() {
+async fn list_teams_all_pages_stops_at_the_max_items_given_and_says_where_to_continue() {
     let hub = hub().await;
-    api("GET", "/v2/orgs/acme/groups", "page=1&page_size=100")
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/teams-page-1.json")))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
-    let (kind, message) = err(&hub.runtime(), "list-teams", r#"{"all_pages": true, "max_items": 150}"#, &hub.secrets());
-    assert_eq!(kind, "invalid-input");
-    assert!(message.contains("230") && message.contains("max_items (150)"), "{message}");
+    for page in [1, 2] {
+        api("GET", "/v2/orgs/acme/groups", &format!("page={page}&page_size=100"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(fixture(&format!("groups/teams-page-{page}.json"))))
+            .expect(1)
+            .mount(&hub.server)
+            .await;
+    }
+    let out = ok(&hub.runtime(), "list-teams", r#"{"all_pages": true, "max_items": 150}"#, &hub.secrets());
+    assert_eq!((&out["returned"], &out["count"], &out["truncated"]), (&json!(150), &json!(230), &json!(true)));
+    assert_eq!(out["teams"].as_array().unwrap().len(), 150);
+    assert_eq!(out["paging"]["next_page"], 2, "team 151 is on page 2: {}", out["paging"]);
 }
 
 #[test]
@@ -283,6 +286,13 @@ async fn team_names_are_percent_encoded_path_segments() {
         .expect(1)
         .mount(&hub.server)
         .await;
+    api("GET", "/v2/orgs/acme/members", "search=jon+snow&page=1&page_size=100")
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(one_page(&[json!({"username": "jon snow", "groups": [name]})])),
+        )
+        .expect(1)
+        .mount(&hub.server)
+        .await;
     api("DELETE", &format!("{encoded}/members/jon%20snow"), "")
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
@@ -297,7 +307,15 @@ async fn team_names_are_percent_encoded_path_segments() {
         ok(&runtime, "remove-team-member", &json!({"team": name, "username": "jon snow"}).to_string(), &hub.secrets());
     assert_one_step(&out, "DELETE", &format!("{encoded}/members/jon%20snow"), None, 204);
     let paths: Vec<String> = hub.received().await.iter().skip(1).map(|r| r.url.path().to_string()).collect();
-    assert_eq!(paths, [encoded.to_string(), format!("{encoded}/members"), format!("{encoded}/members/jon%20snow")]);
+    assert_eq!(
+        paths,
+        [
+            encoded.to_string(),
+            format!("{encoded}/members"),
+            "/v2/orgs/acme/members".to_string(),
+            format!("{encoded}/members/jon%20snow")
+        ]
+    );
 }
 
 #[test]
@@ -549,30 +567,35 @@ async fn delete_team_by_name_sends_delete_and_reports_it() {
 }
 
 #[tokio::test]
-async fn deleting_an_unknown_team_is_changed_false() {
+async fn deleting_an_unknown_team_is_not_found_unless_missing_ok() {
     let hub = hub().await;
+    let runtime = hub.runtime();
     api("DELETE", "/v2/orgs/acme/groups/ghosts", "")
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
-        .expect(1)
+        .expect(2)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "delete-team", r#"{"team": "ghosts"}"#, &hub.secrets());
-    assert_eq!(out["changed"], false);
-    assert_eq!(out["completed"], json!([]));
-    assert_eq!(out["message"], "Organization \"acme\" has no team \"ghosts\": nothing to delete.");
+    let (kind, message) = err(&runtime, "delete-team", r#"{"team": "ghosts"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found");
+    assert!(message.starts_with("Organization \"acme\" has no team \"ghosts\": nothing was deleted."), "{message}");
+    assert!(message.contains("missing_ok: true"), "{message}");
+    let out = ok(&runtime, "delete-team", r#"{"team": "ghosts", "missing_ok": true}"#, &hub.secrets());
+    assert_eq!((&out["changed"], &out["found"]), (&json!(false), &json!(false)), "{out}");
+    assert_eq!(out["completed"][0]["outcome"], "already-done", "{out}");
+    assert_eq!(out["message"], "Organization \"acme\" has no team \"ghosts\" (missing_ok): nothing to delete.");
 }
 
 #[tokio::test]
-async fn deleting_the_same_team_twice_succeeds_the_second_time_with_changed_false() {
+async fn deleting_the_same_team_twice_with_missing_ok_succeeds_the_second_time_with_changed_false() {
     let hub = hub().await;
     // Docker deletes the team once; afterwards it is gone (404).
     mount_delete_once(&hub, "/v2/orgs/acme/groups/support", "Not found.").await;
     let runtime = hub.runtime();
-    let first = ok(&runtime, "delete-team", r#"{"team": "support"}"#, &hub.secrets());
+    let first = ok(&runtime, "delete-team", r#"{"team": "support", "missing_ok": true}"#, &hub.secrets());
     assert_one_step(&first, "DELETE", "/v2/orgs/acme/groups/support", None, 204);
-    let second = ok(&runtime, "delete-team", r#"{"team": "support"}"#, &hub.secrets());
-    assert_eq!(second["changed"], false, "{second}");
-    assert_eq!(second["completed"], json!([]), "{second}");
+    let second = ok(&runtime, "delete-team", r#"{"team": "support", "missing_ok": true}"#, &hub.secrets());
+    assert_eq!((&second["changed"], &second["found"]), (&json!(false), &json!(false)), "{second}");
+    assert_eq!(second["completed"][0]["status"], 404, "{second}");
 }
 
 #[tokio::test]
@@ -599,14 +622,17 @@ async fn delete_team_dry_run_reads_the_team_and_sends_no_delete() {
 #[tokio::test]
 async fn delete_team_dry_run_of_an_unknown_team_plans_nothing() {
     let hub = hub().await;
+    let runtime = hub.runtime();
     api("GET", "/v2/orgs/acme/groups/ghosts", "")
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
-        .expect(1)
+        .expect(2)
         .mount(&hub.server)
         .await;
-    let out = ok(&hub.runtime(), "delete-team", r#"{"team": "ghosts", "dry_run": true}"#, &hub.secrets());
+    let (kind, _) = err(&runtime, "delete-team", r#"{"team": "ghosts", "dry_run": true}"#, &hub.secrets());
+    assert_eq!(kind, "not-found", "a dry run of a mistyped team says so");
+    let out = ok(&runtime, "delete-team", r#"{"team": "ghosts", "dry_run": true, "missing_ok": true}"#, &hub.secrets());
     assert_unchanged(&out);
-    assert_eq!(out["dry_run"], true);
+    assert_eq!((&out["dry_run"], &out["found"]), (&json!(true), &json!(false)));
 }
 
 #[test]
@@ -765,7 +791,10 @@ async fn dockers_already_a_member_answer_is_reported_as_already_member() {
         .await;
     let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "developers", "member": "samwell"}"#, &hub.secrets());
     assert_eq!(out["changed"], false, "{out}");
-    assert_eq!(out["completed"], json!([]), "{out}");
+    assert_eq!(
+        (&out["completed"][0]["status"], &out["completed"][0]["outcome"]),
+        (&json!(400), &json!("already-done"))
+    );
     assert!(out["message"].as_str().unwrap().contains("already on team"), "{out}");
 }
 
@@ -779,7 +808,11 @@ async fn a_409_from_the_add_is_reported_as_already_member() {
         .mount(&hub.server)
         .await;
     let out = ok(&hub.runtime(), "add-team-member", r#"{"team": "developers", "username": "samwell"}"#, &hub.secrets());
-    assert_eq!((&out["changed"], &out["completed"]), (&json!(false), &json!([])), "{out}");
+    assert_eq!(out["changed"], false, "{out}");
+    assert_eq!(
+        (&out["completed"][0]["status"], &out["completed"][0]["outcome"]),
+        (&json!(409), &json!("already-done"))
+    );
 }
 
 #[tokio::test]
@@ -830,6 +863,8 @@ fn add_team_member_input_errors_send_nothing() {
 #[tokio::test]
 async fn remove_team_member_deletes_the_membership() {
     let hub = hub().await;
+    // The member listing says who arya is and that arya is on the team: one search, one DELETE.
+    member_search(&hub, "arya", fixture("members/page-small.json"), 1).await;
     api("DELETE", "/v2/orgs/acme/groups/developers/members/arya", "")
         .and(NoBody)
         .respond_with(ResponseTemplate::new(204))
@@ -867,11 +902,8 @@ async fn remove_team_member_by_email_resolves_the_username() {
 #[tokio::test]
 async fn removing_from_an_unknown_team_is_not_found_naming_the_team() {
     let hub = hub().await;
-    api("DELETE", "/v2/orgs/acme/groups/ghosts/members/arya", "")
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
+    // arya is on no team called "ghosts": the team is read to tell "not on it" from "no such team".
+    member_search(&hub, "arya", fixture("members/page-small.json"), 1).await;
     api("GET", "/v2/orgs/acme/groups/ghosts", "")
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
         .expect(1)
@@ -889,11 +921,8 @@ async fn removing_from_an_unknown_team_is_not_found_naming_the_team() {
 #[tokio::test]
 async fn removing_someone_not_on_the_team_reports_removed_false() {
     let hub = hub().await;
-    api("DELETE", "/v2/orgs/acme/groups/developers/members/samwell", "")
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
-        .expect(1)
-        .mount(&hub.server)
-        .await;
+    // samwell is a member on no team: nothing is sent but the team's read (it exists).
+    member_search(&hub, "samwell", fixture("members/page-small.json"), 1).await;
     api("GET", "/v2/orgs/acme/groups/developers", "")
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team.json")))
         .expect(1)

@@ -13,7 +13,7 @@ use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::plan::{Plan, WriteReport};
+use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::{ApiRequest, Endpoint, Scope, path};
 use crate::error::{Error, Result};
@@ -224,8 +224,9 @@ pub fn api_request(ctx: &Ctx, input: ApiRequestInput) -> Result<ApiRequestOutput
     let path_and_query = request.path_and_query();
     let mut plan = Plan::new();
     plan.add(&Endpoint::<HttpResponse>::from(request), format!("{} {path_and_query}", method.as_str()));
-    let executed = plan.execute(&client, ctx.action, dry_run)?;
-    let response = executed.responses.first();
+    let mut ran = plan.run(&client, ctx.action, dry_run, Words::new("", "", ""))?;
+    let response = ran.response(0).cloned();
+    let response = response.as_ref();
     let body = match response {
         Some(r) if !r.body.is_empty() => std::str::from_utf8(&r.body)
             .ok()
@@ -257,8 +258,9 @@ pub fn api_request(ctx: &Ctx, input: ApiRequestInput) -> Result<ApiRequestOutput
         Some(code) => format!("Docker Hub answered {code}."),
         None => format!("Dry run: {} {path_and_query} would be sent.", method.as_str()),
     };
-    let mut write = WriteReport::new(&plan, dry_run, executed, message);
-    write.changed = method != Method::Get;
+    // Docker's status is the message: the words come from the answer.
+    ran.report.message = message;
+    let write = ran.report;
     Ok(ApiRequestOutput {
         status,
         method: method.as_str(),

@@ -140,6 +140,10 @@ pub struct AuditLogListing {
     pub returned: usize,
     /// The events, newest first as Docker returns them.
     pub events: Vec<AuditEvent>,
+    /// Whether max_items stopped an all_pages walk with more left: then `paging.next_page` is
+    /// the page that holds the first item not returned. Present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
     /// Which pages were read (Docker gives no count: a full page means there may be another).
     pub paging: PagingOut,
     /// Requests and rate limit.
@@ -179,6 +183,7 @@ pub fn list_audit_logs(ctx: &Ctx, input: ListAuditLogsInput) -> Result<AuditLogL
         },
         returned: events.len(),
         events,
+        truncated: paging_out.truncated,
         paging: paging_out,
         meta: Meta::of(&client),
     })

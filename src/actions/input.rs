@@ -20,8 +20,20 @@ pub fn parse<T: DeserializeOwned>(action: &str, input: &str) -> Result<T> {
         )));
     }
     let text = if input.trim().is_empty() { "{}" } else { input };
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::invalid_input(format!("The input for {action} is not valid JSON: {e}.")))?;
+    let value = strict_json(text).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        match e.to_string().split_once(DUPLICATE_KEY) {
+            Some((_, rest)) => {
+                let key = rest.split(DUPLICATE_KEY_END).next().unwrap_or_default();
+                Error::invalid_input(format!(
+                    "The input for {action} gives the key \"{key}\" twice (line {line}, column {column}); each key may be \
+given once, so that no value silently overrides another. Remove one of them."
+                ))
+                .with_detail(serde_json::json!({ "field": key, "expected": "each key once" }))
+            }
+            None => Error::invalid_input(format!("The input for {action} is not valid JSON: {e}.")),
+        }
+    })?;
     if !value.is_object() {
         return Err(Error::invalid_input(format!(
             "The input for {action} must be a JSON object (for example {{}}), not {}.",
@@ -41,6 +53,79 @@ pub fn parse<T: DeserializeOwned>(action: &str, input: &str) -> Result<T> {
             Error::invalid_input(format!("Invalid input for {action}: field \"{field}\": {inner}."))
         }
     })
+}
+
+/// Marks the duplicate-key error of [`strict_json`] inside serde_json's message.
+const DUPLICATE_KEY: &str = "duplicate key \u{1}";
+const DUPLICATE_KEY_END: char = '\u{1}';
+
+/// Parses JSON text like `serde_json::from_str::<Value>`, except that an object that gives the
+/// same key twice is an error (serde_json keeps the last one: `{"dry_run": true, "dry_run":
+/// false}` would silently be a real run). Applies at every depth, so a request body given to
+/// `api-request` is held to the same rule.
+pub fn strict_json(text: &str) -> serde_json::Result<Value> {
+    use serde::de::{Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+
+    struct Strict;
+    struct Element(Value);
+
+    impl<'de> serde::Deserialize<'de> for Element {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+            deserializer.deserialize_any(Strict).map(Element)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Strict {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+            Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+            Ok(Value::String(v.to_string()))
+        }
+        fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Element(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+            let mut object = serde_json::Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if object.contains_key(&key) {
+                    return Err(A::Error::custom(format!("{DUPLICATE_KEY}{key}{DUPLICATE_KEY_END}")));
+                }
+                let Element(value) = map.next_value()?;
+                object.insert(key, value);
+            }
+            Ok(Value::Object(object))
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = deserializer.deserialize_any(Strict)?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 /// Names people guess for a field, and the field this plugin uses for the same thing: one
@@ -214,6 +299,18 @@ mod tests {
         assert!(!e.message.contains("instead of"), "no guess for an unrelated field: {}", e.message);
         let e = parse::<Sample>("x", r#"{"user": "jon"}"#).unwrap_err();
         assert!(!e.message.contains("instead of"), "only fields the input has are suggested: {}", e.message);
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_by_name_at_any_depth() {
+        let e = parse::<Sample>("remove-member", r#"{"page": 1, "role": "x", "page": 2}"#).unwrap_err();
+        assert!(e.message.contains("gives the key \"page\" twice"), "{}", e.message);
+        assert_eq!(e.detail.as_ref().map(|d| d["field"].clone()), Some(serde_json::json!("page")));
+        let nested = strict_json(r#"{"body": {"role": "owner", "role": "member"}}"#).unwrap_err().to_string();
+        assert!(nested.contains("role"), "{nested}");
+        let fine = strict_json(r#"{"a": [{"x": 1}, {"x": 2}], "b": {"x": 1.5, "y": null, "z": -3}}"#).unwrap();
+        assert_eq!(fine, serde_json::json!({"a": [{"x": 1}, {"x": 2}], "b": {"x": 1.5, "y": null, "z": -3}}));
+        assert!(strict_json("{} x").is_err(), "trailing text is still refused");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::input::{given, path_segment, required_text};
-use super::plan::{Plan, WriteReport};
+use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::invites::{self, BulkInvite, Invite, InviteOutcome};
 use crate::api::members::Role;
@@ -129,31 +129,39 @@ pub fn invite_members(ctx: &Ctx, input: InviteMembersInput) -> Result<InviteMemb
     };
     let invite = invites::bulk_invite(org, &bulk(None));
     let mut plan = Plan::new();
-    plan.add(&invite, format!("invite {} people to organization \"{org}\"", checked.invitees.len()));
+    plan.add(&invite, format!("invite {} people to organization \"{org}\"", checked.invitees.len()))
+        .verify_with(format!("list-invites (the pending invites for {})", checked.invitees.join(", ")))
+        .changes_when(invites::invited_anyone);
     // A POST: the client never repeats it after a 5xx or a broken connection (only after a 429,
     // which proves it was not carried out), so nobody is invited twice. A dry run asks Docker's own
     // validation (the body's `dry_run`, documented to change nothing) for each invitee's status.
-    let (answer, executed) = if dry_run {
-        (client.fetch(&invites::bulk_invite(org, &bulk(Some(true))))?, Default::default())
-    } else {
-        let executed = plan.execute(&client, ctx.action, false)?;
-        let response =
-            executed.responses.first().ok_or_else(|| Error::invalid_response("The invitation got no answer."))?;
-        (invite.read(response)?, executed)
+    let preview = if dry_run { Some(client.fetch(&invites::bulk_invite(org, &bulk(Some(true))))?) } else { None };
+    let words = Words::new(String::new(), String::new(), String::new());
+    let mut ran = plan.run(&client, ctx.action, dry_run, words)?;
+    let answer = match preview {
+        Some(preview) => Some(preview),
+        None => ran.answer(0, &invite),
     };
-    let results: Vec<InviteOutcome> = answer.results().into_iter().map(InviteOutcome::from).collect();
+    let results: Vec<InviteOutcome> =
+        answer.map(|a| a.results().into_iter().map(InviteOutcome::from).collect()).unwrap_or_default();
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
     for result in &results {
         *by_status.entry(result.status.clone()).or_default() += 1;
     }
     let invited = by_status.get("invited").copied().unwrap_or(0);
-    let message = if dry_run {
-        format!("Dry run: Docker Hub would invite {invited} of {} invitees.", results.len())
+    // The counts are known only from Docker's answer, so the words are written from it (whether
+    // anything changed, the plan decided from the same answer).
+    let mut write = ran.report;
+    let n = results.len();
+    let mut message = if dry_run {
+        format!("Dry run: Docker Hub would invite {invited} of {n} invitees.")
     } else {
-        format!("{invited} of {} invitees were invited.", results.len())
+        format!("{invited} of {n} invitees were invited.")
     };
-    let mut write = WriteReport::new(&plan, dry_run, executed, message);
-    write.changed = invited > 0;
+    if !write.warnings.is_empty() {
+        message = format!("{message} Warning: {}", write.warnings.join(" "));
+    }
+    write.message = message;
     Ok(InviteMembersOutput {
         organization: org.to_string(),
         team,
@@ -176,6 +184,48 @@ pub struct InviteIdInput {
     pub id: String,
     /// Read and check only: report the request that would be sent, send nothing (default false).
     pub dry_run: Option<bool>,
+    /// Treat an invite that is not pending (cancelled, accepted, never sent) as done: `changed:
+    /// false, found: false` instead of `not-found` (default false, so a wrong id fails loudly).
+    pub missing_ok: Option<bool>,
+}
+
+/// An invite id as Docker forms it: a UUID (`8-4-4-4-12` hexadecimal digits), checked before
+/// anything is sent.
+fn invite_id(action: &str, raw: &str) -> Result<String> {
+    let id = path_segment(action, "id", Some(raw))?;
+    let groups: Vec<&str> = id.split('-').collect();
+    let shape = [8, 4, 4, 4, 12];
+    let is_uuid = groups.len() == shape.len()
+        && groups.iter().zip(shape).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !is_uuid {
+        return Err(Error::invalid_input(format!(
+            "\"id\" must be an invite id as list-invites shows it, a UUID such as \
+\"e36eca69-4cc8-4f17-9845-ae8c2b832600\" (got \"{}\"). Nothing was sent.",
+            id.escape_debug()
+        ))
+        .with_detail(serde_json::json!({ "field": "id", "expected": "a UUID (8-4-4-4-12 hexadecimal digits)" })));
+    }
+    Ok(id)
+}
+
+/// The pending invite `id`, read from the invite list; none is `not-found` (what was searched),
+/// unless `missing_ok`.
+fn pending_invite(client: &Client, id: &str, missing_ok: bool) -> Result<Option<Invite>> {
+    match find_invite(client, id)? {
+        Some(invite) => Ok(Some(invite)),
+        None if missing_ok => Ok(None),
+        None => Err(invite_missing(client.org(), id)),
+    }
+}
+
+/// The not-found of an invite that is not pending.
+fn invite_missing(org: &str, id: &str) -> Error {
+    Error::not_found(format!(
+        "No pending invite of organization \"{org}\" has id {id} (it may have been cancelled or accepted): nothing \
+was changed. list-invites shows the pending ids; if the invite is known to be gone already, pass missing_ok: true to \
+treat that as done."
+    ))
+    .with_detail(serde_json::json!({ "searched": id }))
 }
 
 /// The output of `cancel-invite` and `resend-invite`.
@@ -195,64 +245,56 @@ pub struct InviteWriteOutput {
     pub meta: Meta,
 }
 
-/// `cancel-invite`: `DELETE` the pending invite. An invite that is already gone (cancelled,
-/// accepted or never there) is `changed: false`.
+/// `cancel-invite`: `DELETE` the pending invite. An invite that is not pending is `not-found`,
+/// unless `missing_ok`.
 pub fn cancel_invite(ctx: &Ctx, input: InviteIdInput) -> Result<InviteWriteOutput> {
-    let id = path_segment(ctx.action, "id", Some(&input.id))?;
-    let dry_run = input.dry_run.unwrap_or(false);
-    let client = ctx.client()?;
-    let invite = if dry_run { find_invite(&client, &id)? } else { None };
-    let mut plan = Plan::new();
-    if !dry_run || invite.is_some() {
-        plan.add(&invites::cancel_invite(&id), format!("cancel the pending invite {id}"));
-    }
-    let (executed, gone) = match plan.execute(&client, ctx.action, dry_run) {
-        Ok(executed) => (executed, plan.is_empty()),
-        Err(e) if e.status == Some(404) => (Default::default(), true),
-        Err(e) => return Err(e),
-    };
-    let message = match (gone, dry_run) {
-        (true, _) => format!("No pending invite has id {id}: nothing to cancel."),
-        (false, true) => format!("Dry run: the invite {id} would be cancelled."),
-        (false, false) => format!("The invite {id} was cancelled."),
-    };
-    let mut write = WriteReport::new(&plan, dry_run, executed, message);
-    write.changed = !gone;
-    Ok(InviteWriteOutput { organization: client.org().to_string(), id, invite, write, meta: Meta::of(&client) })
+    invite_write(ctx, input, InviteWrite::Cancel)
 }
 
 /// `resend-invite`: send the invitation email again. Not idempotent: each call sends an email.
 pub fn resend_invite(ctx: &Ctx, input: InviteIdInput) -> Result<InviteWriteOutput> {
-    let id = path_segment(ctx.action, "id", Some(&input.id))?;
+    invite_write(ctx, input, InviteWrite::Resend)
+}
+
+/// The two writes to one pending invite.
+#[derive(Clone, Copy)]
+enum InviteWrite {
+    Cancel,
+    Resend,
+}
+
+/// Cancels or resends invite `input.id`. A real run writes straight away (Docker's 404 says the
+/// invite is not pending); a dry run reads the invite list first.
+fn invite_write(ctx: &Ctx, input: InviteIdInput, write: InviteWrite) -> Result<InviteWriteOutput> {
+    let id = invite_id(ctx.action, &input.id)?;
     let dry_run = input.dry_run.unwrap_or(false);
+    let missing_ok = input.missing_ok.unwrap_or(false);
     let client = ctx.client()?;
-    let invite = if dry_run {
-        let found = find_invite(&client, &id)?;
-        if found.is_none() {
-            return Err(Error::not_found(format!(
-                "No pending invite of organization \"{}\" has id {id}; list-invites shows the ids.",
-                client.org()
-            )));
-        }
-        found
-    } else {
-        None
+    let org = client.org();
+    let invite = if dry_run { pending_invite(&client, &id, missing_ok)? } else { None };
+    let (endpoint, why, verb) = match write {
+        InviteWrite::Cancel => (invites::cancel_invite(&id), format!("cancel the pending invite {id}"), "cancelled"),
+        InviteWrite::Resend => (invites::resend_invite(&id), format!("send the invite {id} again"), "sent again"),
     };
     let mut plan = Plan::new();
-    plan.add(&invites::resend_invite(&id), format!("send the invite {id} again"));
-    let executed = plan.execute(&client, ctx.action, dry_run)?;
-    let message = if dry_run {
-        format!("Dry run: the invite {id} would be sent again.")
+    if dry_run && invite.is_none() {
+        plan.found(false);
     } else {
-        format!("The invite {id} was sent again.")
-    };
-    Ok(InviteWriteOutput {
-        organization: client.org().to_string(),
-        id,
-        invite,
-        write: WriteReport::new(&plan, dry_run, executed, message),
-        meta: Meta::of(&client),
-    })
+        let step = plan.add(&endpoint, why);
+        step.verify_with("list-invites (whether the invite is still pending)");
+        if missing_ok {
+            step.absent_is_done();
+        } else {
+            step.missing_is(invite_missing(org, &id));
+        }
+    }
+    let words = Words::new(
+        format!("No pending invite of organization \"{org}\" has id {id} (missing_ok): nothing to do."),
+        format!("Dry run: the invite {id} would be {verb}."),
+        format!("The invite {id} was {verb}."),
+    );
+    let ran = plan.run(&client, ctx.action, dry_run, words)?;
+    Ok(InviteWriteOutput { organization: org.to_string(), id, invite, write: ran.report, meta: Meta::of(&client) })
 }
 
 /// The pending invite with `id`, if there is one.
@@ -375,12 +417,12 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"invitees": ["new.hire@example.com", "moby"], "team": "developers", "role": "member", "dry_run": true}"#,
         run: invite_members, input: InviteMembersInput, output: InviteMembersOutput),
     action!("cancel-invite", "Cancel a pending invite",
-        "Cancels a pending invite by its id (from list-invites), so it can no longer be accepted. An invite that is already gone is changed: false, so running it again succeeds. dry_run reads the invite list and returns the request it would send.",
+        "Cancels a pending invite by its id (a UUID, from list-invites; any other form is invalid-input and nothing is sent), so it can no longer be accepted. An invite that is not pending (cancelled, accepted, never sent) is not-found; with missing_ok: true it is changed: false, found: false, which makes a re-run safe. dry_run reads the invite list and returns the request it would send.",
         scopes: [InviteEdit], read_only: false, destructive: true, idempotent: true,
         example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#,
         run: cancel_invite, input: InviteIdInput, output: InviteWriteOutput),
     action!("resend-invite", "Resend a pending invite",
-        "Sends a pending invite's email again, by its id (from list-invites). Each call sends another email, so it is not idempotent. dry_run checks the invite exists and returns the request it would send.",
+        "Sends a pending invite's email again, by its id (a UUID, from list-invites; any other form is invalid-input and nothing is sent). An invite that is not pending is not-found (with missing_ok: true: changed: false, found: false). Each call sends another email, so it is not idempotent. dry_run checks the invite exists and returns the request it would send.",
         scopes: [InviteEdit], read_only: false, destructive: false, idempotent: false,
         example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#,
         run: resend_invite, input: InviteIdInput, output: InviteWriteOutput),

@@ -8,12 +8,12 @@ use serde_json::{Value, json};
 
 use super::input::{given, optional_text, path_segment, required_text};
 use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_page, write_listing};
-use super::plan::{Plan, WriteReport};
+use super::plan::{Plan, RefusalError, Words, WriteReport};
 use super::{ActionSpec, Ctx};
-use crate::api::error_body::says_last_owner;
+use crate::api::Refusal;
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, MemberType, Role};
 use crate::client::Client;
-use crate::client::paging::list_all_pages;
+use crate::client::paging::{PageSpec, list_all_pages};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Meta, ObjectWriter, Output};
 
@@ -53,6 +53,10 @@ pub struct MemberListing {
     pub count: Option<u64>,
     /// How many members this output holds.
     pub returned: usize,
+    /// Whether max_items stopped an all_pages walk with more left: then `paging.next_page` is
+    /// the page that holds the first item not returned. Present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
     /// Which pages were read.
     pub paging: PagingOut,
     /// Requests and rate limit.
@@ -162,36 +166,30 @@ pub fn update_member_role(ctx: &Ctx, input: UpdateMemberRoleInput) -> Result<Upd
     let org = client.org();
     let current = resolve_member(&client, &person)?;
     let username = path_segment(ctx.action, "username", Some(&current.username))?;
+    let role = input.role.as_str();
     let update = members::update_member_role(org, &username, input.role);
     let mut plan = Plan::new();
-    if current.role.as_deref() != Some(input.role.as_str()) {
-        plan.add(&update, format!("make \"{username}\" {}", input.role.as_str()));
+    if current.role.as_deref() != Some(role) {
+        plan.add(&update, format!("make \"{username}\" {role}"))
+            .verify_with(format!("get-member {{\"username\": \"{username}\"}} (its role)"));
     }
-    let executed = plan.execute(&client, ctx.action, dry_run).map_err(|e| {
-        if input.role != Role::Owner && says_last_owner(&e) {
-            last_owner_error(e, org, &username, LastOwnerChange::Demote)
-        } else {
-            e
-        }
-    })?;
-    // Docker answers the updated member; an empty 2xx body still means the change was made.
-    let member = match (executed.responses.first(), plan.steps().first()) {
-        (Some(response), Some(_)) if !response.body.iter().all(u8::is_ascii_whitespace) => {
-            Some(Member::from(update.read(response)?))
-        }
-        _ => None,
+    // Making someone an owner never leaves the organization without one.
+    let refused = |_: &Refusal, e: Error| last_owner_error(e, org, &username, LastOwnerChange::Demote);
+    let words = Words {
+        nothing: format!("\"{username}\" is already {role}: nothing to change."),
+        preview: format!("Dry run: \"{username}\" would become {role}."),
+        done: format!("\"{username}\" is now {role}."),
+        refused: (input.role != Role::Owner).then_some(&refused as RefusalError),
     };
-    let message = match (plan.is_empty(), dry_run) {
-        (true, _) => format!("\"{username}\" is already {}: nothing to change.", input.role.as_str()),
-        (false, true) => format!("Dry run: \"{username}\" would become {}.", input.role.as_str()),
-        (false, false) => format!("\"{username}\" is now {}.", input.role.as_str()),
-    };
+    let mut ran = plan.run(&client, ctx.action, dry_run, words)?;
+    // Docker answers the updated member; an empty or unreadable 2xx body still means it was made.
+    let member = if ran.did(0) { ran.answer(0, &update).map(Member::from) } else { None };
     Ok(UpdateMemberRoleOutput {
         organization: org.to_string(),
         username,
         role: input.role,
         previous_role: current.role,
-        write: WriteReport::new(&plan, dry_run, executed, message),
+        write: ran.report,
         member,
         meta: Meta::of(&client),
     })
@@ -209,6 +207,9 @@ pub struct RemoveMemberInput {
     pub email: Option<String>,
     /// Read and check only: report the request that would be sent, remove nobody (default false).
     pub dry_run: Option<bool>,
+    /// Treat a person who is not a member as already removed: `changed: false, found: false`
+    /// instead of `not-found` (default false, so a mistyped name fails loudly).
+    pub missing_ok: Option<bool>,
 }
 
 /// The output of `remove-member`.
@@ -219,7 +220,8 @@ pub struct RemoveMemberOutput {
     pub organization: String,
     /// The person as given (username or email).
     pub person: String,
-    /// The member that was (or would be) removed; null when nobody matched (already removed).
+    /// The member that was (or would be) removed; null when nobody matched (only with
+    /// `missing_ok`).
     pub member: Option<Member>,
     /// What changed and how.
     #[serde(flatten)]
@@ -228,46 +230,71 @@ pub struct RemoveMemberOutput {
     pub meta: Meta,
 }
 
-/// `remove-member`: finds the member, then `DELETE`s them. Someone who is not (or no longer) a
-/// member is `changed: false`, so a retried step succeeds; a refusal to remove the last owner is a
-/// clear `conflict`.
+/// `remove-member`: finds the member exactly, then `DELETE`s them. Nobody matching is
+/// `not-found` (with near matches), unless `missing_ok`; a member removed by someone else between
+/// the read and the delete is `changed: false`; a refusal to remove the last owner is a clear
+/// `conflict`.
 pub fn remove_member(ctx: &Ctx, input: RemoveMemberInput) -> Result<RemoveMemberOutput> {
     let person = Person::from_fields(ctx.action, "username", input.username.as_deref(), input.email.as_deref())?;
     let dry_run = input.dry_run.unwrap_or(false);
     let client = ctx.client()?;
     let org = client.org();
-    let member = find_member(&client, &person)?;
+    let member = find_member_or_missing(&client, &person, input.missing_ok)?;
+    let username = match &member {
+        Some(m) => path_segment(ctx.action, "username", Some(&m.username))?,
+        None => String::new(),
+    };
     let mut plan = Plan::new();
-    if let Some(member) = &member {
-        let username = path_segment(ctx.action, "username", Some(&member.username))?;
-        plan.add(&members::remove_member(org, &username), format!("remove \"{username}\" from the organization"));
+    plan.found(member.is_some());
+    if member.is_some() {
+        plan.add(&members::remove_member(org, &username), format!("remove \"{username}\" from the organization"))
+            .verify_with(format!("get-member {{\"username\": \"{username}\"}}"));
     }
-    let (executed, gone_meanwhile) = match plan.execute(&client, ctx.action, dry_run) {
-        Ok(executed) => (executed, false),
-        // Removed by someone else between the read and the delete: the end state holds.
-        Err(e) if e.status == Some(404) => (Default::default(), true),
-        Err(e) if says_last_owner(&e) => {
-            let username = member.as_ref().map(|m| m.username.as_str()).unwrap_or_default();
-            return Err(last_owner_error(e, org, username, LastOwnerChange::Remove));
-        }
-        Err(e) => return Err(e),
+    let refused = |_: &Refusal, e: Error| last_owner_error(e, org, &username, LastOwnerChange::Remove);
+    let words = Words {
+        nothing: match &member {
+            None => format!(
+                "No member of organization \"{org}\" has the {} (missing_ok): nothing to remove.",
+                person.describe()
+            ),
+            Some(_) => {
+                format!("\"{username}\" was a member of organization \"{org}\" when this call read the members.")
+            }
+        },
+        preview: format!("Dry run: \"{username}\" would be removed from organization \"{org}\"."),
+        done: format!("\"{username}\" was removed from organization \"{org}\"."),
+        refused: Some(&refused),
     };
-    let message = match (&member, dry_run, gone_meanwhile) {
-        (None, _, _) | (Some(_), false, true) => {
-            format!("No member of organization \"{org}\" has the {}: nothing to remove.", person.describe())
-        }
-        (Some(m), true, _) => format!("Dry run: \"{}\" would be removed from organization \"{org}\".", m.username),
-        (Some(m), false, false) => format!("\"{}\" was removed from organization \"{org}\".", m.username),
-    };
-    let mut write = WriteReport::new(&plan, dry_run, executed, message);
-    write.changed &= !gone_meanwhile;
+    let ran = plan.run(&client, ctx.action, dry_run, words)?;
     Ok(RemoveMemberOutput {
         organization: org.to_string(),
         person: person.value().to_string(),
         member,
-        write,
+        write: ran.report,
         meta: Meta::of(&client),
     })
+}
+
+/// The member `person` names; nobody is `None` with `missing_ok: true`, and otherwise the
+/// `not-found` of [`resolve_member`] (what was searched, the near matches) with how to accept it.
+pub fn find_member_or_missing(client: &Client, person: &Person, missing_ok: Option<bool>) -> Result<Option<Member>> {
+    match resolve_member(client, person) {
+        Ok(member) => Ok(Some(member)),
+        Err(e) if e.kind == ErrorKind::NotFound && e.status.is_none() => {
+            if missing_ok.unwrap_or(false) {
+                Ok(None)
+            } else {
+                Err(Error {
+                    message: format!(
+                        "{} Nothing was changed. If the person is known to be gone already, pass missing_ok: true to treat that as done.",
+                        e.message
+                    ),
+                    ..e
+                })
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// What was refused because the member is the last owner.
@@ -404,7 +431,11 @@ fn with_status(mut m: Member) -> Member {
 pub fn sync_members(ctx: &Ctx, input: SyncMembersInput) -> Result<SyncMembersOutput> {
     let include_invitees = input.include_invitees.unwrap_or(false);
     let max_items = Some(input.max_items.unwrap_or(MAX_ITEMS_LIMIT));
-    let spec = Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec;
+    // A cap, not a limit: a directory sync must never be handed a partial roster as if whole.
+    let spec = PageSpec {
+        truncate: false,
+        ..Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec
+    };
     let query = if include_invitees {
         MemberQuery { member_type: Some(MemberType::All), invites: Some(true), ..MemberQuery::default() }
     } else {
@@ -444,7 +475,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"username": "kenlovelace", "role": "member"}"#,
         run: update_member_role, input: UpdateMemberRoleInput, output: UpdateMemberRoleOutput),
     action!("remove-member", "Remove a member from the organization",
-        "Removes a member from the organization, and so from all its teams. The person is given by username or email (exactly one) and found exactly first; someone who is not (or no longer) a member is changed: false, so running it again succeeds. Docker refuses to remove the last owner: that is a conflict error saying to make another member an owner first. dry_run returns the request it would send.",
+        "Removes a member from the organization, and so from all its teams. The person is given by username or email (exactly one) and found exactly first: nobody matching is not-found, with the near matches in the detail, so a mistyped email fails instead of reporting success. With missing_ok: true someone who is not a member is changed: false, found: false, which makes a re-run safe; a member removed by someone else between the read and the removal is changed: false. Docker refuses to remove the last owner: that is a conflict error saying to make another member an owner first. dry_run returns the request it would send.",
         scopes: [MemberRead, MemberEdit], read_only: false, destructive: true, idempotent: true,
         example: r#"{"username": "francesturing"}"#,
         run: remove_member, input: RemoveMemberInput, output: RemoveMemberOutput),
@@ -579,6 +610,7 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::error_body::says_last_owner;
     use crate::api::members::OrgMember;
     use crate::error::ErrorKind;
 

@@ -37,7 +37,9 @@ impl Paging {
         let all_pages = all_pages.unwrap_or(false);
         let start_page = in_range("page", page.unwrap_or(1), 1, 1_000_000)?;
         let fallback = if all_pages { MAX_PAGE_SIZE } else { default_size };
+        let given_size = page_size;
         let page_size = in_range("page_size", page_size.unwrap_or(fallback), 1, MAX_PAGE_SIZE)?;
+        let user_max = max_items.is_some();
         let max_items = match max_items {
             None => DEFAULT_MAX_ITEMS,
             Some(n) if (1..=MAX_ITEMS_LIMIT).contains(&n) => n,
@@ -47,7 +49,16 @@ impl Paging {
                 )));
             }
         };
-        Ok(Paging { all_pages, spec: PageSpec { start_page, page_size, max_items } })
+        // A max_items the caller chose is a limit (the first n items, then where to continue); the
+        // default is a cap that fails the call rather than hold an unbounded listing.
+        let truncate = user_max;
+        // A small limit needs no full pages: ask for no more than it (as `gh --limit` does).
+        let page_size = if all_pages && user_max && given_size.is_none() {
+            page_size.min(u32::try_from(max_items).unwrap_or(MAX_PAGE_SIZE))
+        } else {
+            page_size
+        };
+        Ok(Paging { all_pages, spec: PageSpec { start_page, page_size, max_items, truncate } })
     }
 }
 
@@ -55,6 +66,11 @@ impl Paging {
 #[derive(Debug, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct PagingOut {
+    /// Whether max_items stopped the walk with more items left (then `next_page` says where to
+    /// continue). Written at the top of the output, as `truncated`.
+    #[serde(skip)]
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(skip))]
+    pub truncated: bool,
     /// First page fetched.
     pub page: u32,
     /// Items per page.
@@ -63,7 +79,9 @@ pub struct PagingOut {
     pub pages_fetched: u32,
     /// Whether every page was walked.
     pub all_pages: bool,
-    /// The page to ask for next, when there is one (single-page mode).
+    /// The page to ask for next, when there is one: in single-page mode the page after this one;
+    /// with all_pages, when max_items stopped the walk, the page that holds the first item not
+    /// returned.
     pub next_page: Option<u32>,
     /// The page before, when there is one (single-page mode).
     pub previous_page: Option<u32>,
@@ -93,6 +111,9 @@ pub fn write_listing<L: Paged, U: Serialize>(
     drop(items);
     out.field("count", &count)?;
     out.field("returned", &returned)?;
+    if paging.truncated {
+        out.field("truncated", &true)?;
+    }
     out.field("paging", &paging)?;
     out.field("meta", &crate::output::Meta::of(client))?;
     Ok(out.finish())
@@ -113,18 +134,20 @@ pub fn stream_paged<L: Paged>(
     if paging.all_pages {
         let walked = client.walk(spec, page, sink)?;
         let out = PagingOut {
+            truncated: walked.truncated,
             page: spec.start_page,
             page_size: spec.page_size,
             pages_fetched: walked.pages,
             all_pages: true,
-            next_page: None,
+            next_page: walked.resume_page,
             previous_page: None,
         };
         return Ok((walked.count, out));
     }
-    let chunk = client.fetch(&page(spec.start_page))?.into_chunk();
+    let chunk = client.first_page(spec.start_page, spec.page_size, page)?.into_chunk();
     let full = chunk.items.len() >= spec.page_size as usize;
     let out = PagingOut {
+        truncated: false,
         page: spec.start_page,
         page_size: spec.page_size,
         pages_fetched: 1,
@@ -147,7 +170,7 @@ pub fn every_page<L: Paged, U>(
     page: &dyn Fn(u32, u32) -> Endpoint<L>,
     map: impl Fn(L::Item) -> U,
 ) -> Result<Vec<U>> {
-    let spec = PageSpec { start_page: 1, page_size: MAX_PAGE_SIZE, max_items };
+    let spec = PageSpec { start_page: 1, page_size: MAX_PAGE_SIZE, max_items, truncate: false };
     let listing = list_all_pages(client, spec, &|number| page(number, spec.page_size))?;
     Ok(listing.items.into_iter().map(map).collect())
 }

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Plan, WriteReport};
+use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
-use crate::api::settings::{self, OrgSettings, RestrictedImages};
+use crate::api::settings::{self, OrgSettings, RestrictedImages, RestrictedImagesState};
 use crate::error::Result;
 use crate::output::Meta;
 
@@ -80,22 +80,25 @@ pub fn update_org_settings(ctx: &Ctx, input: UpdateOrgSettingsInput) -> Result<U
     if !holds {
         plan.add(&update, "replace the restricted-images setting");
     }
-    let executed = plan.execute(&client, ctx.action, dry_run)?;
-    let settings = match executed.responses.first() {
-        Some(response) => update.read(response)?,
+    let words = Words::new(
+        "The restricted-images setting is already as asked: nothing to change.",
+        "Dry run: the restricted-images setting would be replaced.",
+        "The restricted-images setting was replaced.",
+    );
+    let mut ran = plan.run(&client, ctx.action, dry_run, words)?;
+    // Docker answers the settings it now holds; without a readable answer they are the ones sent.
+    let settings = match ran.answer(0, &update) {
+        Some(settings) => settings,
+        None if ran.did(0) => OrgSettings {
+            restricted_images: Some(RestrictedImagesState {
+                enabled: Some(wanted.enabled),
+                allow_official_images: Some(wanted.allow_official_images),
+                allow_verified_publishers: Some(wanted.allow_verified_publishers),
+            }),
+        },
         None => current,
     };
-    let message = match (plan.is_empty(), dry_run) {
-        (true, _) => "The restricted-images setting is already as asked: nothing to change.".to_string(),
-        (false, true) => "Dry run: the restricted-images setting would be replaced.".to_string(),
-        (false, false) => "The restricted-images setting was replaced.".to_string(),
-    };
-    Ok(UpdateOrgSettingsOutput {
-        organization: org.to_string(),
-        settings,
-        write: WriteReport::new(&plan, dry_run, executed, message),
-        meta: Meta::of(&client),
-    })
+    Ok(UpdateOrgSettingsOutput { organization: org.to_string(), settings, write: ran.report, meta: Meta::of(&client) })
 }
 
 /// The settings actions.

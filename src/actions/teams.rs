@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::input::{given, optional_text, path_segment};
-use super::members::{Person, find_member, resolve_member};
+use super::members::{Person, find_member_or_missing, resolve_member};
 use super::paging::{Paging, PagingOut, every_page, write_listing};
-use super::plan::{Plan, WriteReport};
+use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
-use crate::api::error_body::{says_already_member, says_name_taken};
+use crate::api::Refusal;
 use crate::api::groups::{self, GroupChange, Team};
 use crate::api::members::Member;
 use crate::client::Client;
@@ -188,6 +188,10 @@ pub struct TeamListing {
     pub count: Option<u64>,
     /// How many teams this output holds.
     pub returned: usize,
+    /// Whether max_items stopped an all_pages walk with more left: then `paging.next_page` is
+    /// the page that holds the first item not returned. Present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
     /// Which pages were read.
     pub paging: PagingOut,
     /// Requests and rate limit.
@@ -248,25 +252,24 @@ pub fn create_team(ctx: &Ctx, input: CreateTeamInput) -> Result<TeamWriteOutput>
     let org = client.org();
     let create = groups::create_group(org, &name, description.as_deref());
     let mut plan = Plan::new();
-    plan.add(&create, format!("create team \"{name}\""));
-    let executed = plan
-        .execute(&client, ctx.action, dry_run)
-        .map_err(|e| if says_name_taken(&e, &name) { name_taken(org, &name, e) } else { e })?;
-    let team = match executed.responses.first() {
-        Some(response) => Some(Team::from(create.read(response)?)),
+    plan.add(&create, format!("create team \"{name}\"")).verify_with(format!("get-team {{\"team\": \"{name}\"}}"));
+    let refused = |_: &Refusal, e: Error| name_taken(org, &name, e);
+    let words = Words {
+        refused: Some(&refused),
+        ..Words::new(
+            String::new(),
+            format!("Dry run: team \"{name}\" would be created."),
+            format!("Team \"{name}\" was created."),
+        )
+    };
+    let mut ran = plan.run(&client, ctx.action, dry_run, words)?;
+    let team = match ran.answer(0, &create) {
+        Some(created) => Some(Team::from(created)),
+        // Created, but the answer did not say as what: one read gives the id the output promises.
+        None if ran.did(0) => TeamSelector::Name(name.clone()).find(&client).ok().flatten(),
         None => None,
     };
-    let message = if dry_run {
-        format!("Dry run: team \"{name}\" would be created.")
-    } else {
-        format!("Team \"{name}\" was created.")
-    };
-    Ok(TeamWriteOutput {
-        organization: org.to_string(),
-        team,
-        write: WriteReport::new(&plan, dry_run, executed, message),
-        meta: Meta::of(&client),
-    })
+    Ok(TeamWriteOutput { organization: org.to_string(), team, write: ran.report, meta: Meta::of(&client) })
 }
 
 /// Input of `get-team`: exactly one of `team` and `team_id`.
@@ -364,27 +367,29 @@ pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput>
         if change.description.is_some() {
             fields.push("replace its description".to_string());
         }
-        plan.add(&update, format!("team \"{}\": {}", current.name, fields.join(" and ")));
+        let shown = change.name.as_deref().unwrap_or(&current.name);
+        plan.add(&update, format!("team \"{}\": {}", current.name, fields.join(" and ")))
+            .verify_with(format!("get-team {{\"team\": \"{shown}\"}}"));
     }
-    let executed = plan.execute(&client, ctx.action, dry_run).map_err(|e| match &change.name {
-        Some(new) if says_name_taken(&e, new) => name_taken(org, new, e),
+    let refused = |refusal: &Refusal, e: Error| match refusal {
+        Refusal::NameTaken(new) => name_taken(org, new, e),
         _ => e,
-    })?;
-    let team = match executed.responses.first() {
-        Some(response) => Some(Team::from(update.read(response)?)),
+    };
+    let words = Words {
+        refused: Some(&refused),
+        ..Words::new(
+            format!("Team \"{}\" is already as asked: nothing to change.", current.name),
+            format!("Dry run: team \"{}\" would be updated.", current.name),
+            format!("Team \"{}\" was updated.", current.name),
+        )
+    };
+    let mut ran = plan.run(&client, ctx.action, dry_run, words)?;
+    let team = match ran.answer(0, &update) {
+        Some(updated) => Some(Team::from(updated)),
+        None if ran.did(0) => None,
         None => Some(current.clone()),
     };
-    let message = match (plan.is_empty(), dry_run) {
-        (true, _) => format!("Team \"{}\" is already as asked: nothing to change.", current.name),
-        (false, true) => format!("Dry run: team \"{}\" would be updated.", current.name),
-        (false, false) => format!("Team \"{}\" was updated.", current.name),
-    };
-    Ok(TeamWriteOutput {
-        organization: org.to_string(),
-        team,
-        write: WriteReport::new(&plan, dry_run, executed, message),
-        meta: Meta::of(&client),
-    })
+    Ok(TeamWriteOutput { organization: org.to_string(), team, write: ran.report, meta: Meta::of(&client) })
 }
 
 /// Input of `delete-team`.
@@ -398,40 +403,59 @@ pub struct DeleteTeamInput {
     pub team_id: Option<TeamId>,
     /// Read and check only: report the request that would be sent, delete nothing (default false).
     pub dry_run: Option<bool>,
+    /// Treat a team that does not exist as already deleted: `changed: false, found: false`
+    /// instead of `not-found` (default false, so a mistyped name fails loudly).
+    pub missing_ok: Option<bool>,
 }
 
-/// `delete-team`. A team that does not exist (any more) is `changed: false`.
+/// `delete-team`. A team that does not exist is `not-found`, unless `missing_ok`.
 pub fn delete_team(ctx: &Ctx, input: DeleteTeamInput) -> Result<TeamWriteOutput> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
     let dry_run = input.dry_run.unwrap_or(false);
     let client = ctx.client()?;
     let org = client.org();
-    // By name, a real run deletes straight away (a 404 means already gone); a dry run or an id reads first.
-    let target = match (&selector, dry_run) {
-        (TeamSelector::Name(name), false) => Some(name.clone()),
-        _ => selector.find(&client)?.map(|t| t.name),
-    };
-    let mut plan = Plan::new();
-    if let Some(name) = &target {
-        plan.add(&groups::delete_group(org, name), format!("delete team \"{name}\""));
-    }
-    let (executed, absent) = match plan.execute(&client, ctx.action, dry_run) {
-        Ok(executed) => (executed, target.is_none()),
-        Err(e) if e.status == Some(404) => (Default::default(), true),
-        Err(e) => return Err(e),
-    };
+    let missing_ok = input.missing_ok.unwrap_or(false);
     let shown = match &selector {
         TeamSelector::Name(name) => format!("\"{name}\""),
         TeamSelector::Id(id) => format!("with id {id}"),
     };
-    let message = match (absent, dry_run) {
-        (true, _) => format!("Organization \"{org}\" has no team {shown}: nothing to delete."),
-        (false, true) => format!("Dry run: team {shown} would be deleted."),
-        (false, false) => format!("Team {shown} was deleted."),
+    let missing = Error::not_found(format!(
+        "Organization \"{org}\" has no team {shown}: nothing was deleted. list-teams shows the teams; if the team is \
+known to be gone already, pass missing_ok: true to treat that as done."
+    ))
+    .with_detail(match &selector {
+        TeamSelector::Name(name) => json!({ "searched": name, "field": "team" }),
+        TeamSelector::Id(id) => json!({ "searched": id, "field": "team_id" }),
+    });
+    // By name, a real run deletes straight away (Docker's 404 says there is no such team); a dry
+    // run or an id reads first.
+    let target = match (&selector, dry_run) {
+        (TeamSelector::Name(name), false) => Some(name.clone()),
+        _ => match selector.find(&client)? {
+            Some(team) => Some(team.name),
+            None if missing_ok => None,
+            None => return Err(missing),
+        },
     };
-    let mut write = WriteReport::new(&plan, dry_run, executed, message);
-    write.changed = !absent;
-    Ok(TeamWriteOutput { organization: org.to_string(), team: None, write, meta: Meta::of(&client) })
+    let mut plan = Plan::new();
+    if let Some(name) = &target {
+        let step = plan.add(&groups::delete_group(org, name), format!("delete team \"{name}\""));
+        step.verify_with(format!("get-team {{\"team\": \"{name}\"}}"));
+        if missing_ok {
+            step.absent_is_done();
+        } else {
+            step.missing_is(missing);
+        }
+    } else {
+        plan.found(false);
+    }
+    let words = Words::new(
+        format!("Organization \"{org}\" has no team {shown} (missing_ok): nothing to delete."),
+        format!("Dry run: team {shown} would be deleted."),
+        format!("Team {shown} was deleted."),
+    );
+    let ran = plan.run(&client, ctx.action, dry_run, words)?;
+    Ok(TeamWriteOutput { organization: org.to_string(), team: None, write: ran.report, meta: Meta::of(&client) })
 }
 
 /// Input of `list-team-members`.
@@ -470,6 +494,10 @@ pub struct TeamMemberListing {
     pub count: Option<u64>,
     /// How many members this output holds.
     pub returned: usize,
+    /// Whether max_items stopped an all_pages walk with more left: then `paging.next_page` is
+    /// the page that holds the first item not returned. Present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
     /// Which pages were read.
     pub paging: PagingOut,
     /// Requests and rate limit.
@@ -556,7 +584,7 @@ fn username_or_member<'a>(action: &str, username: Option<&'a str>, member: Optio
 ///
 /// Already on the team is `changed: false`: it is read from the member's team list in the member
 /// listing (no add request is sent), and also from Docker's answer to the add, for when the listing
-/// is stale (see [`says_already_member`]).
+/// is stale (the add endpoint declares [`Refusal::AlreadyMember`]).
 pub fn add_team_member(ctx: &Ctx, input: AddTeamMemberInput) -> Result<TeamMembershipOutput> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
     let username = username_or_member(ctx.action, input.username.as_deref(), input.member.as_deref())?;
@@ -583,23 +611,25 @@ pub fn add_team_member(ctx: &Ctx, input: AddTeamMemberInput) -> Result<TeamMembe
     }
     let username = member.username.clone();
     let mut plan = Plan::new();
+    // Already on the team: read from the member's team list, and (for a stale listing) from
+    // Docker's answer to the add, which the endpoint declares ([`Refusal::AlreadyMember`]).
     if !member.groups.as_ref().is_some_and(|g| g.contains(&team)) {
-        plan.add(&groups::add_group_member(org, &team, &username), format!("add \"{username}\" to team \"{team}\""));
+        plan.add(&groups::add_group_member(org, &team, &username), format!("add \"{username}\" to team \"{team}\""))
+            .verify_with(format!("list-team-members {{\"team\": \"{team}\", \"search\": \"{username}\"}}"));
     }
-    let already = match plan.execute(&client, ctx.action, dry_run) {
-        Ok(executed) => Ok((executed, plan.is_empty())),
-        Err(e) if says_already_member(&e, &username) => Ok((Default::default(), true)),
-        Err(e) => Err(e),
-    };
-    let (executed, already) = already?;
-    let message = match (already, dry_run) {
-        (true, _) => format!("\"{username}\" is already on team \"{team}\": nothing to change."),
-        (false, true) => format!("Dry run: \"{username}\" would be added to team \"{team}\"."),
-        (false, false) => format!("\"{username}\" was added to team \"{team}\"."),
-    };
-    let mut write = WriteReport::new(&plan, dry_run, executed, message);
-    write.changed = !already;
-    Ok(TeamMembershipOutput { organization: org.to_string(), team, username, write, meta: Meta::of(&client) })
+    let words = Words::new(
+        format!("\"{username}\" is already on team \"{team}\": nothing to change."),
+        format!("Dry run: \"{username}\" would be added to team \"{team}\"."),
+        format!("\"{username}\" was added to team \"{team}\"."),
+    );
+    let ran = plan.run(&client, ctx.action, dry_run, words)?;
+    Ok(TeamMembershipOutput {
+        organization: org.to_string(),
+        team,
+        username,
+        write: ran.report,
+        meta: Meta::of(&client),
+    })
 }
 
 /// Input of `remove-team-member`: the team, and the person by `username` or `email`.
@@ -617,11 +647,14 @@ pub struct RemoveTeamMemberInput {
     pub email: Option<String>,
     /// Read and check only: report the request that would be sent, remove nobody (default false).
     pub dry_run: Option<bool>,
+    /// Treat a person who is not an organization member as already off the team: `changed:
+    /// false, found: false` instead of `not-found` (default false, so a mistyped name fails).
+    pub missing_ok: Option<bool>,
 }
 
-/// `remove-team-member`. Someone not on the team is `changed: false`. A 404 to the removal is told
-/// apart by reading the team: an unknown team is not-found naming the team; a known team means the
-/// person was not on it.
+/// `remove-team-member`. The person is resolved exactly through the member listing (which also
+/// says which teams they are on): nobody matching is `not-found` unless `missing_ok`; a member who
+/// is not on the team is `changed: false` (for a team that exists: an unknown team is not-found).
 pub fn remove_team_member(ctx: &Ctx, input: RemoveTeamMemberInput) -> Result<TeamMembershipOutput> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
     let person = Person::from_fields(ctx.action, "username", input.username.as_deref(), input.email.as_deref())?;
@@ -629,47 +662,48 @@ pub fn remove_team_member(ctx: &Ctx, input: RemoveTeamMemberInput) -> Result<Tea
     let client = ctx.client()?;
     let org = client.org();
     let team = selector.name(&client)?;
-    // A real run by username removes straight away (a 404 tells); otherwise the member listing says
-    // who the person is and whether they are on the team.
-    let (username, on_team) = match (&person, dry_run) {
-        (Person::Username(u), false) => (u.clone(), true),
-        _ => match find_member(&client, &person)? {
-            Some(m) => {
-                let on = m.groups.as_ref().is_none_or(|g| g.contains(&team));
-                (m.username, on)
-            }
-            None => (person.value().to_string(), false),
-        },
+    let member = find_member_or_missing(&client, &person, input.missing_ok)?;
+    let (username, on_team) = match &member {
+        Some(m) => (m.username.clone(), m.groups.as_ref().is_none_or(|g| g.contains(&team))),
+        None => (person.value().to_string(), false),
     };
-    let username = path_segment(ctx.action, "username", Some(&username))?;
+    let username = match &member {
+        Some(_) => path_segment(ctx.action, "username", Some(&username))?,
+        None => username,
+    };
     if !on_team {
         // "Not on the team" means something only for a team that exists: an unknown team is not-found.
         TeamSelector::Name(team.clone()).read(&client)?;
     }
     let mut plan = Plan::new();
+    plan.found(member.is_some());
     if on_team {
         plan.add(
             &groups::remove_group_member(org, &team, &username),
             format!("take \"{username}\" off team \"{team}\""),
-        );
+        )
+        .verify_with(format!("list-team-members {{\"team\": \"{team}\", \"search\": \"{username}\"}}"));
     }
-    let (executed, was_on) = match plan.execute(&client, ctx.action, dry_run) {
-        Ok(executed) => (executed, on_team),
-        Err(e) if e.kind == ErrorKind::NotFound => match client.send(&groups::get_group(org, &team)) {
-            Ok(_) => (Default::default(), false),
-            Err(team_error) if team_error.kind == ErrorKind::NotFound => return Err(team_error),
-            Err(_) => return Err(e),
-        },
-        Err(e) => return Err(e),
+    let nothing = match &member {
+        None => format!(
+            "No member of organization \"{org}\" has the {} (missing_ok): nobody to take off team \"{team}\".",
+            person.describe()
+        ),
+        Some(_) => format!("\"{username}\" is not on team \"{team}\": nothing to change."),
     };
-    let message = match (was_on, dry_run) {
-        (false, _) => format!("\"{username}\" is not on team \"{team}\": nothing to change."),
-        (true, true) => format!("Dry run: \"{username}\" would be taken off team \"{team}\"."),
-        (true, false) => format!("\"{username}\" was taken off team \"{team}\"."),
-    };
-    let mut write = WriteReport::new(&plan, dry_run, executed, message);
-    write.changed = was_on;
-    Ok(TeamMembershipOutput { organization: org.to_string(), team, username, write, meta: Meta::of(&client) })
+    let words = Words::new(
+        nothing,
+        format!("Dry run: \"{username}\" would be taken off team \"{team}\"."),
+        format!("\"{username}\" was taken off team \"{team}\"."),
+    );
+    let ran = plan.run(&client, ctx.action, dry_run, words)?;
+    Ok(TeamMembershipOutput {
+        organization: org.to_string(),
+        team,
+        username,
+        write: ran.report,
+        meta: Meta::of(&client),
+    })
 }
 
 /// The team actions.
@@ -695,7 +729,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"team": "developers", "description": "Application developers"}"#,
         run: update_team, input: UpdateTeamInput, output: TeamWriteOutput),
     action!("delete-team", "Delete a team",
-        "Deletes a team, by name (team) or numeric id (team_id). Its members stay in the organization; repository grants given to the team are lost. A team that does not exist (any more) is changed: false, so running it again succeeds. dry_run reads the team and returns the request it would send.",
+        "Deletes a team, by name (team) or numeric id (team_id). Its members stay in the organization; repository grants given to the team are lost. A team that does not exist is not-found, so a mistyped name fails; with missing_ok: true it is changed: false, found: false, which makes a re-run safe. dry_run reads the team and returns the request it would send.",
         scopes: [GroupRead, GroupEdit], read_only: false, destructive: true, idempotent: true,
         example: r#"{"team": "support"}"#,
         run: delete_team, input: DeleteTeamInput, output: TeamWriteOutput),
@@ -710,7 +744,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"team": "developers", "email": "ken.lovelace@example.com"}"#,
         run: add_team_member, input: AddTeamMemberInput, output: TeamMembershipOutput),
     action!("remove-team-member", "Remove a member from a team",
-        "Takes a member off a team (they stay in the organization), given their username or email (resolved by exact match; needs Member Read). Someone not on the team is changed: false; an unknown team is a not-found error. dry_run returns the request it would send.",
+        "Takes a member off a team (they stay in the organization), given their username or email (resolved by exact match through the member listing; needs Member Read). Someone who is not an organization member is not-found with the near matches (with missing_ok: true: changed: false, found: false); a member who is not on the team is changed: false; an unknown team is a not-found error. dry_run returns the request it would send.",
         scopes: [GroupEdit, MemberRead], read_only: false, destructive: true, idempotent: true,
         example: r#"{"team": "platform", "username": "kenlovelace"}"#,
         run: remove_team_member, input: RemoveTeamMemberInput, output: TeamMembershipOutput),
@@ -719,6 +753,7 @@ pub static ACTIONS: &[ActionSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::error_body::{says_already_member, says_name_taken};
     use crate::host::Method;
 
     fn status_error(status: u16, docker: &str, request: &crate::api::ApiRequest) -> Error {

@@ -89,9 +89,9 @@ pub fn list_audit_actions(org: &str) -> Endpoint<AuditActionsResponse> {
 
 /// Docker's `GetAuditLogsResponse`: `{"logs": [...]}`, with no count and no next link.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
 pub struct AuditLogsResponse {
-    /// This page's events; missing or null means none.
+    /// This page's events; null means none. Required: an answer without it is not a page.
+    #[serde(deserialize_with = "super::present")]
     pub logs: Option<Vec<AuditLog>>,
 }
 
@@ -105,7 +105,7 @@ impl Paged for AuditLogsResponse {
 }
 
 /// Docker's `AuditLog`; every field may be missing or null.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct AuditLog {
     /// Namespace the event belongs to.
@@ -172,9 +172,9 @@ impl From<AuditLog> for AuditEvent {
 /// Docker's `GetAuditActionsResponse`: action groups keyed by group name (`org`, `repo`, …).
 /// A `BTreeMap` keeps the groups in a stable (alphabetical) order.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
 pub struct AuditActionsResponse {
-    /// Groups by key; missing or null means none.
+    /// Groups by key; null means none. Required: an answer without it is not the catalogue.
+    #[serde(deserialize_with = "super::present")]
     pub actions: Option<BTreeMap<String, AuditActionGroupRaw>>,
 }
 
@@ -299,11 +299,17 @@ mod tests {
     #[test]
     fn an_empty_logs_body_is_an_empty_page() {
         let request = list_audit_logs("acme", &AuditQuery::default(), 1, 25);
-        for body in [&br#"{"logs": []}"#[..], br#"{"logs": null}"#, b"{}"] {
+        for body in [&br#"{"logs": []}"#[..], br#"{"logs": null}"#] {
             let response = crate::host::HttpResponse { status: 200, headers: vec![], body: body.to_vec() };
             let chunk = request.read(&response).unwrap().into_chunk();
             assert!(chunk.items.is_empty());
             assert_eq!((chunk.count, chunk.has_next), (None, None));
+        }
+        // Without `logs` an answer is not a page (a proxy's `{"error": ...}` under 200).
+        for body in [&b"{}"[..], br#"{"error": "upstream proxy failure"}"#] {
+            let response = crate::host::HttpResponse { status: 200, headers: vec![], body: body.to_vec() };
+            let e = request.read(&response).unwrap_err();
+            assert_eq!(e.kind, crate::error::ErrorKind::InvalidResponse, "{}", e.message);
         }
     }
 

@@ -59,10 +59,10 @@ impl<T: DeserializeOwned> FromResponse for T {
         // on its own, which cost a tenth of the guest's time on a members page.
         let text = std::str::from_utf8(&response.body).map_err(|e| e.to_string());
         text.and_then(|t| serde_json::from_str(t).map_err(|e| e.to_string())).map_err(|e| {
-            let what = if response.body.is_empty() {
+            let what = if response.body.iter().all(u8::is_ascii_whitespace) {
                 "an empty body".to_string()
             } else {
-                format!("a body it could not read ({e})")
+                format!("a body that is not the answer it documents ({e}): {}", excerpt(&response.body))
             };
             unreadable(response, request, &what)
         })
@@ -86,11 +86,30 @@ impl FromResponse for HttpResponse {
     }
 }
 
+/// Longest excerpt of an unreadable body quoted in an error.
+const EXCERPT_CHARS: usize = 160;
+
+/// What came back, for an error: Docker's (or a proxy's) own words when the body is an error
+/// object, otherwise the body's start; control characters dropped, cut at [`EXCERPT_CHARS`].
+/// Secrets an answer echoes are scrubbed from every error at the export boundary.
+pub fn excerpt(body: &[u8]) -> String {
+    let (label, text) = match super::DockerError::text(body) {
+        Some(words) => ("it says", words),
+        None => ("it begins", String::from_utf8_lossy(body).into_owned()),
+    };
+    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = clean.chars().take(EXCERPT_CHARS).collect();
+    let more = if clean.chars().count() > EXCERPT_CHARS { "…" } else { "" };
+    format!("{label} \"{cut}{more}\"")
+}
+
 /// The error for an answer to `request` that cannot be read: `what` says what came instead.
 pub fn unreadable(response: &HttpResponse, request: &ApiRequest, what: &str) -> Error {
-    Error::invalid_response(format!(
+    let error = Error::invalid_response(format!(
         "Docker Hub answered {} for {} with {what}. The API may have changed or a proxy replied instead.",
         response.status, request.target
-    ))
-    .with_detail(json!({ "status": response.status, "path": request.path }))
+    ));
+    Error { status: Some(response.status), ..error }
+        .with_detail(json!({ "status": response.status, "path": request.path, "endpoint": request.target }))
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::members::Member;
-use super::{ApiRequest, Endpoint, NoContent, Page, Scope, path, whole};
+use super::{ApiRequest, Endpoint, NoContent, Page, Refusal, Scope, path, whole};
 use crate::host::Method;
 
 /// What a request about team `team` of `org` addresses, for error messages.
@@ -46,6 +46,7 @@ pub fn create_group(org: &str, name: &str, description: Option<&str>) -> Endpoin
     }
     ApiRequest::new(Method::Post, path(&["v2", "orgs", org, "groups"]), Scope::GroupEdit, team_target(org, name))
         .json(Value::Object(body))
+        .may_refuse(Refusal::NameTaken(name.to_string()))
         .into()
 }
 
@@ -91,7 +92,10 @@ pub fn update_group(org: &str, name: &str, change: &GroupChange) -> Endpoint<Org
             ApiRequest::new(Method::Patch, segments, Scope::GroupEdit, target).json(Value::Object(body))
         }
     };
-    request.into()
+    match &change.name {
+        Some(new_name) => request.may_refuse(Refusal::NameTaken(new_name.clone())).into(),
+        None => request.into(),
+    }
 }
 
 /// `DELETE /v2/orgs/{org}/groups/{name}`.
@@ -135,6 +139,7 @@ pub fn add_group_member(org: &str, team: &str, username: &str) -> Endpoint<NoCon
         team_target(org, team),
     )
     .json(json!({ "member": username }))
+    .may_refuse(Refusal::AlreadyMember(username.to_string()))
     .into()
 }
 
@@ -146,22 +151,29 @@ pub fn remove_group_member(org: &str, team: &str, username: &str) -> Endpoint<No
         Scope::GroupEdit,
         format!("member \"{username}\" of {}", team_target(org, team)),
     )
+    // Sent only for someone the member listing showed on the team: a 404 means they (or the team)
+    // went in between, and either way they are off it.
+    .absent_is_done()
     .into()
 }
 
 /// A team as Docker returns it (`org_group`).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct OrgGroup {
     /// Numeric id (the one repository grants use).
+    #[serde(default)]
     pub id: Option<f64>,
     /// UUID.
+    #[serde(default)]
     pub uuid: Option<String>,
-    /// Name.
+    /// Name. Required: an answer without it (`{}`, a proxy's error object) is not a team.
+    #[serde(deserialize_with = "super::present")]
     pub name: Option<String>,
     /// Description.
+    #[serde(default)]
     pub description: Option<String>,
     /// Members on the team.
+    #[serde(default)]
     pub member_count: Option<f64>,
 }
 
@@ -194,7 +206,7 @@ impl From<OrgGroup> for Team {
 }
 
 /// A team member as Docker returns it (`group_member`); every field may be missing or null.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct GroupMember {
     /// Trimmed UUID.

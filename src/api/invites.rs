@@ -95,9 +95,9 @@ pub struct OrgInvite {
 
 /// The body of `GET /v2/orgs/{org}/invites`.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
 pub struct InviteList {
-    /// The pending invites (`null` reads as none).
+    /// The pending invites (`null` reads as none). Required: an answer without it is not the list.
+    #[serde(deserialize_with = "super::present")]
     pub data: Option<Vec<OrgInvite>>,
 }
 
@@ -184,6 +184,18 @@ impl BulkInviteAnswer {
             Some(BulkInviteList::Flat(list)) => list,
             None => Vec::new(),
         }
+    }
+}
+
+/// Whether Docker's answer to a bulk invitation says anyone was invited. An answer that cannot be
+/// read counts as a change: Docker accepted the request, and nothing proves it changed nothing.
+pub fn invited_anyone(response: &crate::host::HttpResponse) -> bool {
+    let Ok(text) = std::str::from_utf8(&response.body) else { return true };
+    match serde_json::from_str::<BulkInviteAnswer>(text) {
+        Ok(answer) => {
+            answer.results().iter().any(|r| r.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("invited")))
+        }
+        Err(_) => true,
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{ApiRequest, Endpoint, FromResponse, NoContent, Page, Scope, path};
+use super::{ApiRequest, Endpoint, FromResponse, NoContent, Page, Refusal, Scope, path};
 use crate::error::{Error, Result};
 use crate::host::{HttpResponse, Method};
 
@@ -94,10 +94,12 @@ pub fn update_member_role(org: &str, username: &str, role: Role) -> Endpoint<Org
         format!("member \"{username}\" of organization \"{org}\""),
     )
     .json(json!({ "role": role.as_str() }))
+    .may_refuse(Refusal::LastOwner)
     .into()
 }
 
-/// `DELETE /v2/orgs/{org}/members/{username}`.
+/// `DELETE /v2/orgs/{org}/members/{username}`. Sent only for someone the member listing just
+/// showed: a 404 means they were removed in between, so the end state holds.
 pub fn remove_member(org: &str, username: &str) -> Endpoint<NoContent> {
     ApiRequest::new(
         Method::Delete,
@@ -105,6 +107,8 @@ pub fn remove_member(org: &str, username: &str) -> Endpoint<NoContent> {
         Scope::MemberEdit,
         format!("member \"{username}\" of organization \"{org}\""),
     )
+    .absent_is_done()
+    .may_refuse(Refusal::LastOwner)
     .into()
 }
 
@@ -124,7 +128,7 @@ pub fn export_members(org: &str) -> Endpoint<MemberExport> {
 pub const CSV_MEDIA_TYPE: &str = "text/csv";
 
 /// A member as Docker returns it (`org_member`); every field may be missing or null.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct OrgMember {
     /// Docker ID.

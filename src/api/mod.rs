@@ -153,6 +153,47 @@ pub struct ApiRequest {
     pub idempotent: bool,
     /// The media type asked for in `Accept`: JSON unless the endpoint answers something else.
     pub accept: &'static str,
+    /// What a 404 to this request means when it is a write.
+    pub if_absent: IfAbsent,
+    /// The refusals Docker may answer this write with, told apart by [`Refusal::recognises`].
+    pub refusals: Vec<Refusal>,
+}
+
+/// What Docker's 404 to a write means, as its endpoint declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfAbsent {
+    /// The 404 is the write's failure (`not-found`).
+    Fails,
+    /// The target is gone, so what the write does already holds: a removal whose target someone
+    /// else removed between the read that found it and the write.
+    Done,
+}
+
+/// A refusal Docker may answer a write with, declared by the endpoint that can get it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The change would leave the organization without an owner.
+    LastOwner,
+    /// The name asked for is in use.
+    NameTaken(String),
+    /// The person is on the team already: the end state holds.
+    AlreadyMember(String),
+}
+
+impl Refusal {
+    /// Whether `error` is this refusal, read from Docker's status and words ([`error_body`]).
+    pub fn recognises(&self, error: &crate::error::Error) -> bool {
+        match self {
+            Refusal::LastOwner => error_body::says_last_owner(error),
+            Refusal::NameTaken(name) => error_body::says_name_taken(error, name),
+            Refusal::AlreadyMember(username) => error_body::says_already_member(error, username),
+        }
+    }
+
+    /// Whether this refusal means the write's end state already holds.
+    pub fn means_done(&self) -> bool {
+        matches!(self, Refusal::AlreadyMember(_))
+    }
 }
 
 impl ApiRequest {
@@ -168,7 +209,21 @@ impl ApiRequest {
             authenticated: true,
             idempotent: matches!(method, Method::Get | Method::Put | Method::Delete),
             accept: JSON_MEDIA_TYPE,
+            if_absent: IfAbsent::Fails,
+            refusals: Vec::new(),
         }
+    }
+
+    /// Declares that a 404 to this write means its end state already holds.
+    pub fn absent_is_done(mut self) -> Self {
+        self.if_absent = IfAbsent::Done;
+        self
+    }
+
+    /// Declares a refusal Docker may answer this write with.
+    pub fn may_refuse(mut self, refusal: Refusal) -> Self {
+        self.refusals.push(refusal);
+        self
     }
 
     /// Asks for `media_type` instead of JSON (the member export answers `text/csv`).
@@ -241,6 +296,13 @@ pub fn whole(n: Option<f64>) -> Option<u64> {
     n.filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0).map(|v| v as u64)
 }
 
+/// Reads a field that must be present but may be `null`, for the one key that makes an answer what
+/// it claims to be (`logs`, `data`, a team's `name`): `Option` fields are otherwise read as `None`
+/// when missing, so a proxy's `200 {"error": ...}` would read as an empty result.
+pub fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(deserializer)
+}
+
 /// One page of a listing, normalised.
 pub struct Chunk<T> {
     /// The page's items.
@@ -254,14 +316,14 @@ pub struct Chunk<T> {
 
 /// An answer that is one page of a listing: how the client's walk reads it.
 pub trait Paged: FromResponse {
-    /// One item of the listing.
-    type Item;
+    /// One item of the listing (compared to tell a page served twice from the next one).
+    type Item: Clone + PartialEq;
     /// The page's items, with the count and the next page when the answer says.
     fn into_chunk(self) -> Chunk<Self::Item>;
 }
 
 /// A `count`/`next`/`results` page: a `next` link only says whether another page exists.
-impl<T: DeserializeOwned> Paged for Page<T> {
+impl<T: DeserializeOwned + Clone + PartialEq> Paged for Page<T> {
     type Item = T;
 
     fn into_chunk(self) -> Chunk<T> {
@@ -279,7 +341,7 @@ struct PageObject<T> {
     next: Option<String>,
     #[serde(default)]
     previous: Option<String>,
-    #[serde(default = "Vec::new")]
+    /// Required: a 2xx without it (`{}`, a proxy's `{"error": ...}`) is not an empty page.
     results: Vec<T>,
 }
 
@@ -326,6 +388,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::HttpResponse;
 
     #[test]
     fn path_encodes_every_reserved_character_in_segments() {
@@ -390,6 +453,22 @@ mod tests {
         assert_eq!(documented.results, vec![Item { id: 1 }, Item { id: 2 }, Item { id: 3 }]);
         let empty: Page<Item> = serde_json::from_str("[]").unwrap();
         assert!(empty.results.is_empty() && empty.count.is_none());
+    }
+
+    #[test]
+    fn a_page_without_results_is_not_an_empty_page() {
+        for body in [r#"{}"#, r#"{"error": "upstream proxy failure"}"#, r#"{"count": 3, "next": null}"#] {
+            let e = serde_json::from_str::<Page<Item>>(body).unwrap_err().to_string();
+            assert!(e.contains("missing field `results`"), "{body}: {e}");
+        }
+        let request: Endpoint<Page<Item>> =
+            ApiRequest::new(Method::Get, path(&["v2"]), Scope::None, "members of x").into();
+        let response =
+            HttpResponse { status: 200, headers: vec![], body: br#"{"error": "upstream proxy failure"}"#.to_vec() };
+        let e = request.read(&response).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::InvalidResponse);
+        assert!(e.message.contains("answered 200 for members of x"), "{}", e.message);
+        assert!(e.message.contains("it says \"upstream proxy failure\""), "{}", e.message);
     }
 
     #[test]

@@ -52,9 +52,10 @@ pub struct RestrictedImages {
 /// Docker's `orgSettings`, read tolerantly: unknown fields are ignored, missing ones are null.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(default)]
 pub struct OrgSettings {
-    /// The restricted-images setting, when Docker reports it.
+    /// The restricted-images setting (null when Docker reports none). Required: an answer without
+    /// it is not the settings.
+    #[serde(deserialize_with = "crate::api::present")]
     pub restricted_images: Option<RestrictedImagesState>,
 }
 
@@ -111,7 +112,8 @@ mod tests {
                 allow_verified_publishers: None
             })
         );
-        let empty: OrgSettings = serde_json::from_value(json!({})).unwrap();
-        assert_eq!(empty.restricted_images, None);
+        let none: OrgSettings = serde_json::from_value(json!({"restricted_images": null})).unwrap();
+        assert_eq!(none.restricted_images, None);
+        assert!(serde_json::from_value::<OrgSettings>(json!({})).is_err(), "an answer without the setting is not one");
     }
 }

@@ -126,7 +126,7 @@ pub fn transport_error(request: &ApiRequest, failure: &FetchError) -> Error {
         _ => " Check the network path to Docker Hub and try again.",
     };
     Error::new(ErrorKind::Transport, format!("No answer from Docker Hub for {}: {failure}.{hint}", request.target))
-        .with_detail(json!({ "method": request.method.as_str(), "path": request.path }))
+        .with_detail(json!({ "method": request.method.as_str(), "path": request.path, "failure": failure.kind_name() }))
 }
 
 #[cfg(test)]

@@ -7,13 +7,13 @@ use serde_json::json;
 use super::all_teams;
 use crate::actions::input::path_segment;
 use crate::actions::invites::pending_invites;
-use crate::actions::members::{Person, find_member};
-use crate::actions::plan::{Plan, WriteReport};
+use crate::actions::members::{Person, resolve_member};
+use crate::actions::plan::{Plan, Words, WriteReport};
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::invites::{self, Invite};
 use crate::api::members::{self, Member, MemberQuery, Role};
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::output::Meta;
 
 /// Input of `offboard-member`.
@@ -29,6 +29,9 @@ pub struct OffboardInput {
     pub dry_run: Option<bool>,
     /// Also cancel pending invites for the same email or username (default true).
     pub cancel_invites: Option<bool>,
+    /// Treat a person who is neither a member nor invited as already offboarded: `changed: false,
+    /// found: false` instead of `not-found` (default false, so a mistyped email fails loudly).
+    pub missing_ok: Option<bool>,
 }
 
 /// The output of `offboard-member`.
@@ -83,7 +86,16 @@ pub fn offboard_member(ctx: &Ctx, input: OffboardInput) -> Result<OffboardOutput
     let dry_run = input.dry_run.unwrap_or(true);
     let client = ctx.client()?;
     let org = client.org();
-    let member = find_member(&client, &person)?;
+    let missing_ok = input.missing_ok.unwrap_or(false);
+    // Nobody found is decided below, once the invites are known too (someone only invited is
+    // offboarded by cancelling their invites); the near matches are kept for that error.
+    let (member, near) = match resolve_member(&client, &person) {
+        Ok(member) => (Some(member), None),
+        Err(e) if e.kind == ErrorKind::NotFound && e.status.is_none() => {
+            (None, e.detail.and_then(|d| d.get("near_matches").cloned()))
+        }
+        Err(e) => return Err(e),
+    };
     let mut teams = Vec::new();
     let mut plan = Plan::new();
     if let Some(member) = &member {
@@ -119,27 +131,42 @@ pub fn offboard_member(ctx: &Ctx, input: OffboardInput) -> Result<OffboardOutput
         let Some(id) = invite.id.as_deref().filter(|id| !id.is_empty()) else { continue };
         let id = path_segment(ctx.action, "invite id", Some(id))?;
         let who = invite.invitee.clone().unwrap_or_default();
-        plan.add(&invites::cancel_invite(&id), format!("cancel the pending invite {id} for \"{who}\""));
+        // Just read from the invite list: gone at the write means cancelled or accepted meanwhile.
+        plan.add(&invites::cancel_invite(&id), format!("cancel the pending invite {id} for \"{who}\""))
+            .absent_is_done()
+            .verify_with("list-invites");
     }
     let invites_cancelled = plan.steps().len() - usize::from(removes_member);
-    let executed = plan.execute(&client, ctx.action, dry_run)?;
     let shown = person.describe();
-    let message = match (plan.is_empty(), dry_run) {
-        (true, _) => format!(
-            "Nobody with the {shown} is a member of organization \"{org}\" or has a pending invite: nothing to offboard."
+    if plan.is_empty() && !missing_ok {
+        return Err(Error::not_found(format!(
+            "Nobody with the {shown} is a member of organization \"{org}\" or has a pending invite there: nothing was \
+offboarded. Check the spelling (the detail lists near matches); if the person is known to be gone already, pass \
+missing_ok: true to treat that as done."
+        ))
+        .with_detail(json!({ "searched": person.value(), "near_matches": near.unwrap_or(json!([])) })));
+    }
+    plan.found(!plan.is_empty());
+    let words = Words::new(
+        format!(
+            "Nobody with the {shown} is a member of organization \"{org}\" or has a pending invite (missing_ok): nothing to offboard."
         ),
-        (false, true) => format!(
+        format!(
             "Dry run: {} request(s) would offboard the {shown}; nothing was changed. Run again with dry_run: false to carry it out.",
             plan.steps().len()
         ),
-        (false, false) if removes_member => format!(
-            "The {shown} was removed from organization \"{org}\" and from {} team(s); {invites_cancelled} pending invite(s) cancelled.",
-            teams.len()
-        ),
-        (false, false) => format!(
-            "The {shown} was not a member of organization \"{org}\"; {invites_cancelled} pending invite(s) cancelled."
-        ),
-    };
+        if removes_member {
+            format!(
+                "The {shown} was removed from organization \"{org}\" and from {} team(s); {invites_cancelled} pending invite(s) cancelled.",
+                teams.len()
+            )
+        } else {
+            format!(
+                "The {shown} was not a member of organization \"{org}\"; {invites_cancelled} pending invite(s) cancelled."
+            )
+        },
+    );
+    let ran = plan.run(&client, ctx.action, dry_run, words)?;
     Ok(OffboardOutput {
         organization: org.to_string(),
         person: person.value().to_string(),
@@ -148,14 +175,14 @@ pub fn offboard_member(ctx: &Ctx, input: OffboardInput) -> Result<OffboardOutput
         pending_invites: invites,
         removes_member,
         invites_cancelled,
-        write: WriteReport::new(&plan, dry_run, executed, message),
+        write: ran.report,
         meta: Meta::of(&client),
     })
 }
 
 /// The action's manifest entry.
 pub const SPEC: ActionSpec = action!("offboard-member", "Offboard a member",
-    "Finds a person exactly (by username or email), lists their teams and the pending invites sent to their username or email, then removes them from the organization (which takes them off every team) and cancels those invites. Someone who is only invited has just the invites cancelled; someone with neither is changed: false, so a repeated run succeeds. dry_run defaults to true and returns the plan, every request it would make, without changing anything. A real run reports each step and stops at the first failure, with what succeeded so far in the error's detail. The only owner is refused with a clear message.",
+    "Finds a person exactly (by username or email), lists their teams and the pending invites sent to their username or email, then removes them from the organization (which takes them off every team) and cancels those invites. Someone who is only invited has just the invites cancelled; someone with neither is not-found with the near matches, so a mistyped email fails loudly (with missing_ok: true: changed: false, found: false, which makes a repeated run safe). dry_run defaults to true and returns the plan, every request it would make, without changing anything. A real run reports each step and stops at the first failure, with what succeeded so far in the error's detail. The only owner is refused with a clear message.",
     scopes: [MemberRead, MemberEdit, GroupRead, InviteRead, InviteEdit], read_only: false, destructive: true, idempotent: true,
     example: r#"{"email": "ken.lovelace@example.com"}"#,
     run: offboard_member, input: OffboardInput, output: OffboardOutput);

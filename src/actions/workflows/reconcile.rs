@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{roster, team_members};
 use crate::actions::input::path_segment;
-use crate::actions::plan::{Plan, WriteReport};
+use crate::actions::plan::{Plan, Words, WriteReport};
 use crate::actions::teams::{TeamId, TeamSelector};
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::groups;
@@ -162,32 +162,30 @@ Check the desired list (is it complete?), then run again with max_removals set t
             "max_removals": max_removals, "plan": plan.steps(),
         })));
     }
-    let executed = plan.execute(&client, ctx.action, dry_run)?;
+    let words = Words::new(
+        format!("Team \"{team}\" already matches the desired list; nothing to change.{unknown_note}"),
+        format!(
+            "Dry run: {} to add, {} to remove; nothing was changed. Run again with dry_run: false to apply.{unknown_note}{}",
+            to_add.len(),
+            to_remove.len(),
+            if too_many {
+                format!(
+                    " Warning: this takes {} people off the team, more than max_removals ({max_removals}); a real run will be refused unless max_removals is raised.",
+                    to_remove.len()
+                )
+            } else {
+                String::new()
+            }
+        ),
+        format!("Team \"{team}\" reconciled: {} added, {} removed.{unknown_note}", to_add.len(), to_remove.len()),
+    );
+    let ran = plan.run(&client, ctx.action, dry_run, words)?;
     let members = if plan.is_empty() {
         Some(current_names.values().cloned().collect())
     } else if dry_run {
         None
     } else {
         Some(team_members(&client, &team)?.into_iter().map(|m| m.username).collect())
-    };
-    let limit_note = if too_many {
-        format!(
-            " Warning: this takes {} people off the team, more than max_removals ({max_removals}); a real run will be refused unless max_removals is raised.",
-            to_remove.len()
-        )
-    } else {
-        String::new()
-    };
-    let message = match (plan.is_empty(), dry_run) {
-        (true, _) => format!("Team \"{team}\" already matches the desired list; nothing to change.{unknown_note}"),
-        (false, true) => format!(
-            "Dry run: {} to add, {} to remove; nothing was changed. Run again with dry_run: false to apply.{unknown_note}{limit_note}",
-            to_add.len(),
-            to_remove.len()
-        ),
-        (false, false) => {
-            format!("Team \"{team}\" reconciled: {} added, {} removed.{unknown_note}", to_add.len(), to_remove.len())
-        }
     };
     Ok(ReconcileOutput {
         organization: org.to_string(),
@@ -198,7 +196,7 @@ Check the desired list (is it complete?), then run again with max_removals set t
         unknown,
         max_removals,
         members,
-        write: WriteReport::new(&plan, dry_run, executed, message),
+        write: ran.report,
         meta: Meta::of(&client),
     })
 }

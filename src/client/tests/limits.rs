@@ -26,7 +26,7 @@ fn one_item(page: u32, padding: usize) -> Answer {
 /// Walks from page 1 with one item a page; the error it ends with.
 fn walk_until_error(host: &ScriptedHost) -> Error {
     let client = client(host);
-    let spec = PageSpec { start_page: 1, page_size: 1, max_items: 100_000 };
+    let spec = PageSpec { start_page: 1, page_size: 1, max_items: 100_000, truncate: false };
     client.walk(spec, &page_request, &mut |_, _| Ok(())).unwrap_err()
 }
 

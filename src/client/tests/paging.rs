@@ -45,7 +45,7 @@ struct Row {
 }
 
 fn spec(page_size: u32) -> PageSpec {
-    PageSpec { start_page: 1, page_size, max_items: 10_000 }
+    PageSpec { start_page: 1, page_size, max_items: 10_000, truncate: false }
 }
 
 fn rows() -> Vec<Row> {
@@ -125,15 +125,49 @@ fn rows() -> Vec<Row> {
             batches: vec![3],
         },
         Row {
-            behaviour: "a count too low: paging goes on one by one while next says so",
+            behaviour: "a walk stops when it holds the reported count, whatever next says",
             spec: spec(2),
-            pages: vec![
-                (1, page(1, 2, 2, c(4), true)),
-                (2, page(2, 2, 2, c(4), true)),
-                (3, page(3, 2, 1, c(4), false)),
-            ],
-            ends: Ends::Listed { items: 5, pages: 3, count: c(4) },
+            pages: vec![(1, page(1, 2, 2, c(4), true)), (2, page(2, 2, 2, c(4), true))],
+            ends: Ends::Listed { items: 4, pages: 2, count: c(4) },
             batches: vec![1],
+        },
+        Row {
+            behaviour: "a page served again (a server that ignores page) is invalid-response",
+            spec: spec(2),
+            pages: vec![(1, page(1, 2, 2, c(6), true)), (2, page(1, 2, 2, c(6), true)), (3, page(1, 2, 2, c(6), true))],
+            ends: Ends::Failed {
+                kind: ErrorKind::InvalidResponse,
+                detail: json!({ "reason": "page_repeated", "page": 2, "fetched_items": 2 }),
+            },
+            batches: vec![2],
+        },
+        Row {
+            behaviour: "without a count, a page served again is invalid-response too",
+            spec: spec(2),
+            pages: vec![(1, page(1, 2, 2, None, true)), (2, page(1, 2, 2, None, true))],
+            ends: Ends::Failed { kind: ErrorKind::InvalidResponse, detail: json!({ "reason": "page_repeated" }) },
+            batches: vec![],
+        },
+        Row {
+            behaviour: "a short first page that names a next page is walked one page at a time",
+            spec: spec(2),
+            pages: vec![(1, page(1, 2, 1, c(120), true)), (2, page(1, 2, 1, c(120), true))],
+            ends: Ends::Failed { kind: ErrorKind::InvalidResponse, detail: json!({ "reason": "page_repeated" }) },
+            batches: vec![],
+        },
+        Row {
+            behaviour: "a max_items the caller set stops the walk with that many items, no error",
+            spec: PageSpec { max_items: 3, truncate: true, ..spec(2) },
+            pages: vec![(1, page(1, 2, 2, c(10), true)), (2, page(2, 2, 2, c(10), true))],
+            ends: Ends::Listed { items: 3, pages: 2, count: c(10) },
+            batches: vec![1],
+        },
+        Row {
+            behaviour: "a max_items the caller set on a page boundary fetches no page past it",
+            spec: PageSpec { max_items: 2, truncate: true, ..spec(2) },
+            pages: vec![(1, page(1, 2, 2, c(10), true))],
+            ends: Ends::Listed { items: 2, pages: 1, count: c(10) },
+            batches: vec![],
         },
         Row {
             behaviour: "more planned pages than the concurrency go in groups, one group at a time",
