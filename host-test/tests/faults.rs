@@ -392,7 +392,8 @@ async fn run_cell(target: Target, fault: Fault) -> Result<(), String> {
                 if out["changed"] != true || out["team"]["id"] != fixture("groups/team-created.json")["id"] {
                     problems.push(format!("not changed with the team's id read back: {text:.300}"));
                 }
-                let reads = sent.iter().filter(|r| r.method == "GET" && r.url == format!("{base}{GROUPS}/platform")).count();
+                let reads =
+                    sent.iter().filter(|r| r.method == "GET" && r.url == format!("{base}{GROUPS}/platform")).count();
                 if reads != 1 {
                     problems.push(format!("the created team was read {reads} times, expected once"));
                 }

@@ -169,14 +169,26 @@ fn says_page_repeats(message: &str) -> bool {
 fn remove_member_of_a_mistyped_email_is_not_found_with_the_near_match_and_removes_nobody() {
     let s = sim();
     // The simulator's search finds ken.lovelace@example.com for this truncated address.
-    let found = assert_missing_target(&s, "remove-member", json!({"email": "ken.lovelace@example.co"}), "ken.lovelace@example.co", true);
+    let found = assert_missing_target(
+        &s,
+        "remove-member",
+        json!({"email": "ken.lovelace@example.co"}),
+        "ken.lovelace@example.co",
+        true,
+    );
     assert!(near_matches(&found).contains(&"kenlovelace".to_string()), "{found}");
 }
 
 #[test]
 fn remove_member_of_the_issues_mistyped_email_is_not_found_naming_what_was_searched() {
     let s = sim();
-    let found = assert_missing_target(&s, "remove-member", json!({"email": "kenritchie@example.com"}), "kenritchie@example.com", true);
+    let found = assert_missing_target(
+        &s,
+        "remove-member",
+        json!({"email": "kenritchie@example.com"}),
+        "kenritchie@example.com",
+        true,
+    );
     near_matches(&found);
     assert!(s.sim.with_state(|st| st.member_index("kenlovelace").is_some()), "the real member stays");
 }
@@ -201,7 +213,10 @@ fn remove_team_member_of_someone_outside_the_organization_is_not_found() {
         assert!(near_matches(&found).contains(&"kenlovelace".to_string()), "{found}");
     }
     let on_platform = s.sim.with_state(|st| {
-        st.members.iter().find(|m| m.username == "kenlovelace").is_some_and(|m| m.groups.iter().any(|g| g == "platform"))
+        st.members
+            .iter()
+            .find(|m| m.username == "kenlovelace")
+            .is_some_and(|m| m.groups.iter().any(|g| g == "platform"))
     });
     assert!(on_platform, "kenlovelace is still on platform");
 }
@@ -413,7 +428,8 @@ fn max_items_given_by_the_user_truncates_with_the_real_count_and_where_to_contin
             input["page_size"] = json!(size);
         }
         let out = s.ok("list-members", &input);
-        let names: Vec<&str> = out["members"].as_array().unwrap().iter().map(|m| m["username"].as_str().unwrap()).collect();
+        let names: Vec<&str> =
+            out["members"].as_array().unwrap().iter().map(|m| m["username"].as_str().unwrap()).collect();
         assert_eq!(names, roster[..50].iter().map(String::as_str).collect::<Vec<_>>(), "{input}: the first 50");
         assert_eq!(out["truncated"], true, "{input}: {}", without_meta(out.clone()));
         assert_eq!(out["count"], 320, "{input}: Docker's count, not the page size");
@@ -455,7 +471,9 @@ async fn mount_slow_invite(hub: &Hub, delay: Duration) {
         .and(path("/v2/invites/bulk"))
         .respond_with(
             ResponseTemplate::new(202)
-                .set_body_json(json!({"invitees": {"invitees": [{"invitee": "new.hire@example.com", "status": "invited"}]}}))
+                .set_body_json(
+                    json!({"invitees": {"invitees": [{"invitee": "new.hire@example.com", "status": "invited"}]}}),
+                )
                 .set_delay(delay),
         )
         .named("the bulk invite, answered late")
@@ -470,7 +488,8 @@ fn assert_unknown_invite(runtime: &Runtime, e: &ActionError) {
     let message = error_message(e);
     assert!(message.contains("carried out"), "the change may have been carried out: {message}");
     assert!(message.contains("list-invites"), "names what to read: {message}");
-    let posts = runtime.http().sent().iter().filter(|r| r.method == "POST" && r.url.ends_with("/v2/invites/bulk")).count();
+    let posts =
+        runtime.http().sent().iter().filter(|r| r.method == "POST" && r.url.ends_with("/v2/invites/bulk")).count();
     assert_eq!(posts, 1, "the invite is never sent twice");
 }
 
@@ -515,7 +534,10 @@ async fn create_team_answered_201_with_an_unreadable_body_succeeds_with_a_warnin
         .await;
     let out = ok(&hub.runtime(), "create-team", r#"{"team": "platform"}"#, &hub.secrets());
     assert_eq!(out["changed"], true, "{out}");
-    assert!(out["warnings"].as_array().is_some_and(|w| !w.is_empty()), "a warning says the answer was unreadable: {out}");
+    assert!(
+        out["warnings"].as_array().is_some_and(|w| !w.is_empty()),
+        "a warning says the answer was unreadable: {out}"
+    );
     assert_eq!(out["team"]["id"], fixture("groups/team-created.json")["id"], "the id, from the follow-up read: {out}");
 }
 
@@ -555,4 +577,83 @@ fn a_duplicate_key_is_invalid_input_naming_it_before_anything_is_sent() {
         r#"{"method": "POST", "path": "/v2/orgs/acme/groups", "body": {"name": "a", "labels": {"tier_note": 1, "tier_note": 2}}, "dry_run": true}"#,
         "tier_note",
     );
+}
+
+// ---------------------------------------------------------------- 8. a mock generated from Docker's OpenAPI
+
+/// Answers every request as a mock generated from Docker's OpenAPI document does: the documented
+/// example of the operation's success, whatever was asked (the member listing as the document
+/// writes it, an array holding the example page: count 120, one member, a `next` link). Paths the
+/// document does not have answer 404.
+struct OpenApiExamples;
+
+impl wiremock::Respond for OpenApiExamples {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        match common::openapi::spec().example_answer(request.method.as_str(), request.url.path()) {
+            Some(answer) => {
+                let template = ResponseTemplate::new(answer.status);
+                match answer.content_type {
+                    Some(media) => template.set_body_raw(answer.body, &media),
+                    None => template,
+                }
+            }
+            None => ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})),
+        }
+    }
+}
+
+#[test]
+fn the_openapi_example_generator_serves_the_documented_example_page() {
+    // The oracle of the test below: the member listing's example is the page of issue 25.
+    let answer = common::openapi::spec().example_answer("GET", MEMBERS).expect("the member listing is documented");
+    assert_eq!(answer.status, 200);
+    let body: Value = serde_json::from_slice(&answer.body).expect("JSON");
+    let page = &body[0];
+    assert_eq!(page["count"], 120, "{body}");
+    assert!(page["next"].as_str().is_some_and(|n| n.contains("page=")), "{body}");
+    assert_eq!(page["results"].as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(page["results"][0]["username"], "dockeruser", "{body}");
+    let export = common::openapi::spec().example_answer("GET", "/v2/orgs/acme/members/export").expect("the export");
+    assert_eq!(export.content_type.as_deref(), Some("text/csv"));
+    assert!(
+        String::from_utf8_lossy(&export.body).contains("\"Username\""),
+        "{:?}",
+        String::from_utf8_lossy(&export.body)
+    );
+}
+
+#[tokio::test]
+async fn every_action_example_against_openapis_examples_succeeds_or_ends_not_found_or_invalid_response_within_five_requests()
+ {
+    let probe = runtime_for("http://127.0.0.1:9");
+    let manifest: Value = serde_json::from_str(&probe.describe().expect("describe")).expect("manifest");
+    let actions = manifest["actions"].as_array().expect("actions").clone();
+    assert!(actions.len() >= 29, "{}", actions.len());
+    let mut problems = Vec::new();
+    for action in &actions {
+        let name = action["name"].as_str().expect("name");
+        let input = action["example"].to_string().replace("example-org", ORG);
+        let hub = Hub::start().await;
+        // The token exchange is ours (a JWT the guest reads); everything else is the document's.
+        hub.token_exchange_any("a").await;
+        Mock::given(wiremock::matchers::any()).respond_with(OpenApiExamples).with_priority(10).mount(&hub.server).await;
+        let runtime = runtime_for(&hub.url());
+        let secrets = Secrets::connection(ORG, OAT, Some(&hub.url())).with("retry-budget-seconds", "0");
+        let outcome = call(&runtime, name, &input, &secrets);
+        let requests = api_requests(&runtime);
+        let ended = match &outcome {
+            Ok(_) => "success".to_string(),
+            Err(e) => said(e),
+        };
+        let fine = match &outcome {
+            Ok(_) => true,
+            Err(e) => {
+                ["not-found", "invalid-response"].contains(&error_kind(e)) && !error_message(e).contains("max_items")
+            }
+        };
+        if !fine || requests.len() > 5 {
+            problems.push(format!("{name} {input}: {ended:.300} after {} requests", requests.len()));
+        }
+    }
+    assert!(problems.is_empty(), "{} of {} actions:\n{}", problems.len(), actions.len(), problems.join("\n"));
 }
