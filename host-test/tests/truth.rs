@@ -356,6 +356,64 @@ fn a_proxy_error_page_on_the_simulator_is_an_invalid_response_and_removes_nobody
     assert_eq!(snapshot(&s), before, "kenlovelace is still a member");
 }
 
+/// `GET path` on the simulator over plain HTTP, with a token from its exchange: (status, body).
+fn plain_get(s: &Sim, path: &str) -> (u16, Value) {
+    use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG};
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).proxy(None).build().into();
+    let mut exchange = agent
+        .post(format!("{}/v2/auth/token", s.sim.url()))
+        .header("Content-Type", "application/json")
+        .send(json!({"identifier": DEFAULT_ORG, "secret": DEFAULT_OAT}).to_string())
+        .expect("token exchange");
+    assert_eq!(exchange.status().as_u16(), 200, "the token exchange is not behind the proxy page");
+    let token: Value = serde_json::from_str(&exchange.body_mut().read_to_string().unwrap()).unwrap();
+    let mut response = agent
+        .get(format!("{}{path}", s.sim.url()))
+        .header("Authorization", format!("Bearer {}", token["access_token"].as_str().unwrap()))
+        .call()
+        .expect("request");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+#[test]
+fn the_proxy_error_page_quirk_answers_every_listing_and_nothing_else_with_200_and_an_error_object() {
+    let s = Sim::start(SimulatorConfig {
+        quirks: Quirks { proxy_error_page: true, ..Quirks::default() },
+        ..SimulatorConfig::default()
+    });
+    for listing in [
+        "/v2/orgs/example-org/members?page=1&page_size=10",
+        "/v2/orgs/example-org/groups",
+        "/v2/orgs/example-org/groups/developers/members",
+        "/v2/orgs/example-org/invites",
+        "/v2/auditlogs/example-org",
+    ] {
+        assert_eq!(plain_get(&s, listing), (200, json!({"error": "upstream proxy failure"})), "{listing}");
+    }
+    let (status, team) = plain_get(&s, "/v2/orgs/example-org/groups/developers");
+    assert_eq!((status, &team["name"]), (200, &json!("developers")), "a read is answered as usual: {team}");
+}
+
+#[test]
+fn the_ignore_page_quirk_serves_page_one_with_its_count_and_next_for_every_page_number() {
+    let s = Sim::start(SimulatorConfig {
+        quirks: Quirks { ignore_page: true, ..Quirks::default() },
+        ..SimulatorConfig::default()
+    });
+    let (_, first) = plain_get(&s, "/v2/orgs/example-org/members?page=1&page_size=10");
+    for page in [2, 3, 32, 99] {
+        let (status, body) = plain_get(&s, &format!("/v2/orgs/example-org/members?page={page}&page_size=10"));
+        assert_eq!(status, 200, "page {page}: {body}");
+        assert_eq!(body, first, "page {page} is page 1");
+    }
+    assert_eq!(first["count"], 320);
+    assert_eq!(first["results"][0]["username"], "adalovelace");
+    assert!(first["next"].as_str().is_some_and(|n| n.contains("page=2")), "{}", first["next"]);
+    assert_eq!(first["previous"], Value::Null);
+}
+
 // ---------------------------------------------------------------- 3. walks stop where the listing ends
 
 #[tokio::test]
