@@ -315,6 +315,18 @@ async fn a_listing_answered_200_without_results_is_an_invalid_response_naming_th
 }
 
 #[tokio::test]
+async fn a_read_answered_200_without_its_object_is_an_invalid_response_naming_the_endpoint_and_status() {
+    // Issue 25, item 2: "a read without its object, a body that is an error object under a 2xx".
+    for body in [json!({}), json!({"error": "upstream proxy failure"})] {
+        let hub = hub_answering_every_get(&body).await;
+        let e = failure("get-team", call(&hub.runtime(), "get-team", r#"{"team": "developers"}"#, &hub.secrets()));
+        assert_eq!(error_kind(&e), "invalid-response", "get-team on {body}: {}", said(&e));
+        let message = error_message(&e);
+        assert!(message.contains("200") && message.contains("developers"), "get-team on {body}: {message}");
+    }
+}
+
+#[tokio::test]
 async fn check_oat_connection_fails_on_a_listing_without_results() {
     for body in [json!({}), json!({"error": "upstream proxy failure"})] {
         let hub = hub_answering_every_get(&body).await;
