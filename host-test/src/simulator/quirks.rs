@@ -82,4 +82,11 @@ pub struct Quirks {
     pub last_owner_status: Option<u16>,
     /// The answer to adding someone already on a team.
     pub already_member: AlreadyMemberAnswer,
+    /// Answer every listing `GET` (members, teams, a team's members, pending invites, audit logs)
+    /// with `200 {"error": "upstream proxy failure"}`: a proxy's error page under a 200 status,
+    /// with no listing in it.
+    pub proxy_error_page: bool,
+    /// Ignore the `page` query parameter of listings: every page number serves page 1, with its
+    /// count and its `next` link, as a server (or a mock) that does not page would.
+    pub ignore_page: bool,
 }

@@ -567,6 +567,142 @@ impl Spec {
     }
 }
 
+/// What a mock generated from Docker's OpenAPI document answers: the status, media type and body
+/// of an operation's documented success.
+#[derive(Debug, Clone)]
+pub struct ExampleAnswer {
+    /// The lowest documented 2xx status.
+    pub status: u16,
+    /// Its first documented media type (none for a response without content).
+    pub content_type: Option<String>,
+    /// The example body.
+    pub body: Vec<u8>,
+}
+
+impl Spec {
+    /// What a mock generated from the document (as Prism or an OpenAPI-generated stub does) answers
+    /// `method path` with, whatever the query and body: the operation's lowest documented 2xx
+    /// response, with the media type's own example, else one built from the schema's examples
+    /// ([`Spec::example_of`]). The letter of the document is served (the member listing as an
+    /// array of page objects). `None` when no documented operation matches.
+    pub fn example_answer(&self, method: &str, path: &str) -> Option<ExampleAnswer> {
+        let template = self.match_path(path)?;
+        let (_, op) = self.operation(method, &template)?;
+        let (status, response) = op
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                StatusCode::Code(c) if (200..300).contains(c) => Some((*c, r)),
+                _ => None,
+            })
+            .min_by_key(|(c, _)| *c)?;
+        let response = self.resolve_response(response);
+        let Some((media, content)) = response.content.iter().next() else {
+            return Some(ExampleAnswer { status, content_type: None, body: Vec::new() });
+        };
+        let value = if let Some(example) = &content.example {
+            example.clone()
+        } else if let Some(example) =
+            content.examples.values().filter_map(ReferenceOr::as_item).find_map(|e| e.value.clone())
+        {
+            example
+        } else if let Some(schema) = &content.schema {
+            self.example_of(&to_json_schema(serde_json::to_value(schema).expect("schema serializes"), false))
+        } else {
+            Value::Null
+        };
+        let body = if media == "text/csv" { csv_of(&value).into_bytes() } else { value.to_string().into_bytes() };
+        Some(ExampleAnswer { status, content_type: Some(media.clone()), body })
+    }
+
+    /// An example value of a schema (already in JSON form), as OpenAPI mock generators build one:
+    /// the schema's `example`, else its `default`, else its first `enum` value; objects from their
+    /// properties' examples (with `allOf` parts merged), arrays of one example item, and
+    /// placeholders (`"string"`, `0`, `true`) for bare scalars. `$ref`s are resolved against the
+    /// document's components.
+    pub fn example_of(&self, schema: &Value) -> Value {
+        self.example_at(schema, 0)
+    }
+
+    fn example_at(&self, schema: &Value, depth: usize) -> Value {
+        let Some(map) = schema.as_object().filter(|_| depth < 16) else { return Value::Null };
+        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+            let target = reference.strip_prefix("#/components").and_then(|p| self.components.pointer(p));
+            return target.map_or(Value::Null, |t| self.example_at(t, depth + 1));
+        }
+        if let Some(example) = map.get("example").or_else(|| map.get("default")) {
+            return example.clone();
+        }
+        if let Some(first) = map.get("enum").and_then(Value::as_array).and_then(|v| v.first()) {
+            return first.clone();
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(option) =
+                map.get(key).and_then(Value::as_array).and_then(|o| o.iter().find(|o| o["type"] != json!("null")))
+            {
+                return self.example_at(option, depth + 1);
+            }
+        }
+        let mut object = Map::new();
+        let mut is_object = false;
+        for part in map.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            if let Value::Object(fields) = self.example_at(part, depth + 1) {
+                is_object = true;
+                object.extend(fields);
+            }
+        }
+        if let Some(Value::Object(properties)) = map.get("properties") {
+            is_object = true;
+            for (name, property) in properties {
+                object.insert(name.clone(), self.example_at(property, depth + 1));
+            }
+        }
+        if is_object {
+            return Value::Object(object);
+        }
+        let kind = match map.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            Some(Value::Array(types)) => {
+                types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null")
+            }
+            _ => "",
+        };
+        match kind {
+            "array" => json!([self.example_at(map.get("items").unwrap_or(&Value::Null), depth + 1)]),
+            "object" => json!({}),
+            "string" => json!("string"),
+            "integer" | "number" => json!(0),
+            "boolean" => json!(true),
+            _ => Value::Null,
+        }
+    }
+}
+
+/// An array of flat objects as CSV: a header of the first object's keys, one row per object,
+/// every field quoted.
+fn csv_of(value: &Value) -> String {
+    let rows: Vec<&Map<String, Value>> = value.as_array().into_iter().flatten().filter_map(Value::as_object).collect();
+    let Some(first) = rows.first() else { return String::new() };
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let columns: Vec<&String> = first.keys().collect();
+    let mut out = columns.iter().map(|c| quote(c.as_str())).collect::<Vec<_>>().join(",");
+    for row in &rows {
+        out.push('\n');
+        let fields: Vec<String> = columns
+            .iter()
+            .map(|c| match row.get(*c) {
+                Some(Value::String(text)) => quote(text),
+                Some(Value::Null) | None => quote(""),
+                Some(other) => quote(&other.to_string()),
+            })
+            .collect();
+        out.push_str(&fields.join(","));
+    }
+    out.push('\n');
+    out
+}
+
 /// Moves `required: true|false` found on property schemas into the parent's `required` list
 /// (property-required-flag).
 fn lift_required_flags(value: &mut Value) {

@@ -123,7 +123,38 @@ pub struct Credentials<'a> {
 
 /// Routes `request`, answering errors in the configured shape.
 pub fn handle(state: &mut State, credentials: &Credentials, request: &Request) -> Reply {
+    if credentials.quirks.ignore_page && request.method == "GET" && request.query.contains_key("page") {
+        return shape(route(state, credentials, &without_page(request)), credentials.quirks);
+    }
     shape(route(state, credentials, request), credentials.quirks)
+}
+
+/// `request` without its `page` parameter (the `ignore_page` quirk: every page is page 1).
+fn without_page(request: &Request) -> Request {
+    let mut query = request.query.clone();
+    query.remove("page");
+    Request {
+        method: request.method.clone(),
+        segments: request.segments.clone(),
+        trailing_slash: request.trailing_slash,
+        query,
+        body: request.body.clone(),
+        bearer: request.bearer.clone(),
+        base_url: request.base_url.clone(),
+    }
+}
+
+/// Whether `method` on `segs` is a listing (the `proxy_error_page` quirk answers those).
+fn is_listing(method: &str, segs: &[&str]) -> bool {
+    method == "GET"
+        && matches!(
+            segs,
+            ["v2", "orgs", _, "members"]
+                | ["v2", "orgs", _, "invites"]
+                | ["v2", "orgs", _, "groups"]
+                | ["v2", "orgs", _, "groups", _, "members"]
+                | ["v2", "auditlogs", _]
+        )
 }
 
 fn route(state: &mut State, credentials: &Credentials, request: &Request) -> Reply {
@@ -145,6 +176,9 @@ fn route(state: &mut State, credentials: &Credentials, request: &Request) -> Rep
         return refusal;
     }
     let quirks = credentials.quirks;
+    if quirks.proxy_error_page && is_listing(method, &segs) {
+        return reply(200, json!({ "error": "upstream proxy failure" }));
+    }
     let org = state.org.clone();
     let same = |o: &str| o.eq_ignore_ascii_case(&org);
     match (method, segs.as_slice()) {
