@@ -132,11 +132,21 @@ fn success(hits: usize, returned: Option<u64>) -> Expect {
     Expect { kind: None, hits, exchanges: 1, sleeps: vec![], says: &[], returned }
 }
 
+/// Whether `fault` is a 2xx whose body cannot be read: for a write, Docker carried it out.
+fn unreadable_2xx(fault: Fault) -> bool {
+    matches!(
+        fault,
+        Fault::HtmlBody | Fault::TruncatedJson | Fault::WrongShape | Fault::DenseBody | Fault::UnreadableBody
+    )
+}
+
 /// The documented outcome of `fault` on `target`.
 fn expected(target: Target, fault: Fault) -> Expect {
     let idempotent = target != Target::Write;
     let ok_returned = if target == Target::Paged { Some(200) } else { None };
     match fault {
+        // The team was created: a success with a warning, its id from one read of the team.
+        _ if target == Target::Write && unreadable_2xx(fault) => success(1, None),
         Fault::BadRequest => fail("invalid-input", 1, &["(400)", "bad field"]),
         Fault::UnauthorizedTwice => {
             Expect { exchanges: 2, ..fail("unauthorized", 2, &["even after a fresh token exchange"]) }
@@ -152,13 +162,16 @@ fn expected(target: Target, fault: Fault) -> Expect {
         Fault::Status500 | Fault::Status502 | Fault::Status503 if idempotent => {
             Expect { sleeps: BACKOFF.to_vec(), ..fail("upstream", 4, &["Docker Hub answered 5"]) }
         }
-        Fault::Status500 | Fault::Status502 | Fault::Status503 => fail("upstream", 1, &["Docker Hub answered 5"]),
+        Fault::Status500 | Fault::Status502 | Fault::Status503 => {
+            fail("upstream", 1, &["Docker Hub answered 5", "may have been carried out"])
+        }
         // Nothing listens: the exchange (idempotent) is tried four times, the target never.
         Fault::ConnectionRefused => {
             Expect { exchanges: 4, sleeps: BACKOFF.to_vec(), ..fail("transport", 0, &["could not connect"]) }
         }
         Fault::Timeout if idempotent => Expect { sleeps: BACKOFF.to_vec(), ..fail("transport", 4, &["timed out"]) },
-        Fault::Timeout => fail("transport", 1, &["timed out"]),
+        // A POST sent and never answered: its outcome is unknown, and the error says what to read.
+        Fault::Timeout => fail("transport", 1, &["timed out", "may have been carried out", "get-team"]),
         Fault::HtmlBody | Fault::TruncatedJson | Fault::WrongShape => fail("invalid-response", 1, &["could not read"]),
         Fault::HugeBody => fail("transport", 1, &["exceeded the host's cap of 1048576 bytes"]),
         Fault::ForeignNext if target == Target::Paged => success(1, Some(150)),
@@ -166,7 +179,6 @@ fn expected(target: Target, fault: Fault) -> Expect {
         // Not retried: nothing is sent after the deadline, and the wait is not started.
         Fault::PastDeadline => fail("limit-exceeded", 1, &["deadline of 1 s"]),
         Fault::DenseBody => fail("invalid-response", 1, &["JSON values"]),
-        // The team was created: a success with a warning, its id from one read of the team.
         Fault::UnreadableBody => success(1, None),
         Fault::PageWithoutResults => fail("invalid-response", 1, &["/v2/orgs/acme/members", "200"]),
     }
@@ -247,6 +259,14 @@ async fn mount(hub: &Hub, target: Target, fault: Fault, now: u64) {
             .mount(&hub.server)
             .await;
     }
+    if target == Target::Write && unreadable_2xx(fault) {
+        Mock::given(method("GET"))
+            .and(path(format!("{GROUPS}/platform")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team-created.json")))
+            .named("the one read of the created team")
+            .mount(&hub.server)
+            .await;
+    }
     let status = |code: u16| ResponseTemplate::new(code);
     let answer = match fault {
         Fault::BadRequest => status(400).set_body_json(json!({"detail": "bad field"})),
@@ -283,15 +303,7 @@ async fn mount(hub: &Hub, target: Target, fault: Fault, now: u64) {
         Fault::DenseBody => {
             status(200).set_body_raw(format!(r#"{{"results": [{}0]}}"#, "0,".repeat(250_000)), "application/json")
         }
-        Fault::UnreadableBody => {
-            Mock::given(method("GET"))
-                .and(path(format!("{GROUPS}/platform")))
-                .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team-created.json")))
-                .named("the one read of the created team")
-                .mount(&hub.server)
-                .await;
-            status(201).set_body_raw("not json", "application/json")
-        }
+        Fault::UnreadableBody => status(201).set_body_raw("not json", "application/json"),
         Fault::PageWithoutResults => status(200).set_body_json(json!({})),
         Fault::ForeignNext => match target {
             Target::Paged => {
@@ -385,7 +397,7 @@ async fn run_cell(target: Target, fault: Fault) -> Result<(), String> {
             {
                 problems.push(format!("returned {}, expected {n}", out["returned"]));
             }
-            if fault == Fault::UnreadableBody {
+            if target == Target::Write && unreadable_2xx(fault) {
                 if out["warnings"].as_array().is_none_or(Vec::is_empty) {
                     problems.push(format!("no warning about the unreadable answer: {text:.300}"));
                 }
@@ -445,7 +457,16 @@ async fn every_fault_on_a_read_a_write_and_a_paged_listing_yields_its_documented
         for target in TARGETS.into_iter().filter(|t| applies(*t, fault)) {
             cells += 1;
             let started = std::time::Instant::now();
-            let result = run_cell(target, fault).await;
+            // Each cell on a runtime of its own: a server of one cell never waits on another's.
+            let result = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(run_cell(target, fault))
+            })
+            .join()
+            .unwrap_or_else(|_| Err("the cell panicked".into()));
             eprintln!("{target:?} × {fault:?}: {:?} in {:?}", result.as_ref().err(), started.elapsed());
             if let Err(problem) = result {
                 failures.push(format!("{target:?} × {fault:?}: {problem}"));

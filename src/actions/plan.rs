@@ -381,11 +381,15 @@ found it and this write, so nothing was changed.",
             let message = match (unknown, error.kind == ErrorKind::LimitExceeded) {
                 // "Raise the deadline ... continue in another call" would repeat a write that may
                 // have happened: say what to check instead.
-                (true, true) => format!(
-                    "The call ended before Docker Hub answered {} ({}).{this}",
-                    step.request.as_ref().map(|r| r.target.as_str()).unwrap_or("the request"),
-                    error.kind_name()
-                ),
+                (true, true) => {
+                    let target = step.request.as_ref().map(|r| r.target.as_str()).unwrap_or("the request");
+                    match error.detail.as_ref().and_then(|d| d.get("value")).and_then(Value::as_u64) {
+                        Some(seconds) => format!(
+                            "The call reached its deadline of {seconds} s before Docker Hub answered {target}.{this}"
+                        ),
+                        None => format!("The call ended before Docker Hub answered {target}.{this}"),
+                    }
+                }
                 _ => format!("{}{this}", error.message),
             };
             let error = Error { message, ..error };

@@ -62,7 +62,7 @@ impl<T: DeserializeOwned> FromResponse for T {
             let what = if response.body.iter().all(u8::is_ascii_whitespace) {
                 "an empty body".to_string()
             } else {
-                format!("a body that is not the answer it documents ({e}): {}", excerpt(&response.body))
+                format!("a body it could not read as the answer it documents ({e}): {}", excerpt(&response.body))
             };
             unreadable(response, request, &what)
         })
@@ -107,8 +107,11 @@ pub fn excerpt(body: &[u8]) -> String {
 /// The error for an answer to `request` that cannot be read: `what` says what came instead.
 pub fn unreadable(response: &HttpResponse, request: &ApiRequest, what: &str) -> Error {
     let error = Error::invalid_response(format!(
-        "Docker Hub answered {} for {} with {what}. The API may have changed or a proxy replied instead.",
-        response.status, request.target
+        "Docker Hub answered {} for {} ({} {}) with {what}. The API may have changed or a proxy replied instead.",
+        response.status,
+        request.target,
+        request.method.as_str(),
+        request.path
     ));
     Error { status: Some(response.status), ..error }
         .with_detail(json!({ "status": response.status, "path": request.path, "endpoint": request.target }))

@@ -86,10 +86,13 @@ impl Client<'_> {
                 let Ok(first) = self.fetch(&page(1)) else { return Err(e) };
                 let Some(count) = first.into_chunk().count else { return Err(e) };
                 let pages = count.div_ceil(u64::from(page_size.max(1))).max(1);
+                let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
                 Err(Error::not_found(format!(
-                    "Page {number} of {} is past the end: the listing has {count} item(s), {pages} page(s) of {page_size}. \
-Ask for a page from 1 to {pages}, or use all_pages.",
-                    endpoint.target
+                    "Page {number} of {} is past the end: the listing has {}, {} of {page_size}. Ask for a page from 1 \
+to {pages}, or use all_pages.",
+                    endpoint.target,
+                    plural(count, "item", "items"),
+                    plural(pages, "page", "pages"),
                 ))
                 .with_detail(json!({ "page": number, "pages": pages, "count": count, "page_size": page_size })))
             }

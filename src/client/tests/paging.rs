@@ -384,3 +384,30 @@ fn a_start_page_of_zero_does_not_overflow() {
     let listing = list_all_pages(&client, PageSpec { start_page: 0, ..spec(2) }, &build(2));
     assert_eq!(listing.map(|l| l.items.len()).unwrap(), 4);
 }
+
+#[test]
+fn a_page_of_the_wrong_shape_interrupts_the_walk() {
+    let host = ScriptedHost::new();
+    host.exchange_gives(&jwt("a"));
+    host.on(&page_route(1, 2), [page(1, 2, 2, Some(4), true)]);
+    host.on(&page_route(2, 2), [ok_json(200, json!(["not", "an", "object"]))]);
+    let client = client(&host);
+    let error = list_all_pages(&client, spec(2), &build(2)).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::InvalidResponse, "{}", error.message);
+}
+
+#[test]
+fn a_member_page_of_the_wrong_shape_interrupts_the_walk() {
+    let host = ScriptedHost::new();
+    host.exchange_gives(&jwt("a"));
+    let members = |page: u32| crate::api::members::list_members("acme", &Default::default(), page, 2);
+    let route = |page: u32| format!("GET {MEMBERS}?page={page}&page_size=2");
+    host.on(
+        &route(1),
+        [ok_json(200, json!({"count": 4, "next": "x", "results": [{"username": "a"}, {"username": "b"}]}))],
+    );
+    host.on(&route(2), [ok_json(200, json!(["not", "an", "object"]))]);
+    let client = client(&host);
+    let error = list_all_pages(&client, spec(2), &members).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::InvalidResponse, "{}", error.message);
+}
