@@ -1,8 +1,10 @@
-//! The component boundary (wasm32 only): the generated bindings and the three exports.
+//! The component boundary (wasm32 only): the generated bindings, the plugin's three imports and
+//! `service-host` for the service front.
 //!
 //! `secret-get` reads `wasi:config/store`; `cache` keeps one `wasi:keyvalue` bucket open for the
 //! instance's life and stores each value behind its expiry; `http-fetch` hands requests to
-//! [`crate::fetch`] and pauses on a monotonic-clock pollable.
+//! [`crate::fetch`] and pauses on a monotonic-clock pollable; `service-host` gives the front the
+//! same config lookup and the count of requests sent since its request began.
 
 pub(crate) mod wit {
     wit_bindgen::generate!({
@@ -13,8 +15,9 @@ pub(crate) mod wit {
     });
 }
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
+use wit::exports::dockerhub::adapters::service_host;
 use wit::exports::dockerhub::org::{cache, http_fetch, secret_get};
 use wit::wasi::clocks::{monotonic_clock, wall_clock};
 use wit::wasi::config::store as config;
@@ -37,6 +40,30 @@ pub(crate) fn config_value(key: &str) -> Option<String> {
 impl secret_get::Guest for Adapter {
     fn get(key: String) -> Option<String> {
         config_value(&key)
+    }
+}
+
+thread_local! {
+    /// Requests handed to the engine since the front's last `begin-call`.
+    static REQUESTS_SENT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Counts one request handed to `wasi:http/outgoing-handler`.
+pub(crate) fn count_request_sent() {
+    REQUESTS_SENT.with(|sent| sent.set(sent.get().saturating_add(1)));
+}
+
+impl service_host::Guest for Adapter {
+    fn config_value(key: String) -> Option<String> {
+        config_value(&key)
+    }
+
+    fn begin_call() {
+        REQUESTS_SENT.with(|sent| sent.set(0));
+    }
+
+    fn requests_sent() -> u32 {
+        REQUESTS_SENT.with(Cell::get)
     }
 }
 

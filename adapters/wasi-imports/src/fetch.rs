@@ -216,6 +216,7 @@ fn start(allow: &AllowList, request: Request) -> Result<FutureIncomingResponse, 
     let _ = options.set_between_bytes_timeout(Some(limits::nanos(limits::BETWEEN_BYTES_TIMEOUT)));
 
     let future = outgoing_handler::handle(outgoing, Some(options)).map_err(from_error_code)?;
+    crate::component::count_request_sent();
     write_body(body, request.body.as_deref().unwrap_or_default())?;
     Ok(future)
 }

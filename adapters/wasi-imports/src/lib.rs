@@ -1,7 +1,8 @@
 //! The adapter between the plugin and a standard WASI 0.2 engine (`wasmtime serve`, Spin,
 //! wasmCloud): it exports the plugin's three imports, `dockerhub:org/http-fetch`, `secret-get` and
 //! `cache`, on top of `wasi:http/outgoing-handler`, `wasi:config/store`, `wasi:keyvalue/store` and
-//! `wasi:clocks`.
+//! `wasi:clocks`; and, for the service front inside the same composition, `service-host` (the same
+//! config lookup, and the count of requests sent for the access log).
 //!
 //! The decisions are plain Rust and tested natively: which URLs may be fetched ([`allow_list`]),
 //! how a cache entry keeps its expiry ([`cache_entry`]), which config keys a connection value is
