@@ -3,8 +3,9 @@
 //!
 //! `secret-get` reads `wasi:config/store`; `cache` keeps one `wasi:keyvalue` bucket open for the
 //! instance's life and stores each value behind its expiry; `http-fetch` hands requests to
-//! [`crate::fetch`] and pauses on a monotonic-clock pollable; `service-host` gives the front the
-//! same config lookup and the count of requests sent since its request began.
+//! [`crate::fetch`] and pauses on a monotonic-clock pollable, both within the call's deadline;
+//! `service-host` gives the front the same config lookup, starts the call's deadline
+//! ([`crate::deadline`]) and counts the requests sent since its request began.
 
 pub(crate) mod wit {
     wit_bindgen::generate!({
@@ -25,6 +26,7 @@ use wit::wasi::keyvalue::store as keyvalue;
 
 use crate::allow_list::AllowList;
 use crate::cache_entry::{self, Entry};
+use crate::deadline::Deadline;
 use crate::{config_keys, limits};
 
 /// The component's exports.
@@ -46,6 +48,13 @@ impl secret_get::Guest for Adapter {
 thread_local! {
     /// Requests handed to the engine since the front's last `begin-call`.
     static REQUESTS_SENT: Cell<u32> = const { Cell::new(0) };
+    /// The call's deadline, from the front's last `begin-call` ([`crate::deadline`]); none before.
+    static DEADLINE: Cell<Option<Deadline>> = const { Cell::new(None) };
+}
+
+/// The current call's deadline, when the front began one.
+pub(crate) fn deadline() -> Option<Deadline> {
+    DEADLINE.with(Cell::get)
 }
 
 /// Counts one request handed to `wasi:http/outgoing-handler`.
@@ -60,6 +69,8 @@ impl service_host::Guest for Adapter {
 
     fn begin_call() {
         REQUESTS_SENT.with(|sent| sent.set(0));
+        let timeout = limits::call_timeout(config_value(limits::CALL_TIMEOUT_KEY).as_deref());
+        DEADLINE.with(|deadline| deadline.set(Some(Deadline::after(monotonic_clock::now(), timeout))));
     }
 
     fn requests_sent() -> u32 {
@@ -70,7 +81,7 @@ impl service_host::Guest for Adapter {
 impl http_fetch::Guest for Adapter {
     fn fetch(request: http_fetch::Request) -> Result<http_fetch::Response, http_fetch::FetchError> {
         let allow = AllowList::for_hub_url(config_value(config_keys::HUB_URL).as_deref());
-        crate::fetch::run(&allow, vec![request], 1)
+        crate::fetch::run(&allow, vec![request], 1, deadline())
             .pop()
             .unwrap_or_else(|| Err(http_fetch::FetchError::Protocol("the request was not run".to_string())))
     }
@@ -82,11 +93,18 @@ impl http_fetch::Guest for Adapter {
         let allow = AllowList::for_hub_url(config_value(config_keys::HUB_URL).as_deref());
         let configured = config_value(config_keys::MAX_CONCURRENCY);
         let width = limits::batch_width(max_concurrency, configured.as_deref(), requests.len());
-        crate::fetch::run(&allow, requests, width)
+        crate::fetch::run(&allow, requests, width, deadline())
     }
 
     fn sleep(millis: u32) {
-        monotonic_clock::subscribe_duration(limits::sleep_nanos(millis)).block();
+        let nanos = limits::sleep_nanos(millis);
+        let now = monotonic_clock::now();
+        if deadline().is_some_and(|deadline| deadline.ends_past(now, nanos)) {
+            // The pause does not start; the call's next request fails at once.
+            DEADLINE.with(|deadline| deadline.set(Some(Deadline::passed_at(now))));
+            return;
+        }
+        monotonic_clock::subscribe_duration(nanos).block();
     }
 }
 

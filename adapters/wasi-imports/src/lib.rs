@@ -6,7 +6,8 @@
 //!
 //! The decisions are plain Rust and tested natively: which URLs may be fetched ([`allow_list`]),
 //! how a cache entry keeps its expiry ([`cache_entry`]), which config keys a connection value is
-//! looked up under ([`config_keys`]), and the limits the reference host applies ([`limits`]). The
+//! looked up under ([`config_keys`]), the limits the reference host applies ([`limits`]) and the
+//! call's deadline in service mode ([`deadline`]). The
 //! generated bindings and the calls into WASI are compiled for wasm32 only.
 
 #![deny(missing_docs)]
@@ -14,6 +15,7 @@
 pub mod allow_list;
 pub mod cache_entry;
 pub mod config_keys;
+pub mod deadline;
 pub mod limits;
 
 #[cfg(target_arch = "wasm32")]
