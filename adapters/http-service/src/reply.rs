@@ -103,8 +103,8 @@ impl Reply {
                     Unauthenticated::Missing => "This service needs a service key: send Authorization: Bearer <key>.",
                     Unauthenticated::Malformed => "Send exactly one Authorization header, Authorization: Bearer <key>.",
                     Unauthenticated::UnknownKey => {
-                        "This service key is not configured here: check the key, or ask the operator to add its \
-                         digest to service-keys."
+                        "This service key is not configured here: check the key sent in Authorization: Bearer, or \
+                         ask the operator to add its digest to service-keys."
                     }
                 }
                 .to_string(),
