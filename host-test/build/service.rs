@@ -1,10 +1,11 @@
 //! Composes the plugin into an HTTP service for standard WASI engines (issue 20, docs/deploy.md).
 //!
-//! The adapter (`adapters/wasi-imports`) exports the plugin's three imports over `wasi:*`; the
-//! service front (`adapters/http-service`) imports the plugin's `actions` and exports
-//! `wasi:http/incoming-handler`. `wac-graph` wires adapter → plugin → front; whatever the adapter and
-//! the front import from WASI becomes the composition's imports (shared where both import the same
-//! interface), and the front's exports are its exports. The plugin component is used unchanged.
+//! The adapter (`adapters/wasi-imports`) exports the plugin's three imports over `wasi:*`, and
+//! `service-host` for the front; the service front (`adapters/http-service`) imports the plugin's
+//! `actions` and `service-host` and exports `wasi:http/incoming-handler`. `wac-graph` wires adapter →
+//! plugin → front and adapter → front; whatever the adapter and the front import from WASI becomes
+//! the composition's imports (shared where both import the same interface), and the front's exports
+//! are its exports. The plugin component is used unchanged.
 
 use std::path::Path;
 
@@ -30,6 +31,10 @@ pub fn compose(root: &Path, guest_dir: &Path, plugin: &[u8]) -> Result<Vec<u8>> 
         bail!("the adapter should satisfy the plugin's three imports, but satisfied {plugged:?}");
     }
     plug(&mut graph, plugin, front)?;
+    let plugged = plug(&mut graph, adapter, front)?;
+    if plugged.len() != 1 {
+        bail!("the adapter should satisfy the front's service-host import, but satisfied {plugged:?}");
+    }
     for name in &export_names(&graph, front)? {
         let export = graph.alias_instance_export(front, name)?;
         graph.export(export, name)?;

@@ -1,5 +1,6 @@
 //! The component boundary (wasm32 only): the generated bindings, the `incoming-handler` export,
-//! reading the request body and writing the [`Reply`] through `wasi:http`.
+//! reading the request's head and body, writing the [`Reply`] through `wasi:http`, and the access
+//! log line through `wasi:cli/stderr`.
 
 pub(crate) mod wit {
     wit_bindgen::generate!({
@@ -10,18 +11,23 @@ pub(crate) mod wit {
     });
 }
 
+use wit::dockerhub::adapters::service_host;
 use wit::dockerhub::org::actions::{self, ActionError};
 use wit::exports::wasi::http::incoming_handler::Guest;
-use wit::wasi::clocks::wall_clock;
+use wit::wasi::cli::stderr;
+use wit::wasi::clocks::{monotonic_clock, wall_clock};
 use wit::wasi::http::types::{
     Fields, IncomingBody, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam,
 };
 use wit::wasi::io::streams::StreamError;
 
-use crate::action_table;
+use crate::access::{self, Caller, RequestHead};
+use crate::access_log::Entry;
 use crate::errors::{ErrorKind, Failure};
-use crate::reply::{MAX_INPUT_BYTES, Reply};
+use crate::reply::{Authentication, MAX_INPUT_BYTES, Reply};
 use crate::routes::{self, Route};
+use crate::settings::Settings;
+use crate::{action_table, dry_run};
 
 /// The component's export.
 struct Service;
@@ -30,32 +36,105 @@ wit::export!(Service with_types_in wit);
 
 impl Guest for Service {
     fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
-        let reply = answer(request);
+        let started = monotonic_clock::now();
+        let arrived = wall_clock::now();
+        service_host::begin_call();
+        let mut entry = Entry { time: Some((arrived.seconds, arrived.nanoseconds)), route: "none", ..Entry::default() };
+        let reply = answer(request, &mut entry);
         send(response_out, &reply);
+        entry.status = reply.status;
+        entry.duration_ms = monotonic_clock::now().saturating_sub(started) / 1_000_000;
+        entry.docker_requests = service_host::requests_sent();
+        write_log_line(&entry.line());
     }
 }
 
-/// Routes `request` and runs what it asks for.
-fn answer(request: IncomingRequest) -> Reply {
-    let method = method_name(&request.method());
-    let path = request.path_with_query().unwrap_or_default();
-    match routes::route(&method, &path) {
-        Err(refusal) => Reply::refusal(&refusal),
-        Ok(Route::Manifest) => Reply::output(actions::describe()),
-        Ok(Route::Health) => match actions::run_health_checks("") {
-            Ok(output) => Reply::health(output),
-            Err(error) => Reply::failure(&failure(error), now()),
+/// Passes `request` through the doors ([`access`]) and runs what it asks for; records in `entry`
+/// who asked for what and how it went.
+fn answer(request: IncomingRequest, entry: &mut Entry) -> Reply {
+    let head = request_head(&request);
+    entry.method.clone_from(&head.method);
+    match routes::route(&head.method, &head.path) {
+        Ok(Route::Action(name)) => (entry.route, entry.action) = ("action", Some(name)),
+        Ok(Route::Manifest) => entry.route = "manifest",
+        Ok(Route::Health) => entry.route = "health",
+        Err(_) => {}
+    }
+    let settings = Settings::read(service_host::config_value);
+    let admitted = match access::admit(&head, &settings) {
+        Ok(admitted) => admitted,
+        Err(denial) => {
+            entry.outcome = denial.kind().to_string();
+            return Reply::denied(&denial);
+        }
+    };
+    let authentication = match &settings {
+        Ok(settings) if settings.allow_unauthenticated => Authentication::Off,
+        _ => Authentication::Required,
+    };
+    entry.key = admitted.caller.key_name().map(str::to_string);
+    let (reply, outcome) = match admitted.route {
+        Route::Manifest => (Reply::output(actions::describe()), "ok"),
+        Route::Health if admitted.caller == Caller::Nobody => (Reply::up(), "ok"),
+        Route::Health => match actions::run_health_checks("") {
+            Ok(output) => {
+                let reply = Reply::health(output, authentication);
+                let outcome = if reply.status == 200 { "ok" } else { "unhealthy" };
+                (reply, outcome)
+            }
+            Err(error) => failed(&failure(error)),
         },
-        Ok(Route::Action(name)) => {
+        Route::Action(name) => {
             let input = match read_body(request) {
                 Ok(input) => input,
-                Err(reply) => return reply,
+                Err(reply) => {
+                    entry.outcome = ErrorKind::InvalidInput.name().to_string();
+                    return reply;
+                }
             };
-            match action_table::call(&name, &input) {
-                None => Reply::unknown_action(&name),
-                Some(Ok(output)) => Reply::output(output),
-                Some(Err(error)) => Reply::failure(&failure(error), now()),
+            entry.dry_run = dry_run::requested(&input);
+            if let Err(denial) = access::authorize(&admitted.caller, &name, &input) {
+                (Reply::denied(&denial), denial.kind())
+            } else {
+                match action_table::call(&name, &input) {
+                    None => (Reply::unknown_action(&name), "not-found"),
+                    Some(Ok(output)) => (Reply::output(output), "ok"),
+                    Some(Err(error)) => failed(&failure(error)),
+                }
             }
+        }
+    };
+    entry.outcome = outcome.to_string();
+    reply
+}
+
+/// A failed call's reply and its kind.
+fn failed(failure: &Failure) -> (Reply, &'static str) {
+    (Reply::failure(failure, now()), failure.kind.name())
+}
+
+/// What the doors read of `request`.
+fn request_head(request: &IncomingRequest) -> RequestHead {
+    let headers = request.headers();
+    let values = |name: &str| headers.get(name);
+    RequestHead {
+        method: method_name(&request.method()),
+        path: request.path_with_query().unwrap_or_default(),
+        authority: request.authority(),
+        host: values("host"),
+        origin: values("origin"),
+        authorization: values("authorization"),
+        content_type: values("content-type"),
+    }
+}
+
+/// Writes one access-log line to standard error; a log that cannot be written is not an error
+/// of the request.
+fn write_log_line(line: &str) {
+    let stream = stderr::get_stderr();
+    for chunk in line.as_bytes().chunks(4096) {
+        if stream.blocking_write_and_flush(chunk).is_err() {
+            break;
         }
     }
 }

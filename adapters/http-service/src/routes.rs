@@ -2,7 +2,7 @@
 //! (known path, wrong method, with `Allow`).
 
 /// Where a request goes.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// `POST /actions/{name}`: run the action (the name is not checked here).
     Action(String),
@@ -13,7 +13,7 @@ pub enum Route {
 }
 
 /// Why a request has no route.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// No such path (404).
     NotFound,

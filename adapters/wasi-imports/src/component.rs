@@ -1,8 +1,11 @@
-//! The component boundary (wasm32 only): the generated bindings and the three exports.
+//! The component boundary (wasm32 only): the generated bindings, the plugin's three imports and
+//! `service-host` for the service front.
 //!
 //! `secret-get` reads `wasi:config/store`; `cache` keeps one `wasi:keyvalue` bucket open for the
 //! instance's life and stores each value behind its expiry; `http-fetch` hands requests to
-//! [`crate::fetch`] and pauses on a monotonic-clock pollable.
+//! [`crate::fetch`] and pauses on a monotonic-clock pollable, both within the call's deadline;
+//! `service-host` gives the front the same config lookup, starts the call's deadline
+//! ([`crate::deadline`]) and counts the requests sent since its request began.
 
 pub(crate) mod wit {
     wit_bindgen::generate!({
@@ -13,8 +16,9 @@ pub(crate) mod wit {
     });
 }
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
+use wit::exports::dockerhub::adapters::service_host;
 use wit::exports::dockerhub::org::{cache, http_fetch, secret_get};
 use wit::wasi::clocks::{monotonic_clock, wall_clock};
 use wit::wasi::config::store as config;
@@ -22,6 +26,7 @@ use wit::wasi::keyvalue::store as keyvalue;
 
 use crate::allow_list::AllowList;
 use crate::cache_entry::{self, Entry};
+use crate::deadline::Deadline;
 use crate::{config_keys, limits};
 
 /// The component's exports.
@@ -40,10 +45,43 @@ impl secret_get::Guest for Adapter {
     }
 }
 
+thread_local! {
+    /// Requests handed to the engine since the front's last `begin-call`.
+    static REQUESTS_SENT: Cell<u32> = const { Cell::new(0) };
+    /// The call's deadline, from the front's last `begin-call` ([`crate::deadline`]); none before.
+    static DEADLINE: Cell<Option<Deadline>> = const { Cell::new(None) };
+}
+
+/// The current call's deadline, when the front began one.
+pub(crate) fn deadline() -> Option<Deadline> {
+    DEADLINE.with(Cell::get)
+}
+
+/// Counts one request handed to `wasi:http/outgoing-handler`.
+pub(crate) fn count_request_sent() {
+    REQUESTS_SENT.with(|sent| sent.set(sent.get().saturating_add(1)));
+}
+
+impl service_host::Guest for Adapter {
+    fn config_value(key: String) -> Option<String> {
+        config_value(&key)
+    }
+
+    fn begin_call() {
+        REQUESTS_SENT.with(|sent| sent.set(0));
+        let timeout = limits::call_timeout(config_value(limits::CALL_TIMEOUT_KEY).as_deref());
+        DEADLINE.with(|deadline| deadline.set(Some(Deadline::after(monotonic_clock::now(), timeout))));
+    }
+
+    fn requests_sent() -> u32 {
+        REQUESTS_SENT.with(Cell::get)
+    }
+}
+
 impl http_fetch::Guest for Adapter {
     fn fetch(request: http_fetch::Request) -> Result<http_fetch::Response, http_fetch::FetchError> {
         let allow = AllowList::for_hub_url(config_value(config_keys::HUB_URL).as_deref());
-        crate::fetch::run(&allow, vec![request], 1)
+        crate::fetch::run(&allow, vec![request], 1, deadline())
             .pop()
             .unwrap_or_else(|| Err(http_fetch::FetchError::Protocol("the request was not run".to_string())))
     }
@@ -55,11 +93,18 @@ impl http_fetch::Guest for Adapter {
         let allow = AllowList::for_hub_url(config_value(config_keys::HUB_URL).as_deref());
         let configured = config_value(config_keys::MAX_CONCURRENCY);
         let width = limits::batch_width(max_concurrency, configured.as_deref(), requests.len());
-        crate::fetch::run(&allow, requests, width)
+        crate::fetch::run(&allow, requests, width, deadline())
     }
 
     fn sleep(millis: u32) {
-        monotonic_clock::subscribe_duration(limits::sleep_nanos(millis)).block();
+        let nanos = limits::sleep_nanos(millis);
+        let now = monotonic_clock::now();
+        if deadline().is_some_and(|deadline| deadline.ends_past(now, nanos)) {
+            // The pause does not start; the call's next request fails at once.
+            DEADLINE.with(|deadline| deadline.set(Some(Deadline::passed_at(now))));
+            return;
+        }
+        monotonic_clock::subscribe_duration(nanos).block();
     }
 }
 

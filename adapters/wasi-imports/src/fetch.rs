@@ -4,7 +4,8 @@
 //! with `wasi:io/poll`: each request is either waiting for its response head or reading its body,
 //! and each has a deadline pollable from the monotonic clock for the whole-request timeout. The
 //! connect, first-byte and between-bytes timeouts go to the engine as request options; the body
-//! cap is checked against `Content-Length` first and then as bytes arrive.
+//! cap is checked against `Content-Length` first and then as bytes arrive. With a call deadline
+//! ([`crate::deadline`]) no request starts after it and every timeout is cut to the time left.
 
 use std::collections::VecDeque;
 
@@ -18,6 +19,7 @@ use crate::component::wit::wasi::http::types::{
 };
 use crate::component::wit::wasi::io::poll::{Pollable, poll};
 use crate::component::wit::wasi::io::streams::{InputStream, StreamError};
+use crate::deadline::Deadline;
 use crate::limits;
 
 /// Bytes asked for per read of a response body.
@@ -48,16 +50,29 @@ struct InFlight {
     deadline: Pollable,
 }
 
-/// Sends `requests`, at most `width` at a time; outcomes in request order.
-pub fn run(allow: &AllowList, requests: Vec<Request>, width: usize) -> Vec<Result<Response, FetchError>> {
+/// Sends `requests`, at most `width` at a time, within the call's `deadline` when there is one;
+/// outcomes in request order.
+pub fn run(
+    allow: &AllowList,
+    requests: Vec<Request>,
+    width: usize,
+    deadline: Option<Deadline>,
+) -> Vec<Result<Response, FetchError>> {
     let mut outcomes: Vec<Option<Result<Response, FetchError>>> = requests.iter().map(|_| None).collect();
     let mut waiting: VecDeque<(usize, Request)> = requests.into_iter().enumerate().collect();
     let mut active: Vec<InFlight> = Vec::with_capacity(width);
     loop {
         while active.len() < width.max(1) {
             let Some((index, request)) = waiting.pop_front() else { break };
-            match start(allow, request) {
-                Ok(future) => active.push(InFlight { index, stage: Stage::Head(future), deadline: deadline() }),
+            let now = monotonic_clock::now();
+            if deadline.is_some_and(|d| d.remaining(now).is_none()) {
+                outcomes[index] = Some(Err(FetchError::DeadlineExceeded("not sent: the deadline had passed".into())));
+                continue;
+            }
+            match start(allow, request, deadline, now) {
+                Ok(future) => {
+                    active.push(InFlight { index, stage: Stage::Head(future), deadline: timer(deadline, now) })
+                }
                 Err(error) => outcomes[index] = Some(Err(error)),
             }
         }
@@ -68,7 +83,9 @@ pub fn run(allow: &AllowList, requests: Vec<Request>, width: usize) -> Vec<Resul
         // Advance the ready ones, back to front so removals keep the other positions valid.
         for position in ready.into_iter().rev() {
             let flight = &mut active[position];
-            let outcome = if flight.deadline.ready() {
+            let outcome = if flight.deadline.ready() && call_deadline_passed(deadline) {
+                Some(Err(FetchError::DeadlineExceeded("no answer before the deadline".into())))
+            } else if flight.deadline.ready() {
                 Some(Err(FetchError::Timeout(format!(
                     "no complete response within {} s",
                     limits::WHOLE_REQUEST_TIMEOUT.as_secs()
@@ -107,8 +124,20 @@ fn wait_for_any(active: &[InFlight]) -> Vec<usize> {
     positions
 }
 
-fn deadline() -> Pollable {
-    monotonic_clock::subscribe_duration(limits::nanos(limits::WHOLE_REQUEST_TIMEOUT))
+/// The pollable that ends a request started at `now`: the whole-request timeout, cut to the call's
+/// deadline.
+fn timer(deadline: Option<Deadline>, now: u64) -> Pollable {
+    monotonic_clock::subscribe_duration(limit(deadline, now, limits::WHOLE_REQUEST_TIMEOUT))
+}
+
+/// `timeout` in nanoseconds, cut to the time the call has left at `now`.
+fn limit(deadline: Option<Deadline>, now: u64, timeout: std::time::Duration) -> u64 {
+    deadline.map_or(limits::nanos(timeout), |d| d.cap(now, timeout))
+}
+
+/// Whether the call's deadline has passed.
+fn call_deadline_passed(deadline: Option<Deadline>) -> bool {
+    deadline.is_some_and(|d| d.remaining(monotonic_clock::now()).is_none())
 }
 
 /// Moves one request on; its outcome once it has one.
@@ -177,8 +206,14 @@ fn open_body(response: IncomingResponse) -> Result<Stage, FetchError> {
     Ok(Stage::Body { stream, _body: body, _response: response, status, headers, bytes: Vec::new() })
 }
 
-/// Checks `request` against the allow-list and hands it to the engine.
-fn start(allow: &AllowList, request: Request) -> Result<FutureIncomingResponse, FetchError> {
+/// Checks `request` against the allow-list and hands it to the engine at `now`, its timeouts cut to
+/// the call's `deadline`.
+fn start(
+    allow: &AllowList,
+    request: Request,
+    deadline: Option<Deadline>,
+    now: u64,
+) -> Result<FutureIncomingResponse, FetchError> {
     let target = allow.check(&request.url).map_err(|refusal| match refusal {
         Refusal::InvalidUrl(why) => FetchError::InvalidUrl(why),
         Refusal::HostNotAllowed(why) => FetchError::HostNotAllowed(why),
@@ -211,11 +246,12 @@ fn start(allow: &AllowList, request: Request) -> Result<FutureIncomingResponse, 
     let options = RequestOptions::new();
     // An engine that does not support a timeout refuses to set it; the whole-request deadline
     // still applies.
-    let _ = options.set_connect_timeout(Some(limits::nanos(limits::CONNECT_TIMEOUT)));
-    let _ = options.set_first_byte_timeout(Some(limits::nanos(limits::FIRST_BYTE_TIMEOUT)));
-    let _ = options.set_between_bytes_timeout(Some(limits::nanos(limits::BETWEEN_BYTES_TIMEOUT)));
+    let _ = options.set_connect_timeout(Some(limit(deadline, now, limits::CONNECT_TIMEOUT)));
+    let _ = options.set_first_byte_timeout(Some(limit(deadline, now, limits::FIRST_BYTE_TIMEOUT)));
+    let _ = options.set_between_bytes_timeout(Some(limit(deadline, now, limits::BETWEEN_BYTES_TIMEOUT)));
 
     let future = outgoing_handler::handle(outgoing, Some(options)).map_err(from_error_code)?;
+    crate::component::count_request_sent();
     write_body(body, request.body.as_deref().unwrap_or_default())?;
     Ok(future)
 }
