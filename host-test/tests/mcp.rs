@@ -1,7 +1,9 @@
 //! `dockerhub-org mcp` driven by a client nobody here wrote: the official MCP Python SDK (`mcp`
 //! from PyPI, pinned in tests/mcp/requirements.txt) runs tests/mcp/client.py, which spawns the real
-//! binary as a stdio server, initializes, lists the tools, calls a read tool, a destructive tool
-//! without `dry_run` (the server makes it a preview), and two failing calls, checking schemas with
+//! binary as a stdio server, initializes, lists the tools, calls a read tool, writes without
+//! `dry_run` and with `dry_run: null` (the server makes them previews, and the simulator's state is
+//! read back to show nothing changed), a write with `dry_run: false` (carried out), and two failing
+//! calls, checking schemas with
 //! `jsonschema`. This test installs the client into a venv under the target dir the way the Node
 //! test installs jco, and skips with a message only when python3 is absent.
 //!
@@ -132,9 +134,7 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
 
     // A destructive tool without dry_run: a preview, said so, and nothing changed.
     let offboard_tool = tools.iter().find(|t| t["name"] == "offboard-member").unwrap();
-    assert!(
-        offboard_tool["description"].as_str().unwrap().contains("dry_run is omitted this server sends dry_run: true")
-    );
+    assert!(offboard_tool["description"].as_str().unwrap().contains("this server sends dry_run: true"));
     let preview = &report["offboard_preview"];
     assert_structured_success(preview, "offboard-member (preview)");
     assert_eq!(preview["structured"]["dry_run"], true);
@@ -143,6 +143,44 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
     let after = &report["member_after_preview"];
     assert_structured_success(after, "get-member after the preview");
     assert_eq!(after["structured"]["member"]["username"], "kenlovelace", "the preview removed nobody: {after}");
+
+    // Every write, not only destructive ones, is described as previewed.
+    for action in actions.iter().filter(|a| a["read_only"] == false) {
+        let name = action["name"].as_str().unwrap();
+        let tool = tools.iter().find(|t| t["name"] == name).unwrap();
+        assert!(tool["description"].as_str().unwrap().contains("this server sends dry_run: true"), "{name}: {tool}");
+    }
+    // dry_run: null and dry_run absent are previews that say how to apply them...
+    for (key, tool) in
+        [("remove_null", "remove-member"), ("role_absent", "update-member-role"), ("invite_absent", "invite-members")]
+    {
+        let call = &report[key];
+        assert_structured_success(call, key);
+        assert_eq!(call["structured"]["dry_run"], true, "{key}: {call}");
+        let note = call["texts"][1].as_str().unwrap_or_else(|| panic!("{key} has no preview note: {call}"));
+        assert!(note.contains("nothing was changed"), "{key}: {note}");
+        assert!(note.contains(&format!(r#"call {tool} again with the same arguments and "dry_run": false"#)), "{note}");
+    }
+    // ... and the simulator's state did not change: the member is there with the role they had,
+    // and nobody was invited.
+    let member = &report["member_after_previews"];
+    assert_structured_success(member, "get-member after the previews");
+    assert_eq!(member["structured"]["member"]["username"], "kenlovelace", "{member}");
+    assert_eq!(member["structured"]["member"]["role"], "editor", "a preview changed the role: {member}");
+    let invites = &report["invites_after_previews"];
+    assert_structured_success(invites, "list-invites after the previews");
+    assert!(invites["structured"]["invites"].is_array(), "{invites}");
+    assert!(!invites["structured"].to_string().contains("new.person@example.com"), "a preview invited: {invites}");
+    // dry_run: false is carried out.
+    let applied = &report["role_applied"];
+    assert_structured_success(applied, "update-member-role with dry_run: false");
+    assert_eq!(applied["structured"]["dry_run"], false, "{applied}");
+    assert_eq!(applied["texts"].as_array().unwrap().len(), 1, "no preview note on a change: {applied}");
+    assert_eq!(
+        report["member_after_apply"]["structured"]["member"]["role"], "member",
+        "{}",
+        report["member_after_apply"]
+    );
 
     // Action errors are tool results with isError and the kind.
     let not_found = &report["not_found"];

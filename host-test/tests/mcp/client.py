@@ -126,6 +126,24 @@ async def simulator_scenario(session, report):
     report["offboard_preview"] = await call(session, tools, "offboard-member", {"email": "ken.lovelace@example.com"})
     # ... and the person is still there afterwards.
     report["member_after_preview"] = await call(session, tools, "get-member", {"username": "kenlovelace"})
+    # Every write previews unless dry_run is false: a null dry_run (what language-model clients send
+    # for optional fields), and writes that are not destructive, called without dry_run.
+    report["remove_null"] = await call(
+        session, tools, "remove-member", {"username": "kenlovelace", "dry_run": None}
+    )
+    report["role_absent"] = await call(
+        session, tools, "update-member-role", {"username": "kenlovelace", "role": "owner"}
+    )
+    report["invite_absent"] = await call(
+        session, tools, "invite-members", {"invitees": ["new.person@example.com"]}
+    )
+    report["member_after_previews"] = await call(session, tools, "get-member", {"username": "kenlovelace"})
+    report["invites_after_previews"] = await call(session, tools, "list-invites", {})
+    # ... and dry_run: false carries the change out.
+    report["role_applied"] = await call(
+        session, tools, "update-member-role", {"username": "kenlovelace", "role": "member", "dry_run": False}
+    )
+    report["member_after_apply"] = await call(session, tools, "get-member", {"username": "kenlovelace"})
     report["not_found"] = await call(session, tools, "get-team", {"team": "no-such-team"})
     report["invalid_input"] = await call(session, tools, "list-members", {"page_size": 1000})
     try:
