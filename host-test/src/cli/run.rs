@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::exit::{self, Failure};
 use super::output::{self, Format};
+use super::safe_text::terminal_line;
 use crate::Output;
 
 /// Runs `action` with `input` (JSON, `@file` or `@-`) and prints its output in the chosen format.
@@ -55,9 +56,9 @@ pub fn health(target: &Target, output: &Output) -> Result<ExitCode> {
             for check in value["checks"].as_array().into_iter().flatten() {
                 let mark = if check["ok"] == true { "ok  " } else { "FAIL" };
                 let (name, message) = (check["check"].as_str().unwrap_or(""), check["message"].as_str().unwrap_or(""));
-                writeln!(out, "{mark} {name}: {message}")?;
+                writeln!(out, "{mark} {}: {}", terminal_line(name), terminal_line(message))?;
                 if let Some(detail) = check["detail"].as_str() {
-                    writeln!(out, "     detail: {detail}")?;
+                    writeln!(out, "     detail: {}", terminal_line(detail))?;
                 }
             }
         }
@@ -135,8 +136,9 @@ fn report_error(out: &mut dyn Write, error: &ActionError, connection: &Connectio
         writeln!(out, "{value}")?;
         out.flush()?;
     } else {
-        let mut lines = vec![format!("{kind}: {}", error_message(error))];
-        lines.extend(error_detail(error).map(|d| format!("detail: {d}")));
+        // The message and detail carry Docker's text: one line each, so neither can forge a line.
+        let mut lines = vec![format!("{kind}: {}", terminal_line(error_message(error)))];
+        lines.extend(error_detail(error).map(|d| format!("detail: {}", terminal_line(d))));
         lines.extend(hints.iter().map(|h| format!("hint: {h}")));
         super::eprintln(&lines.join("\n"));
     }
