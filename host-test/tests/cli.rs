@@ -6,6 +6,7 @@
 mod common;
 
 use std::io::Write as _;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -557,4 +558,74 @@ async fn escape_sequences_in_dockers_error_text_never_reach_standard_error() {
     assert!(!run.stderr.contains("pwned") && !run.stderr.contains("[2J"), "{:?}", run.stderr);
     // Docker's line break does not start a line of its own that looks like the CLI's hint.
     assert!(!run.stderr.lines().any(|line| line.starts_with("hint: run this")), "{:?}", run.stderr);
+}
+
+// ---- bounded input, credentials in URLs -----------------------------------------------------------
+
+#[test]
+fn input_from_an_endless_device_stops_at_the_input_limit() {
+    let started = std::time::Instant::now();
+    let run = cli(&["run", "list-members", "--simulate", "--input", "@/dev/zero"]);
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("@/dev/zero: more than 1048576 bytes"), "{run:#?}");
+    assert!(started.elapsed() < Duration::from_secs(20), "read past the limit: {:?}", started.elapsed());
+
+    let file = std::env::temp_dir().join(format!("dockerhub-org-cli-big-{}.json", std::process::id()));
+    std::fs::write(&file, format!("{{\"search\": \"{}\"}}", "a".repeat(1024 * 1024))).unwrap();
+    let run = cli(&["run", "list-members", "--simulate", "--input", &format!("@{}", file.display())]);
+    std::fs::remove_file(&file).ok();
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("more than 1048576 bytes"), "{run:#?}");
+}
+
+#[test]
+fn input_from_a_fifo_nobody_writes_to_ends_within_the_timeout() {
+    let fifo = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-input-{}.fifo", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let arg = format!("@{}", fifo.display());
+    let run = cli(&["run", "list-members", "--simulate", "--timeout", "2", "--input", &arg]);
+    let took = started.elapsed();
+    std::fs::remove_file(&fifo).ok();
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("nothing to read within the 2 s timeout"), "{run:#?}");
+    assert!(took < Duration::from_secs(15), "blocked past the timeout: {took:?}");
+
+    // A FIFO that is written to is read (process substitution, `@<(jq ...)`, is one).
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, br#"{"page_size": 2}"#).unwrap())
+    };
+    let run = cli(&["run", "list-members", "--simulate", "--json", "--input", &arg]);
+    // A CLI that never opened the FIFO leaves the writer waiting for a reader: be that reader.
+    let waited = std::time::Instant::now();
+    while !writer.is_finished() && waited.elapsed() < Duration::from_secs(2) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if !writer.is_finished() {
+        drop(std::fs::File::open(&fifo));
+    }
+    writer.join().unwrap();
+    std::fs::remove_file(&fifo).ok();
+    assert_code(&run, 0);
+    let value: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["members"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn credentials_in_the_hub_url_are_refused_and_never_echoed() {
+    for url in ["https://ada:s3cret-pw@127.0.0.1:9", "http://s3cret-pw@127.0.0.1:9", "https://ada:s3cret-pw/x@"] {
+        let run = finish(command(&["run", "list-members", "--org", ORG, "--hub-url", url]).env("DOCKERHUB_OAT", OAT));
+        assert_code(&run, 2);
+        assert!(!run.stderr.contains("s3cret-pw") && !run.stdout.contains("s3cret-pw"), "{url}: {run:#?}");
+        assert!(run.stderr.contains("credentials in the URL"), "{url}: {run:#?}");
+        // From the environment too, and for the MCP server.
+        let run = finish(command(&["mcp", "--org", ORG]).env("DOCKERHUB_HUB_URL", url).env("DOCKERHUB_OAT", OAT));
+        assert_ne!(run.code, 0, "{url}: {run:#?}");
+        assert!(!run.stderr.contains("s3cret-pw") && !run.stdout.contains("s3cret-pw"), "{url}: {run:#?}");
+    }
 }
