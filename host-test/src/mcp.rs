@@ -7,7 +7,8 @@
 //! talks to Docker Hub, so only those are marked closed-world (`openWorldHint: false`).
 //!
 //! A call runs the action in the same wasmtime runtime the CLI uses (a fresh store per call, the JWT
-//! cached between calls). The host is synchronous, so each call runs on tokio's blocking pool.
+//! cached between calls; concurrent first calls share one token exchange, [`crate::cache`]). The
+//! host is synchronous, so each call runs on tokio's blocking pool.
 //! Success is `structuredContent` (the action's JSON output) plus the same JSON as text; an action
 //! error is a result with `isError: true` whose structured content names the error kind (the
 //! kebab-case WIT case), message and detail.

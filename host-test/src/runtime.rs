@@ -12,6 +12,7 @@
 //! it in milliseconds.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,7 @@ use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
 use wasmtime::error::Context as _;
 use wasmtime::{Engine, Precompiled, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
-use crate::cache::Cache;
+use crate::cache::{Cache, CallerId};
 use crate::compile_cache;
 use crate::http::{Deadline, HttpClient, HttpConfig};
 use crate::secrets::Secrets;
@@ -83,6 +84,25 @@ pub struct HostState {
     in_http: Duration,
     /// When this call must end.
     deadline: Deadline,
+    /// This call, for the cache's single-flight fills.
+    caller: CallerId,
+}
+
+impl Drop for HostState {
+    /// The call is over: its cache fills end with it, so no other call waits for them.
+    fn drop(&mut self) {
+        self.cache.release(self.caller);
+    }
+}
+
+/// The longest a call waits for another call's fill of a cache key (a token exchange: one request,
+/// at most 30 s, and a little more), and never past the call's own deadline.
+const CACHE_FILL_WAIT: Duration = Duration::from_secs(35);
+
+/// A fresh id per call.
+fn next_caller() -> CallerId {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl HostState {
@@ -210,6 +230,7 @@ impl Runtime {
             limits,
             in_http: Duration::ZERO,
             deadline: Deadline::after(call_timeout_seconds(secrets)),
+            caller: next_caller(),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
@@ -411,7 +432,9 @@ impl secret_get::Host for HostState {
 
 impl cache_iface::Host for HostState {
     fn get(&mut self, key: String) -> Option<Vec<u8>> {
-        self.cache.get(&key)
+        // Concurrent calls that miss the same key (the JWT) wait for the first one's exchange.
+        let wait = self.deadline.remaining().unwrap_or_default().min(CACHE_FILL_WAIT);
+        self.cache.get_or_fill(&key, self.caller, wait)
     }
 
     fn set(&mut self, key: String, value: Vec<u8>, ttl_seconds: u32) {

@@ -2,10 +2,10 @@
 //! from PyPI, pinned in tests/mcp/requirements.txt) runs tests/mcp/client.py, which spawns the real
 //! binary as a stdio server, initializes, lists the tools, calls a read tool, writes without
 //! `dry_run` and with `dry_run: null` (the server makes them previews, and the simulator's state is
-//! read back to show nothing changed), a write with `dry_run: false` (carried out), and two failing
-//! calls, checking schemas with
-//! `jsonschema`. This test installs the client into a venv under the target dir the way the Node
-//! test installs jco, and skips with a message only when python3 is absent.
+//! read back to show nothing changed), a write with `dry_run: false` (carried out) and two failing
+//! calls, checking schemas with `jsonschema`; and twenty concurrent calls against a simulator of the
+//! test's own, counting token exchanges. This test installs the client into a venv under the target
+//! dir the way the Node test installs jco, and skips with a message only when python3 is absent.
 //!
 //! Every JSON-RPC message of the simulator round trip is kept in
 //! `target/tmp/mcp-transcript.jsonl` (for reading, and for the docs).
@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dockerhub_org_host::simulator::DEFAULT_OAT;
+use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
 use dockerhub_org_host::{Runtime, RuntimeConfig};
 use serde_json::Value;
 
@@ -52,9 +52,19 @@ fn client_python() -> PathBuf {
 
 /// Runs client.py's `scenario` against `dockerhub-org mcp <server_args>`; its report and the transcript.
 fn run_client(scenario: &str, server_args: &[&str]) -> (Value, String) {
+    run_client_with_oat(scenario, server_args, None)
+}
+
+/// [`run_client`], the server given `oat` as its DOCKERHUB_OAT.
+fn run_client_with_oat(scenario: &str, server_args: &[&str], oat: Option<&str>) -> (Value, String) {
     let python = client_python();
     let transcript = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("mcp-transcript-{scenario}.jsonl"));
-    let output = Command::new(python)
+    let mut command = Command::new(python);
+    command.env_remove("MCP_TEST_SERVER_OAT");
+    if let Some(oat) = oat {
+        command.env("MCP_TEST_SERVER_OAT", oat);
+    }
+    let output = command
         .arg(mcp_dir().join("client.py"))
         .arg(scenario)
         .arg(&transcript)
@@ -215,4 +225,24 @@ fn without_a_token_the_tool_error_says_where_the_server_reads_it() {
     assert_eq!(check["structured"]["error"], "missing-credential");
     let message = check["structured"]["message"].as_str().unwrap();
     assert!(message.contains("DOCKERHUB_OAT") && message.contains("--org"), "{message}");
+}
+
+#[test]
+fn twenty_concurrent_first_calls_share_one_token_exchange() {
+    if skip_without_python() {
+        return;
+    }
+    // A simulator of this test's own, so its issued tokens can be counted: one per exchange.
+    let simulator = Simulator::start(SimulatorConfig::default()).unwrap();
+    let (report, transcript) =
+        run_client_with_oat("concurrent", &["--org", DEFAULT_ORG, "--hub-url", simulator.url()], Some(DEFAULT_OAT));
+    let calls = report["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 20);
+    for (i, call) in calls.iter().enumerate() {
+        assert_structured_success(call, &format!("concurrent call {i}"));
+        assert_eq!(call["structured"]["members"].as_array().unwrap().len(), 1, "{call}");
+    }
+    let exchanges = simulator.with_state(|state| state.tokens.len());
+    assert_eq!(exchanges, 1, "twenty concurrent calls, one token exchange");
+    assert!(!transcript.contains(DEFAULT_OAT), "the token leaked into the MCP conversation");
 }
