@@ -14,6 +14,7 @@ pub mod demo;
 pub mod engine;
 pub mod http;
 pub mod mcp;
+pub mod mcp_input;
 pub mod native;
 pub mod runtime;
 pub mod secrets;

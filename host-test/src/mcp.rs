@@ -8,7 +8,8 @@
 //!
 //! A call runs the action in the same wasmtime runtime the CLI uses (a fresh store per call, the JWT
 //! cached between calls; concurrent first calls share one token exchange, [`crate::cache`]). The
-//! host is synchronous, so each call runs on tokio's blocking pool.
+//! host is synchronous, so each call runs on tokio's blocking pool. A message too large to read gets
+//! a JSON-RPC error ([`crate::mcp_input`]).
 //! Success is `structuredContent` (the action's JSON output) plus the same JSON as text; an action
 //! error is a result with `isError: true` whose structured content names the error kind (the
 //! kebab-case WIT case), message and detail.
@@ -48,7 +49,9 @@ pub fn serve_stdio(target: &Target) -> Result<()> {
         .build()
         .context("starting the async runtime for the MCP server")?;
     let served = tokio.block_on(async move {
-        let service = server.serve(rmcp::transport::stdio()).await.context("starting the MCP session")?;
+        // Standard input through a reader that answers messages too large to read (`mcp_input`).
+        let transport = (crate::mcp_input::bounded(tokio::io::stdin()), tokio::io::stdout());
+        let service = server.serve(transport).await.context("starting the MCP session")?;
         service.waiting().await.context("serving MCP")?;
         anyhow::Ok(())
     });
@@ -358,6 +361,9 @@ impl ServerHandler for ActionServer {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
+        if request.name == crate::mcp_input::OVERSIZED_TOOL {
+            return Err(crate::mcp_input::oversized_error(request.arguments.as_ref()));
+        }
         let Some(tool) = self.find(&request.name) else {
             return Err(McpError::invalid_params(
                 format!("no tool named \"{}\"; tools/list has every action", request.name),

@@ -2,10 +2,11 @@
 //! from PyPI, pinned in tests/mcp/requirements.txt) runs tests/mcp/client.py, which spawns the real
 //! binary as a stdio server, initializes, lists the tools, calls a read tool, writes without
 //! `dry_run` and with `dry_run: null` (the server makes them previews, and the simulator's state is
-//! read back to show nothing changed), a write with `dry_run: false` (carried out) and two failing
-//! calls, checking schemas with `jsonschema`; and twenty concurrent calls against a simulator of the
-//! test's own, counting token exchanges. This test installs the client into a venv under the target
-//! dir the way the Node test installs jco, and skips with a message only when python3 is absent.
+//! read back to show nothing changed), a write with `dry_run: false` (carried out), two failing
+//! calls and a 20 MB message (answered with a JSON-RPC error), checking schemas with `jsonschema`;
+//! and twenty concurrent calls against a simulator of the test's own, counting token exchanges.
+//! This test installs the client into a venv under the target dir the way the Node test installs
+//! jco, and skips with a message only when python3 is absent.
 //!
 //! Every JSON-RPC message of the simulator round trip is kept in
 //! `target/tmp/mcp-transcript.jsonl` (for reading, and for the docs).
@@ -206,6 +207,13 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
     // An unknown tool is a protocol error (invalid params), not a tool result.
     assert_eq!(report["unknown_tool"]["raised"], true, "{}", report["unknown_tool"]);
     assert_eq!(report["unknown_tool"]["code"], -32602);
+
+    // A message too large to read is answered with a JSON-RPC error, and the session goes on.
+    let oversized = &report["oversized"];
+    assert_eq!(oversized["raised"], true, "{oversized}");
+    assert_eq!(oversized["code"], -32600, "invalid request: {oversized}");
+    assert!(oversized["message"].as_str().unwrap().contains("at most 16777216 bytes"), "{oversized}");
+    assert_structured_success(&report["after_oversized"], "a call after the oversized message");
 
     assert!(transcript.contains("\"tools/call\""), "the transcript has the calls");
     assert!(!transcript.contains(DEFAULT_OAT), "the simulator's token leaked into the MCP conversation");

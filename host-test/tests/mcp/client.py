@@ -161,6 +161,14 @@ async def simulator_scenario(session, report):
         report["unknown_tool"] = {"raised": False}
     except MCPError as error:
         report["unknown_tool"] = {"raised": True, "code": error.code, "message": error.message}
+    # A message of 20 MB or more (rmcp reads at most 16 MiB) gets a JSON-RPC error, and the
+    # session goes on.
+    try:
+        await session.call_tool("list-members", {"search": "x" * 20_000_000}, read_timeout_seconds=60)
+        report["oversized"] = {"raised": False}
+    except MCPError as error:
+        report["oversized"] = {"raised": True, "code": error.code, "message": error.message}
+    report["after_oversized"] = await call(session, tools, "list-members", {"page_size": 1})
 
 
 async def concurrent_scenario(session, report):
