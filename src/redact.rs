@@ -4,8 +4,18 @@
 //! `secret-get`, every bearer JWT sent, cached or received from the exchange), and
 //! [`Redacting::scrub`] replaces them in outputs and error texts. The code never puts a secret in a
 //! message on purpose; this is the net under that rule, for answers that echo what they were sent.
+//!
+//! A server may echo a secret encoded rather than as it was sent, so each is looked for in every form
+//! it can take in a text ([`encoded_forms`]): as is and JSON-escaped; base64 (standard and URL-safe
+//! alphabets, with and without padding, and the part of it that stays the same wherever the secret
+//! sits inside a longer encoded text); and percent-encoded (every byte but letters and digits, or
+//! all but RFC 3986's unreserved or the form encoding's safe characters; upper- or lower-case hex).
 
 use std::cell::RefCell;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::connection::KEY_OAT;
 use crate::host::{FetchError, Host, HttpRequest, HttpResponse};
@@ -13,16 +23,28 @@ use crate::host::{FetchError, Host, HttpRequest, HttpResponse};
 /// What a secret is replaced with.
 pub const REDACTED: &str = "[redacted]";
 
+/// Secrets shorter than this many bytes are looked for only as they are and JSON-escaped: their
+/// base64 and percent-encoded forms are a few characters that ordinary text holds anywhere.
+pub const MIN_ENCODED_SECRET_BYTES: usize = 12;
+
+/// RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) kept, every other byte encoded: what
+/// `encodeURIComponent`-like encoders and most URL libraries write.
+const KEEP_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// The `application/x-www-form-urlencoded` safe bytes (`A-Z a-z 0-9 * - . _`) kept.
+const KEEP_FORM_SAFE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
 /// A host wrapper that remembers secrets.
 pub struct Redacting<'h> {
     inner: &'h dyn Host,
     secrets: RefCell<Vec<String>>,
+    /// The forms of the secrets, computed once after a new secret is remembered.
+    forms: RefCell<Option<Vec<String>>>,
 }
 
 impl<'h> Redacting<'h> {
     /// Wraps `inner`.
     pub fn new(inner: &'h dyn Host) -> Self {
-        Redacting { inner, secrets: RefCell::new(Vec::new()) }
+        Redacting { inner, secrets: RefCell::new(Vec::new()), forms: RefCell::new(None) }
     }
 
     fn remember(&self, secret: &str) {
@@ -31,6 +53,7 @@ impl<'h> Redacting<'h> {
         // leak (it may also match ordinary text; redacting too much is the safe side).
         if !secret.is_empty() && !self.secrets.borrow().iter().any(|s| s == secret) {
             self.secrets.borrow_mut().push(secret.to_string());
+            self.forms.replace(None);
         }
     }
 
@@ -48,24 +71,20 @@ impl<'h> Redacting<'h> {
         }
     }
 
-    /// Every remembered secret in each form it can take in a text: as is, and as it reads inside a
-    /// JSON string (a `"` or `\` in it escaped), longest first so a secret containing another is
-    /// replaced whole.
+    /// Every remembered secret in each form it can take in a text ([`encoded_forms`]), longest first
+    /// so a secret containing another is replaced whole.
     fn forms(&self) -> Vec<String> {
-        let mut forms: Vec<String> = Vec::new();
-        for secret in self.secrets.borrow().iter() {
-            let quoted = serde_json::to_string(secret.as_str()).unwrap_or_default();
-            let escaped = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
-            forms.push(secret.clone());
-            if !escaped.is_empty() && escaped != secret {
-                forms.push(escaped.to_string());
-            }
+        if let Some(forms) = self.forms.borrow().as_ref() {
+            return forms.clone();
         }
+        let mut forms: Vec<String> = self.secrets.borrow().iter().flat_map(|s| encoded_forms(s)).collect();
         forms.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        forms.dedup();
+        self.forms.replace(Some(forms.clone()));
         forms
     }
 
-    /// `text` with every remembered secret, raw or JSON-escaped, replaced by [`REDACTED`].
+    /// `text` with every remembered secret, in any of its forms, replaced by [`REDACTED`].
     pub fn scrub(&self, text: &str) -> String {
         // Most texts hold no secret: return them without replacing anything.
         let forms = self.forms();
@@ -74,6 +93,67 @@ impl<'h> Redacting<'h> {
         }
         forms.iter().fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
     }
+}
+
+/// The forms `secret` can take in a text: as is; as it reads inside a JSON string (a `"` or `\`
+/// escaped); and, when it has at least [`MIN_ENCODED_SECRET_BYTES`] bytes, base64-encoded and
+/// percent-encoded. Duplicates and empty forms left out.
+pub fn encoded_forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![secret.to_string()];
+    let quoted = serde_json::to_string(secret).unwrap_or_default();
+    forms.push(quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default().to_string());
+    if secret.len() >= MIN_ENCODED_SECRET_BYTES {
+        let bytes = secret.as_bytes();
+        for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+            forms.push(engine.encode(bytes));
+        }
+        forms.extend(base64_inner_forms(bytes));
+        for set in [NON_ALPHANUMERIC, KEEP_UNRESERVED, KEEP_FORM_SAFE] {
+            let encoded = utf8_percent_encode(secret, set).to_string();
+            forms.push(lower_hex_escapes(&encoded));
+            forms.push(encoded);
+        }
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for form in forms {
+        if !form.is_empty() && !unique.contains(&form) {
+            unique.push(form);
+        }
+    }
+    unique
+}
+
+/// The base64 characters that encode `bytes` alone, wherever they sit in a longer encoded text:
+/// for each of the three alignments a byte string can have in base64 (0, 1 or 2 bytes before it in
+/// its group of three), the characters whose six bits all come from `bytes`; in both alphabets.
+fn base64_inner_forms(bytes: &[u8]) -> Vec<String> {
+    let mut forms = Vec::new();
+    for before in 0..3usize {
+        let padded: Vec<u8> = std::iter::repeat_n(0u8, before).chain(bytes.iter().copied()).collect();
+        // Character i covers bits [6i, 6i + 6) of the padded bytes; the secret's are [8·before, 8·len).
+        let first = (8 * before).div_ceil(6);
+        let end = (8 * padded.len()) / 6;
+        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+            if let Some(inner) = engine.encode(&padded).get(first..end) {
+                forms.push(inner.to_string());
+            }
+        }
+    }
+    forms
+}
+
+/// `encoded` with the hex digits of its `%XX` escapes in lower case (`%2F` → `%2f`).
+fn lower_hex_escapes(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut rest = encoded;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let escape = rest.get(at..at + 3).unwrap_or(&rest[at..]);
+        out.push_str(&escape.to_ascii_lowercase());
+        rest = &rest[at + escape.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Redacting<'_> {
@@ -231,5 +311,72 @@ mod tests {
         assert_eq!(short.scrub(r#"Docker said {"secret":"s\"7"}"#), r#"Docker said {"secret":"[redacted]"}"#);
         let escaped_oat = r#"{"detail":"bad dckr_oat_se\"cr\\et-1"}"#;
         assert_eq!(guard().scrub(escaped_oat), r#"{"detail":"bad [redacted]"}"#);
+    }
+
+    /// A guard that remembered `oat` only.
+    fn remembering(oat: &'static str) -> Redacting<'static> {
+        let host: &'static Secrets = Box::leak(Box::new(Secrets { oat, cached: None }));
+        let guard = Redacting::new(host);
+        guard.secret(KEY_OAT);
+        guard
+    }
+
+    const OAT: &str = "dckr_oat_7Hq/x+Z~ab.c*d-e_f?g";
+
+    #[test]
+    fn a_base64_echo_of_the_secret_is_scrubbed_in_every_alphabet_and_padding() {
+        let guard = remembering(OAT);
+        for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+            let echoed = format!("Docker said: bad token {} here", engine.encode(OAT));
+            assert_eq!(guard.scrub(&echoed), "Docker said: bad token [redacted] here", "{echoed}");
+        }
+    }
+
+    #[test]
+    fn the_secret_base64_encoded_inside_a_longer_text_is_scrubbed_at_any_alignment() {
+        let guard = remembering(OAT);
+        for prefix in ["", "a", "ab", "acme:", "Basic acme:"] {
+            for engine in [&STANDARD, &URL_SAFE_NO_PAD] {
+                let encoded = engine.encode(format!("{prefix}{OAT}:more"));
+                let scrubbed = guard.scrub(&format!("echo {encoded}"));
+                assert!(scrubbed.contains(REDACTED), "{prefix:?}: {scrubbed}");
+                // What is left is the prefix's and the suffix's characters and at most two at each
+                // edge that mix their bits with the secret's.
+                let left = scrubbed.replace(REDACTED, "").len() - "echo ".len();
+                let around = engine.encode(prefix).len() + engine.encode(":more").len();
+                assert!(left <= around + 4, "{prefix:?}: too much left: {scrubbed}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_percent_encoded_echo_of_the_secret_is_scrubbed_in_upper_and_lower_case_hex() {
+        let guard = remembering(OAT);
+        let strict = utf8_percent_encode(OAT, NON_ALPHANUMERIC).to_string();
+        assert!(strict.contains("%2F") && strict.contains("%5F"), "{strict}");
+        for echoed in [
+            strict.clone(),
+            lower_hex_escapes(&strict),
+            utf8_percent_encode(OAT, KEEP_UNRESERVED).to_string(),
+            utf8_percent_encode(OAT, KEEP_FORM_SAFE).to_string(),
+        ] {
+            assert_eq!(guard.scrub(&format!("/v2/echo?t={echoed}&x=1")), "/v2/echo?t=[redacted]&x=1", "{echoed}");
+        }
+    }
+
+    #[test]
+    fn encoded_echoes_are_scrubbed_from_json_outputs_too() {
+        let guard = remembering(OAT);
+        let value = serde_json::json!({"b64": STANDARD.encode(OAT), "pct": utf8_percent_encode(OAT, NON_ALPHANUMERIC).to_string()});
+        let back: serde_json::Value = serde_json::from_str(&guard.scrub_json(value.to_string())).unwrap();
+        assert_eq!(back, serde_json::json!({"b64": REDACTED, "pct": REDACTED}));
+    }
+
+    #[test]
+    fn short_secrets_get_no_encoded_forms_that_would_match_ordinary_text() {
+        assert_eq!(encoded_forms("s\"7"), ["s\"7", "s\\\"7"]);
+        let forms = encoded_forms(OAT);
+        assert!(forms.iter().all(|f| f.len() >= 8), "{forms:?}");
+        assert_eq!(lower_hex_escapes("a%2Fb%5F%"), "a%2fb%5f%");
     }
 }

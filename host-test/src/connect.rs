@@ -3,7 +3,9 @@
 //! component reads through `secret-get`, and hints for the values the user did not give.
 //!
 //! Live connections read the Organization Access Token from `DOCKERHUB_OAT` only (never from a
-//! flag, so it stays out of shell history and process listings).
+//! flag, so it stays out of shell history and process listings). A `--hub-url` carrying
+//! credentials (`https://user:password@host`) is refused, and no message ever shows them: URLs are
+//! printed through [`without_userinfo`].
 
 use anyhow::Result;
 use dockerhub_org::connection::{KEY_CALL_TIMEOUT, MAX_CALL_TIMEOUT_SECONDS};
@@ -93,7 +95,8 @@ pub fn connect(target: &Target) -> Result<Connection> {
             _ => missing.push(OAT_HINT),
         }
         if let Some(url) = target.hub_url.as_deref() {
-            http = http.allow(url).map_err(|e| BadHubUrl(format!("--hub-url {url}: {e:#}")))?;
+            check_no_userinfo(url)?;
+            http = http.allow(url).map_err(|e| BadHubUrl(format!("--hub-url {}: {e:#}", without_userinfo(url))))?;
             secrets.set("hub-url", url);
         }
         None
@@ -103,4 +106,52 @@ pub fn connect(target: &Target) -> Result<Connection> {
     }
     let runtime = Runtime::embedded(RuntimeConfig { http, ..RuntimeConfig::default() })?;
     Ok(Connection { runtime, secrets, missing, simulator })
+}
+
+/// Refuses a hub URL with credentials in it (`user:password@`): Docker Hub takes the token from
+/// `DOCKERHUB_OAT`, and credentials in a URL end up in shell history and error messages. The
+/// message shows the URL without them.
+fn check_no_userinfo(url: &str) -> Result<(), BadHubUrl> {
+    if without_userinfo(url) == url {
+        return Ok(());
+    }
+    Err(BadHubUrl(format!(
+        "--hub-url {}: credentials in the URL (user:password@) are not accepted, and are not shown; give the base \
+         URL alone (the token comes from {OAT_ENV})",
+        without_userinfo(url)
+    )))
+}
+
+/// `url` with any userinfo (`user:password@`, or anything else before an `@` after the scheme)
+/// removed, for messages. Works on text that is not a valid URL too: everything after `://` up to
+/// the last `@` goes, so a password holding `/`, `?`, `#` or `@` is removed whole.
+pub fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    match url[start..].rfind('@') {
+        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]).into(),
+        None => url.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_is_removed_from_urls_valid_or_not() {
+        assert_eq!(without_userinfo("https://hub.docker.com"), "https://hub.docker.com");
+        assert_eq!(without_userinfo("https://ada:s3cret@hub.example:8443/"), "https://hub.example:8443/");
+        assert_eq!(without_userinfo("https://ada:s3/cr?e#t@x@127.0.0.1:9"), "https://127.0.0.1:9");
+        assert_eq!(without_userinfo("ada:s3cret@hub.example"), "hub.example");
+        assert_eq!(without_userinfo("https://token@"), "https://");
+    }
+
+    #[test]
+    fn a_hub_url_with_credentials_is_refused_without_showing_them() {
+        for url in ["https://ada:s3cret@hub.example", "http://s3cret@127.0.0.1:9", "https://:s3cret@"] {
+            let target = Target { org: Some("acme".into()), hub_url: Some(url.into()), ..Target::default() };
+            let error = connect(&target).err().expect("refused").downcast::<BadHubUrl>().expect("a usage error");
+            assert!(!error.0.contains("s3cret") && error.0.contains("credentials in the URL"), "{}", error.0);
+        }
+    }
 }

@@ -89,7 +89,7 @@ impl HttpConfig {
 
     /// Adds the origin of `base_url` to the allow-list.
     pub fn allow(mut self, base_url: &str) -> anyhow::Result<Self> {
-        let origin = origin_of(&Url::parse(base_url)?).ok_or_else(|| anyhow::anyhow!("{base_url} has no host"))?;
+        let origin = origin_of(&Url::parse(base_url)?).ok_or_else(|| anyhow::anyhow!("the URL has no host"))?;
         if !self.allowed_origins.contains(&origin) {
             self.allowed_origins.push(origin);
         }

@@ -1,17 +1,20 @@
 //! A native wasmtime host for the dockerhub-org component.
 //!
 //! The modules mirror the component's imports ([`http`], [`secrets`], [`cache`]); [`runtime`] loads
-//! the component once and runs one action per fresh store. The `dockerhub-org` binary is the CLI on
-//! top; integration tests use this library against wiremock.
+//! the component once and runs one action per fresh store, its compiled code cached by
+//! [`compile_cache`]. The `dockerhub-org` binary is the CLI on top; integration tests use this
+//! library against wiremock.
 #![deny(missing_docs)]
 
 pub mod bench;
 pub mod cache;
+pub mod compile_cache;
 pub mod connect;
 pub mod demo;
 pub mod engine;
 pub mod http;
 pub mod mcp;
+pub mod mcp_input;
 pub mod native;
 pub mod runtime;
 pub mod secrets;

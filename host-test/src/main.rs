@@ -106,7 +106,7 @@ enum Command {
         rate_limit: Option<u32>,
     },
     /// Serve every action as a Model Context Protocol tool over standard input and output (for
-    /// agents). Destructive tools preview (dry_run) unless the agent passes dry_run: false.
+    /// agents). Every write previews (dry_run: true) unless the agent passes dry_run: false.
     Mcp {
         #[command(flatten)]
         target: Target,

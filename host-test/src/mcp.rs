@@ -7,11 +7,18 @@
 //! talks to Docker Hub, so only those are marked closed-world (`openWorldHint: false`).
 //!
 //! A call runs the action in the same wasmtime runtime the CLI uses (a fresh store per call, the JWT
-//! cached between calls). The host is synchronous, so each call runs on tokio's blocking pool.
+//! cached between calls; concurrent first calls share one token exchange, [`crate::cache`]). The
+//! host is synchronous, so each call runs on tokio's blocking pool. A message too large to read gets
+//! a JSON-RPC error ([`crate::mcp_input`]).
 //! Success is `structuredContent` (the action's JSON output) plus the same JSON as text; an action
 //! error is a result with `isError: true` whose structured content names the error kind (the
-//! kebab-case WIT case), message and detail. Destructive tools that have a `dry_run` input default
-//! to a preview: when the caller omits `dry_run`, the server sends `dry_run: true` and says so.
+//! kebab-case WIT case), message and detail.
+//!
+//! **Every write is previewed first.** A tool whose action is not read-only (the manifest's
+//! `read_only`) runs with `dry_run: true` unless the caller sent `dry_run: false` itself: an absent
+//! `dry_run` and a `null` one (which language-model clients send for optional fields) are both a
+//! preview, and the answer says how to apply it. A write without a `dry_run` input cannot be
+//! previewed, so this server lists it but refuses to run it (none exists today; the CLI runs it).
 
 use std::sync::Arc;
 
@@ -42,7 +49,9 @@ pub fn serve_stdio(target: &Target) -> Result<()> {
         .build()
         .context("starting the async runtime for the MCP server")?;
     let served = tokio.block_on(async move {
-        let service = server.serve(rmcp::transport::stdio()).await.context("starting the MCP session")?;
+        // Standard input through a reader that answers messages too large to read (`mcp_input`).
+        let transport = (crate::mcp_input::bounded(tokio::io::stdin()), tokio::io::stdout());
+        let service = server.serve(transport).await.context("starting the MCP session")?;
         service.waiting().await.context("serving MCP")?;
         anyhow::Ok(())
     });
@@ -52,18 +61,38 @@ pub fn serve_stdio(target: &Target) -> Result<()> {
     served
 }
 
+/// What the server does about a tool's `dry_run` (from the manifest's `read_only` flag and whether
+/// the input schema has a `dry_run` property).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writes {
+    /// A read-only action: run as asked.
+    Nothing,
+    /// A write with a `dry_run` input: run with `dry_run: true` unless the caller sent `false`.
+    Previewed,
+    /// A write without a `dry_run` input: it cannot be previewed, so this server does not run it.
+    Unpreviewable,
+}
+
 /// One manifest action as an MCP tool.
 #[derive(Debug, Clone)]
 pub struct ActionTool {
     /// The tool as listed.
     pub tool: Tool,
-    /// The server sends `dry_run: true` when the caller omits `dry_run`.
-    pub dry_run_by_default: bool,
+    /// Whether and how its calls are previewed.
+    pub writes: Writes,
 }
 
-/// The sentence added to the description of a tool that previews by default.
-pub const DRY_RUN_NOTE: &str = "Preview by default: when dry_run is omitted this server sends dry_run: true (a GET \
-     excepted), so nothing changes; pass dry_run: false to carry it out.";
+/// The sentence added to the description of every tool that changes the organization.
+pub const DRY_RUN_NOTE: &str = "Preview first: unless you pass dry_run: false, this server sends dry_run: true \
+     (an api-request GET excepted), so nothing changes and the answer shows the plan; call again with \
+     dry_run: false to carry it out.";
+
+/// The sentence added to the description of a write this server will not run.
+pub const UNPREVIEWABLE_NOTE: &str = "Not run by this MCP server: it changes the organization and has no dry_run \
+     preview. Run it with the dockerhub-org CLI instead.";
+
+/// The error kind of a call this server refuses to run (a write that cannot be previewed).
+pub const NOT_PREVIEWABLE_KIND: &str = "not-previewable";
 
 /// The tools for every action in `manifest` (the JSON `describe` returns).
 pub fn tools_from_manifest(manifest: &Value) -> Result<Vec<ActionTool>> {
@@ -80,7 +109,12 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
         bail!("manifest action \"{name}\" has no \"input_schema\" object");
     };
     let scopes: Vec<&str> = action["scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-    let dry_run_by_default = destructive && input_schema.get("properties").and_then(|p| p.get("dry_run")).is_some();
+    let has_dry_run = input_schema.get("properties").and_then(|p| p.get("dry_run")).is_some();
+    let writes = match (read_only, has_dry_run) {
+        (true, _) => Writes::Nothing,
+        (false, true) => Writes::Previewed,
+        (false, false) => Writes::Unpreviewable,
+    };
 
     let title = action["title"].as_str().unwrap_or(name).to_string();
     let mut description = action["description"].as_str().unwrap_or_default().to_string();
@@ -89,9 +123,10 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
     } else {
         description.push_str(&format!("\n\nOAT scopes needed: {}.", scopes.join(", ")));
     }
-    if dry_run_by_default {
-        description.push_str("\n\n");
-        description.push_str(DRY_RUN_NOTE);
+    match writes {
+        Writes::Nothing => {}
+        Writes::Previewed => description.push_str(&format!("\n\n{DRY_RUN_NOTE}")),
+        Writes::Unpreviewable => description.push_str(&format!("\n\n{UNPREVIEWABLE_NOTE}")),
     }
 
     let annotations = ToolAnnotations::with_title(title.clone())
@@ -106,27 +141,86 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
     if let Some(output_schema) = action.get("output_schema").and_then(Value::as_object) {
         tool = tool.with_raw_output_schema(Arc::new(output_schema.clone()));
     }
-    Ok(ActionTool { tool, dry_run_by_default })
+    Ok(ActionTool { tool, writes })
 }
 
-/// The JSON input for a call of `tool` with MCP `arguments`: `dry_run: true` added when the tool
-/// previews by default, the caller did not say, and the call is not a GET (api-request's reads).
-pub fn action_input(tool: &ActionTool, arguments: Option<JsonObject>) -> (String, bool) {
+/// How one call's input was settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prepared {
+    /// Run the action with this JSON input.
+    Run {
+        /// The action's input.
+        input: String,
+        /// Why the call is a preview, if it is one: the answer then says how to apply it.
+        preview: Option<PreviewReason>,
+    },
+    /// Do not run it: the tool is [`Writes::Unpreviewable`].
+    Refused,
+}
+
+/// Why a write ran as a preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreviewReason {
+    /// The caller sent no `dry_run`, or `null`: the server sent `dry_run: true`.
+    Defaulted,
+    /// The caller asked for `dry_run: true`.
+    Asked,
+}
+
+/// The JSON input for a call of `tool` with MCP `arguments`. A [`Writes::Previewed`] tool gets
+/// `dry_run: true` unless the caller sent `dry_run: false` (absent and `null` are both a preview);
+/// the one exception is a request whose `method` is GET (api-request's reads), which changes
+/// nothing. A `dry_run` of another type is passed on for the component to refuse as invalid input.
+pub fn action_input(tool: &ActionTool, arguments: Option<JsonObject>) -> Prepared {
     let mut arguments = arguments.unwrap_or_default();
-    // A request whose `method` is GET (api-request's reads) changes nothing: no preview needed.
-    let reads = arguments.get("method").and_then(Value::as_str).is_some_and(|m| m.trim().eq_ignore_ascii_case("GET"));
-    let defaulted = tool.dry_run_by_default && !reads && !arguments.contains_key("dry_run");
-    if defaulted {
-        arguments.insert("dry_run".to_string(), Value::Bool(true));
-    }
-    (Value::Object(arguments).to_string(), defaulted)
+    let preview = match tool.writes {
+        Writes::Unpreviewable => return Prepared::Refused,
+        Writes::Nothing => None,
+        Writes::Previewed => {
+            let reads =
+                arguments.get("method").and_then(Value::as_str).is_some_and(|m| m.trim().eq_ignore_ascii_case("GET"));
+            match arguments.get("dry_run") {
+                None | Some(Value::Null) if reads => None,
+                None | Some(Value::Null) => {
+                    arguments.insert("dry_run".to_string(), Value::Bool(true));
+                    Some(PreviewReason::Defaulted)
+                }
+                Some(Value::Bool(true)) => Some(PreviewReason::Asked),
+                Some(_) => None,
+            }
+        }
+    };
+    Prepared::Run { input: Value::Object(arguments).to_string(), preview }
+}
+
+/// The text added to a preview's answer: what happened and how to apply the change.
+pub fn preview_note(tool: &str, reason: PreviewReason) -> String {
+    let why = match reason {
+        PreviewReason::Defaulted => "dry_run was not given (or was null), so this was a preview (dry_run: true)",
+        PreviewReason::Asked => "This was a preview (dry_run: true)",
+    };
+    format!(
+        "{why} and nothing was changed. To apply the change shown, call {tool} again with the same arguments and \
+         \"dry_run\": false."
+    )
+}
+
+/// The answer to a call of a write this server does not run ([`Writes::Unpreviewable`]).
+pub fn refused_result(tool: &str) -> CallToolResult {
+    error_result(json!({
+        "error": NOT_PREVIEWABLE_KIND,
+        "message": format!(
+            "{tool} changes the organization and has no dry_run preview, so this MCP server does not run it \
+             (every write is previewed here first); run it with `dockerhub-org run {tool}` instead."
+        ),
+    }))
 }
 
 /// The MCP result of one action call. `missing_credential_hint` is appended to a
 /// `missing-credential` message (where the server reads its connection values from).
 pub fn tool_result(
     outcome: Result<Outcome>,
-    dry_run_defaulted: bool,
+    preview_note: Option<&str>,
     missing_credential_hint: Option<&str>,
 ) -> CallToolResult {
     match outcome {
@@ -135,11 +229,8 @@ pub fn tool_result(
                 let mut result = CallToolResult::structured(value);
                 // The text copy is the action's own output text, unchanged.
                 result.content = vec![ContentBlock::text(output)];
-                if dry_run_defaulted {
-                    result.content.push(ContentBlock::text(
-                        "dry_run was not given, so this was a preview (dry_run: true) and nothing was changed; \
-                         call again with dry_run: false to carry it out.",
-                    ));
+                if let Some(note) = preview_note {
+                    result.content.push(ContentBlock::text(note));
                 }
                 result
             }
@@ -246,9 +337,10 @@ impl ServerHandler for ActionServer {
             .with_server_info(implementation)
             .with_instructions(
                 "Each tool is one action on the connected Docker Hub organization. Read-only tools change nothing. \
-                 Destructive tools with a dry_run input preview by default (dry_run: true unless you pass \
-                 dry_run: false): show the plan to the user before carrying it out. Errors come back as tool \
-                 results with isError and an error kind (invalid-input, not-found, rate-limited, ...).",
+                 Every tool that changes something previews by default (dry_run: true unless you pass \
+                 dry_run: false; null counts as not given): show the plan to the user before carrying it out. \
+                 Errors come back as tool results with isError and an error kind (invalid-input, not-found, \
+                 rate-limited, ...).",
             )
     }
 
@@ -269,19 +361,26 @@ impl ServerHandler for ActionServer {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
+        if request.name == crate::mcp_input::OVERSIZED_TOOL {
+            return Err(crate::mcp_input::oversized_error(request.arguments.as_ref()));
+        }
         let Some(tool) = self.find(&request.name) else {
             return Err(McpError::invalid_params(
                 format!("no tool named \"{}\"; tools/list has every action", request.name),
                 None,
             ));
         };
-        let (input, defaulted) = action_input(tool, request.arguments);
         let name = tool.tool.name.to_string();
+        let (input, preview) = match action_input(tool, request.arguments) {
+            Prepared::Run { input, preview } => (input, preview),
+            Prepared::Refused => return Ok(refused_result(&name).into()),
+        };
+        let note = preview.map(|reason| preview_note(&name, reason));
         let inner = self.inner.clone();
         let outcome = tokio::task::spawn_blocking(move || inner.runtime.call(&name, &input, &inner.secrets))
             .await
             .unwrap_or_else(|joined| Err(anyhow!("the action's worker thread failed: {joined}")));
-        Ok(tool_result(outcome, defaulted, self.inner.missing_credential_hint.as_deref()).into())
+        Ok(tool_result(outcome, note.as_deref(), self.inner.missing_credential_hint.as_deref()).into())
     }
 }
 
@@ -329,27 +428,90 @@ mod tests {
         assert_eq!(listed["outputSchema"], json!({"type": "object", "required": ["team"]}));
     }
 
+    /// A manifest entry for an action that is not read-only.
+    fn write_action(name: &str, destructive: bool, properties: Value) -> Value {
+        let mut entry = action(name, destructive, json!(["Member Edit"]), properties);
+        entry["read_only"] = json!(false);
+        entry
+    }
+
+    fn input(tool: &ActionTool, arguments: Value) -> Prepared {
+        action_input(tool, Some(arguments.as_object().unwrap().clone()))
+    }
+
+    fn ran(prepared: Prepared) -> (Value, Option<PreviewReason>) {
+        match prepared {
+            Prepared::Run { input, preview } => (serde_json::from_str(&input).unwrap(), preview),
+            Prepared::Refused => panic!("refused"),
+        }
+    }
+
     #[test]
-    fn destructive_tools_with_dry_run_preview_unless_told_otherwise() {
+    fn every_write_previews_unless_dry_run_is_false() {
+        let dry_run = json!({"dry_run": {"type": ["boolean", "null"]}, "role": {"type": "string"}});
         let manifest = json!({"actions": [
-            action("offboard-member", true, json!(["Member Edit"]), json!({"dry_run": {"type": "boolean"}})),
-            action("remove-member", true, json!(["Member Edit"]), json!({"member": {"type": "string"}})),
+            write_action("offboard-member", true, dry_run.clone()),
+            // Not destructive, still a write: previewed as well.
+            write_action("update-member-role", false, dry_run.clone()),
+            action("list-members", false, json!(["Member Read"]), dry_run),
         ]});
         let tools = tools_from_manifest(&manifest).unwrap();
-        let (offboard, remove) = (&tools[0], &tools[1]);
-        assert!(offboard.dry_run_by_default);
-        assert!(offboard.tool.description.as_deref().unwrap().ends_with(DRY_RUN_NOTE));
-        assert!(!remove.dry_run_by_default, "no dry_run input, nothing to default");
-
-        let omitted = action_input(offboard, Some(json!({"email": "a@b.example"}).as_object().unwrap().clone()));
+        let (offboard, role, list) = (&tools[0], &tools[1], &tools[2]);
         assert_eq!(
-            serde_json::from_str::<Value>(&omitted.0).unwrap(),
-            json!({"email": "a@b.example", "dry_run": true})
+            (offboard.writes, role.writes, list.writes),
+            (Writes::Previewed, Writes::Previewed, Writes::Nothing)
         );
-        assert!(omitted.1);
-        let explicit = action_input(offboard, Some(json!({"dry_run": false}).as_object().unwrap().clone()));
-        assert_eq!(explicit, (r#"{"dry_run":false}"#.to_string(), false));
-        assert_eq!(action_input(remove, None), ("{}".to_string(), false));
+        assert!(role.tool.description.as_deref().unwrap().ends_with(DRY_RUN_NOTE));
+        assert!(!list.tool.description.as_deref().unwrap().contains("dry_run"));
+
+        for tool in [offboard, role] {
+            let omitted = ran(input(tool, json!({"role": "owner"})));
+            assert_eq!(omitted, (json!({"role": "owner", "dry_run": true}), Some(PreviewReason::Defaulted)));
+            let null = ran(input(tool, json!({"role": "owner", "dry_run": null})));
+            assert_eq!(null, (json!({"role": "owner", "dry_run": true}), Some(PreviewReason::Defaulted)));
+            assert_eq!(ran(action_input(tool, None)), (json!({"dry_run": true}), Some(PreviewReason::Defaulted)));
+            let asked = ran(input(tool, json!({"dry_run": true})));
+            assert_eq!(asked, (json!({"dry_run": true}), Some(PreviewReason::Asked)));
+            assert_eq!(ran(input(tool, json!({"dry_run": false}))), (json!({"dry_run": false}), None));
+            // Not a boolean: passed on, for the component to refuse as invalid input.
+            assert_eq!(ran(input(tool, json!({"dry_run": "false"}))), (json!({"dry_run": "false"}), None));
+        }
+        // A read-only tool is run as asked.
+        assert_eq!(ran(input(list, json!({"dry_run": null}))), (json!({"dry_run": null}), None));
+    }
+
+    #[test]
+    fn an_api_request_get_is_not_previewed_and_every_other_method_is() {
+        let properties = json!({"dry_run": {}, "method": {}, "path": {}});
+        let tools = tools_from_manifest(&json!({"actions": [write_action("api-request", true, properties)]})).unwrap();
+        let get = ran(input(&tools[0], json!({"method": " get ", "path": "/x", "dry_run": null})));
+        assert_eq!(get, (json!({"method": " get ", "path": "/x", "dry_run": null}), None));
+        let delete = ran(input(&tools[0], json!({"method": "DELETE", "path": "/x"})));
+        assert_eq!(delete.1, Some(PreviewReason::Defaulted));
+        assert_eq!(delete.0["dry_run"], true);
+    }
+
+    #[test]
+    fn a_write_without_a_dry_run_input_is_listed_but_never_run() {
+        let tools = tools_from_manifest(&json!({"actions": [write_action("wipe", true, json!({"x": {}}))]})).unwrap();
+        assert_eq!(tools[0].writes, Writes::Unpreviewable);
+        assert!(tools[0].tool.description.as_deref().unwrap().ends_with(UNPREVIEWABLE_NOTE));
+        assert_eq!(input(&tools[0], json!({"x": 1})), Prepared::Refused);
+        let refused = serde_json::to_value(refused_result("wipe")).unwrap();
+        assert_eq!(refused["isError"], true);
+        assert_eq!(refused["structuredContent"]["error"], NOT_PREVIEWABLE_KIND);
+        assert!(refused["content"][0]["text"].as_str().unwrap().contains("dockerhub-org run wipe"), "{refused}");
+    }
+
+    #[test]
+    fn a_previews_answer_says_how_to_apply_it() {
+        let note = preview_note("remove-member", PreviewReason::Defaulted);
+        let result =
+            serde_json::to_value(tool_result(Ok(Ok(r#"{"dry_run":true}"#.into())), Some(&note), None)).unwrap();
+        let text = result["content"][1]["text"].as_str().unwrap();
+        assert!(text.contains("nothing was changed"), "{text}");
+        assert!(text.contains(r#"call remove-member again with the same arguments and "dry_run": false"#), "{text}");
+        assert!(preview_note("x", PreviewReason::Asked).starts_with("This was a preview"));
     }
 
     #[test]
@@ -361,7 +523,7 @@ mod tests {
 
     #[test]
     fn outputs_are_structured_content_with_a_text_copy() {
-        let result = tool_result(Ok(Ok(r#"{"count":2}"#.to_string())), false, None);
+        let result = tool_result(Ok(Ok(r#"{"count":2}"#.to_string())), None, None);
         let value = serde_json::to_value(&result).unwrap();
         assert_eq!(value["isError"], false);
         assert_eq!(value["structuredContent"], json!({"count": 2}));
@@ -375,7 +537,7 @@ mod tests {
             retry_after: Some(1_700_000_000),
             detail: Some(r#"{"resume_page":3}"#.into()),
         });
-        let value = serde_json::to_value(tool_result(Ok(Err(error)), false, None)).unwrap();
+        let value = serde_json::to_value(tool_result(Ok(Err(error)), None, None)).unwrap();
         assert_eq!(value["isError"], true);
         assert_eq!(
             value["structuredContent"],
@@ -385,10 +547,10 @@ mod tests {
         assert_eq!(value["content"][0]["text"], "rate-limited: Rate limited.\ndetail: {\"resume_page\":3}");
 
         let missing = ActionError::MissingCredential(ErrorInfo { message: "Token is required.".into(), detail: None });
-        let value = serde_json::to_value(tool_result(Ok(Err(missing)), false, Some("Set DOCKERHUB_OAT."))).unwrap();
+        let value = serde_json::to_value(tool_result(Ok(Err(missing)), None, Some("Set DOCKERHUB_OAT."))).unwrap();
         assert_eq!(value["structuredContent"]["message"], "Token is required. Set DOCKERHUB_OAT.");
 
-        let host = serde_json::to_value(tool_result(Err(anyhow!("fuel exhausted")), false, None)).unwrap();
+        let host = serde_json::to_value(tool_result(Err(anyhow!("fuel exhausted")), None, None)).unwrap();
         assert_eq!(host["structuredContent"], json!({"error": HOST_ERROR_KIND, "message": "fuel exhausted"}));
     }
 }

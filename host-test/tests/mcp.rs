@@ -1,9 +1,12 @@
 //! `dockerhub-org mcp` driven by a client nobody here wrote: the official MCP Python SDK (`mcp`
 //! from PyPI, pinned in tests/mcp/requirements.txt) runs tests/mcp/client.py, which spawns the real
-//! binary as a stdio server, initializes, lists the tools, calls a read tool, a destructive tool
-//! without `dry_run` (the server makes it a preview), and two failing calls, checking schemas with
-//! `jsonschema`. This test installs the client into a venv under the target dir the way the Node
-//! test installs jco, and skips with a message only when python3 is absent.
+//! binary as a stdio server, initializes, lists the tools, calls a read tool, writes without
+//! `dry_run` and with `dry_run: null` (the server makes them previews, and the simulator's state is
+//! read back to show nothing changed), a write with `dry_run: false` (carried out), two failing
+//! calls and a 20 MB message (answered with a JSON-RPC error), checking schemas with `jsonschema`;
+//! and twenty concurrent calls against a simulator of the test's own, counting token exchanges.
+//! This test installs the client into a venv under the target dir the way the Node test installs
+//! jco, and skips with a message only when python3 is absent.
 //!
 //! Every JSON-RPC message of the simulator round trip is kept in
 //! `target/tmp/mcp-transcript.jsonl` (for reading, and for the docs).
@@ -11,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dockerhub_org_host::simulator::DEFAULT_OAT;
+use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
 use dockerhub_org_host::{Runtime, RuntimeConfig};
 use serde_json::Value;
 
@@ -50,9 +53,19 @@ fn client_python() -> PathBuf {
 
 /// Runs client.py's `scenario` against `dockerhub-org mcp <server_args>`; its report and the transcript.
 fn run_client(scenario: &str, server_args: &[&str]) -> (Value, String) {
+    run_client_with_oat(scenario, server_args, None)
+}
+
+/// [`run_client`], the server given `oat` as its DOCKERHUB_OAT.
+fn run_client_with_oat(scenario: &str, server_args: &[&str], oat: Option<&str>) -> (Value, String) {
     let python = client_python();
     let transcript = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("mcp-transcript-{scenario}.jsonl"));
-    let output = Command::new(python)
+    let mut command = Command::new(python);
+    command.env_remove("MCP_TEST_SERVER_OAT");
+    if let Some(oat) = oat {
+        command.env("MCP_TEST_SERVER_OAT", oat);
+    }
+    let output = command
         .arg(mcp_dir().join("client.py"))
         .arg(scenario)
         .arg(&transcript)
@@ -132,9 +145,7 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
 
     // A destructive tool without dry_run: a preview, said so, and nothing changed.
     let offboard_tool = tools.iter().find(|t| t["name"] == "offboard-member").unwrap();
-    assert!(
-        offboard_tool["description"].as_str().unwrap().contains("dry_run is omitted this server sends dry_run: true")
-    );
+    assert!(offboard_tool["description"].as_str().unwrap().contains("this server sends dry_run: true"));
     let preview = &report["offboard_preview"];
     assert_structured_success(preview, "offboard-member (preview)");
     assert_eq!(preview["structured"]["dry_run"], true);
@@ -143,6 +154,44 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
     let after = &report["member_after_preview"];
     assert_structured_success(after, "get-member after the preview");
     assert_eq!(after["structured"]["member"]["username"], "kenlovelace", "the preview removed nobody: {after}");
+
+    // Every write, not only destructive ones, is described as previewed.
+    for action in actions.iter().filter(|a| a["read_only"] == false) {
+        let name = action["name"].as_str().unwrap();
+        let tool = tools.iter().find(|t| t["name"] == name).unwrap();
+        assert!(tool["description"].as_str().unwrap().contains("this server sends dry_run: true"), "{name}: {tool}");
+    }
+    // dry_run: null and dry_run absent are previews that say how to apply them...
+    for (key, tool) in
+        [("remove_null", "remove-member"), ("role_absent", "update-member-role"), ("invite_absent", "invite-members")]
+    {
+        let call = &report[key];
+        assert_structured_success(call, key);
+        assert_eq!(call["structured"]["dry_run"], true, "{key}: {call}");
+        let note = call["texts"][1].as_str().unwrap_or_else(|| panic!("{key} has no preview note: {call}"));
+        assert!(note.contains("nothing was changed"), "{key}: {note}");
+        assert!(note.contains(&format!(r#"call {tool} again with the same arguments and "dry_run": false"#)), "{note}");
+    }
+    // ... and the simulator's state did not change: the member is there with the role they had,
+    // and nobody was invited.
+    let member = &report["member_after_previews"];
+    assert_structured_success(member, "get-member after the previews");
+    assert_eq!(member["structured"]["member"]["username"], "kenlovelace", "{member}");
+    assert_eq!(member["structured"]["member"]["role"], "editor", "a preview changed the role: {member}");
+    let invites = &report["invites_after_previews"];
+    assert_structured_success(invites, "list-invites after the previews");
+    assert!(invites["structured"]["invites"].is_array(), "{invites}");
+    assert!(!invites["structured"].to_string().contains("new.person@example.com"), "a preview invited: {invites}");
+    // dry_run: false is carried out.
+    let applied = &report["role_applied"];
+    assert_structured_success(applied, "update-member-role with dry_run: false");
+    assert_eq!(applied["structured"]["dry_run"], false, "{applied}");
+    assert_eq!(applied["texts"].as_array().unwrap().len(), 1, "no preview note on a change: {applied}");
+    assert_eq!(
+        report["member_after_apply"]["structured"]["member"]["role"], "member",
+        "{}",
+        report["member_after_apply"]
+    );
 
     // Action errors are tool results with isError and the kind.
     let not_found = &report["not_found"];
@@ -158,6 +207,13 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
     // An unknown tool is a protocol error (invalid params), not a tool result.
     assert_eq!(report["unknown_tool"]["raised"], true, "{}", report["unknown_tool"]);
     assert_eq!(report["unknown_tool"]["code"], -32602);
+
+    // A message too large to read is answered with a JSON-RPC error, and the session goes on.
+    let oversized = &report["oversized"];
+    assert_eq!(oversized["raised"], true, "{oversized}");
+    assert_eq!(oversized["code"], -32600, "invalid request: {oversized}");
+    assert!(oversized["message"].as_str().unwrap().contains("at most 16777216 bytes"), "{oversized}");
+    assert_structured_success(&report["after_oversized"], "a call after the oversized message");
 
     assert!(transcript.contains("\"tools/call\""), "the transcript has the calls");
     assert!(!transcript.contains(DEFAULT_OAT), "the simulator's token leaked into the MCP conversation");
@@ -177,4 +233,24 @@ fn without_a_token_the_tool_error_says_where_the_server_reads_it() {
     assert_eq!(check["structured"]["error"], "missing-credential");
     let message = check["structured"]["message"].as_str().unwrap();
     assert!(message.contains("DOCKERHUB_OAT") && message.contains("--org"), "{message}");
+}
+
+#[test]
+fn twenty_concurrent_first_calls_share_one_token_exchange() {
+    if skip_without_python() {
+        return;
+    }
+    // A simulator of this test's own, so its issued tokens can be counted: one per exchange.
+    let simulator = Simulator::start(SimulatorConfig::default()).unwrap();
+    let (report, transcript) =
+        run_client_with_oat("concurrent", &["--org", DEFAULT_ORG, "--hub-url", simulator.url()], Some(DEFAULT_OAT));
+    let calls = report["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 20);
+    for (i, call) in calls.iter().enumerate() {
+        assert_structured_success(call, &format!("concurrent call {i}"));
+        assert_eq!(call["structured"]["members"].as_array().unwrap().len(), 1, "{call}");
+    }
+    let exchanges = simulator.with_state(|state| state.tokens.len());
+    assert_eq!(exchanges, 1, "twenty concurrent calls, one token exchange");
+    assert!(!transcript.contains(DEFAULT_OAT), "the token leaked into the MCP conversation");
 }

@@ -1,11 +1,13 @@
 //! The CLI's subcommands, one function each ([`demo`], [`run`], [`actions`]), and what they share:
-//! exit codes ([`exit`]), output formats ([`output`]), and the helpers below.
+//! exit codes ([`exit`]), output formats ([`output`]), text made safe for terminals and spreadsheets
+//! ([`safe_text`]), and the helpers below.
 
 pub mod actions;
 pub mod demo;
 pub mod exit;
 pub mod output;
 pub mod run;
+pub mod safe_text;
 
 use std::io::Write as _;
 
@@ -14,9 +16,11 @@ use dockerhub_org_host::runtime::ACTIONS_INTERFACE;
 
 use self::exit::Failure;
 
-/// Writes `line` to standard error; a closed standard error is ignored (nothing else can be done).
+/// Writes `line` to standard error without escape sequences or control characters (its line breaks
+/// kept: [`safe_text::terminal_text`]); a closed standard error is ignored (nothing else can be
+/// done).
 pub fn eprintln(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    let _ = writeln!(std::io::stderr().lock(), "{}", safe_text::terminal_text(line));
 }
 
 /// The action names the component exports, in its order.

