@@ -364,6 +364,9 @@ impl ServerHandler for ActionServer {
         if request.name == crate::mcp_input::OVERSIZED_TOOL {
             return Err(crate::mcp_input::oversized_error(request.arguments.as_ref()));
         }
+        if request.name == crate::mcp_input::DUPLICATE_KEY_TOOL {
+            return Err(crate::mcp_input::duplicate_key_error(request.arguments.as_ref()));
+        }
         let Some(tool) = self.find(&request.name) else {
             return Err(McpError::invalid_params(
                 format!("no tool named \"{}\"; tools/list has every action", request.name),

@@ -19,6 +19,45 @@ pub const MAX_MESSAGE_BYTES: usize = rmcp::transport::async_rw::DEFAULT_MAX_LINE
 /// message was (at least).
 pub const OVERSIZED_TOOL: &str = "dockerhub-org/message-too-large";
 
+/// The tool a message that gives a key twice is replaced with; its one argument, `key`, names
+/// it. rmcp's JSON reading keeps the last of two equal keys, so `{"dry_run": true, "dry_run":
+/// false}` would reach the server as a real run: such a message is refused instead, as the
+/// component refuses such an input.
+pub const DUPLICATE_KEY_TOOL: &str = "dockerhub-org/duplicate-key";
+
+/// The JSON-RPC error for a call of [`DUPLICATE_KEY_TOOL`] with `arguments`.
+pub fn duplicate_key_error(arguments: Option<&serde_json::Map<String, Value>>) -> McpError {
+    let key = arguments.and_then(|a| a.get("key")).and_then(Value::as_str).unwrap_or_default();
+    McpError::invalid_params(
+        format!(
+            "the message gives the key \"{key}\" twice in one object; each key may be given once, so that no value \
+             silently overrides another (a dry run must never become a real run): send it once"
+        ),
+        Some(json!({"field": key, "expected": "each key once"})),
+    )
+}
+
+/// `line` itself, or, when an object in it gives a key twice, a call of [`DUPLICATE_KEY_TOOL`]
+/// with the message's `id` (a notification is dropped, with a note on standard error).
+fn checked(line: Vec<u8>) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(&line) else { return line };
+    let Some(key) = dockerhub_org::actions::input::duplicate_key(text) else { return line };
+    let id = serde_json::from_str::<Value>(text).ok().and_then(|m| m.get("id").cloned());
+    match id.filter(|id| id.is_string() || id.is_number()) {
+        Some(id) => {
+            let request = json!({
+                "jsonrpc": "2.0", "id": id, "method": "tools/call",
+                "params": {"name": DUPLICATE_KEY_TOOL, "arguments": {"key": key}},
+            });
+            format!("{request}\n").into_bytes()
+        }
+        None => {
+            eprintln!("dockerhub-org mcp: dropped a notification that gives the key \"{key}\" twice");
+            b"\n".to_vec()
+        }
+    }
+}
+
 /// `input` with every line longer than [`MAX_MESSAGE_BYTES`] replaced as the module comment says.
 /// Spawns the forwarding task on the current tokio runtime.
 pub fn bounded(input: impl AsyncRead + Unpin + Send + 'static) -> DuplexStream {
@@ -70,7 +109,7 @@ async fn forward(mut input: impl AsyncRead + Unpin, mut output: impl AsyncWrite 
             }
             let out = match oversized.take() {
                 Some(big) => big.replacement(),
-                None => std::mem::take(&mut line),
+                None => checked(std::mem::take(&mut line)),
             };
             if output.write_all(&out).await.is_err() || output.flush().await.is_err() {
                 return;
@@ -287,5 +326,21 @@ mod tests {
         assert_eq!(lines[2], r#"{"id":2}"#);
         assert_eq!(lines[3], "", "a long line without an id is dropped");
         assert_eq!(lines[4], "tail", "an unterminated last line is passed on for rmcp to judge");
+    }
+
+    #[test]
+    fn a_message_that_gives_a_key_twice_becomes_a_request_that_is_refused() {
+        let tokio = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let call = r#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"remove-member","arguments":{"username":"bob","dry_run":true,"dry_run":false}}}"#;
+        let note = r#"{"jsonrpc":"2.0","method":"notifications/x","params":{"a":1,"a":2}}"#;
+        let out = tokio.block_on(forwarded(format!("{call}\n{note}\n{{\"id\":3}}\n").into_bytes(), 10_000));
+        let lines: Vec<&str> = out.split('\n').collect();
+        let replaced: Value = serde_json::from_str(lines[0]).unwrap();
+        assert_eq!((&replaced["id"], &replaced["params"]["name"]), (&json!(5), &json!(DUPLICATE_KEY_TOOL)));
+        assert_eq!(replaced["params"]["arguments"]["key"], "dry_run");
+        assert_eq!(lines[1], "", "a notification with a key given twice is dropped");
+        assert_eq!(lines[2], r#"{"id":3}"#, "other messages pass unchanged");
+        let e = duplicate_key_error(replaced["params"]["arguments"].as_object());
+        assert!(e.message.contains("\"dry_run\" twice"), "{}", e.message);
     }
 }

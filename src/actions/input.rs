@@ -59,6 +59,15 @@ given once, so that no value silently overrides another. Remove one of them."
 const DUPLICATE_KEY: &str = "duplicate key \u{1}";
 const DUPLICATE_KEY_END: char = '\u{1}';
 
+/// The first key that an object in the JSON `text` gives twice, at any depth; `None` when there
+/// is none or the text is not JSON. Hosts that parse a message before the guest does (the MCP
+/// server) use it to hold the message to the same rule.
+pub fn duplicate_key(text: &str) -> Option<String> {
+    let message = strict_json(text).err()?.to_string();
+    let (_, rest) = message.split_once(DUPLICATE_KEY)?;
+    rest.split(DUPLICATE_KEY_END).next().map(str::to_string)
+}
+
 /// Parses JSON text like `serde_json::from_str::<Value>`, except that an object that gives the
 /// same key twice is an error (serde_json keeps the last one: `{"dry_run": true, "dry_run":
 /// false}` would silently be a real run). Applies at every depth, so a request body given to
@@ -311,6 +320,12 @@ mod tests {
         let fine = strict_json(r#"{"a": [{"x": 1}, {"x": 2}], "b": {"x": 1.5, "y": null, "z": -3}}"#).unwrap();
         assert_eq!(fine, serde_json::json!({"a": [{"x": 1}, {"x": 2}], "b": {"x": 1.5, "y": null, "z": -3}}));
         assert!(strict_json("{} x").is_err(), "trailing text is still refused");
+        assert_eq!(
+            duplicate_key(r#"{"params": {"arguments": {"dry_run": true, "dry_run": false}}}"#).as_deref(),
+            Some("dry_run")
+        );
+        assert_eq!(duplicate_key(r#"{"a": 1}"#), None);
+        assert_eq!(duplicate_key("not json"), None);
     }
 
     #[test]
