@@ -164,18 +164,20 @@ async fn all_pages_on_an_empty_log_makes_one_request() {
 }
 
 #[tokio::test]
-async fn all_pages_refuses_more_than_max_items() {
+async fn all_pages_stops_at_the_max_items_given_and_says_where_to_continue() {
     let hub = hub().await;
     mount_logs_page(&hub, 1, 25, fixture("auditlogs/page-1.json")).await;
     mount_logs_page(&hub, 2, 25, fixture("auditlogs/page-2.json")).await;
-    let (kind, message) = err(
+    let out = ok(
         &hub.runtime(),
         "list-audit-logs",
         r#"{"all_pages": true, "page_size": 25, "max_items": 30}"#,
         &hub.secrets(),
     );
-    assert_eq!(kind, "invalid-input");
-    assert!(message.contains("more than max_items (30)"), "{message}");
+    assert_eq!((&out["returned"], &out["truncated"]), (&json!(30), &json!(true)), "{}", out["paging"]);
+    let page_2 = fixture("auditlogs/page-2.json");
+    assert_eq!(out["events"][29]["action"], page_2["logs"][4]["action"], "the first 30 events, in order");
+    assert_eq!(out["paging"]["next_page"], 2, "event 31 is on page 2: {}", out["paging"]);
 }
 
 #[test]
