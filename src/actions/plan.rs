@@ -36,7 +36,7 @@ pub struct PlannedStep {
     pub why: String,
     #[serde(skip)]
     #[cfg_attr(not(target_arch = "wasm32"), schemars(skip))]
-    request: Option<ApiRequest>,
+    request: ApiRequest,
     /// What to read to learn whether the step took effect when its answer never came.
     #[serde(skip)]
     #[cfg_attr(not(target_arch = "wasm32"), schemars(skip))]
@@ -75,9 +75,7 @@ impl PlannedStep {
     /// Makes a 404 to this step mean its end state holds (`missing_ok`, or a target the action
     /// just read).
     pub fn absent_is_done(&mut self) -> &mut Self {
-        if let Some(request) = &mut self.request {
-            request.if_absent = IfAbsent::Done;
-        }
+        self.request.if_absent = IfAbsent::Done;
         self
     }
 }
@@ -203,19 +201,19 @@ impl Plan {
     /// Appends `endpoint`'s request, explained by `why`; returns the step to declare more.
     pub fn add<T>(&mut self, endpoint: &Endpoint<T>, why: impl Into<String>) -> &mut PlannedStep {
         let request = ApiRequest::clone(endpoint);
-        let step = self.steps.len() + 1;
+        let index = self.steps.len();
         self.steps.push(PlannedStep {
-            step,
+            step: index + 1,
             method: request.method.as_str(),
             path: request.path_and_query(),
             body: request.body.clone(),
             why: why.into(),
-            request: Some(request),
+            request,
             verify: None,
             changes: None,
             missing: None,
         });
-        self.steps.last_mut().expect("just pushed")
+        &mut self.steps[index]
     }
 
     /// Records whether the action found the target it writes to (a removal's person, team or
@@ -244,7 +242,7 @@ impl Plan {
         let mut warnings = Vec::new();
         if !dry_run {
             for (i, step) in self.steps.iter().enumerate() {
-                let Some(request) = &step.request else { continue };
+                let request = &step.request;
                 let sent_before = client.request_count();
                 let settled = match client.send(request) {
                     Ok(response) => {
@@ -329,7 +327,7 @@ found it and this write, so nothing was changed.",
         sent: bool,
         words: &Words,
     ) -> std::result::Result<(u16, StepOutcome), Settled> {
-        let request = step.request.as_ref().expect("a planned step has its request");
+        let request = &step.request;
         if error.status == Some(404) && error.kind == ErrorKind::NotFound {
             if request.if_absent == IfAbsent::Done {
                 return Ok((404, StepOutcome::AlreadyDone));
@@ -363,10 +361,7 @@ found it and this write, so nothing was changed.",
 
     fn stopped(&self, action: &str, index: usize, completed: Vec<CompletedStep>, error: Error, unknown: bool) -> Error {
         let step = &self.steps[index];
-        let check = step.verify.clone().unwrap_or_else(|| {
-            let target = step.request.as_ref().map(|r| r.target.as_str()).unwrap_or("the target");
-            format!("read {target} again")
-        });
+        let check = step.verify.clone().unwrap_or_else(|| format!("read {} again", step.request.target));
         let this = if unknown {
             format!(
                 " The request was sent but no clear answer came back, so the change may have been carried out: \
@@ -382,7 +377,7 @@ found it and this write, so nothing was changed.",
                 // "Raise the deadline ... continue in another call" would repeat a write that may
                 // have happened: say what to check instead.
                 (true, true) => {
-                    let target = step.request.as_ref().map(|r| r.target.as_str()).unwrap_or("the request");
+                    let target = &step.request.target;
                     match error.detail.as_ref().and_then(|d| d.get("value")).and_then(Value::as_u64) {
                         Some(seconds) => format!(
                             "The call reached its deadline of {seconds} s before Docker Hub answered {target}.{this}"
