@@ -286,13 +286,6 @@ async fn team_names_are_percent_encoded_path_segments() {
         .expect(1)
         .mount(&hub.server)
         .await;
-    api("GET", "/v2/orgs/acme/members", "search=jon+snow&page=1&page_size=100")
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(one_page(&[json!({"username": "jon snow", "groups": [name]})])),
-        )
-        .expect(1)
-        .mount(&hub.server)
-        .await;
     api("DELETE", &format!("{encoded}/members/jon%20snow"), "")
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
@@ -307,15 +300,7 @@ async fn team_names_are_percent_encoded_path_segments() {
         ok(&runtime, "remove-team-member", &json!({"team": name, "username": "jon snow"}).to_string(), &hub.secrets());
     assert_one_step(&out, "DELETE", &format!("{encoded}/members/jon%20snow"), None, 204);
     let paths: Vec<String> = hub.received().await.iter().skip(1).map(|r| r.url.path().to_string()).collect();
-    assert_eq!(
-        paths,
-        [
-            encoded.to_string(),
-            format!("{encoded}/members"),
-            "/v2/orgs/acme/members".to_string(),
-            format!("{encoded}/members/jon%20snow")
-        ]
-    );
+    assert_eq!(paths, [encoded.to_string(), format!("{encoded}/members"), format!("{encoded}/members/jon%20snow")]);
 }
 
 #[test]
@@ -863,8 +848,7 @@ fn add_team_member_input_errors_send_nothing() {
 #[tokio::test]
 async fn remove_team_member_deletes_the_membership() {
     let hub = hub().await;
-    // The member listing says who arya is and that arya is on the team: one search, one DELETE.
-    member_search(&hub, "arya", fixture("members/page-small.json"), 1).await;
+    // By username: the DELETE alone, whose 204 proves the removal (no search before it).
     api("DELETE", "/v2/orgs/acme/groups/developers/members/arya", "")
         .and(NoBody)
         .respond_with(ResponseTemplate::new(204))
@@ -902,7 +886,13 @@ async fn remove_team_member_by_email_resolves_the_username() {
 #[tokio::test]
 async fn removing_from_an_unknown_team_is_not_found_naming_the_team() {
     let hub = hub().await;
-    // arya is on no team called "ghosts": the team is read to tell "not on it" from "no such team".
+    // Docker answers the DELETE 404; arya is a member, so the team is read to tell "not on it"
+    // from "no such team".
+    api("DELETE", "/v2/orgs/acme/groups/ghosts/members/arya", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
     member_search(&hub, "arya", fixture("members/page-small.json"), 1).await;
     api("GET", "/v2/orgs/acme/groups/ghosts", "")
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
@@ -921,7 +911,13 @@ async fn removing_from_an_unknown_team_is_not_found_naming_the_team() {
 #[tokio::test]
 async fn removing_someone_not_on_the_team_reports_removed_false() {
     let hub = hub().await;
-    // samwell is a member on no team: nothing is sent but the team's read (it exists).
+    // samwell is a member on no team: Docker answers the DELETE 404, and the reads establish what
+    // that means (samwell is a member, the team exists), so it is "nothing to change".
+    api("DELETE", "/v2/orgs/acme/groups/developers/members/samwell", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "User is not a member of the team."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
     member_search(&hub, "samwell", fixture("members/page-small.json"), 1).await;
     api("GET", "/v2/orgs/acme/groups/developers", "")
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("groups/team.json")))
@@ -931,7 +927,47 @@ async fn removing_someone_not_on_the_team_reports_removed_false() {
     let out =
         ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "username": "samwell"}"#, &hub.secrets());
     assert_eq!((&out["changed"], &out["completed"]), (&json!(false), &json!([])), "{out}");
-    assert_eq!(out["message"], "\"samwell\" is not on team \"developers\": nothing to change.");
+    assert_eq!(out["found"], true, "{out}");
+    assert!(
+        out["message"].as_str().unwrap().starts_with("\"samwell\" is not on team \"developers\" (Docker Hub"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn a_removal_docker_answers_404_is_not_retried_on_a_stale_listing() {
+    let hub = hub().await;
+    // The member listing still shows arya on the team, but Docker answered the DELETE 404 and the
+    // team exists: arya is off it (someone got there first), and no second DELETE is sent.
+    api("DELETE", "/v2/orgs/acme/groups/developers/members/arya", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "User is not a member of the team."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    member_search(&hub, "arya", fixture("members/page-small.json"), 1).await;
+    read_developers(&hub).await;
+    let out = ok(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "username": "arya"}"#, &hub.secrets());
+    assert_unchanged(&out);
+    assert_eq!(
+        out["message"],
+        "\"arya\" is not on team \"developers\" (Docker Hub answered the removal 404 and the team exists): nothing \
+to change."
+    );
+}
+
+#[tokio::test]
+async fn a_removal_of_someone_outside_the_organization_is_not_found_after_the_404() {
+    let hub = hub().await;
+    api("DELETE", "/v2/orgs/acme/groups/developers/members/nobody", "")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Member not found."})))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    member_search(&hub, "nobody", fixture("members/page-small.json"), 1).await;
+    let (kind, message) =
+        err(&hub.runtime(), "remove-team-member", r#"{"team": "developers", "username": "nobody"}"#, &hub.secrets());
+    assert_eq!(kind, "not-found", "{message}");
+    assert!(message.contains("missing_ok"), "{message}");
 }
 
 #[tokio::test]

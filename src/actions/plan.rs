@@ -78,6 +78,14 @@ impl PlannedStep {
         self.request.if_absent = IfAbsent::Done;
         self
     }
+
+    /// Makes a 404 to this step fail as Docker answered it, for an endpoint that declares a 404
+    /// done (it is sent after a read that found the target) but is sent here without that read:
+    /// the action then reads to learn what the 404 meant.
+    pub fn absent_fails(&mut self) -> &mut Self {
+        self.request.if_absent = IfAbsent::Fails;
+        self
+    }
 }
 
 /// How a carried-out step ended.

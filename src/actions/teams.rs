@@ -652,9 +652,12 @@ pub struct RemoveTeamMemberInput {
     pub missing_ok: Option<bool>,
 }
 
-/// `remove-team-member`. The person is resolved exactly through the member listing (which also
-/// says which teams they are on): nobody matching is `not-found` unless `missing_ok`; a member who
-/// is not on the team is `changed: false` (for a team that exists: an unknown team is not-found).
+/// `remove-team-member`. By username, the DELETE alone is sent (the least it needs: Docker's
+/// 204 "User removed successfully" is the proof, `shared/reference/dockerhub-api.yaml`); a 404
+/// (no such team, person or membership) is then explained by reads. By email, or as a dry run,
+/// the person is resolved exactly through the member listing (which also says which teams they
+/// are on) first. Nobody matching is `not-found` unless `missing_ok`; a member who is not on the
+/// team is `changed: false` (for a team that exists: an unknown team is not-found).
 pub fn remove_team_member(ctx: &Ctx, input: RemoveTeamMemberInput) -> Result<TeamMembershipOutput> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
     let person = Person::from_fields(ctx.action, "username", input.username.as_deref(), input.email.as_deref())?;
@@ -662,9 +665,46 @@ pub fn remove_team_member(ctx: &Ctx, input: RemoveTeamMemberInput) -> Result<Tea
     let client = ctx.client()?;
     let org = client.org();
     let team = selector.name(&client)?;
+    let output = |username: String, write: WriteReport| TeamMembershipOutput {
+        organization: org.to_string(),
+        team: team.clone(),
+        username,
+        write,
+        meta: Meta::of(&client),
+    };
+    let words = |username: &str, nothing: String| {
+        Words::new(
+            nothing,
+            format!("Dry run: \"{username}\" would be taken off team \"{team}\"."),
+            format!("\"{username}\" was taken off team \"{team}\"."),
+        )
+    };
+    let plan_removal = |username: &str, strict: bool| {
+        let mut plan = Plan::new();
+        let step = plan
+            .add(&groups::remove_group_member(org, &team, username), format!("take \"{username}\" off team \"{team}\""))
+            .verify_with(format!("list-team-members {{\"team\": \"{team}\", \"search\": \"{username}\"}}"));
+        if strict {
+            step.absent_fails();
+        }
+        plan
+    };
+    // Docker answered 404 to the direct removal: whatever the member listing says, they are not
+    // on the team (if the team and the person exist, which the reads below establish).
+    let mut docker_says_off = false;
+    if let (Person::Username(given), false) = (&person, dry_run) {
+        let username = path_segment(ctx.action, "username", Some(given))?;
+        let mut plan = plan_removal(&username, true);
+        plan.found(true);
+        match plan.run(&client, ctx.action, false, words(&username, String::new())) {
+            Ok(ran) => return Ok(output(username, ran.report)),
+            Err(e) if e.kind == ErrorKind::NotFound && e.status == Some(404) => docker_says_off = true,
+            Err(e) => return Err(e),
+        }
+    }
     let member = find_member_or_missing(&client, &person, input.missing_ok)?;
     let (username, on_team) = match &member {
-        Some(m) => (m.username.clone(), m.groups.as_ref().is_none_or(|g| g.contains(&team))),
+        Some(m) => (m.username.clone(), !docker_says_off && m.groups.as_ref().is_none_or(|g| g.contains(&team))),
         None => (person.value().to_string(), false),
     };
     let username = match &member {
@@ -675,35 +715,21 @@ pub fn remove_team_member(ctx: &Ctx, input: RemoveTeamMemberInput) -> Result<Tea
         // "Not on the team" means something only for a team that exists: an unknown team is not-found.
         TeamSelector::Name(team.clone()).read(&client)?;
     }
-    let mut plan = Plan::new();
+    let mut plan = if on_team { plan_removal(&username, false) } else { Plan::new() };
     plan.found(member.is_some());
-    if on_team {
-        plan.add(
-            &groups::remove_group_member(org, &team, &username),
-            format!("take \"{username}\" off team \"{team}\""),
-        )
-        .verify_with(format!("list-team-members {{\"team\": \"{team}\", \"search\": \"{username}\"}}"));
-    }
     let nothing = match &member {
         None => format!(
             "No member of organization \"{org}\" has the {} (missing_ok): nobody to take off team \"{team}\".",
             person.describe()
         ),
+        Some(_) if docker_says_off => format!(
+            "\"{username}\" is not on team \"{team}\" (Docker Hub answered the removal 404 and the team exists): \
+nothing to change."
+        ),
         Some(_) => format!("\"{username}\" is not on team \"{team}\": nothing to change."),
     };
-    let words = Words::new(
-        nothing,
-        format!("Dry run: \"{username}\" would be taken off team \"{team}\"."),
-        format!("\"{username}\" was taken off team \"{team}\"."),
-    );
-    let ran = plan.run(&client, ctx.action, dry_run, words)?;
-    Ok(TeamMembershipOutput {
-        organization: org.to_string(),
-        team,
-        username,
-        write: ran.report,
-        meta: Meta::of(&client),
-    })
+    let ran = plan.run(&client, ctx.action, dry_run, words(&username, nothing))?;
+    Ok(output(username, ran.report))
 }
 
 /// The team actions.
