@@ -277,3 +277,41 @@ fn access_review_flags_a_single_owner_and_empty_teams() {
     assert_eq!(out["as_of_source"], "docker_date_header", "without as_of, Docker's clock is used");
     assert!(out["markdown"].as_str().unwrap().contains("only one owner"));
 }
+
+#[test]
+fn reconcile_looks_up_a_short_list_by_search_and_a_long_one_from_the_roster_alike() {
+    let s = sim();
+    let page = s.ok("list-members", &json!({"page_size": 12, "type": "member"}));
+    let names: Vec<String> =
+        page["members"].as_array().unwrap().iter().map(|m| m["username"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names.len(), 12);
+    let reconcile = |members: &[String]| {
+        let before = s.sent();
+        let out = s.ok("reconcile-team", &json!({"team": "qa", "members": members, "max_removals": 100}));
+        let urls: Vec<String> = s.runtime.http().sent()[before..].iter().map(|r| r.url.clone()).collect();
+        (out, urls)
+    };
+    let on_qa: Vec<String> = s.sim.with_state(|st| {
+        st.members.iter().filter(|m| m.groups.iter().any(|g| g == "qa")).map(|m| m.username.clone()).collect()
+    });
+    // Three people: the team, then one exact search for each one not on it, and no roster page.
+    let (short, urls) = reconcile(&names[..3]);
+    let off_qa = names[..3].iter().filter(|n| !on_qa.contains(n)).count();
+    assert!(off_qa > 0, "the seed puts someone of the first three off team qa");
+    assert_eq!(urls.iter().filter(|u| u.contains("search=")).count(), off_qa, "{urls:#?}");
+    assert_eq!(urls.len(), 1 + off_qa, "{urls:#?}");
+    // Twelve: more than one batch of searches, so the roster is read once (4 pages of 100).
+    let (long, urls) = reconcile(&names);
+    assert!(!urls.iter().any(|u| u.contains("search=")), "{urls:#?}");
+    let roster_page = format!("/orgs/{DEFAULT_ORG}/members?page=");
+    assert_eq!(urls.iter().filter(|u| u.contains(&roster_page)).count(), 4, "{urls:#?}");
+    // Either way the same people are planned for the same team.
+    let planned = |out: &Value, key: &str| out[key].as_array().unwrap().len();
+    assert_eq!(planned(&short, "unknown") + planned(&long, "unknown"), 0, "{short}\n{long}");
+    assert!(planned(&long, "to_add") >= planned(&short, "to_add"));
+    for name in &names[..3] {
+        let in_short = short["to_add"].as_array().unwrap().iter().any(|n| n == name);
+        let in_long = long["to_add"].as_array().unwrap().iter().any(|n| n == name);
+        assert_eq!(in_short, in_long, "{name}: {short}\n{long}");
+    }
+}

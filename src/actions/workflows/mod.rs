@@ -9,11 +9,14 @@ pub mod offboard;
 pub mod reconcile;
 
 use super::ActionSpec;
+use super::paging::MAX_PAGE_SIZE;
 use super::paging::every_page;
 use crate::api::groups::{self, Team};
+use crate::api::members::OrgMember;
 use crate::api::members::{self, Member, MemberQuery};
+use crate::api::{ApiRequest, FromResponse, Page, Paged};
 use crate::client::Client;
-use crate::client::paging::DEFAULT_MAX_ITEMS;
+use crate::client::paging::{DEFAULT_CONCURRENCY, DEFAULT_MAX_ITEMS};
 use crate::error::Result;
 
 /// Every member of the organization.
@@ -27,6 +30,52 @@ fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>> {
 }
 
 /// Every team of the organization, or only `username`'s.
+/// Whether `member` is the one `entry` names: an exact, case-insensitive match on the email for an
+/// entry with an `@`, on the username otherwise (Docker's search is fuzzy; a near match never counts).
+fn names(entry: &str, member: &Member) -> bool {
+    if entry.contains('@') {
+        member.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(entry))
+    } else {
+        member.username.eq_ignore_ascii_case(entry)
+    }
+}
+
+/// The member each of `entries` names ([`names`]), `None` for nobody. Up to one batch of them
+/// ([`DEFAULT_CONCURRENCY`]) are looked up with one search each, sent together (one round trip, a
+/// request per person); more, or a search whose answer runs past one page, and the whole roster
+/// is read once instead (fewer requests than a search per person from there on).
+fn resolve_entries(client: &Client, entries: &[String]) -> Result<Vec<Option<Member>>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    if entries.len() <= DEFAULT_CONCURRENCY as usize {
+        let org = client.org();
+        let requests: Vec<ApiRequest> = entries
+            .iter()
+            .map(|entry| {
+                let query = MemberQuery { search: Some(entry.clone()), ..MemberQuery::default() };
+                members::list_members(org, &query, 1, MAX_PAGE_SIZE).into_request()
+            })
+            .collect();
+        let mut found = Vec::with_capacity(entries.len());
+        for ((entry, request), answer) in
+            entries.iter().zip(&requests).zip(client.send_batch(&requests, DEFAULT_CONCURRENCY))
+        {
+            let chunk = Page::<OrgMember>::from_response(&answer?, request)?.into_chunk();
+            if chunk.has_next == Some(true) {
+                found.clear();
+                break;
+            }
+            found.push(chunk.items.into_iter().map(Member::from).find(|m| names(entry, m)));
+        }
+        if found.len() == entries.len() {
+            return Ok(found);
+        }
+    }
+    let everyone = roster(client, &MemberQuery::default())?;
+    Ok(entries.iter().map(|entry| everyone.iter().find(|m| names(entry, m)).cloned()).collect())
+}
+
 fn all_teams(client: &Client, username: Option<&str>) -> Result<Vec<Team>> {
     every_page(
         client,

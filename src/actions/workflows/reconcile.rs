@@ -5,13 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{roster, team_members};
+use super::{resolve_entries, team_members};
 use crate::actions::input::path_segment;
 use crate::actions::plan::{Plan, Words, WriteReport};
 use crate::actions::teams::{TeamId, TeamSelector};
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::groups;
-use crate::api::members::MemberQuery;
 use crate::error::{Error, Result};
 use crate::output::Meta;
 
@@ -99,17 +98,18 @@ pub fn reconcile_team(ctx: &Ctx, input: ReconcileInput) -> Result<ReconcileOutpu
     let team = selector.name(&client)?;
 
     let current = team_members(&client, &team)?;
-    let everyone = roster(&client, &MemberQuery::default())?;
+    // Someone already on the team by username needs no lookup: the team's listing shows them.
+    let on_team = |entry: &str| !entry.contains('@') && current.iter().any(|m| m.username.eq_ignore_ascii_case(entry));
+    let lookups: Vec<String> = desired_raw.iter().filter(|e| !on_team(e)).cloned().collect();
+    let mut resolved = resolve_entries(&client, &lookups)?.into_iter();
     let mut desired: BTreeMap<String, String> = BTreeMap::new();
     let mut unknown = Vec::new();
     for entry in &desired_raw {
-        let found = everyone.iter().find(|m| {
-            if entry.contains('@') {
-                m.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(entry))
-            } else {
-                m.username.eq_ignore_ascii_case(entry)
-            }
-        });
+        let found = if on_team(entry) {
+            current.iter().find(|m| m.username.eq_ignore_ascii_case(entry)).cloned()
+        } else {
+            resolved.next().flatten()
+        };
         match found {
             Some(m) => {
                 desired.insert(m.username.to_lowercase(), m.username.clone());
