@@ -129,7 +129,7 @@ macro_rules! exports {
     ($($function:ident),* $(,)?) => {
         impl Guest for Component {
             fn describe() -> String {
-                crate::manifest::describe().to_string()
+                crate::manifest::describe()
             }
             $(
                 fn $function(input: String) -> Result<String, ActionError> {
