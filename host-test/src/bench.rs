@@ -106,17 +106,24 @@ pub struct PagingRow {
     pub requests: usize,
     /// Requests in flight at once: the guest's batch size, capped by the host's.
     pub concurrency: usize,
+    /// Extra delay of one page (page 2), when one page is slow.
+    pub slow: Option<Duration>,
 }
 
 impl PagingRow {
     /// The round-trip bound: the first page alone (it says how many there are), then the rest
-    /// `concurrency` at a time: latency × (1 + ⌈(P − 1) / C⌉). `None` without injected latency.
+    /// `concurrency` at a time: latency × (1 + ⌈(P − 1) / C⌉); with one slow page, no sooner than
+    /// the first page and then the slow one (2 × latency + its delay). `None` without latency.
     pub fn ideal(&self) -> Option<Duration> {
         if self.latency.is_zero() || self.requests == 0 {
             return None;
         }
         let rounds = 1 + (self.requests - 1).div_ceil(self.concurrency.max(1));
-        Some(self.latency * rounds as u32)
+        let uniform = self.latency * rounds as u32;
+        Some(match self.slow {
+            Some(extra) => uniform.max(self.latency * 2 + extra),
+            None => uniform,
+        })
     }
 }
 
@@ -396,8 +403,18 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
 
     // Listing a large roster: one request at a time against the batch fetch.
     let mut paging = Vec::new();
-    for &latency_ms in &options.latencies_ms {
-        let sim = simulator(options.paging_members, latency_ms)?;
+    // Each latency with every page alike, then the highest with one page slow by 4 round trips.
+    let mut cases: Vec<(u64, Option<Duration>)> = options.latencies_ms.iter().map(|&ms| (ms, None)).collect();
+    if let Some(&top) = options.latencies_ms.iter().max().filter(|&&ms| ms > 0) {
+        cases.push((top, Some(Duration::from_millis(4 * top))));
+    }
+    for (latency_ms, slow) in cases {
+        let sim = Simulator::start(SimulatorConfig {
+            members: Some(options.paging_members),
+            latency: Duration::from_millis(latency_ms),
+            slow_page: slow.map(|extra| (2, extra)),
+            ..SimulatorConfig::default()
+        })?;
         let secrets = secrets_for(&sim);
         let sequential_rt = runtime_for(&sim, 1, &cache)?;
         let batched_rt = runtime_for(&sim, HttpConfig::default().max_concurrency, &cache)?;
@@ -426,6 +443,7 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
             sequential: median(sequential),
             batched: median(batched),
             requests,
+            slow,
             concurrency: dockerhub_org::client::paging::DEFAULT_CONCURRENCY.min(HttpConfig::default().max_concurrency)
                 as usize,
         });
@@ -530,10 +548,11 @@ impl Report {
         ]);
         for row in &self.paging {
             let speedup = ratio(row.sequential, row.batched);
-            let fifty = row.latency >= Duration::from_millis(50);
+            let fifty = row.latency >= Duration::from_millis(50) && row.slow.is_none();
+            let slow = row.slow.map(|d| format!(", page 2 slower by {} ms", d.as_millis())).unwrap_or_default();
             rows.push([
                 format!(
-                    "all pages, {} members, {} ms latency ({} requests)",
+                    "all pages, {} members, {} ms latency{slow} ({} requests)",
                     self.paging_members,
                     row.latency.as_millis(),
                     row.requests
@@ -547,7 +566,7 @@ impl Report {
                 let against = ratio(row.batched, ideal);
                 rows.push([
                     format!(
-                        "… against the round-trip bound, {} ms, {} in flight",
+                        "… against the round-trip bound, {} ms{slow}, {} in flight",
                         row.latency.as_millis(),
                         row.concurrency
                     ),

@@ -129,7 +129,10 @@ fn a_batch_never_sends_more_than_the_rate_limit_has_left() {
 #[test]
 fn the_benchmark_runs_one_quick_iteration() {
     let report = run(&BenchOptions::quick().with_cli(env!("CARGO_BIN_EXE_dockerhub-org"))).expect("benchmark");
-    assert_eq!(report.paging.len(), 2);
+    // 0 and 2 ms, then 2 ms with one slow page.
+    assert_eq!(report.paging.len(), 3);
+    assert!(report.paging[2].slow.is_some() && report.paging[2].ideal().is_some(), "{:?}", report.paging);
+    assert!(report.compile > Duration::ZERO);
     assert!(report.paging.iter().all(|row| row.requests == 3), "⌈250/100⌉ pages: {:?}", report.paging);
     assert!(report.peak_memory_bytes > 0 && report.output_bytes > 0);
     assert_eq!(report.component_bytes, dockerhub_org_host::COMPONENT.len());
@@ -142,6 +145,9 @@ fn the_benchmark_runs_one_quick_iteration() {
         "list-members",
         "all pages",
         "component size",
+        "compile the component from scratch",
+        "against the round-trip bound",
+        "page 2 slower by 8 ms",
         "peak guest memory",
         "CLI first run",
     ] {

@@ -15,8 +15,13 @@ use super::Client;
 use crate::api::{ApiRequest, Chunk, Endpoint, Paged};
 use crate::error::{Error, ErrorKind, Result};
 
-/// Pages fetched at once through the batch import.
+/// Pages in flight at once through the batch import.
 pub const DEFAULT_CONCURRENCY: u32 = 8;
+/// Pages handed to the batch import in one call. The host keeps [`DEFAULT_CONCURRENCY`] of them in
+/// flight and starts the next as soon as one answers (a sliding window), so one slow page holds up
+/// only its own slot, not a lock-step group of eight; a walk holds at most this many response
+/// bodies at once (64 pages of 100 members, about 4 MB), which bounds its memory.
+pub const BATCH_PAGES: usize = 64;
 /// Default cap on the items one listing collects.
 pub const DEFAULT_MAX_ITEMS: usize = 10_000;
 
@@ -101,9 +106,10 @@ to {pages}, or use all_pages.",
     }
 
     /// Walks a listing from `spec.start_page` to its end, `page` making the request for a page
-    /// number, and hands each page's items to `sink` as soon as the page is read. Batched pages go
-    /// out [`DEFAULT_CONCURRENCY`] at a time and each group is read and dropped before the next is
-    /// sent, so a long listing never holds more than one group of response bodies.
+    /// number, and hands each page's items to `sink` as soon as the page is read. After the first
+    /// page (which gives the count), the rest go to the batch import [`BATCH_PAGES`] at a time,
+    /// [`DEFAULT_CONCURRENCY`] in flight, and each batch is read and dropped before the next is
+    /// sent, so a long listing never holds more than one batch of response bodies.
     pub fn walk<L: Paged>(
         &self,
         spec: PageSpec,
@@ -143,7 +149,7 @@ to {pages}, or use all_pages.",
             let wanted = if spec.truncate { left.min((spec.max_items - walk.items) as u64) } else { left };
             let planned = u32::try_from(wanted.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX);
             let requests: Vec<ApiRequest> = (0..planned).map(|i| page(walk.next_page + i).into_request()).collect();
-            'groups: for group in requests.chunks(DEFAULT_CONCURRENCY as usize) {
+            'groups: for group in requests.chunks(BATCH_PAGES) {
                 let answers = self.send_batch(group, DEFAULT_CONCURRENCY);
                 for (request, answer) in group.iter().zip(answers) {
                     match answer {

@@ -42,6 +42,9 @@ pub struct SimulatorConfig {
     pub port: u16,
     /// Added to every request.
     pub latency: Duration,
+    /// Added, besides `latency`, to every request for this page number (`page=N` in the query):
+    /// one slow page in a long listing.
+    pub slow_page: Option<(u32, Duration)>,
     /// Requests allowed per 60-second window (None: unlimited, headers still sent).
     pub rate_limit_per_minute: Option<u32>,
     /// Lifetime of issued tokens, seconds.
@@ -62,6 +65,7 @@ impl Default for SimulatorConfig {
             oat: DEFAULT_OAT.to_string(),
             port: 0,
             latency: Duration::ZERO,
+            slow_page: None,
             rate_limit_per_minute: None,
             token_ttl: 600,
             workers: 16,
@@ -181,6 +185,14 @@ fn serve(
 ) {
     if !config.latency.is_zero() {
         std::thread::sleep(config.latency);
+    }
+    if let Some((page, extra)) = config.slow_page {
+        let asked = request.url().split_once('?').is_some_and(|(_, query)| {
+            query.split('&').any(|pair| pair.strip_prefix("page=").is_some_and(|n| n.parse() == Ok(page)))
+        });
+        if asked {
+            std::thread::sleep(extra);
+        }
     }
     let mut headers: Vec<tiny_http::Header> = Vec::new();
     if let Some(limit) = config.rate_limit_per_minute {

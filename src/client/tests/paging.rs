@@ -170,11 +170,18 @@ fn rows() -> Vec<Row> {
             batches: vec![],
         },
         Row {
-            behaviour: "more planned pages than the concurrency go in groups, one group at a time",
+            behaviour: "the pages after the first go to the batch import together (the host keeps 8 in flight)",
             spec: spec(2),
             pages: (1..=20).map(|p| (p, page(p, 2, 2, c(40), p < 20))).collect(),
             ends: Ends::Listed { items: 40, pages: 20, count: c(40) },
-            batches: vec![8, 8, 3],
+            batches: vec![19],
+        },
+        Row {
+            behaviour: "more planned pages than a batch holds go in batches, one batch at a time",
+            spec: spec(2),
+            pages: (1..=70).map(|p| (p, page(p, 2, 2, c(140), p < 70))).collect(),
+            ends: Ends::Listed { items: 140, pages: 70, count: c(140) },
+            batches: vec![64, 5],
         },
         Row {
             behaviour: "a walk from page 3 plans only the pages after it",
