@@ -234,7 +234,7 @@ fn invite_target(action: &str, input: &InviteIdInput) -> Result<InviteTarget> {
 \"email\".",
             username.escape_debug()
         ))),
-        [(field, value)] => Ok(InviteTarget::Invitee(*field, required_text(action, field, Some(value))?)),
+        [(field, value)] => Ok(InviteTarget::Invitee(field, required_text(action, field, Some(value))?)),
         [] => Err(Error::invalid_input(format!(
             "{action} needs \"id\", \"email\" or \"username\" (exactly one): the invite's id as list-invites shows it, \
 or the email or Docker ID it was sent to."
