@@ -66,7 +66,7 @@ fn write_action(out: &mut dyn Write, action: &Value) -> std::io::Result<()> {
 }
 
 /// What an action may do: read-only, destructive, or writes.
-fn kind(action: &Value) -> &'static str {
+pub fn kind(action: &Value) -> &'static str {
     if action["read_only"] == true {
         "read-only"
     } else if action["destructive"] == true {
