@@ -20,9 +20,13 @@ use crate::cli::output::Format;
 
 /// Docker Hub organization administration through the dockerhub-org WebAssembly component.
 ///
-/// Live runs read the Organization Access Token from DOCKERHUB_OAT (never from a flag, so it stays
-/// out of shell history) and the organization from --org or DOCKERHUB_ORG. --simulate runs against
-/// an embedded Docker Hub simulator instead; no account needed.
+/// Every action is a subcommand with flags from its input schema (`dockerhub-org ACTION --help`);
+/// `run ACTION --input JSON` takes the same input as JSON, for scripts.
+///
+/// Live runs read the Organization Access Token from DOCKERHUB_OAT, or from the file
+/// DOCKERHUB_OAT_FILE names (never from a flag, so it stays out of shell history), and the
+/// organization from --org or DOCKERHUB_ORG. --simulate runs against an embedded Docker Hub
+/// simulator instead; no account needed.
 #[derive(Parser)]
 #[command(name = "dockerhub-org", version, propagate_version = true)]
 struct Cli {

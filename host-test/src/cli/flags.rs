@@ -471,11 +471,13 @@ mod tests {
             {"properties": {"id": {"type": "string"}}, "required": ["id"]},
             {"properties": {"email": {"type": "string", "default": "x"}}, "required": ["email"]}
         ]});
-        let fields = fields(&action(schema));
+        let fields = fields(&action(schema.clone()));
         let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["id", "email"]);
         assert!(fields.iter().all(|f| !f.required), "a branch's required field is one choice, not required");
         assert_eq!(fields[1].default, Some(json!("x")));
+        let help = action_command(&action(schema.clone())).render_long_help().to_string();
+        assert!(help.contains("--email <TEXT>") && help.contains("[default: x]"), "{help}");
     }
 
     #[test]

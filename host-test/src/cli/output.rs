@@ -619,10 +619,12 @@ mod tests {
         let output = r#"{"members":[
             {"id":"0123456789abcdef0123456789abcdef","username":"ada","note":"a long note that goes on and on and on","groups":[]},
             {"id":"fedcba9876543210fedcba9876543210","username":"kenneth","note":"short","groups":[]}]}"#;
-        let text = printed(output, Format::Table, &shown_at(24));
+        let text = printed(output, Format::Table, &shown_at(32));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "USERNAME  NOTE");
-        assert!(lines.iter().all(|l| l.chars().count() <= 24), "{text}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 32), "{text}");
+        // Too narrow for both at a readable width: the right-hand column is left out.
+        assert_eq!(printed(output, Format::Table, &shown_at(24)).lines().next(), Some("USERNAME"));
         assert!(lines[1].starts_with("ada") && lines[1].ends_with('…'), "{text}");
         let picked = printed(output, Format::Table, &Shown { columns: Some(vec!["id".into()]), ..shown_at(80) });
         assert_eq!(picked.lines().nth(1), Some("0123456789abcdef0123456789abcdef"));
