@@ -133,6 +133,34 @@ fn every_action_is_a_subcommand_whose_help_shows_each_schema_field() {
 }
 
 #[test]
+fn each_manifest_example_as_flags_answers_as_its_json_form_does() {
+    for action in manifest_actions() {
+        let name = action["name"].as_str().unwrap();
+        if action["example"].as_object().is_none_or(|o| o.is_empty()) {
+            continue;
+        }
+        let shown = cli(&["actions", name]);
+        let example = shown.stdout.lines().skip_while(|l| *l != "Example:").nth(1);
+        let Some(example) = example else { panic!("{name}: no flag example in {}", shown.stdout) };
+        let flags = example.trim().strip_prefix(&format!("dockerhub-org {name} --simulate ")).expect("the flag form");
+        // The example is shell text (quoted where needed): the shell splits it as a user's would.
+        let script = format!("exec \"$0\" {name} --simulate {flags} --json");
+        let mut shell = Command::new("sh");
+        shell.arg("-c").arg(&script).arg(env!("CARGO_BIN_EXE_dockerhub-org"));
+        for key in ["DOCKERHUB_ORG", "DOCKERHUB_OAT", "DOCKERHUB_OAT_FILE", "DOCKERHUB_HUB_URL", "COLUMNS"] {
+            shell.env_remove(key);
+        }
+        let as_flags = finish(&mut shell);
+        let input = action["example"].to_string();
+        let as_json = cli(&["run", name, "--simulate", "--input", &input, "--json"]);
+        assert_eq!(as_flags.code, as_json.code, "{name}: {flags}\n{as_flags:#?}\n{as_json:#?}");
+        assert_ne!(as_flags.code, 2, "{name}: the flags parse: {as_flags:#?}");
+        let kind = |run: &Run| serde_json::from_str::<Value>(&run.stdout).ok().map(|v| v["error"].clone());
+        assert_eq!(kind(&as_flags), kind(&as_json), "{name}");
+    }
+}
+
+#[test]
 fn booleans_are_switches_enums_are_checked_and_numbers_say_their_range() {
     let run = cli(&["list-members", "--simulate", "--role", "admin"]);
     assert_code(&run, 2);

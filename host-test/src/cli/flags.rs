@@ -326,6 +326,9 @@ pub fn action_command(action: &Value) -> Command {
     let mut long_about = format!("{title}.\n\n{description}\n\n{kind}; OAT scopes: {}", scopes.join(", "));
     let example = &action["example"];
     if example.as_object().is_some_and(|o| !o.is_empty()) {
+        if let Some(flags) = example_flags(action) {
+            long_about.push_str(&format!("\n\nExample:\n  dockerhub-org {name} {flags}"));
+        }
         let example = example.to_string().replace('\'', r"'\''");
         long_about
             .push_str(&format!("\n\nThe same as JSON (for scripts):\n  dockerhub-org run {name} --input '{example}'"));
@@ -360,7 +363,9 @@ pub fn action_command(action: &Value) -> Command {
             .short('i')
             .value_name("JSON")
             .value_parser(clap::value_parser!(std::ffi::OsString))
-            .help("JSON input (or @file, or @- for standard input); the flags above are merged into it and win"),
+            .help(
+                "JSON input (or @file, or @- for standard input); the input fields' flags are merged into it and win",
+            ),
     );
     if action["destructive"] == true {
         command = command.arg(
@@ -372,6 +377,38 @@ pub fn action_command(action: &Value) -> Command {
         );
     }
     command
+}
+
+/// The manifest's example input of `action` as flags (`--username kenlovelace --role member`);
+/// `None` when a field of it has no flag.
+pub fn example_flags(action: &Value) -> Option<String> {
+    let fields = fields(action);
+    let mut words = Vec::new();
+    for (name, value) in action["example"].as_object()? {
+        let field = fields.iter().find(|f| &f.name == name)?;
+        let flag = format!("--{}", field.flag);
+        match (&field.kind, value) {
+            (Kind::Switch, Value::Bool(true)) => words.push(flag),
+            (Kind::Switch, Value::Bool(false)) => words.push(format!("{flag}=false")),
+            (Kind::List(_), Value::Array(items)) => {
+                for item in items {
+                    let text = item.as_str().map_or_else(|| item.to_string(), String::from);
+                    words.push(format!("{flag} {}", shell_word(&text)));
+                }
+            }
+            (_, Value::String(text)) if !matches!(field.kind, Kind::Json) => {
+                words.push(format!("{flag} {}", shell_word(text)))
+            }
+            (_, value) => words.push(format!("{flag} {}", shell_word(&value.to_string()))),
+        }
+    }
+    Some(words.join(" "))
+}
+
+/// `text` as one shell word: as it is when it holds only safe characters, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let safe = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@/:=+,".contains(c));
+    if safe { text.to_string() } else { format!("'{}'", text.replace('\'', r"'\''")) }
 }
 
 /// The input the flags of `action` give, as JSON fields (only the flags given).
@@ -511,6 +548,24 @@ mod tests {
         );
         let error = action_command(&action).try_get_matches_from(["try-it", "--page", "0"]).unwrap_err();
         assert!(error.to_string().contains("a whole number from 1 to 100"), "{error}");
+    }
+
+    #[test]
+    fn the_manifest_example_is_shown_as_flags() {
+        let mut action = action(json!({"properties": {
+            "invitees": {"type": "array", "items": {"type": "string"}},
+            "dry_run": {"type": "boolean"},
+            "team": {"type": "string"},
+            "body": {"type": "object"}
+        }}));
+        action["example"] =
+            json!({"invitees": ["a@x.example", "moby"], "dry_run": true, "team": "qa team", "body": {"a": 1}});
+        assert_eq!(
+            example_flags(&action).as_deref(),
+            Some(r#"--body '{"a":1}' --dry-run --invitee a@x.example --invitee moby --team 'qa team'"#)
+        );
+        action["example"] = json!({"unknown": 1});
+        assert_eq!(example_flags(&action), None);
     }
 
     #[test]
