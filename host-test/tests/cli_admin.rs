@@ -278,6 +278,9 @@ fn a_partial_listing_says_so_on_standard_error_and_all_walks_every_page() {
     assert_code(&run, 0);
     assert_eq!(run.stdout.lines().count(), 321, "every member");
     assert_eq!(run.stderr, "", "a complete listing has no footer");
+    let run = cli_on(&simulator, &["list-members"]);
+    assert_code(&run, 0);
+    assert_eq!(run.stderr, "", "JSON for programs carries its paging itself");
 }
 
 #[test]

@@ -77,7 +77,7 @@ pub fn run(call: &Call, target: &Target, output: &Output, view: &View) -> Result
 }
 
 /// Prints an action's output as the user chose, with the partial-listing footer on standard error
-/// for a listing shown as a table or CSV.
+/// for a listing shown as a table or CSV (JSON carries `paging` itself).
 fn print_output(out: &mut dyn Write, action: &str, text: &str, output: &Output, view: &View) -> Result<()> {
     let on_terminal = std::io::stdout().is_terminal();
     let shown = output::Shown {
@@ -89,7 +89,7 @@ fn print_output(out: &mut dyn Write, action: &str, text: &str, output: &Output, 
     };
     let format = output::write_output(out, text, output.format(), &shown)?;
     out.flush()?;
-    if format != Some(Format::Json)
+    if matches!(format, Some(Format::Table | Format::Csv))
         && view.section.is_none()
         && let Some(footer) = output::partial_footer(text)
     {
