@@ -271,9 +271,11 @@ pub fn arg(field: &Field) -> Arg {
             .value_parser(clap::value_parser!(bool)),
         Kind::Integer { min, max } => {
             let (min, max) = (*min, *max);
-            arg.value_name("N").value_parser(move |text: &str| whole_number(text, min, max))
+            arg.value_name("N")
+                .allow_negative_numbers(true)
+                .value_parser(move |text: &str| whole_number(text, min, max))
         }
-        Kind::Number => arg.value_name("NUMBER").value_parser(clap::value_parser!(f64)),
+        Kind::Number => arg.value_name("NUMBER").allow_negative_numbers(true).value_parser(clap::value_parser!(f64)),
         Kind::Text { choices } if !choices.is_empty() => {
             let values: Vec<PossibleValue> = choices
                 .iter()
@@ -548,6 +550,8 @@ mod tests {
         );
         let error = action_command(&action).try_get_matches_from(["try-it", "--page", "0"]).unwrap_err();
         assert!(error.to_string().contains("a whole number from 1 to 100"), "{error}");
+        let error = action_command(&action).try_get_matches_from(["try-it", "--page", "-3"]).unwrap_err();
+        assert!(error.to_string().contains("a whole number from 1 to 100"), "a negative number is a value: {error}");
     }
 
     #[test]
