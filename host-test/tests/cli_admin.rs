@@ -265,6 +265,17 @@ fn yes_and_no_terminal_never_ask() {
     assert!(is_member(&simulator, "barbaralovelace"));
 }
 
+#[test]
+fn an_action_that_previews_by_default_asks_only_when_told_to_write() {
+    let simulator = simulator();
+    let email = "margaret.lovelace@example.com";
+    let shown = on_pty(&simulator, &["offboard-member", "--email", email], None);
+    assert!(!shown.contains("[y/N]"), "offboard-member previews by default: {shown}");
+    let shown = on_pty(&simulator, &["offboard-member", "--email", email, "--dry-run=false"], Some("no"));
+    assert!(shown.contains("DELETE") && shown.contains("Nothing was changed."), "{shown}");
+    assert!(is_member(&simulator, "margaretlovelace"));
+}
+
 // ---- tables that tell the whole story -------------------------------------------------------------
 
 #[test]
