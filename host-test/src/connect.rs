@@ -2,8 +2,9 @@
 //! embedded simulator: the runtime with the right HTTP allow-list, the connection values the
 //! component reads through `secret-get`, and hints for the values the user did not give.
 //!
-//! Live connections read the Organization Access Token from `DOCKERHUB_OAT` only (never from a
-//! flag, so it stays out of shell history and process listings). A `--hub-url` carrying
+//! Live connections read the Organization Access Token from `DOCKERHUB_OAT`, or from the file
+//! `DOCKERHUB_OAT_FILE` names (never from a flag, so it stays out of shell history and process
+//! listings). A `--hub-url` carrying
 //! credentials (`https://user:password@host`) is refused, and no message ever shows them: URLs are
 //! printed through [`without_userinfo`].
 
@@ -21,9 +22,17 @@ pub const OAT_ENV: &str = "DOCKERHUB_OAT";
 /// Where the organization's name can come from.
 pub const ORG_HINT: &str = "give the organization with --org NAME or the DOCKERHUB_ORG environment variable \
                             (or try --simulate)";
+/// The environment variable naming a file that holds the token (a secret manager's or a Kubernetes
+/// secret's mounted file), read when [`OAT_ENV`] is not set.
+pub const OAT_FILE_ENV: &str = "DOCKERHUB_OAT_FILE";
+
+/// The most a token file may hold (a token is about 60 characters; this stops `/dev/zero`).
+const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
+
 /// Where the token can come from.
 pub const OAT_HINT: &str = "set the DOCKERHUB_OAT environment variable to an Organization Access Token \
-                            (dckr_oat_...); it is read only from the environment, never from a flag";
+                            (dckr_oat_...), or DOCKERHUB_OAT_FILE to a file holding it; it is read only from the \
+                            environment, never from a flag";
 
 /// Where the actions go: the embedded simulator, or an organization on Docker Hub (or on another
 /// base URL). The command-line options of `run`, `health` and `mcp`.
@@ -58,6 +67,40 @@ impl std::fmt::Display for BadHubUrl {
 
 impl std::error::Error for BadHubUrl {}
 
+/// `DOCKERHUB_OAT_FILE` names a file that cannot be read, or holds no token. The message names the
+/// file and why, never what it holds.
+#[derive(Debug)]
+pub struct BadTokenFile(pub String);
+
+impl std::fmt::Display for BadTokenFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadTokenFile {}
+
+/// The token in the file `path` ([`OAT_FILE_ENV`]): its text without the trailing line break an
+/// editor or `echo` adds (and surrounding blanks). A file that cannot be read, is larger than any
+/// token, is not UTF-8 or is blank is a [`BadTokenFile`] error; its contents are never shown.
+pub fn read_token_file(path: &std::path::Path) -> Result<String, BadTokenFile> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let fail = |why: String| BadTokenFile(format!("{OAT_FILE_ENV} {shown}: {why}"));
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TOKEN_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| fail(format!("cannot read it: {e}")))?;
+    if bytes.len() as u64 > MAX_TOKEN_FILE_BYTES {
+        return Err(fail(format!("holds more than {MAX_TOKEN_FILE_BYTES} bytes; it must hold only the token")));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| fail("is not UTF-8 text; it must hold only the token".into()))?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(fail("is empty; it must hold the Organization Access Token (dckr_oat_...)".into()));
+    }
+    Ok(token.to_string())
+}
+
 /// A runtime, the connection values to call it with, and the simulator it talks to (kept alive for
 /// as long as the connection is used).
 pub struct Connection {
@@ -90,8 +133,11 @@ pub fn connect(target: &Target) -> Result<Connection> {
             Some(org) if !org.is_empty() => secrets.set("organization-name", org),
             _ => missing.push(ORG_HINT),
         }
-        match std::env::var(OAT_ENV) {
-            Ok(oat) if !oat.trim().is_empty() => secrets.set("organization-access-token", oat),
+        match (std::env::var(OAT_ENV), std::env::var_os(OAT_FILE_ENV)) {
+            (Ok(oat), _) if !oat.trim().is_empty() => secrets.set("organization-access-token", oat),
+            (_, Some(path)) if !path.is_empty() => {
+                secrets.set("organization-access-token", read_token_file(std::path::Path::new(&path))?)
+            }
             _ => missing.push(OAT_HINT),
         }
         if let Some(url) = target.hub_url.as_deref() {
@@ -144,6 +190,23 @@ mod tests {
         assert_eq!(without_userinfo("https://ada:s3/cr?e#t@x@127.0.0.1:9"), "https://127.0.0.1:9");
         assert_eq!(without_userinfo("ada:s3cret@hub.example"), "hub.example");
         assert_eq!(without_userinfo("https://token@"), "https://");
+    }
+
+    #[test]
+    fn a_token_file_loses_its_line_break_and_its_contents_never_reach_an_error() {
+        let dir = std::env::temp_dir().join(format!("dockerhub-org-oat-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("oat");
+        std::fs::write(&file, "dckr_oat_s3cret\n").unwrap();
+        assert_eq!(read_token_file(&file).unwrap(), "dckr_oat_s3cret");
+        std::fs::write(&file, " \r\n").unwrap();
+        assert!(read_token_file(&file).unwrap_err().0.contains("is empty"));
+        std::fs::write(&file, [0xff, 0xfe, b's', b'3']).unwrap();
+        let error = read_token_file(&file).unwrap_err().0;
+        assert!(error.contains("not UTF-8") && !error.contains("s3"), "{error}");
+        let error = read_token_file(&dir.join("absent")).unwrap_err().0;
+        assert!(error.starts_with("DOCKERHUB_OAT_FILE ") && error.contains("cannot read it"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -20,9 +20,13 @@ use crate::cli::output::Format;
 
 /// Docker Hub organization administration through the dockerhub-org WebAssembly component.
 ///
-/// Live runs read the Organization Access Token from DOCKERHUB_OAT (never from a flag, so it stays
-/// out of shell history) and the organization from --org or DOCKERHUB_ORG. --simulate runs against
-/// an embedded Docker Hub simulator instead; no account needed.
+/// Every action is a subcommand with flags from its input schema (`dockerhub-org ACTION --help`);
+/// `run ACTION --input JSON` takes the same input as JSON, for scripts.
+///
+/// Live runs read the Organization Access Token from DOCKERHUB_OAT, or from the file
+/// DOCKERHUB_OAT_FILE names (never from a flag, so it stays out of shell history), and the
+/// organization from --org or DOCKERHUB_ORG. --simulate runs against an embedded Docker Hub
+/// simulator instead; no account needed.
 #[derive(Parser)]
 #[command(name = "dockerhub-org", version, propagate_version = true)]
 struct Cli {
@@ -50,6 +54,19 @@ impl Output {
     }
 }
 
+/// What part of an action's output is shown, and how (tables and CSV).
+#[derive(Args, Default)]
+struct View {
+    /// Only these columns, in this order (comma-separated, as the table's header names them in
+    /// lower case; nested fields as data.member). Id-like columns, hidden in tables, show when named.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
+    columns: Option<Vec<String>>,
+    /// Show one array field of the output as the table or CSV (for example `access-review --section
+    /// inactive`); an object field shows its first list.
+    #[arg(long, value_name = "NAME")]
+    section: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the whole tour against the embedded simulator: connect, health checks, listings,
@@ -59,7 +76,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run one action and print its output.
+    /// Run one action with JSON input (for scripts) and print its output. Every action is also a
+    /// subcommand of its own, with flags from its input schema (`dockerhub-org ACTION --help`).
     ///
     /// Examples:
     ///   dockerhub-org run list-members --simulate --input '{"role": "owner"}'
@@ -71,10 +89,16 @@ enum Command {
         /// JSON input, or @file to read it from a file, or @- for standard input.
         #[arg(long, short, default_value = "{}")]
         input: std::ffi::OsString,
+        /// Do not ask for confirmation of a destructive write on a terminal (without a terminal
+        /// nothing asks).
+        #[arg(long, short)]
+        yes: bool,
         #[command(flatten)]
         target: Target,
         #[command(flatten)]
         output: Output,
+        #[command(flatten)]
+        view: View,
     },
     /// Run the three health checks.
     Health {
@@ -105,6 +129,16 @@ enum Command {
         #[arg(long)]
         rate_limit: Option<u32>,
     },
+    /// Print a shell completion script (subcommands, flags and their values).
+    ///
+    /// bash: `source <(dockerhub-org completion bash)`; zsh: `dockerhub-org completion zsh >
+    /// "${fpath[1]}/_dockerhub-org"`; fish: `dockerhub-org completion fish >
+    /// ~/.config/fish/completions/dockerhub-org.fish`.
+    Completion {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Serve every action as a Model Context Protocol tool over standard input and output (for
     /// agents). Every write previews (dry_run: true) unless the agent passes dry_run: false.
     Mcp {
@@ -113,27 +147,71 @@ enum Command {
     },
 }
 
+/// The whole command line: the subcommands above, and every action of the manifest as a
+/// subcommand with its flags ([`cli::flags`]).
+fn full_command() -> clap::Command {
+    let mut command = Cli::command().after_help(exit::help());
+    let builtin: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for action in cli::flags::manifest_actions() {
+        if builtin.iter().any(|b| action["name"] == b.as_str()) {
+            continue;
+        }
+        let sub = cli::flags::action_command(&action);
+        // Augmenting sets the Args structs' own about text: the action's is put back.
+        let (about, long_about) =
+            (sub.get_about().cloned().unwrap_or_default(), sub.get_long_about().cloned().unwrap_or_default());
+        let sub = View::augment_args(Output::augment_args(Target::augment_args(sub)));
+        command = command.subcommand(sub.about(about).long_about(long_about).after_help(exit::help()));
+    }
+    command
+}
+
 fn main() -> ExitCode {
-    let command = Cli::command().after_help(exit::help());
-    let cli = match Cli::from_arg_matches(&command.get_matches()) {
-        Ok(cli) => cli,
-        Err(error) => error.exit(),
+    let matches = full_command().get_matches();
+    let outcome = match matches.subcommand() {
+        Some((name, sub)) if Cli::command().find_subcommand(name).is_none() => run_action(name, sub),
+        _ => match Cli::from_arg_matches(&matches) {
+            Ok(cli) => dispatch(cli),
+            Err(error) => error.exit(),
+        },
     };
-    match dispatch(cli) {
+    match outcome {
         Ok(code) => code,
         Err(error) => finish(&error),
     }
+}
+
+/// Runs action `name` from its subcommand's flags.
+fn run_action(name: &str, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
+    let action = cli::flags::manifest_actions().into_iter().find(|a| a["name"] == name).unwrap_or_default();
+    let target = Target::from_arg_matches(matches)?;
+    let output = Output::from_arg_matches(matches)?;
+    let view = View::from_arg_matches(matches)?;
+    let flags = cli::flags::input_from(&action, matches)?;
+    let input = matches.get_one::<std::ffi::OsString>("input").cloned();
+    let yes = matches.try_get_one::<bool>("yes").ok().flatten().copied().unwrap_or(false);
+    let call = cli::run::Call { action: name, input: input.as_deref(), flags, yes };
+    cli::run::run(&call, &target, &output, &view)
 }
 
 /// Runs the chosen subcommand; returns its exit code (action errors are already printed).
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo { json } => cli::demo::demo(json),
-        Command::Run { action, input, target, output } => cli::run::run(&action, &input, &target, &output),
+        Command::Run { action, input, yes, target, output, view } => {
+            let call = cli::run::Call { action: &action, input: Some(&input), flags: Default::default(), yes };
+            cli::run::run(&call, &target, &output, &view)
+        }
         Command::Health { target, output } => cli::run::health(&target, &output),
         Command::Actions { name, output } => cli::actions::actions(name.as_deref(), output.format()),
         Command::ServeSimulator { port, org, latency_ms, rate_limit } => {
             cli::demo::serve_simulator(port, &org, latency_ms, rate_limit)
+        }
+        Command::Completion { shell } => {
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut full_command(), "dockerhub-org", &mut out);
+            io::Write::flush(&mut out)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Mcp { target } => dockerhub_org_host::mcp::serve_stdio(&target).map(|()| ExitCode::SUCCESS),
     }

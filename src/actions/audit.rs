@@ -27,9 +27,11 @@ pub struct ListAuditLogsInput {
     pub name: Option<String>,
     /// Only events triggered by this user.
     pub actor: Option<String>,
-    /// Start of the time window, RFC 3339 (for example "2024-01-01T00:00:00Z"); sent normalised to UTC.
+    /// Start of the time window: RFC 3339 (for example "2024-01-01T00:00:00Z") or a date
+    /// ("2024-01-01", midnight UTC); sent normalised to UTC.
     pub from: Option<String>,
-    /// End of the time window, RFC 3339; must not be before `from`.
+    /// End of the time window: RFC 3339 or a date (midnight UTC, so "to": "2024-01-31" ends as that
+    /// day begins); must not be before `from`.
     pub to: Option<String>,
     /// Page to fetch (from 1); with all_pages, the page to start from.
     pub page: Option<u32>,
@@ -55,10 +57,44 @@ fn utc_rfc3339(field: &str, instant: OffsetDateTime) -> Result<String> {
         .ok_or_else(|| Error::invalid_input(format!("\"{field}\" is outside the range of dates Docker Hub accepts.")))
 }
 
-/// Validates the time window: both ends RFC 3339, `from` not after `to`. Returns them in UTC.
+/// A date alone (`2026-11-26`: four-digit year, two-digit month and day) as that day's midnight
+/// UTC in RFC 3339 (`2026-11-26T00:00:00Z`); `None` for anything else (left to the RFC 3339
+/// parser, whose error names the field). An impossible date (`2026-02-30`) is refused by name.
+fn date_only(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(text) = value.map(str::trim) else {
+        return Ok(None);
+    };
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shaped {
+        return Ok(None);
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u16>().unwrap_or(0);
+    let month = time::Month::try_from(number(5..7) as u8).ok();
+    let date = month.and_then(|m| time::Date::from_calendar_date(i32::from(number(0..4)), m, number(8..10) as u8).ok());
+    let Some(date) = date else {
+        return Err(Error::invalid_input(format!(
+            "\"{field}\" is not a calendar date (got \"{text}\"): give a date such as \"2026-11-26\" or an RFC 3339 \
+date-time such as \"2026-11-26T09:00:00Z\"."
+        )));
+    };
+    Ok(Some(format!("{:04}-{:02}-{:02}T00:00:00Z", date.year(), u8::from(date.month()), date.day())))
+}
+
+/// Validates the time window: each end RFC 3339 or a date (midnight UTC), `from` not after `to`.
+/// Returns them in UTC.
 pub fn time_window(from: Option<&str>, to: Option<&str>) -> Result<(Option<String>, Option<String>)> {
-    let from_at = instant("from", from)?;
-    let to_at = instant("to", to)?;
+    let from_date = date_only("from", from)?;
+    let to_date = date_only("to", to)?;
+    let also_dates = |mut e: Error| {
+        e.message.push_str(" A date alone (\"2026-11-26\", midnight UTC) is accepted too.");
+        e
+    };
+    let from_at = instant("from", from_date.as_deref().or(from)).map_err(also_dates)?;
+    let to_at = instant("to", to_date.as_deref().or(to)).map_err(also_dates)?;
     if let (Some(a), Some(b)) = (from_at, to_at)
         && a > b
     {
@@ -252,12 +288,24 @@ mod tests {
 
     #[test]
     fn time_window_names_the_malformed_field() {
-        let e = time_window(Some("2024-01-01"), None).unwrap_err();
+        let e = time_window(Some("7d"), None).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidInput);
         assert!(e.message.starts_with("\"from\" must be an RFC 3339 date-time"), "{}", e.message);
+        assert!(e.message.contains("A date alone (\"2026-11-26\", midnight UTC)"), "{}", e.message);
         let e = time_window(None, Some("yesterday")).unwrap_err();
         assert!(e.message.starts_with("\"to\" must be an RFC 3339"), "{}", e.message);
+        let e = time_window(Some("2026-02-30"), None).unwrap_err();
+        assert!(e.message.starts_with("\"from\" is not a calendar date (got \"2026-02-30\")"), "{}", e.message);
         assert!(time_window(Some("2024-02-30T00:00:00Z"), None).is_err(), "no 30 February");
+    }
+
+    #[test]
+    fn a_date_alone_is_midnight_utc() {
+        let (from, to) = time_window(Some(" 2026-11-26 "), Some("2026-12-01")).unwrap();
+        assert_eq!(from.as_deref(), Some("2026-11-26T00:00:00Z"));
+        assert_eq!(to.as_deref(), Some("2026-12-01T00:00:00Z"));
+        let e = time_window(Some("2026-12-02"), Some("2026-12-01")).unwrap_err();
+        assert!(e.message.contains("is after"), "{}", e.message);
     }
 
     #[test]

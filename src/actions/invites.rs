@@ -175,18 +175,75 @@ pub fn invite_members(ctx: &Ctx, input: InviteMembersInput) -> Result<InviteMemb
     })
 }
 
-/// Input of `cancel-invite` and `resend-invite`.
+/// Input of `cancel-invite` and `resend-invite`: the invite by `id`, or by whom it was sent to
+/// (`email` or `username`); exactly one of the three.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InviteIdInput {
-    /// The invite's id (a UUID, as list-invites shows it).
-    pub id: String,
+    /// The invite's id (a UUID, as list-invites shows it). Give this, `email` or `username`.
+    pub id: Option<String>,
+    /// The email the invite was sent to (exact match among the pending invites, ignoring case;
+    /// never a near match). Give this, `id` or `username`.
+    pub email: Option<String>,
+    /// The Docker ID the invite was sent to (exact match among the pending invites, ignoring case).
+    /// Give this, `id` or `email`.
+    pub username: Option<String>,
     /// Read and check only: report the request that would be sent, send nothing (default false).
     pub dry_run: Option<bool>,
     /// Treat an invite that is not pending (cancelled, accepted, never sent) as done: `changed:
     /// false, found: false` instead of `not-found` (default false, so a wrong id fails loudly).
     pub missing_ok: Option<bool>,
+}
+
+/// Which pending invite an input names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum InviteTarget {
+    /// By its id (checked to be a UUID).
+    Id(String),
+    /// By the invitee it was sent to: the input field (`email` or `username`) and its value.
+    Invitee(&'static str, String),
+}
+
+impl InviteTarget {
+    /// `id 4398…`, `email "a@x.example"`, for messages.
+    fn describe(&self) -> String {
+        match self {
+            InviteTarget::Id(id) => format!("id {id}"),
+            InviteTarget::Invitee(field, value) => format!("{field} \"{value}\""),
+        }
+    }
+}
+
+/// The invite `input` names: exactly one of `id`, `email` and `username` (blank counts as not
+/// given); an email must look like one, a username must not.
+fn invite_target(action: &str, input: &InviteIdInput) -> Result<InviteTarget> {
+    let given_fields: Vec<(&'static str, &str)> =
+        [("id", input.id.as_deref()), ("email", input.email.as_deref()), ("username", input.username.as_deref())]
+            .into_iter()
+            .filter_map(|(field, value)| given(value).map(|v| (field, v)))
+            .collect();
+    match given_fields.as_slice() {
+        [("id", id)] => Ok(InviteTarget::Id(invite_id(action, id)?)),
+        [("email", email)] if !email.contains('@') => Err(Error::invalid_input(format!(
+            "\"email\" must be an email address (got \"{}\"); for an invite sent to a Docker ID use \"username\".",
+            email.escape_debug()
+        ))),
+        [("username", username)] if username.contains('@') => Err(Error::invalid_input(format!(
+            "\"username\" is a Docker ID, not an email address (got \"{}\"); for an invite sent to an email use \
+\"email\".",
+            username.escape_debug()
+        ))),
+        [(field, value)] => Ok(InviteTarget::Invitee(field, required_text(action, field, Some(value))?)),
+        [] => Err(Error::invalid_input(format!(
+            "{action} needs \"id\", \"email\" or \"username\" (exactly one): the invite's id as list-invites shows it, \
+or the email or Docker ID it was sent to."
+        ))),
+        many => Err(Error::invalid_input(format!(
+            "{action} takes exactly one of \"id\", \"email\" and \"username\", not {}.",
+            many.iter().map(|(f, _)| format!("\"{f}\"")).collect::<Vec<_>>().join(" and ")
+        ))),
+    }
 }
 
 /// An invite id as Docker forms it: a UUID (`8-4-4-4-12` hexadecimal digits), checked before
@@ -208,24 +265,54 @@ fn invite_id(action: &str, raw: &str) -> Result<String> {
     Ok(id)
 }
 
-/// The pending invite `id`, read from the invite list; none is `not-found` (what was searched),
-/// unless `missing_ok`.
-fn pending_invite(client: &Client, id: &str, missing_ok: bool) -> Result<Option<Invite>> {
-    match find_invite(client, id)? {
-        Some(invite) => Ok(Some(invite)),
-        None if missing_ok => Ok(None),
-        None => Err(invite_missing(client.org(), id)),
+/// The pending invite `target` names, read from the invite list: by id, or the one invite whose
+/// invitee is exactly the email or username (ignoring case; never a near match). None is
+/// `not-found` (what was searched), unless `missing_ok`; several sent to the same invitee are a
+/// `conflict` listing their ids.
+fn pending_invite(client: &Client, target: &InviteTarget, missing_ok: bool) -> Result<Option<Invite>> {
+    let pending = pending_invites(client)?;
+    let mut matching: Vec<Invite> = match target {
+        InviteTarget::Id(id) => pending.into_iter().filter(|i| i.id.as_deref() == Some(id.as_str())).collect(),
+        InviteTarget::Invitee(_, value) => {
+            let wanted = value.to_lowercase();
+            pending
+                .into_iter()
+                .filter(|i| i.invitee.as_deref().is_some_and(|v| v.trim().to_lowercase() == wanted))
+                .collect()
+        }
+    };
+    match matching.len() {
+        0 if missing_ok => Ok(None),
+        0 => Err(invite_missing(client.org(), target)),
+        1 => Ok(matching.pop()),
+        n => {
+            let ids: Vec<&str> = matching.iter().filter_map(|i| i.id.as_deref()).collect();
+            Err(Error::conflict(format!(
+                "{n} pending invites of organization \"{}\" were sent to {}: {}. Nothing was changed; give the one \
+meant as \"id\".",
+                client.org(),
+                target.describe(),
+                ids.join(", ")
+            ))
+            .with_detail(serde_json::json!({ "searched": target.describe(), "candidates": ids })))
+        }
     }
 }
 
 /// The not-found of an invite that is not pending.
-fn invite_missing(org: &str, id: &str) -> Error {
+fn invite_missing(org: &str, target: &InviteTarget) -> Error {
+    let (what, searched) = match target {
+        InviteTarget::Id(id) => (format!("has id {id}"), id.clone()),
+        InviteTarget::Invitee(field, value) => {
+            (format!("was sent to {field} \"{value}\" (exact match, ignoring case)"), value.clone())
+        }
+    };
     Error::not_found(format!(
-        "No pending invite of organization \"{org}\" has id {id} (it may have been cancelled or accepted): nothing \
-was changed. list-invites shows the pending ids; if the invite is known to be gone already, pass missing_ok: true to \
-treat that as done."
+        "No pending invite of organization \"{org}\" {what} (it may have been cancelled or accepted): nothing \
+was changed. list-invites shows the pending invites; if the invite is known to be gone already, pass missing_ok: true \
+to treat that as done."
     ))
-    .with_detail(serde_json::json!({ "searched": id }))
+    .with_detail(serde_json::json!({ "searched": searched }))
 }
 
 /// The output of `cancel-invite` and `resend-invite`.
@@ -234,9 +321,10 @@ treat that as done."
 pub struct InviteWriteOutput {
     /// The organization.
     pub organization: String,
-    /// The invite's id.
-    pub id: String,
-    /// The invite as list-invites showed it (read in a dry run; null otherwise).
+    /// The invite's id (null when none was found by email or username, with missing_ok).
+    pub id: Option<String>,
+    /// The invite as list-invites showed it (read in a dry run or when found by email or
+    /// username; null otherwise).
     pub invite: Option<Invite>,
     /// What changed and how.
     #[serde(flatten)]
@@ -263,43 +351,56 @@ enum InviteWrite {
     Resend,
 }
 
-/// Cancels or resends invite `input.id`. A real run writes straight away (Docker's 404 says the
-/// invite is not pending); a dry run reads the invite list first.
+/// Cancels or resends the invite `input` names. By id, a real run writes straight away (Docker's
+/// 404 says the invite is not pending) and a dry run reads the invite list first; by email or
+/// username, the invite list is read first either way to find its id.
 fn invite_write(ctx: &Ctx, input: InviteIdInput, write: InviteWrite) -> Result<InviteWriteOutput> {
-    let id = invite_id(ctx.action, &input.id)?;
+    let target = invite_target(ctx.action, &input)?;
     let dry_run = input.dry_run.unwrap_or(false);
     let missing_ok = input.missing_ok.unwrap_or(false);
     let client = ctx.client()?;
     let org = client.org();
-    let invite = if dry_run { pending_invite(&client, &id, missing_ok)? } else { None };
-    let (endpoint, why, verb) = match write {
-        InviteWrite::Cancel => (invites::cancel_invite(&id), format!("cancel the pending invite {id}"), "cancelled"),
-        InviteWrite::Resend => (invites::resend_invite(&id), format!("send the invite {id} again"), "sent again"),
+    let reads_first = dry_run || !matches!(target, InviteTarget::Id(_));
+    let invite = if reads_first { pending_invite(&client, &target, missing_ok)? } else { None };
+    let id = match &target {
+        InviteTarget::Id(id) => Some(id.clone()),
+        InviteTarget::Invitee(..) => invite.as_ref().and_then(|i| i.id.clone()),
     };
     let mut plan = Plan::new();
-    if dry_run && invite.is_none() {
-        plan.found(false);
-    } else {
-        let step = plan.add(&endpoint, why);
-        step.verify_with("list-invites (whether the invite is still pending)");
-        if missing_ok {
-            step.absent_is_done();
-        } else {
-            step.missing_is(invite_missing(org, &id));
+    let what = match &id {
+        Some(id) => format!("invite {id}"),
+        None => format!("invite sent to {}", target.describe()),
+    };
+    let verb = match write {
+        InviteWrite::Cancel => "cancelled",
+        InviteWrite::Resend => "sent again",
+    };
+    match id.as_deref() {
+        Some(id) if !(reads_first && invite.is_none()) => {
+            let (endpoint, why) = match write {
+                InviteWrite::Cancel => (invites::cancel_invite(id), format!("cancel the pending invite {id}")),
+                InviteWrite::Resend => (invites::resend_invite(id), format!("send the invite {id} again")),
+            };
+            let step = plan.add(&endpoint, why);
+            step.verify_with("list-invites (whether the invite is still pending)");
+            if missing_ok {
+                step.absent_is_done();
+            } else {
+                step.missing_is(invite_missing(org, &InviteTarget::Id(id.to_string())));
+            }
         }
+        _ => plan.found(false),
     }
     let words = Words::new(
-        format!("No pending invite of organization \"{org}\" has id {id} (missing_ok): nothing to do."),
-        format!("Dry run: the invite {id} would be {verb}."),
-        format!("The invite {id} was {verb}."),
+        format!(
+            "No pending invite of organization \"{org}\" matches {} (missing_ok): nothing to do.",
+            target.describe()
+        ),
+        format!("Dry run: the {what} would be {verb}."),
+        format!("The {what} was {verb}."),
     );
     let ran = plan.run(&client, ctx.action, dry_run, words)?;
     Ok(InviteWriteOutput { organization: org.to_string(), id, invite, write: ran.report, meta: Meta::of(&client) })
-}
-
-/// The pending invite with `id`, if there is one.
-fn find_invite(client: &Client, id: &str) -> Result<Option<Invite>> {
-    Ok(pending_invites(client)?.into_iter().find(|i| i.id.as_deref() == Some(id)))
 }
 
 /// Invitees ready to send.
@@ -417,12 +518,12 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"invitees": ["new.hire@example.com", "moby"], "team": "developers", "role": "member", "dry_run": true}"#,
         run: invite_members, input: InviteMembersInput, output: InviteMembersOutput),
     action!("cancel-invite", "Cancel a pending invite",
-        "Cancels a pending invite by its id (a UUID, from list-invites; any other form is invalid-input and nothing is sent), so it can no longer be accepted. An invite that is not pending (cancelled, accepted, never sent) is not-found; with missing_ok: true it is changed: false, found: false, which makes a re-run safe. dry_run reads the invite list and returns the request it would send.",
+        "Cancels a pending invite, so it can no longer be accepted. The invite is given by its id (a UUID, from list-invites; any other form is invalid-input and nothing is sent), or by the email or Docker ID it was sent to (email or username: exactly one of the three), matched exactly among the pending invites, ignoring case, never a near match; several invites to the same person are a conflict listing their ids. An invite that is not pending (cancelled, accepted, never sent) is not-found; with missing_ok: true it is changed: false, found: false, which makes a re-run safe. dry_run reads the invite list and returns the request it would send.",
         scopes: [InviteEdit], read_only: false, destructive: true, idempotent: true,
         example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#,
         run: cancel_invite, input: InviteIdInput, output: InviteWriteOutput),
     action!("resend-invite", "Resend a pending invite",
-        "Sends a pending invite's email again, by its id (a UUID, from list-invites; any other form is invalid-input and nothing is sent). An invite that is not pending is not-found (with missing_ok: true: changed: false, found: false). Each call sends another email, so it is not idempotent. dry_run checks the invite exists and returns the request it would send.",
+        "Sends a pending invite's email again. The invite is given by its id (a UUID, from list-invites; any other form is invalid-input and nothing is sent), or by the email or Docker ID it was sent to (email or username: exactly one of the three), matched exactly among the pending invites. An invite that is not pending is not-found (with missing_ok: true: changed: false, found: false). Each call sends another email, so it is not idempotent. dry_run checks the invite exists and returns the request it would send.",
         scopes: [InviteEdit], read_only: false, destructive: false, idempotent: false,
         example: r#"{"id": "e36eca69-4cc8-4f17-9845-ae8c2b832600"}"#,
         run: resend_invite, input: InviteIdInput, output: InviteWriteOutput),
@@ -434,6 +535,39 @@ mod tests {
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn target(id: Option<&str>, email: Option<&str>, username: Option<&str>) -> Result<InviteTarget> {
+        let input = InviteIdInput {
+            id: id.map(String::from),
+            email: email.map(String::from),
+            username: username.map(String::from),
+            dry_run: None,
+            missing_ok: None,
+        };
+        invite_target("cancel-invite", &input)
+    }
+
+    #[test]
+    fn an_invite_is_named_by_exactly_one_of_id_email_and_username() {
+        let uuid = "e36eca69-4cc8-4f17-9845-ae8c2b832600";
+        assert_eq!(target(Some(uuid), None, Some(" ")).unwrap(), InviteTarget::Id(uuid.into()));
+        assert_eq!(
+            target(None, Some(" Jane@Corp.example "), None).unwrap(),
+            InviteTarget::Invitee("email", "Jane@Corp.example".into())
+        );
+        assert_eq!(target(None, None, Some("moby")).unwrap(), InviteTarget::Invitee("username", "moby".into()));
+        let none = target(None, Some(""), None).unwrap_err();
+        assert!(none.message.starts_with("cancel-invite needs \"id\", \"email\" or \"username\""), "{}", none.message);
+        let two = target(Some(uuid), Some("a@b.example"), None).unwrap_err();
+        assert!(
+            two.message.contains("exactly one of") && two.message.contains("not \"id\" and \"email\""),
+            "{}",
+            two.message
+        );
+        assert!(target(None, Some("moby"), None).unwrap_err().message.contains("use \"username\""));
+        assert!(target(None, None, Some("a@b.example")).unwrap_err().message.contains("use \"email\""));
+        assert!(target(Some("nope"), None, None).unwrap_err().message.contains("must be an invite id"));
     }
 
     #[test]

@@ -60,13 +60,16 @@ fn write_action(out: &mut dyn Write, action: &Value) -> std::io::Result<()> {
     }
     if !action["example"].is_null() {
         let example = action["example"].to_string().replace('\'', r"'\''");
-        writeln!(out, "\nExample:\n  dockerhub-org run {name} --simulate --input '{example}'")?;
+        if let Some(flags) = super::flags::example_flags(action) {
+            writeln!(out, "\nExample:\n  dockerhub-org {name} --simulate {flags}")?;
+        }
+        writeln!(out, "\nThe same as JSON (for scripts):\n  dockerhub-org run {name} --simulate --input '{example}'")?;
     }
     Ok(())
 }
 
 /// What an action may do: read-only, destructive, or writes.
-fn kind(action: &Value) -> &'static str {
+pub fn kind(action: &Value) -> &'static str {
     if action["read_only"] == true {
         "read-only"
     } else if action["destructive"] == true {

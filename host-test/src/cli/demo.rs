@@ -40,6 +40,8 @@ pub fn serve_simulator(port: u16, org: &str, latency_ms: u64, rate_limit: Option
         "Exchange the token with: curl -s -X POST {url}/v2/auth/token -H 'Content-Type: application/json' \\"
     )?;
     writeln!(out, "  -d '{{\"identifier\": \"{org}\", \"secret\": \"{DEFAULT_OAT}\"}}'")?;
+    writeln!(out, "Use it with this CLI (the simulator's own token, not a secret):")?;
+    writeln!(out, "  DOCKERHUB_OAT={DEFAULT_OAT} dockerhub-org list-members --org {org} --hub-url {url}")?;
     writeln!(out, "Press Ctrl-C to stop.")?;
     out.flush()?;
     drop(out);

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 /// Success.
 pub const OK: u8 = 0;
-/// An action failed with an error kind this CLI does not know; a health check or demo step failed.
+/// An action failed with an error kind this CLI does not know; a health check or demo step failed;
+/// a destructive write was not confirmed.
 pub const ACTION_FAILED: u8 = 1;
 /// The command line is wrong: unknown flag or subcommand (clap), unknown action name.
 pub const USAGE: u8 = 2;
@@ -44,7 +45,7 @@ pub fn help() -> String {
     let mut text = String::from("Exit codes:\n");
     let general = [
         (OK, "success"),
-        (ACTION_FAILED, "an action error of another kind; a failed health check or demo step"),
+        (ACTION_FAILED, "an action error of another kind; a failed health check or demo step; a write not confirmed"),
         (USAGE, "usage: unknown flag, subcommand or action name"),
         (HOST, "host failure: the component, the simulator or the network setup"),
         (TRAP, "the component stopped (out of fuel or memory) before answering"),

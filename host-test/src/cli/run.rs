@@ -13,33 +13,108 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use dockerhub_org::actions::input::MAX_INPUT_BYTES;
 use dockerhub_org::connection::DEFAULT_CALL_TIMEOUT_SECONDS;
-use dockerhub_org_host::connect::{BadHubUrl, Connection, OAT_HINT, ORG_HINT, Target, connect};
+use dockerhub_org_host::connect::{BadHubUrl, BadTokenFile, Connection, OAT_HINT, ORG_HINT, Target, connect};
 use dockerhub_org_host::http::HttpClient;
 use dockerhub_org_host::runtime::{ActionError, error_detail, error_kind, error_message};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::exit::{self, Failure};
 use super::output::{self, Format};
 use super::safe_text::terminal_line;
-use crate::Output;
+use crate::{Output, View};
 
-/// Runs `action` with `input` (JSON, `@file` or `@-`) and prints its output in the chosen format.
-pub fn run(action: &str, input: &OsStr, target: &Target, output: &Output) -> Result<ExitCode> {
+/// One action call from the command line: the action, its `--input` (JSON, `@file` or `@-`), the
+/// fields its flags gave (merged into the input; they win), and `--yes`.
+pub struct Call<'a> {
+    /// The action's name.
+    pub action: &'a str,
+    /// `--input`, when given.
+    pub input: Option<&'a OsStr>,
+    /// The fields the action's flags gave ([`super::flags::input_from`]).
+    pub flags: Map<String, Value>,
+    /// `--yes`: no confirmation.
+    pub yes: bool,
+}
+
+/// Runs `call`'s action and prints its output in the chosen format. A destructive write on a
+/// terminal is previewed and confirmed first ([`super::confirm`]), unless `--yes`.
+pub fn run(call: &Call, target: &Target, output: &Output, view: &View) -> Result<ExitCode> {
     let connection = open(target)?;
-    super::check_action_name(action, &super::action_names(&connection.runtime))?;
-    let input = read_input(input, Duration::from_secs(target.timeout.unwrap_or(DEFAULT_CALL_TIMEOUT_SECONDS)))?;
+    super::check_action_name(call.action, &super::action_names(&connection.runtime))?;
+    let within = Duration::from_secs(target.timeout.unwrap_or(DEFAULT_CALL_TIMEOUT_SECONDS));
+    let text = match call.input {
+        Some(raw) => read_input(raw, within)?,
+        None => "{}".to_string(),
+    };
+    let input = merge(&text, &call.flags)?;
     let runtime = &connection.runtime;
-    let outcome = with_progress(runtime.http(), || runtime.call(action, &input, &connection.secrets))?;
+    let json = output.format() == Some(Format::Json);
     let mut out = std::io::stdout().lock();
+    if !call.yes && super::confirm::on_terminal() {
+        let action = super::flags::manifest_actions().into_iter().find(|a| a["name"] == call.action);
+        if let Some(action) = action.filter(|a| a["destructive"] == true) {
+            let preview =
+                |input: &str| with_progress(runtime.http(), || runtime.call(call.action, input, &connection.secrets));
+            match super::confirm::confirm(&action, &input, preview)? {
+                super::confirm::Decision::Go => {}
+                super::confirm::Decision::Declined => return Ok(exit::exit(exit::ACTION_FAILED)),
+                super::confirm::Decision::Done(Ok(text)) => {
+                    print_output(&mut out, call.action, &text, output, view)?;
+                    return Ok(exit::exit(exit::OK));
+                }
+                super::confirm::Decision::Done(Err(error)) => return report_error(&mut out, &error, &connection, json),
+            }
+        }
+    }
+    let outcome = with_progress(runtime.http(), || runtime.call(call.action, &input, &connection.secrets))?;
     match outcome {
         Ok(text) => {
-            let listing_on_terminal = is_listing(action) && std::io::stdout().is_terminal();
-            output::write_output(&mut out, &text, output.format(), listing_on_terminal)?;
-            out.flush()?;
+            print_output(&mut out, call.action, &text, output, view)?;
             Ok(exit::exit(exit::OK))
         }
-        Err(error) => report_error(&mut out, &error, &connection, output.format() == Some(Format::Json)),
+        Err(error) => report_error(&mut out, &error, &connection, json),
     }
+}
+
+/// Prints an action's output as the user chose, with the partial-listing footer on standard error
+/// for a listing shown as a table or CSV (JSON carries `paging` itself).
+fn print_output(out: &mut dyn Write, action: &str, text: &str, output: &Output, view: &View) -> Result<()> {
+    let on_terminal = std::io::stdout().is_terminal();
+    let shown = output::Shown {
+        on_terminal,
+        listing: is_listing(action),
+        width: output::terminal_width(on_terminal),
+        columns: view.columns.clone(),
+        section: view.section.clone(),
+    };
+    let format = output::write_output(out, text, output.format(), &shown)?;
+    out.flush()?;
+    if matches!(format, Some(Format::Table | Format::Csv))
+        && view.section.is_none()
+        && let Some(footer) = output::partial_footer(text)
+    {
+        super::eprintln(&footer);
+    }
+    Ok(())
+}
+
+/// The input text with the flags' fields merged in (they win). Without flags the text goes to the
+/// component unchanged (its own errors name what is wrong with it); with flags it must be a JSON
+/// object, held to the component's rule that no key is given twice.
+fn merge(text: &str, flags: &Map<String, Value>) -> Result<String, Failure> {
+    if flags.is_empty() {
+        return Ok(text.to_string());
+    }
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    let mut input = match dockerhub_org::actions::input::strict_json(text) {
+        Ok(Value::Object(fields)) => fields,
+        Ok(_) => return Err(Failure::invalid_input("--input must be a JSON object to be merged with the flags")),
+        Err(e) => return Err(Failure::invalid_input(format!("--input is not JSON ({e}); give a JSON object"))),
+    };
+    for (key, value) in flags {
+        input.insert(key.clone(), value.clone());
+    }
+    Ok(Value::Object(input).to_string())
 }
 
 /// Runs the three health checks; exit 0 when all pass, else the code of the first failing check's
@@ -54,14 +129,23 @@ pub fn health(target: &Target, output: &Output) -> Result<ExitCode> {
     };
     let value: Value = serde_json::from_str(&text).context("the health checks' output is not JSON")?;
     match output.format() {
-        Some(format) => output::write_output(&mut out, &text, Some(format), false)?,
+        Some(format) => {
+            output::write_output(&mut out, &text, Some(format), &output::Shown::default())?;
+        }
         None => {
+            // A bad token fails every check for the same cause: its explanation is printed once.
+            let mut explained: Vec<&str> = Vec::new();
             for check in value["checks"].as_array().into_iter().flatten() {
                 let mark = if check["ok"] == true { "ok  " } else { "FAIL" };
                 let (name, message) = (check["check"].as_str().unwrap_or(""), check["message"].as_str().unwrap_or(""));
                 writeln!(out, "{mark} {}: {}", terminal_line(name), terminal_line(message))?;
-                if let Some(detail) = check["detail"].as_str() {
-                    writeln!(out, "     detail: {}", terminal_line(detail))?;
+                match check["detail"].as_str() {
+                    Some(detail) if explained.contains(&detail) => writeln!(out, "     detail: the same as above")?,
+                    Some(detail) => {
+                        explained.push(detail);
+                        writeln!(out, "     detail: {}", terminal_line(&cli_words(detail)))?;
+                    }
+                    None => {}
                 }
             }
         }
@@ -84,7 +168,10 @@ fn is_listing(action: &str) -> bool {
 fn open(target: &Target) -> Result<Connection> {
     connect(target).map_err(|e| match e.downcast::<BadHubUrl>() {
         Ok(bad) => Failure::usage(bad.0).into(),
-        Err(e) => e,
+        Err(e) => match e.downcast::<BadTokenFile>() {
+            Ok(bad) => Failure { code: exit::code_for_kind("missing-credential"), message: bad.0 }.into(),
+            Err(e) => e,
+        },
     })
 }
 
@@ -166,18 +253,40 @@ fn report_error(out: &mut dyn Write, error: &ActionError, connection: &Connectio
     if json {
         let detail = error_detail(error)
             .map(|d| serde_json::from_str::<Value>(d).unwrap_or_else(|_| Value::String(d.to_string())));
-        let value =
-            serde_json::json!({"error": kind, "message": error_message(error), "detail": detail, "hints": hints});
+        let value = serde_json::json!({"error": kind, "message": cli_words(error_message(error)), "detail": detail, "hints": hints});
         writeln!(out, "{value}")?;
         out.flush()?;
     } else {
         // The message and detail carry Docker's text: one line each, so neither can forge a line.
-        let mut lines = vec![format!("{kind}: {}", terminal_line(error_message(error)))];
+        let mut lines = vec![format!("{kind}: {}", terminal_line(&cli_words(error_message(error))))];
         lines.extend(error_detail(error).map(|d| format!("detail: {}", terminal_line(d))));
         lines.extend(hints.iter().map(|h| format!("hint: {h}")));
         super::eprintln(&lines.join("\n"));
     }
     Ok(exit::exit(exit::code_for_kind(kind)))
+}
+
+/// The component's words for a workflow platform's connection form, and the CLI's for the same
+/// thing: where the CLI takes the organization and the token. (The health checks' messages keep the
+/// platform's wording, as the product's seed documents them.)
+const CLI_WORDS: &[(&str, &str)] = &[
+    (
+        "Check both in the connection settings.",
+        "Check both: the organization (--org or DOCKERHUB_ORG) and the token (DOCKERHUB_OAT or DOCKERHUB_OAT_FILE).",
+    ),
+    (
+        "paste it as the Organization Access Token in the connection settings.",
+        "give it in DOCKERHUB_OAT (or a file named by DOCKERHUB_OAT_FILE).",
+    ),
+    (
+        " For repository operations with a Personal Access Token, use the sibling DockerHub integration.",
+        " Repository operations with a Personal Access Token are outside this CLI (the docker CLI takes one).",
+    ),
+];
+
+/// `message` with the connection form's words replaced by the CLI's flags and variables.
+fn cli_words(message: &str) -> String {
+    CLI_WORDS.iter().fold(message.to_string(), |text, (form, cli)| text.replace(form, cli))
 }
 
 /// Shows a request counter on a terminal while a long call runs.
@@ -208,4 +317,21 @@ fn with_progress<T>(http: &Arc<HttpClient>, work: impl FnOnce() -> T) -> T {
     done.store(true, Ordering::SeqCst);
     let _ = watcher.join();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_components_connection_form_words_become_the_clis() {
+        let pat = cli_words(dockerhub_org::client::status::MSG_PAT_REFUSED);
+        assert!(!pat.contains("connection settings") && !pat.contains("sibling"), "{pat}");
+        assert!(pat.contains("DOCKERHUB_OAT_FILE") && pat.contains("docker CLI"), "{pat}");
+        // Each phrase is still the component's: a reworded message would leave it untranslated.
+        let source = include_str!("../../../src/client/status.rs").replace("\\\n", "");
+        for (form, _) in CLI_WORDS {
+            assert!(source.contains(form.trim()), "{form:?} is no longer in src/client/status.rs");
+        }
+    }
 }
