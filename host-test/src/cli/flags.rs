@@ -38,7 +38,7 @@ pub const RESERVED: &[&str] = &[
 
 /// The manifest's actions (the component's own text).
 pub fn manifest_actions() -> Vec<Value> {
-    let manifest: Value = serde_json::from_str(dockerhub_org::manifest::describe()).unwrap_or(Value::Null);
+    let manifest: Value = serde_json::from_str(&dockerhub_org::manifest::describe()).unwrap_or(Value::Null);
     manifest["actions"].as_array().cloned().unwrap_or_default()
 }
 
