@@ -1,5 +1,7 @@
 //! `access-review`: one report over the whole organization.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -9,6 +11,7 @@ use crate::actions::input::{in_range, instant};
 use crate::actions::invites::pending_invites;
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::members::MemberQuery;
+use crate::client::Client;
 use crate::error::Result;
 use crate::output::Meta;
 
@@ -27,12 +30,26 @@ pub struct AccessReviewInput {
     pub as_of: Option<String>,
 }
 
-fn parse_time(value: &str) -> Option<OffsetDateTime> {
+/// An RFC 3339 time as Docker writes it.
+pub(super) fn parse_time(value: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(value.trim(), &Rfc3339).ok()
 }
 
-fn age_days(then: &str, now: OffsetDateTime) -> Option<i64> {
+/// Whole days from `then` to `now`.
+pub(super) fn age_days(then: &str, now: OffsetDateTime) -> Option<i64> {
     parse_time(then).map(|t| (now - t).whole_days())
+}
+
+/// The moment ages are measured from, and where it came from: the input, else Docker Hub's own
+/// clock (the `Date` of its last answer: the guest has no clock), else none.
+pub(super) fn clock(client: &Client, given: Option<OffsetDateTime>) -> (Option<OffsetDateTime>, &'static str) {
+    match given {
+        Some(t) => (Some(t), "input"),
+        None => match client.server_time().and_then(|s| OffsetDateTime::from_unix_timestamp(s as i64).ok()) {
+            Some(t) => (Some(t), "docker_date_header"),
+            None => (None, "unavailable"),
+        },
+    }
 }
 
 /// A name list with its length.
@@ -145,6 +162,9 @@ pub struct AccessReview {
     pub pending_invites: usize,
     /// Owners.
     pub owners: OwnersFinding,
+    /// Members per role: the core roles (`owner`, `editor`, `member`, always present) and each
+    /// custom role under its own name (never counted as `member`), `unknown` when Docker gave none.
+    pub roles: BTreeMap<String, usize>,
     /// Members outside the verified domains.
     pub guests: NameList,
     /// Members on no team.
@@ -173,16 +193,14 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
     let everyone = roster(&client, &MemberQuery::default())?;
     let invites = pending_invites(&client)?;
     let teams = all_teams(&client, None)?;
-    let (now, now_source) = match given_now {
-        Some(t) => (Some(t), "input"),
-        None => match client.server_time().and_then(|s| OffsetDateTime::from_unix_timestamp(s as i64).ok()) {
-            Some(t) => (Some(t), "docker_date_header"),
-            None => (None, "unavailable"),
-        },
-    };
+    let (now, now_source) = clock(&client, given_now);
 
     let owners: Vec<&str> =
         everyone.iter().filter(|m| m.role.as_deref() == Some("owner")).map(|m| m.username.as_str()).collect();
+    let mut roles: BTreeMap<String, usize> = ["owner", "editor", "member"].iter().map(|r| (r.to_string(), 0)).collect();
+    for m in &everyone {
+        *roles.entry(m.role.clone().unwrap_or_else(|| "unknown".to_string())).or_default() += 1;
+    }
     let guests: Vec<&str> = everyone.iter().filter(|m| m.is_guest == Some(true)).map(|m| m.username.as_str()).collect();
     let teamless: Vec<&str> =
         everyone.iter().filter(|m| m.groups.as_ref().is_some_and(Vec::is_empty)).map(|m| m.username.as_str()).collect();
@@ -226,6 +244,7 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
 
     let markdown = review_markdown(&ReviewFigures {
         org,
+        roles: &roles,
         as_of: as_of.as_deref(),
         members: everyone.len(),
         owners: &owners,
@@ -252,6 +271,7 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
             usernames: owners.iter().map(|o| o.to_string()).collect(),
             single_owner,
         },
+        roles,
         guests: NameList::of(&guests),
         members_without_team: NameList::of(&teamless),
         inactive: InactiveFinding {
@@ -274,6 +294,7 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
 
 struct ReviewFigures<'a> {
     org: &'a str,
+    roles: &'a BTreeMap<String, usize>,
     as_of: Option<&'a str>,
     members: usize,
     owners: &'a [&'a str],
@@ -307,6 +328,8 @@ fn review_markdown(f: &ReviewFigures) -> String {
     md.push_str("| Check | Result |\n|---|---|\n");
     let owner_note = if f.owners.len() == 1 { " ⚠️ only one owner" } else { "" };
     md.push_str(&format!("| Owners | {} ({}){owner_note} |\n", f.owners.len(), names(f.owners, 10)));
+    let roles: Vec<String> = f.roles.iter().map(|(role, n)| format!("{role} {n}")).collect();
+    md.push_str(&format!("| Roles | {} |\n", roles.join(", ")));
     md.push_str(&format!("| Guests | {} |\n", f.guests.len()));
     md.push_str(&format!("| Members with no team | {} |\n", f.teamless.len()));
     if f.insights {
