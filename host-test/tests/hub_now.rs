@@ -257,6 +257,10 @@ fn the_seat_review_flags_the_inactive_spares_the_newly_joined_lists_unknown_acti
     assert_eq!(plan["removals"].as_u64().unwrap() as usize, inactive.len(), "{plan}");
     assert!(plan["people"].as_array().unwrap().iter().all(|p| p["outcome"] == "planned"));
 
+    // access-review flags by the same rule (one rule, one place).
+    let access = s.ok("access-review", &json!({"as_of": "2026-12-04T00:00:00Z"}));
+    assert_eq!(names(&access["inactive"]["members"], "username"), inactive);
+
     // No grace: the newly joined member is flagged too.
     let strict = s.ok("review-seats", &json!({"as_of": "2026-12-04T00:00:00Z", "grace_days": 0}));
     assert!(names(&strict["inactive"], "username").contains(&"timlovelace".to_string()));
@@ -327,4 +331,33 @@ fn a_batch_offboard_previews_refuses_past_its_guards_and_then_runs_once() {
     assert_eq!(again["changed"], false, "{again}");
     assert!(again["people"].as_array().unwrap().iter().all(|p| p["outcome"] == "not-found"));
     assert!(writes(&s, before).is_empty());
+}
+
+#[test]
+fn the_seat_review_exports_every_finding_as_csv_from_the_cli() {
+    let run = |output: &str| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dockerhub-org"));
+        command.args(["run", "review-seats", "--simulate", "--input", r#"{"as_of": "2026-12-04T00:00:00Z"}"#]);
+        command.args(output.split(' '));
+        for key in ["DOCKERHUB_ORG", "DOCKERHUB_OAT", "DOCKERHUB_HUB_URL"] {
+            command.env_remove(key);
+        }
+        let out = command.stdin(std::process::Stdio::null()).output().expect("the CLI runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let review: Value = serde_json::from_str(&run("--json")).unwrap();
+    let findings = review["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    let csv_text = run("--output csv");
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..3], ["finding", "username", "email"], "{csv_text}");
+    assert!(header.contains(&"days_inactive".to_string()) && header.contains(&"invite_id".to_string()));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), findings.len(), "one row per finding");
+    for (row, finding) in rows.iter().zip(findings) {
+        assert_eq!(&row[0], finding["finding"].as_str().unwrap());
+        assert_eq!(&row[1], finding["username"].as_str().unwrap_or_default());
+    }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::review_seats::{DEFAULT_GRACE_DAYS, Seat, last_active, seat};
 use super::{all_teams, roster};
 use crate::actions::input::{in_range, instant};
 use crate::actions::invites::pending_invites;
@@ -86,7 +87,8 @@ pub struct OwnersFinding {
 pub struct InactiveMember {
     /// Docker ID.
     pub username: String,
-    /// When Docker last saw them.
+    /// When Docker last saw them: the later of `last_seen_at` and `last_logged_in_at` (the rule
+    /// of review-seats).
     pub last_seen_at: String,
     /// Whole days since.
     pub days: i64,
@@ -204,18 +206,17 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
     let guests: Vec<&str> = everyone.iter().filter(|m| m.is_guest == Some(true)).map(|m| m.username.as_str()).collect();
     let teamless: Vec<&str> =
         everyone.iter().filter(|m| m.groups.as_ref().is_some_and(Vec::is_empty)).map(|m| m.username.as_str()).collect();
-    let with_insights = everyone.iter().filter(|m| m.last_seen_at.is_some()).count();
+    // The seat rule of review-seats (one rule): the later of last seen and last login, with its
+    // default grace period after joining.
+    let with_insights = everyone.iter().filter(|m| last_active(m).is_some()).count();
     let inactive: Vec<InactiveMember> = match now {
         Some(now) => everyone
             .iter()
-            .filter_map(|m| {
-                let seen = m.last_seen_at.as_deref()?;
-                let days = age_days(seen, now)?;
-                (days >= i64::from(inactive_days)).then(|| InactiveMember {
-                    username: m.username.clone(),
-                    last_seen_at: seen.to_string(),
-                    days,
-                })
+            .filter_map(|m| match seat(m, now, inactive_days, DEFAULT_GRACE_DAYS) {
+                Seat::Inactive(at, days) => {
+                    Some(InactiveMember { username: m.username.clone(), last_seen_at: at, days })
+                }
+                _ => None,
             })
             .collect(),
         None => Vec::new(),
@@ -361,7 +362,7 @@ fn review_markdown(f: &ReviewFigures) -> String {
 
 /// The action's manifest entry.
 pub const SPEC: ActionSpec = action!("access-review", "Organization access review",
-    "One report over the whole organization: owners (and whether there is only one), guests, members with no team, members not seen for inactive_days (when the organization's insights fields are visible), invites older than invite_age_days, and teams with no members. Ages are measured from as_of, or from Docker Hub's own clock (the plugin has none). Output is JSON plus a Markdown summary a workflow can post as is.",
+    "One report over the whole organization: owners (and whether there is only one), guests, members with no team, members not seen for inactive_days (when the organization's insights fields are visible; by review-seats' rule: the later of last seen and last login, never a member who joined less than 30 days ago — review-seats is the full seat review with unknown activity and the offboarding), invites older than invite_age_days, and teams with no members. Ages are measured from as_of, or from Docker Hub's own clock (the plugin has none). Output is JSON plus a Markdown summary a workflow can post as is.",
     scopes: [MemberRead, GroupRead, InviteRead], read_only: true, destructive: false, idempotent: true,
     example: r#"{"inactive_days": 90, "invite_age_days": 30}"#,
     run: access_review, input: AccessReviewInput, output: AccessReview);

@@ -122,8 +122,42 @@ pub struct SeatReview {
     pub meta: Meta,
 }
 
+/// The grace period after joining when the input gives none.
+pub const DEFAULT_GRACE_DAYS: u32 = 30;
+
+/// How the seat rule sees one member (the one rule: `review-seats` lists by it, `access-review`
+/// counts by it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seat {
+    /// Active within the threshold.
+    Active,
+    /// Inactive: last active at this time, this many whole days ago.
+    Inactive(String, i64),
+    /// Not seen for the threshold, but joined less than the grace period ago.
+    InGrace,
+    /// Docker reports no activity.
+    Unknown,
+}
+
+/// The seat rule: inactive means the latest activity Docker reports is at least `inactive_days`
+/// old and the member joined at least `grace_days` ago.
+pub fn seat(m: &Member, now: OffsetDateTime, inactive_days: u32, grace_days: u32) -> Seat {
+    let row = member_row("inactive", m, now, grace_days);
+    match (row.days_inactive, row.last_active_at) {
+        (Some(days), Some(at)) if days >= i64::from(inactive_days) => {
+            if row.in_grace_period {
+                Seat::InGrace
+            } else {
+                Seat::Inactive(at, days)
+            }
+        }
+        (Some(_), _) => Seat::Active,
+        _ => Seat::Unknown,
+    }
+}
+
 /// The member's latest activity Docker reports: the later of last seen and last login.
-fn last_active(m: &Member) -> Option<&str> {
+pub fn last_active(m: &Member) -> Option<&str> {
     [m.last_seen_at.as_deref(), m.last_logged_in_at.as_deref()]
         .into_iter()
         .flatten()
@@ -154,7 +188,7 @@ fn member_row(finding: &'static str, m: &Member, now: OffsetDateTime, grace_days
 /// `review-seats`
 pub fn review_seats(ctx: &Ctx, input: ReviewSeatsInput) -> Result<SeatReview> {
     let inactive_days = in_range("inactive_days", input.inactive_days.unwrap_or(90), 1, 3650)?;
-    let grace_days = in_range("grace_days", input.grace_days.unwrap_or(30), 0, 3650)?;
+    let grace_days = in_range("grace_days", input.grace_days.unwrap_or(DEFAULT_GRACE_DAYS), 0, 3650)?;
     let invite_age_days = in_range("invite_age_days", input.invite_age_days.unwrap_or(30), 1, 3650)?;
     let given_now = instant("as_of", input.as_of.as_deref())?;
     let client = ctx.client()?;
@@ -176,16 +210,11 @@ members have been inactive. Pass as_of (RFC 3339), e.g. \"2026-12-04T00:00:00Z\"
             continue;
         }
         let row = member_row("inactive", m, now, grace_days);
-        match row.days_inactive {
-            None => unknown.push(SeatFinding { finding: "unknown-activity", ..row }),
-            Some(days) if days >= i64::from(inactive_days) => {
-                if row.in_grace_period {
-                    in_grace.push(SeatFinding { finding: "in-grace-period", ..row });
-                } else {
-                    inactive.push(row);
-                }
-            }
-            Some(_) => {}
+        match seat(m, now, inactive_days, grace_days) {
+            Seat::Unknown => unknown.push(SeatFinding { finding: "unknown-activity", ..row }),
+            Seat::InGrace => in_grace.push(SeatFinding { finding: "in-grace-period", ..row }),
+            Seat::Inactive(..) => inactive.push(row),
+            Seat::Active => {}
         }
     }
     let old_invites: Vec<SeatFinding> = invites
