@@ -361,3 +361,53 @@ fn the_seat_review_exports_every_finding_as_csv_from_the_cli() {
         assert_eq!(&row[1], finding["username"].as_str().unwrap_or_default());
     }
 }
+
+#[tokio::test]
+async fn an_empty_answer_to_the_registry_access_put_is_followed_by_a_read_as_terraform_does() {
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    const RAM: &str = "/v2/orgs/acme/settings/registry-access-management";
+    let hub = common::hub().await;
+    let before = json!({"enabled": false, "standard_registries": [{"id": "DockerHub", "allowed": true}], "custom_registries": []});
+    let after = json!({"enabled": true, "standard_registries": [{"id": "DockerHub", "allowed": true}], "custom_registries": []});
+    // The first read answers the old setting, the second the one Docker now holds.
+    Mock::given(method("GET"))
+        .and(path(RAM))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&before))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(RAM))
+        .and(body_json(&after))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(RAM))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&after))
+        .expect(1)
+        .mount(&hub.server)
+        .await;
+    let runtime = hub.runtime();
+    let out = common::ok(&runtime, "update-registry-access", r#"{"enabled": true}"#, &hub.secrets());
+    assert_eq!(out["changed"], true, "{out}");
+    assert_eq!(out["registry_access"], after, "read back after the empty answer: {out}");
+    assert_eq!(out["before"], before);
+    assert!(out.get("warnings").is_none(), "an empty 2xx is not an unreadable answer: {out}");
+}
+
+#[test]
+fn registry_access_works_with_an_oat_where_image_access_management_does_not() {
+    use dockerhub_org_host::simulator::{Quirks, SimulatorConfig};
+    let s = Sim::start(SimulatorConfig {
+        quirks: Quirks { iam_refuses_oat: true, ..Quirks::default() },
+        ..SimulatorConfig::default()
+    });
+    let (kind, _) = s.err("get-org-settings", &json!({}));
+    assert_eq!(kind, "forbidden");
+    assert_eq!(s.ok("get-registry-access", &json!({}))["registry_access"]["enabled"], false);
+    assert_eq!(s.ok("update-registry-access", &json!({"enabled": true}))["changed"], true);
+}
