@@ -109,6 +109,13 @@ fn a_team_gets_a_core_or_custom_role_by_patch_on_update_and_after_create() {
         writes(&s, before),
         [format!("POST orgs/{DEFAULT_ORG}/groups"), format!("PATCH orgs/{DEFAULT_ORG}/groups/release-crew")]
     );
+
+    // A role Docker refuses fails the second step: the error says the team was created.
+    let (kind, message) = s.err("create-team", &json!({"team": "night-crew", "role": "no-such-role"}));
+    assert_eq!(kind, "invalid-input", "{message}");
+    assert!(message.contains("stopped at step 2 of 2") && message.contains("steps 1 to 1 succeeded"), "{message}");
+    assert!(message.contains("does not exist in this organization"), "{message}");
+    assert!(s.sim.with_state(|st| st.team_index("night-crew").is_some()));
 }
 
 // ---- Registry Access Management ----
