@@ -418,3 +418,39 @@ fn registry_access_works_with_an_oat_where_image_access_management_does_not() {
     assert_eq!(s.ok("get-registry-access", &json!({}))["registry_access"]["enabled"], false);
     assert_eq!(s.ok("update-registry-access", &json!({"enabled": true}))["changed"], true);
 }
+
+#[test]
+fn a_batch_offboard_that_stops_says_per_person_what_was_done() {
+    use dockerhub_org_host::runtime::error_detail;
+    use dockerhub_org_host::simulator::{Quirks, SimulatorConfig};
+    // Docker refuses the invite's cancellation (step 2) after the removal (step 1) went through.
+    let s = Sim::start(SimulatorConfig {
+        quirks: Quirks {
+            oat_refused_paths: vec!["/v2/invites/e36eca69-4cc8-4f17-9845-ae8c2b832601".into()],
+            ..Quirks::default()
+        },
+        ..SimulatorConfig::default()
+    });
+    let people = json!(["kenlovelace", "contractor@partner.example.org", "adalovelace"]);
+    let e = s.call("offboard-members", &json!({"people": people, "dry_run": false})).unwrap_err();
+    let detail: Value = serde_json::from_str(error_detail(&e).unwrap()).unwrap();
+    let outcomes: Vec<(&str, &str)> = detail["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["person"].as_str().unwrap(), p["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("kenlovelace", "offboarded"),
+            ("contractor@partner.example.org", "not-offboarded"),
+            ("adalovelace", "not-offboarded"),
+        ],
+        "{detail}"
+    );
+    assert_eq!(detail["completed"][0]["step"], 1, "{detail}");
+    assert!(
+        s.sim.with_state(|st| st.member_index("kenlovelace").is_none() && st.member_index("adalovelace").is_some())
+    );
+}

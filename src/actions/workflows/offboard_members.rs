@@ -59,7 +59,9 @@ pub struct PersonResult {
     pub invites_cancelled: usize,
     /// `planned` (dry run), `offboarded`, `already-gone` (Docker answered that everything was done
     /// already), `duplicate` (another entry names the same person), or `not-found` (neither a
-    /// member nor invited; only with `missing_ok`).
+    /// member nor invited; only with `missing_ok`). When a real run stops at a failure, the
+    /// error's detail lists `people` with `partly-offboarded` or `not-offboarded` for those whose
+    /// steps did not all happen.
     pub outcome: &'static str,
     /// The plan's steps for this person (1-based).
     pub steps: Vec<usize>,
@@ -232,7 +234,34 @@ nothing was changed. Run again with dry_run: false to carry it out.{warning}",
             "{removals} member(s) removed from organization \"{org}\" and {invites_cancelled} invite(s) cancelled."
         ),
     );
-    let ran = plan.run(&client, ctx.action, dry_run, words)?;
+    let ran = match plan.run(&client, ctx.action, dry_run, words) {
+        Ok(ran) => ran,
+        Err(e) => {
+            // The plan stopped: its detail lists the steps carried out; say the same per person.
+            let done: BTreeSet<u64> = e
+                .detail
+                .as_ref()
+                .and_then(|d| d.get("completed"))
+                .and_then(|c| c.as_array())
+                .map(|c| c.iter().filter_map(|s| s["step"].as_u64()).collect())
+                .unwrap_or_default();
+            for result in &mut results {
+                let carried = result.steps.iter().filter(|s| done.contains(&(**s as u64))).count();
+                result.outcome = if !result.found {
+                    "not-found"
+                } else if result.steps.is_empty() {
+                    "duplicate"
+                } else if carried == result.steps.len() {
+                    "offboarded"
+                } else if carried > 0 {
+                    "partly-offboarded"
+                } else {
+                    "not-offboarded"
+                };
+            }
+            return Err(e.add_detail(json!({ "people": results })));
+        }
+    };
     for result in &mut results {
         result.outcome = if !result.found {
             "not-found"
