@@ -298,6 +298,8 @@ fn fixture_table() -> Vec<(&'static str, Fixture)> {
                 200,
             ),
         ),
+        // docker/docs PR 25996: the team PATCH answers the role just set (custom-role-names).
+        ("groups/team-role-assigned.json", Response(&[("PATCH", "/v2/orgs/{org_name}/groups/{group_name}")], 200)),
         ("groups/team-members-page.json", Response(&[("GET", "/v2/orgs/{org_name}/groups/{group_name}/members")], 200)),
         ("groups/teams-page-1.json", Response(GROUPS, 200)),
         ("groups/teams-page-2.json", Response(GROUPS, 200)),
@@ -323,6 +325,22 @@ fn fixture_table() -> Vec<(&'static str, Fixture)> {
         ("settings/settings.json", Response(&[("GET", "/v2/orgs/{name}/settings")], 200)),
         ("settings/settings-updated.json", Response(&[("PUT", "/v2/orgs/{name}/settings")], 200)),
         ("settings/update-request.json", RequestBody("PUT", "/v2/orgs/{name}/settings")),
+        // Registry Access Management: the shape of docker/terraform-provider-docker's client (the
+        // operations come from the registry-access-management deviation).
+        (
+            "settings/registry-access.json",
+            Response(
+                &[
+                    ("GET", "/v2/orgs/{org_name}/settings/registry-access-management"),
+                    ("PUT", "/v2/orgs/{org_name}/settings/registry-access-management"),
+                ],
+                200,
+            ),
+        ),
+        (
+            "settings/registry-access-request.json",
+            RequestBody("PUT", "/v2/orgs/{org_name}/settings/registry-access-management"),
+        ),
         ("simulator/org.json", SimulatorSeed),
         ("simulator/audit-actions.json", SimulatorSeed),
         ("openapi/dockerhub-api.yaml", Spec),
@@ -385,7 +403,11 @@ fn every_docker_response_fixture_fits_its_operations_response_schema() {
             _ => {}
         }
     }
-    assert_eq!(checked, 24, "23 response checks (team-updated.json stands for PATCH and PUT) and 1 request body");
+    assert_eq!(
+        checked, 28,
+        "26 response checks (team-updated.json stands for PATCH and PUT, registry-access.json for GET and PUT) and 2 \
+request bodies"
+    );
 }
 
 #[test]

@@ -375,8 +375,9 @@ async fn an_empty_answer_to_the_registry_access_put_is_followed_by_a_read_as_ter
     use wiremock::{Mock, ResponseTemplate};
     const RAM: &str = "/v2/orgs/acme/settings/registry-access-management";
     let hub = common::hub().await;
-    let before = json!({"enabled": false, "standard_registries": [{"id": "DockerHub", "allowed": true}], "custom_registries": []});
-    let after = json!({"enabled": true, "standard_registries": [{"id": "DockerHub", "allowed": true}], "custom_registries": []});
+    let before = common::fixture("settings/registry-access.json");
+    let mut after = before.clone();
+    after["enabled"] = json!(true);
     // The first read answers the old setting, the second the one Docker now holds.
     Mock::given(method("GET"))
         .and(path(RAM))
