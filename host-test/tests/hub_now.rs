@@ -47,6 +47,10 @@ fn a_custom_role_is_assigned_listed_counted_and_an_unknown_one_refused_in_docker
     assert_eq!(again["changed"], false, "{again}");
     assert!(writes(&s, before).is_empty());
 
+    // The roster sync counts it under its own name too.
+    let roster = s.ok("sync-members", &json!({}));
+    assert_eq!(roster["summary"]["by_role"]["release-manager"], 1, "{}", roster["summary"]);
+
     // The access review counts it under its own name.
     let review = s.ok("access-review", &json!({"as_of": "2026-12-04T00:00:00Z"}));
     assert_eq!(review["roles"]["release-manager"], 1, "{}", review["roles"]);
