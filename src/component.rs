@@ -145,9 +145,10 @@ exports! {
     list_invites, invite_members, cancel_invite, resend_invite,
     list_teams, create_team, get_team, update_team, delete_team, list_team_members, add_team_member, remove_team_member,
     list_audit_logs, list_audit_actions, get_org_settings, update_org_settings,
+    get_registry_access, update_registry_access,
     api_request, connection_schema, validate_connection_settings,
     check_oat_connection, check_member_listing, check_group_listing, run_health_checks,
-    offboard_member, reconcile_team, access_review,
+    offboard_member, offboard_members, reconcile_team, access_review, review_seats,
 }
 
 wit::export!(Component with_types_in wit);

@@ -34,7 +34,7 @@ fn request(method: &str, path_and_query: &str, body: Option<Value>) -> SentReque
 fn the_spec_loads_and_documents_thirty_paths() {
     let ops = spec().operations();
     assert!(ops.contains(&op("PUT", "/v2/orgs/{org_name}/members/{username}")), "{ops:?}");
-    assert_eq!(DEVIATIONS.len(), 7);
+    assert_eq!(DEVIATIONS.len(), 9);
     let _ = Spec::load(false);
 }
 
@@ -75,10 +75,10 @@ fn an_undeclared_query_parameter_is_a_violation() {
 fn query_values_must_fit_their_declared_schema() {
     let p = problems(
         spec(),
-        &request("GET", "/v2/orgs/acme/members?role=admin&page=two&invites=yes&page_size=5&page_size=6", None),
+        &request("GET", "/v2/orgs/acme/members?type=guests&page=two&invites=yes&page_size=5&page_size=6", None),
     );
     let text = p.join("\n");
-    assert!(text.contains("query parameter `role`=\"admin\""), "{text}");
+    assert!(text.contains("query parameter `type`=\"guests\""), "{text}");
     assert!(text.contains("query parameter `page`=\"two\""), "{text}");
     assert!(text.contains("query parameter `invites`=\"yes\""), "{text}");
     assert!(text.contains("query parameter `page_size` is repeated"), "{text}");
@@ -191,6 +191,40 @@ fn members_come_back_as_editors_although_the_role_enum_lacks_editor() {
 }
 
 #[test]
+fn custom_role_names_are_taken_and_answered_although_the_enums_list_core_roles_only() {
+    let put = request("PUT", "/v2/orgs/acme/members/arya", Some(json!({"role": "release-manager"})));
+    assert_eq!(problems(spec(), &put), Vec::<String>::new());
+    assert!(!problems(&Spec::load(false), &put).is_empty(), "the letter of the spec refuses a custom role");
+    let filter = request("GET", "/v2/orgs/acme/members?role=release-manager", None);
+    assert_eq!(problems(spec(), &filter), Vec::<String>::new());
+    assert!(!problems(&Spec::load(false), &filter).is_empty());
+    let team = request("PATCH", "/v2/orgs/acme/groups/qa", Some(json!({"role": "editor"})));
+    assert_eq!(problems(spec(), &team), Vec::<String>::new());
+    assert!(!problems(&Spec::load(false), &team).is_empty(), "the letter of the spec has no team role");
+    let list = op("GET", "/v2/orgs/{org_name}/members");
+    let page = json!({"count": 1, "next": null, "previous": null, "results": [{"username": "arya", "role": "release-manager"}]});
+    assert_eq!(spec().validate_response(&list, 200, "application/json", &page), Vec::<String>::new());
+    let group = op("PATCH", "/v2/orgs/{org_name}/groups/{group_name}");
+    let answered = json!({"id": 1, "name": "qa", "role": "release-manager"});
+    assert_eq!(spec().validate_response(&group, 200, "application/json", &answered), Vec::<String>::new());
+}
+
+#[test]
+fn registry_access_management_is_served_although_the_document_lacks_it() {
+    let get = request("GET", "/v2/orgs/acme/settings/registry-access-management", None);
+    assert_eq!(problems(spec(), &get), Vec::<String>::new());
+    let letter = problems(&Spec::load(false), &get);
+    assert!(letter.iter().any(|p| p.contains("no documented path matches")), "{letter:?}");
+    let body = json!({"enabled": true, "standard_registries": [{"id": "DockerHub", "allowed": true}],
+                      "custom_registries": [{"address": "r.example.com", "friendly_name": "R", "allowed": true}]});
+    let put = request("PUT", "/v2/orgs/acme/settings/registry-access-management", Some(body));
+    assert_eq!(problems(spec(), &put), Vec::<String>::new());
+    let bad =
+        request("PUT", "/v2/orgs/acme/settings/registry-access-management", Some(json!({"standard_registries": []})));
+    assert!(!problems(spec(), &bad).is_empty(), "enabled is required");
+}
+
+#[test]
 fn page_links_are_null_at_the_ends_although_typed_string() {
     let list = op("GET", "/v2/orgs/{org_name}/groups");
     let first = common::fixture("groups/teams-page-1.json");
@@ -264,6 +298,8 @@ fn fixture_table() -> Vec<(&'static str, Fixture)> {
                 200,
             ),
         ),
+        // docker/docs PR 25996: the team PATCH answers the role just set (custom-role-names).
+        ("groups/team-role-assigned.json", Response(&[("PATCH", "/v2/orgs/{org_name}/groups/{group_name}")], 200)),
         ("groups/team-members-page.json", Response(&[("GET", "/v2/orgs/{org_name}/groups/{group_name}/members")], 200)),
         ("groups/teams-page-1.json", Response(GROUPS, 200)),
         ("groups/teams-page-2.json", Response(GROUPS, 200)),
@@ -289,6 +325,22 @@ fn fixture_table() -> Vec<(&'static str, Fixture)> {
         ("settings/settings.json", Response(&[("GET", "/v2/orgs/{name}/settings")], 200)),
         ("settings/settings-updated.json", Response(&[("PUT", "/v2/orgs/{name}/settings")], 200)),
         ("settings/update-request.json", RequestBody("PUT", "/v2/orgs/{name}/settings")),
+        // Registry Access Management: the shape of docker/terraform-provider-docker's client (the
+        // operations come from the registry-access-management deviation).
+        (
+            "settings/registry-access.json",
+            Response(
+                &[
+                    ("GET", "/v2/orgs/{org_name}/settings/registry-access-management"),
+                    ("PUT", "/v2/orgs/{org_name}/settings/registry-access-management"),
+                ],
+                200,
+            ),
+        ),
+        (
+            "settings/registry-access-request.json",
+            RequestBody("PUT", "/v2/orgs/{org_name}/settings/registry-access-management"),
+        ),
         ("simulator/org.json", SimulatorSeed),
         ("simulator/audit-actions.json", SimulatorSeed),
         ("openapi/dockerhub-api.yaml", Spec),
@@ -351,7 +403,11 @@ fn every_docker_response_fixture_fits_its_operations_response_schema() {
             _ => {}
         }
     }
-    assert_eq!(checked, 24, "23 response checks (team-updated.json stands for PATCH and PUT) and 1 request body");
+    assert_eq!(
+        checked, 28,
+        "26 response checks (team-updated.json stands for PATCH and PUT, registry-access.json for GET and PUT) and 2 \
+request bodies"
+    );
 }
 
 #[test]
@@ -423,6 +479,8 @@ const EXTRA_RUNS: &[(&str, &str)] = &[
     ("list-teams", r#"{"all_pages": true}"#),
     ("list-team-members", r#"{"team": "developers", "all_pages": true}"#),
     ("list-audit-logs", r#"{"all_pages": true}"#),
+    // The example is a dry run; this one sends the PUT.
+    ("update-registry-access", r#"{"enabled": true}"#),
 ];
 
 /// Why an operation of the document is not this plugin's business, or `None` when it is.

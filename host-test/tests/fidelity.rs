@@ -164,6 +164,12 @@ fn scopes_in_the_manifest_and_the_connection_help_use_dockers_names() {
     assert_eq!(scopes_of("list-audit-logs"), ["Audit Log Read"]);
     assert_eq!(scopes_of("list-audit-actions"), ["Audit Log Read"]);
     assert_eq!(scopes_of("invite-members"), ["Invite Edit"]);
+    // The token reference's Registry Access Management scopes (scope-ram-read, scope-ram-write).
+    assert_eq!(scopes_of("get-registry-access"), ["Registry Access Management Read"]);
+    assert_eq!(
+        scopes_of("update-registry-access"),
+        ["Registry Access Management Read", "Registry Access Management Edit"]
+    );
     assert!(!manifest.to_string().contains("Activity Read"));
     let schema = s.ok("connection-schema", &json!({}));
     let help =
@@ -171,9 +177,17 @@ fn scopes_in_the_manifest_and_the_connection_help_use_dockers_names() {
             .as_str()
             .unwrap()
             .to_string();
-    for scope in
-        ["Member Read", "Member Edit", "Invite Read", "Invite Edit", "Group Read", "Group Edit", "Audit Log Read"]
-    {
+    for scope in [
+        "Member Read",
+        "Member Edit",
+        "Invite Read",
+        "Invite Edit",
+        "Group Read",
+        "Group Edit",
+        "Audit Log Read",
+        "Registry Access Management Read",
+        "Registry Access Management Edit",
+    ] {
         assert!(help.contains(scope), "{scope} missing from the help: {help}");
     }
 }

@@ -53,7 +53,9 @@ fn schemas_refuse_what_the_action_refuses() {
     let find = |n: &str| m["actions"].as_array().unwrap().iter().find(|a| a["name"] == n).unwrap().clone();
     let list = find("list-members");
     let validator = jsonschema::validator_for(&list["input_schema"]).unwrap();
-    assert!(!validator.is_valid(&serde_json::json!({"role": "admin"})), "role is an enum");
+    assert!(!validator.is_valid(&serde_json::json!({"role": ""})), "a role is a core role or a custom role's name");
+    assert!(!validator.is_valid(&serde_json::json!({"role": 3})), "a role is text");
+    assert!(validator.is_valid(&serde_json::json!({"role": "release-manager"})), "a custom role's name");
     assert!(!validator.is_valid(&serde_json::json!({"unknown": 1})), "unknown fields are refused");
 }
 

@@ -150,6 +150,13 @@ fn scope_for(segments: &[String], method: Method) -> Scope {
                 Scope::GroupRead
             }
         }
+        (Some("orgs"), Some("settings")) if at(4) == Some("registry-access-management") => {
+            if write {
+                Scope::RegistryAccessEdit
+            } else {
+                Scope::RegistryAccessRead
+            }
+        }
         (Some("orgs"), Some("settings")) => Scope::ImageAccessManagement,
         _ => {
             if write {
@@ -334,5 +341,8 @@ mod tests {
         assert_eq!(s("/v2/invites/x", Method::Delete), Scope::InviteEdit);
         assert_eq!(s("/v2/auditlogs/acme", Method::Get), Scope::AuditLogRead);
         assert_eq!(s("/v2/orgs/acme/members/x", Method::Put), Scope::MemberEdit);
+        assert_eq!(s("/v2/orgs/acme/settings/registry-access-management", Method::Get), Scope::RegistryAccessRead);
+        assert_eq!(s("/v2/orgs/acme/settings/registry-access-management", Method::Put), Scope::RegistryAccessEdit);
+        assert_eq!(s("/v2/orgs/acme/settings", Method::Get), Scope::ImageAccessManagement);
     }
 }

@@ -11,7 +11,7 @@ use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_pag
 use super::plan::{Plan, RefusalError, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::Refusal;
-use crate::api::members::{self, ExportedMember, Member, MemberQuery, MemberType, Role};
+use crate::api::members::{self, ExportedMember, Member, MemberQuery, MemberType, RoleName};
 use crate::client::Client;
 use crate::client::paging::{PageSpec, list_all_pages};
 use crate::error::{Error, ErrorKind, Result};
@@ -24,8 +24,8 @@ use crate::output::{Meta, ObjectWriter, Output};
 pub struct ListMembersInput {
     /// Search term: username, full name or email (Docker's search is fuzzy).
     pub search: Option<String>,
-    /// Only members with this role.
-    pub role: Option<Role>,
+    /// Only members with this role: owner, editor, member, or a custom role's name.
+    pub role: Option<RoleName>,
     /// Members, invitees, or both.
     #[serde(rename = "type")]
     pub member_type: Option<MemberType>,
@@ -129,8 +129,9 @@ pub struct UpdateMemberRoleInput {
     pub username: Option<String>,
     /// Email of the member (exact match). Give this or `username`.
     pub email: Option<String>,
-    /// The new role: owner, editor or member.
-    pub role: Role,
+    /// The new role: owner, editor, member, or the name of one of the organization's custom roles
+    /// (Docker refuses a name it does not know, in its own words).
+    pub role: RoleName,
     /// Read and check only: report the request that would be sent, send no change (default false).
     pub dry_run: Option<bool>,
 }
@@ -143,8 +144,8 @@ pub struct UpdateMemberRoleOutput {
     pub organization: String,
     /// The member's Docker ID.
     pub username: String,
-    /// The role asked for.
-    pub role: Role,
+    /// The role asked for (a core role in lower case, or the custom role's name).
+    pub role: RoleName,
     /// The role before the change, as the member listing showed it.
     pub previous_role: Option<String>,
     /// What changed and how.
@@ -167,9 +168,11 @@ pub fn update_member_role(ctx: &Ctx, input: UpdateMemberRoleInput) -> Result<Upd
     let current = resolve_member(&client, &person)?;
     let username = path_segment(ctx.action, "username", Some(&current.username))?;
     let role = input.role.as_str();
-    let update = members::update_member_role(org, &username, input.role);
+    let update = members::update_member_role(org, &username, &input.role);
     let mut plan = Plan::new();
-    if current.role.as_deref() != Some(role) {
+    // A custom role is matched ignoring case, as Docker Home shows names (core roles are lower case
+    // on both sides).
+    if !current.role.as_deref().is_some_and(|held| held.eq_ignore_ascii_case(role)) {
         plan.add(&update, format!("make \"{username}\" {role}"))
             .verify_with(format!("get-member {{\"username\": \"{username}\"}} (its role)"));
     }
@@ -179,7 +182,7 @@ pub fn update_member_role(ctx: &Ctx, input: UpdateMemberRoleInput) -> Result<Upd
         nothing: format!("\"{username}\" is already {role}: nothing to change."),
         preview: format!("Dry run: \"{username}\" would become {role}."),
         done: format!("\"{username}\" is now {role}."),
-        refused: (input.role != Role::Owner).then_some(&refused as RefusalError),
+        refused: (!input.role.is_owner()).then_some(&refused as RefusalError),
     };
     let mut ran = plan.run(&client, ctx.action, dry_run, words)?;
     // Docker answers the updated member; an empty or unreadable 2xx body still means it was made.
@@ -460,7 +463,7 @@ pub fn sync_members(ctx: &Ctx, input: SyncMembersInput) -> Result<SyncMembersOut
 /// The member actions.
 pub static ACTIONS: &[ActionSpec] = &[
     action!("list-members", "List organization members",
-        "Lists members of the organization, one page or every page (all_pages, bounded by max_items). Filters: search (username, full name or email; fuzzy), role, type, invites. Output: members (Member: username, full name, email, role in lower case, teams, guest flag, date joined and, when the organization has insights, last seen/login fields), count and paging.",
+        "Lists members of the organization, one page or every page (all_pages, bounded by max_items). Filters: search (username, full name or email; fuzzy), role (core or a custom role's name), type, invites. Output: members (Member: username, full name, email, role (a core role in lower case, a custom role by the name Docker returns), teams, guest flag, date joined and, when the organization has insights, last seen/login fields), count and paging.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{"page_size": 5}"#,
         run: list_members, input: ListMembersInput, output: MemberListing),
@@ -470,7 +473,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"email": "ken.lovelace@example.com"}"#,
         run: get_member, input: GetMemberInput, output: GetMemberOutput),
     action!("update-member-role", "Update a member's role",
-        "Changes a member's organization role to owner, editor or member. The person is given by username or email (exactly one). The current role is read first: when it is already the one asked for, nothing is sent and the output says changed: false. Only organization owners may change roles; demoting the last owner is refused with conflict (make another member an owner first). dry_run returns the request it would send.",
+        "Changes a member's organization role to owner, editor, member or one of the organization's custom roles (by its name; Docker refuses a name it does not know and its words are the error). The person is given by username or email (exactly one). The current role is read first: when it is already the one asked for, nothing is sent and the output says changed: false. Only organization owners may change roles; demoting the last owner is refused with conflict (make another member an owner first). dry_run returns the request it would send.",
         scopes: [MemberRead, MemberEdit], read_only: false, destructive: false, idempotent: true,
         example: r#"{"username": "kenlovelace", "role": "member"}"#,
         run: update_member_role, input: UpdateMemberRoleInput, output: UpdateMemberRoleOutput),

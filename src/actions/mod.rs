@@ -113,6 +113,7 @@ pub mod invites;
 pub mod members;
 pub mod paging;
 pub mod plan;
+pub mod registry_access;
 pub mod settings;
 pub mod teams;
 pub mod workflows;
@@ -124,6 +125,7 @@ pub static TABLES: &[&[ActionSpec]] = &[
     teams::ACTIONS,
     audit::ACTIONS,
     settings::ACTIONS,
+    registry_access::ACTIONS,
     connection_form::ACTIONS,
     api_request::ACTIONS,
     health::ACTIONS,

@@ -15,7 +15,7 @@ use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::Refusal;
 use crate::api::groups::{self, GroupChange, Team};
-use crate::api::members::Member;
+use crate::api::members::{Member, RoleName};
 use crate::client::Client;
 use crate::client::paging::DEFAULT_MAX_ITEMS;
 use crate::error::{Error, ErrorKind, Result};
@@ -224,6 +224,10 @@ pub struct CreateTeamInput {
     pub team: String,
     /// What the team is for.
     pub description: Option<String>,
+    /// Give the new team this organization role: owner, editor, member or a custom role's name.
+    /// Docker assigns a team's role with a `PATCH` only, so it is a second request after the
+    /// create.
+    pub role: Option<RoleName>,
     /// Check only: report the request that would be sent, create nothing (default false).
     pub dry_run: Option<bool>,
 }
@@ -253,6 +257,15 @@ pub fn create_team(ctx: &Ctx, input: CreateTeamInput) -> Result<TeamWriteOutput>
     let create = groups::create_group(org, &name, description.as_deref());
     let mut plan = Plan::new();
     plan.add(&create, format!("create team \"{name}\"")).verify_with(format!("get-team {{\"team\": \"{name}\"}}"));
+    // docker/docs PR 25996: a team's role is assigned with PATCH only, never in the create.
+    let assign = input.role.as_ref().map(|role| {
+        let change = GroupChange { role: Some(role.clone()), ..GroupChange::default() };
+        (groups::update_group(org, &name, &change), role.as_str().to_string())
+    });
+    if let Some((assign, role)) = &assign {
+        plan.add(assign, format!("give team \"{name}\" the role \"{role}\""))
+            .verify_with(format!("get-team {{\"team\": \"{name}\"}} (its role)"));
+    }
     let refused = |_: &Refusal, e: Error| name_taken(org, &name, e);
     let words = Words {
         refused: Some(&refused),
@@ -263,7 +276,11 @@ pub fn create_team(ctx: &Ctx, input: CreateTeamInput) -> Result<TeamWriteOutput>
         )
     };
     let mut ran = plan.run(&client, ctx.action, dry_run, words)?;
-    let team = match ran.answer(0, &create) {
+    let assigned = match &assign {
+        Some((assign, _)) if ran.did(1) => ran.answer(1, assign),
+        _ => None,
+    };
+    let team = match assigned.or_else(|| ran.answer(0, &create)) {
         Some(created) => Some(Team::from(created)),
         // Created, but the answer did not say as what: one read gives the id the output promises.
         None if ran.did(0) => TeamSelector::Name(name.clone()).find(&client).ok().flatten(),
@@ -323,6 +340,9 @@ pub struct UpdateTeamInput {
     pub new_name: Option<String>,
     /// Replace the description with this ("" clears it).
     pub description: Option<String>,
+    /// Give the team this organization role: owner, editor, member or a custom role's name (sent
+    /// in a `PATCH`, the only way Docker assigns one).
+    pub role: Option<RoleName>,
     /// Read and check only: report the request that would be sent, change nothing (default false).
     pub dry_run: Option<bool>,
 }
@@ -337,9 +357,9 @@ pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput>
         None => None,
     };
     let description = input.description.map(|d| d.trim().to_string());
-    if new_name.is_none() && description.is_none() {
+    if new_name.is_none() && description.is_none() && input.role.is_none() {
         return Err(Error::invalid_input(
-            "update-team has nothing to change: give \"new_name\" and/or \"description\".",
+            "update-team has nothing to change: give \"new_name\", \"description\" and/or \"role\".",
         ));
     }
     let dry_run = input.dry_run.unwrap_or(false);
@@ -355,8 +375,13 @@ pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput>
     };
     // Docker may report an empty description as null: "" asked for and null held are the same.
     let held = current.description.as_deref().unwrap_or("");
-    let change =
-        GroupChange { name: new_name.filter(|n| *n != current.name), description: description.filter(|d| d != held) };
+    // A role Docker already reports for the team (ignoring case, as custom names are shown) is kept.
+    let held_role = current.role.as_deref();
+    let change = GroupChange {
+        name: new_name.filter(|n| *n != current.name),
+        description: description.filter(|d| d != held),
+        role: input.role.filter(|r| !held_role.is_some_and(|h| h.eq_ignore_ascii_case(r.as_str()))),
+    };
     let update = groups::update_group(org, &current.name, &change);
     let mut plan = Plan::new();
     if !change.is_empty() {
@@ -366,6 +391,9 @@ pub fn update_team(ctx: &Ctx, input: UpdateTeamInput) -> Result<TeamWriteOutput>
         }
         if change.description.is_some() {
             fields.push("replace its description".to_string());
+        }
+        if let Some(role) = &change.role {
+            fields.push(format!("give it the role \"{}\"", role.as_str()));
         }
         let shown = change.name.as_deref().unwrap_or(&current.name);
         plan.add(&update, format!("team \"{}\": {}", current.name, fields.join(" and ")))
@@ -740,7 +768,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"search": "dev", "page_size": 25}"#,
         run: list_teams, input: ListTeamsInput, output: TeamListing),
     action!("create-team", "Create a team",
-        "Creates a team named team (required and trimmed, as Docker documents; no \"/\" or control characters, since the name becomes a URL segment) with an optional description. Docker documents no other naming rule: a name it refuses comes back as invalid-input in Docker's own words. Output: the created team with its numeric id. A name already in use is a conflict error, so this action is not idempotent. dry_run returns the request it would send.",
+        "Creates a team named team (required and trimmed, as Docker documents; no \"/\" or control characters, since the name becomes a URL segment) with an optional description and an optional role (owner, editor, member or a custom role's name), which Docker assigns only with a PATCH, so it is a second request after the create; a role Docker refuses fails that step with the team already created (the error's detail says so). Docker documents no other naming rule: a name it refuses comes back as invalid-input in Docker's own words. Output: the created team with its numeric id. A name already in use is a conflict error, so this action is not idempotent. dry_run returns the request it would send.",
         scopes: [GroupEdit], read_only: false, destructive: false, idempotent: false,
         example: r#"{"team": "release-crew", "description": "People who cut releases"}"#,
         run: create_team, input: CreateTeamInput, output: TeamWriteOutput),
@@ -750,7 +778,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"team": "developers"}"#,
         run: get_team, input: GetTeamInput, output: GetTeamOutput),
     action!("update-team", "Update a team",
-        "Renames a team (new_name) and/or replaces its description. The team is read first and only the fields that differ are sent (PATCH with one field, PUT when both change); when it is already as asked (a rename already carried out included) nothing is sent and changed is false. Renaming to a name already in use is a conflict error. dry_run returns the request it would send.",
+        "Renames a team (new_name), replaces its description and/or gives it an organization role (role: owner, editor, member or a custom role's name; Docker refuses a name it does not know). The team is read first and only the fields that differ are sent (PATCH with one field or with a role, which Docker assigns only with PATCH; PUT when name and description both change); when it is already as asked (a rename already carried out included) nothing is sent and changed is false. Renaming to a name already in use is a conflict error. dry_run returns the request it would send.",
         scopes: [GroupRead, GroupEdit], read_only: false, destructive: true, idempotent: true,
         example: r#"{"team": "developers", "description": "Application developers"}"#,
         run: update_team, input: UpdateTeamInput, output: TeamWriteOutput),

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::members::Member;
+use super::members::{Member, RoleName};
 use super::{ApiRequest, Endpoint, NoContent, Page, Refusal, Scope, path, whole};
 use crate::host::Method;
 
@@ -63,23 +63,26 @@ pub struct GroupChange {
     pub name: Option<String>,
     /// New description (an empty string clears it).
     pub description: Option<String>,
+    /// New role, core or custom (docker/docs PR 25996: a team's role is set with `PATCH` only).
+    pub role: Option<RoleName>,
 }
 
 impl GroupChange {
     /// Whether nothing would change.
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.description.is_none()
+        self.name.is_none() && self.description.is_none() && self.role.is_none()
     }
 }
 
 /// Updates team `name` of `org`: `PUT` with both fields when both change (Docker's full update,
-/// whose body requires `name`), otherwise `PATCH` with only the field that changes, so the other
-/// one keeps its value.
+/// whose body requires `name`), otherwise `PATCH` with only the fields that change, so the others
+/// keep their values. A role is only ever sent in a `PATCH` (docker/docs PR 25996: "Team
+/// assignment is PATCH-only, not PUT"), together with whatever else changes.
 pub fn update_group(org: &str, name: &str, change: &GroupChange) -> Endpoint<OrgGroup> {
     let segments = path(&["v2", "orgs", org, "groups", name]);
     let target = team_target(org, name);
-    let request = match (&change.name, &change.description) {
-        (Some(new_name), Some(description)) => ApiRequest::new(Method::Put, segments, Scope::GroupEdit, target)
+    let request = match (&change.name, &change.description, &change.role) {
+        (Some(new_name), Some(description), None) => ApiRequest::new(Method::Put, segments, Scope::GroupEdit, target)
             .json(json!({ "name": new_name, "description": description })),
         _ => {
             let mut body = Map::new();
@@ -88,6 +91,9 @@ pub fn update_group(org: &str, name: &str, change: &GroupChange) -> Endpoint<Org
             }
             if let Some(description) = &change.description {
                 body.insert("description".into(), json!(description));
+            }
+            if let Some(role) = &change.role {
+                body.insert("role".into(), json!(role.as_str()));
             }
             ApiRequest::new(Method::Patch, segments, Scope::GroupEdit, target).json(Value::Object(body))
         }
@@ -175,6 +181,10 @@ pub struct OrgGroup {
     /// Members on the team.
     #[serde(default)]
     pub member_count: Option<f64>,
+    /// The team's role, core or custom, when Docker's answer has one (docker/docs PR 25996 adds
+    /// `role` to `org_group`).
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 /// A team as every action outputs one.
@@ -191,6 +201,10 @@ pub struct Team {
     pub description: Option<String>,
     /// Members on the team.
     pub member_count: Option<u64>,
+    /// The team's organization role exactly as Docker returns it: a core role (any case Docker
+    /// uses) or a custom role's name. Present only when Docker's answer has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 impl From<OrgGroup> for Team {
@@ -201,6 +215,7 @@ impl From<OrgGroup> for Team {
             name: g.name.unwrap_or_default(),
             description: g.description,
             member_count: whole(g.member_count),
+            role: g.role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
         }
     }
 }
@@ -288,19 +303,24 @@ mod tests {
 
     #[test]
     fn update_group_patches_one_field_and_puts_both() {
-        let only_name = GroupChange { name: Some("devs".into()), description: None };
+        let only_name = GroupChange { name: Some("devs".into()), description: None, role: None };
         let r = update_group("acme", "developers", &only_name);
         assert_eq!(r.method, Method::Patch);
         assert_eq!(r.body, Some(json!({"name": "devs"})));
-        let only_description = GroupChange { name: None, description: Some(String::new()) };
+        let only_description = GroupChange { name: None, description: Some(String::new()), role: None };
         let r = update_group("acme", "developers", &only_description);
         assert_eq!(r.method, Method::Patch);
         assert_eq!(r.body, Some(json!({"description": ""})));
-        let both = GroupChange { name: Some("devs".into()), description: Some("App developers".into()) };
+        let both = GroupChange { name: Some("devs".into()), description: Some("App developers".into()), role: None };
         let r = update_group("acme", "developers", &both);
         assert_eq!((r.method, r.path.as_str()), (Method::Put, "/v2/orgs/acme/groups/developers"));
         assert_eq!(r.body, Some(json!({"name": "devs", "description": "App developers"})));
         assert!(r.idempotent);
+        let role = RoleName::parse("role", "release-manager").unwrap();
+        let all = GroupChange { role: Some(role), ..both };
+        let r = update_group("acme", "developers", &all);
+        assert_eq!(r.method, Method::Patch, "a role is only ever sent in a PATCH");
+        assert_eq!(r.body, Some(json!({"name": "devs", "description": "App developers", "role": "release-manager"})));
     }
 
     #[test]

@@ -31,6 +31,86 @@ impl Role {
     }
 }
 
+/// A role as an input: a core role (`owner`, `editor`, `member`, taken in any case and sent in
+/// lower case) or the **name** of one of the organization's custom roles, sent as given.
+///
+/// docker/docs pull request 25996 (merged 2026-09-01) documents that the member `PUT` and the
+/// team `PATCH` take a custom role's name besides the core roles, and that an unknown name is an
+/// error: the plugin does not keep a list of custom roles, so Docker's refusal (and its words)
+/// reach the user. The name, not the label or UUID, is what the request carries (one of that pull
+/// request's open questions; the plugin assumes the name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct RoleName(String);
+
+impl RoleName {
+    /// A core role.
+    pub fn core(role: Role) -> Self {
+        RoleName(role.as_str().to_string())
+    }
+
+    /// Reads a role given in `field`: trimmed, a core role in lower case, anything else a custom
+    /// role's name (not blank, no control characters, at most 100 characters).
+    pub fn parse(field: &str, value: &str) -> Result<Self> {
+        let value = value.trim();
+        if value.is_empty() || value.chars().any(char::is_control) || value.chars().count() > 100 {
+            return Err(Error::invalid_input(format!(
+                "\"{field}\" must be owner, editor, member or the name of one of the organization's custom roles \
+(not blank, no control characters, at most 100 characters)."
+            )));
+        }
+        Ok(match value.to_ascii_lowercase().as_str() {
+            core @ ("owner" | "editor" | "member") => RoleName(core.to_string()),
+            _ => RoleName(value.to_string()),
+        })
+    }
+
+    /// The value Docker takes.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The core role, when it is one.
+    pub fn core_role(&self) -> Option<Role> {
+        match self.0.as_str() {
+            "owner" => Some(Role::Owner),
+            "editor" => Some(Role::Editor),
+            "member" => Some(Role::Member),
+            _ => None,
+        }
+    }
+
+    /// Whether this is the owner role.
+    pub fn is_owner(&self) -> bool {
+        self.core_role() == Some(Role::Owner)
+    }
+}
+
+impl<'de> Deserialize<'de> for RoleName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        RoleName::parse("role", &text).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl schemars::JsonSchema for RoleName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RoleName".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let core = generator.subschema_for::<Role>();
+        schemars::json_schema!({
+            "description": "A core role (owner, editor, member) or the name of one of the organization's custom roles (Docker refuses a name it does not know).",
+            "anyOf": [
+                core,
+                { "type": "string", "minLength": 1, "maxLength": 100, "description": "A custom role's name, as Docker Home shows it." }
+            ]
+        })
+    }
+}
+
 /// Which rows the member listing returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
@@ -60,8 +140,8 @@ impl MemberType {
 pub struct MemberQuery {
     /// `search`: username, full name or email (fuzzy).
     pub search: Option<String>,
-    /// `role`: owner | editor | member.
-    pub role: Option<Role>,
+    /// `role`: owner | editor | member, or a custom role's name.
+    pub role: Option<RoleName>,
     /// `type`: all | invitee | member.
     pub member_type: Option<MemberType>,
     /// `invites`: include pending invitees.
@@ -77,7 +157,7 @@ pub fn list_members(org: &str, query: &MemberQuery, page: u32, page_size: u32) -
         format!("members of organization \"{org}\""),
     )
     .query_opt("search", query.search.as_deref())
-    .query_opt("role", query.role.map(Role::as_str))
+    .query_opt("role", query.role.as_ref().map(RoleName::as_str))
     .query_opt("type", query.member_type.map(MemberType::as_str))
     .query_opt("invites", query.invites)
     .query("page", page)
@@ -85,8 +165,9 @@ pub fn list_members(org: &str, query: &MemberQuery, page: u32, page_size: u32) -
     .into()
 }
 
-/// `PUT /v2/orgs/{org}/members/{username}` with `{"role": role}` (lower-case, as Docker takes it).
-pub fn update_member_role(org: &str, username: &str, role: Role) -> Endpoint<OrgMember> {
+/// `PUT /v2/orgs/{org}/members/{username}` with `{"role": role}`: a core role in lower case, as
+/// Docker takes it, or a custom role's name (docker/docs PR 25996).
+pub fn update_member_role(org: &str, username: &str, role: &RoleName) -> Endpoint<OrgMember> {
     ApiRequest::new(
         Method::Put,
         path(&["v2", "orgs", org, "members", username]),
@@ -137,7 +218,9 @@ pub struct OrgMember {
     pub full_name: Option<String>,
     /// Email (visible to owners).
     pub email: Option<String>,
-    /// `Owner`, `Editor`, `Member`, `Invitee` (capitalised).
+    /// `Owner`, `Editor`, `Member`, `Invitee` (capitalised), or a custom role's name (docker/docs
+    /// PR 25996 leaves open whether Docker answers the custom name or a core value; the plugin
+    /// passes on whichever it gets).
     pub role: Option<String>,
     /// Team names.
     pub groups: Option<Vec<String>>,
@@ -179,8 +262,9 @@ pub struct Member {
     pub full_name: Option<String>,
     /// Email, when visible to the token.
     pub email: Option<String>,
-    /// Organization role in lower case: `owner`, `editor`, `member`, or `invitee` for a pending
-    /// invite (Docker's value passed on in lower case, so a new role is not lost).
+    /// Organization role: a core role in lower case (`owner`, `editor`, `member`, or `invitee` for
+    /// a pending invite), or a custom role's name exactly as Docker returns it (custom roles are
+    /// their own role, never folded into `member`).
     pub role: Option<String>,
     /// Names of the teams the member is on.
     pub groups: Option<Vec<String>>,
@@ -225,9 +309,14 @@ fn empty_as_null<S: serde::Serializer>(value: &str, serializer: S) -> std::resul
     if value.is_empty() { serializer.serialize_none() } else { serializer.serialize_str(value) }
 }
 
-/// Docker's capitalised role in the lower case it accepts back (`Owner` → `owner`).
+/// Docker's capitalised core role in the lower case it accepts back (`Owner` → `owner`); any other
+/// value (a custom role's name) exactly as Docker wrote it, trimmed.
 pub fn normalize_role(role: &str) -> String {
-    role.trim().to_ascii_lowercase()
+    let role = role.trim();
+    match role.to_ascii_lowercase().as_str() {
+        core @ ("owner" | "editor" | "member" | "invitee") => core.to_string(),
+        _ => role.to_string(),
+    }
 }
 
 impl From<OrgMember> for Member {
@@ -354,7 +443,7 @@ mod tests {
     fn list_members_passes_filters_through() {
         let q = MemberQuery {
             search: Some("jon@x.io".into()),
-            role: Some(Role::Owner),
+            role: Some(RoleName::core(Role::Owner)),
             member_type: Some(MemberType::Member),
             invites: Some(true),
         };
@@ -369,10 +458,32 @@ mod tests {
 
     #[test]
     fn update_role_puts_lower_case_role() {
-        let r = update_member_role("acme", "jon/snow", Role::Editor);
+        let r = update_member_role("acme", "jon/snow", &RoleName::core(Role::Editor));
         assert_eq!(r.path, "/v2/orgs/acme/members/jon%2Fsnow");
         assert_eq!(r.body, Some(json!({"role": "editor"})));
         assert_eq!(r.method, Method::Put);
+    }
+
+    #[test]
+    fn a_role_is_core_in_any_case_or_a_custom_name_sent_as_given() {
+        assert_eq!(RoleName::parse("role", " Editor ").unwrap().as_str(), "editor");
+        assert!(RoleName::parse("role", "OWNER").unwrap().is_owner());
+        let custom = RoleName::parse("role", "Release-Manager").unwrap();
+        assert_eq!((custom.as_str(), custom.core_role()), ("Release-Manager", None));
+        let r = update_member_role("acme", "jon", &custom);
+        assert_eq!(r.body, Some(json!({"role": "Release-Manager"})));
+        let blank = RoleName::parse("role", "  ").unwrap_err();
+        assert!(blank.message.contains("\"role\" must be owner, editor, member or the name"), "{}", blank.message);
+        assert!(RoleName::parse("role", "a\u{7}b").is_err());
+        let parsed: RoleName = serde_json::from_value(json!("billing-admin")).unwrap();
+        assert_eq!(parsed.as_str(), "billing-admin");
+    }
+
+    #[test]
+    fn a_custom_role_in_an_answer_is_kept_as_docker_wrote_it() {
+        assert_eq!(normalize_role("Owner"), "owner");
+        assert_eq!(normalize_role("Invitee"), "invitee");
+        assert_eq!(normalize_role(" Release Manager "), "Release Manager");
     }
 
     #[test]

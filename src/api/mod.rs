@@ -12,6 +12,7 @@ pub mod error_body;
 pub mod groups;
 pub mod invites;
 pub mod members;
+pub mod registry_access;
 pub mod settings;
 pub mod visibility;
 
@@ -48,7 +49,7 @@ pub const JSON_MEDIA_TYPE: &str = "application/json";
 
 /// The OAT permission a request needs, named as Docker names its organization scopes (docker/docs
 /// `content/manuals/security/access-tokens/reference.md`, "Organization scopes"): Member Read/Edit,
-/// Invite Read/Edit, Group Read/Edit, Audit Log Read. The audit-log scope's value is still
+/// Invite Read/Edit, Group Read/Edit, Audit Log Read, Registry Access Management Read/Edit. The audit-log scope's value is still
 /// `scope-activity-read`, but its name is "Audit Log Read".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Scope {
@@ -75,6 +76,13 @@ pub enum Scope {
     /// Audit Log Read (`scope-activity-read`): the organization's audit (activity) logs.
     #[serde(rename = "Audit Log Read")]
     AuditLogRead,
+    /// Registry Access Management Read (`scope-ram-read`): read the registries Docker Desktop may
+    /// use (token reference, "Organization scopes").
+    #[serde(rename = "Registry Access Management Read")]
+    RegistryAccessRead,
+    /// Registry Access Management Edit (`scope-ram-write`, which includes the read scope).
+    #[serde(rename = "Registry Access Management Edit")]
+    RegistryAccessEdit,
     /// Image Access Management (the `restricted_images` settings): no OAT scope grants it. Docker's
     /// OAT page says organization access tokens don't work with Image Access Management
     /// (`content/manuals/security/access-tokens/organization-access-tokens.md`); only an owner,
@@ -86,13 +94,14 @@ pub enum Scope {
 /// Which OAT scopes to grant, for the connection form's help: every scope an action uses, by
 /// Docker's names, and what no scope can give.
 pub const OAT_SCOPES_HELP: &str = "Under Organization, grant the scopes for the operations your workflows use: Member Read \
-and Member Edit (members), Invite Read and Invite Edit (invites), Group Read and Group Edit (teams), and Audit Log Read \
-(audit logs). Image Access Management (get-org-settings, update-org-settings) is not available to organization access \
+and Member Edit (members), Invite Read and Invite Edit (invites), Group Read and Group Edit (teams), Audit Log Read \
+(audit logs), and Registry Access Management Read and Registry Access Management Edit (get-registry-access, \
+update-registry-access). Image Access Management (get-org-settings, update-org-settings) is not available to organization access \
 tokens whatever their scopes.";
 
 impl Scope {
     /// Every scope an OAT can be granted, in Docker's order (the connection help lists them).
-    pub const GRANTABLE: [Scope; 7] = [
+    pub const GRANTABLE: [Scope; 9] = [
         Scope::MemberRead,
         Scope::MemberEdit,
         Scope::InviteRead,
@@ -100,6 +109,8 @@ impl Scope {
         Scope::GroupRead,
         Scope::GroupEdit,
         Scope::AuditLogRead,
+        Scope::RegistryAccessRead,
+        Scope::RegistryAccessEdit,
     ];
 
     /// The scope's name as Docker's Admin Console shows it.
@@ -113,6 +124,8 @@ impl Scope {
             Scope::GroupRead => "Group Read",
             Scope::GroupEdit => "Group Edit",
             Scope::AuditLogRead => "Audit Log Read",
+            Scope::RegistryAccessRead => "Registry Access Management Read",
+            Scope::RegistryAccessEdit => "Registry Access Management Edit",
             Scope::ImageAccessManagement => "Image Access Management",
         }
     }
@@ -128,6 +141,8 @@ impl Scope {
             Scope::GroupRead => Some("scope-group-read"),
             Scope::GroupEdit => Some("scope-group-edit"),
             Scope::AuditLogRead => Some("scope-activity-read"),
+            Scope::RegistryAccessRead => Some("scope-ram-read"),
+            Scope::RegistryAccessEdit => Some("scope-ram-write"),
         }
     }
 }

@@ -67,6 +67,8 @@ action_table! {
     "list-audit-actions" => list_audit_actions: read,
     "get-org-settings" => get_org_settings: read,
     "update-org-settings" => update_org_settings: write,
+    "get-registry-access" => get_registry_access: read,
+    "update-registry-access" => update_registry_access: write,
     "api-request" => api_request: write,
     "connection-schema" => connection_schema: read,
     "validate-connection-settings" => validate_connection_settings: read,
@@ -75,8 +77,10 @@ action_table! {
     "check-group-listing" => check_group_listing: read,
     "run-health-checks" => run_health_checks: read,
     "offboard-member" => offboard_member: write,
+    "offboard-members" => offboard_members: write,
     "reconcile-team" => reconcile_team: write,
     "access-review" => access_review: read,
+    "review-seats" => review_seats: read,
 }
 
 #[cfg(test)]

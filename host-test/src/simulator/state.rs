@@ -60,6 +60,21 @@ pub struct Team {
     pub name: String,
     /// Description.
     pub description: String,
+    /// The team's role, core or custom, as a `PATCH` set it (docker/docs PR 25996: team role
+    /// assignment is `PATCH`-only and the 200 answer carries `role`). Absent until one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// A custom role the organization defined (docker/docs PR 25996: members and teams take a custom
+/// role by its **name**, never its label or UUID).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CustomRole {
+    /// The name the API takes and answers.
+    pub name: String,
+    /// What it is for.
+    #[serde(default)]
+    pub description: String,
 }
 
 /// A pending invite (`invite`).
@@ -100,6 +115,22 @@ struct Seed {
     invites: Vec<Invite>,
     audit_events: Vec<Value>,
     settings: Value,
+    #[serde(default)]
+    custom_roles: Vec<CustomRole>,
+    #[serde(default = "default_registry_access")]
+    registry_access: Value,
+}
+
+/// Registry Access Management as an organization starts with it: off, Docker Hub allowed, no
+/// custom registry. The shape is docker/terraform-provider-docker
+/// `internal/hubclient/client_organization.go` (`OrgSettingRegistryAccessManagement`); Docker's
+/// OpenAPI does not document the endpoint.
+pub fn default_registry_access() -> Value {
+    json!({
+        "enabled": false,
+        "standard_registries": [{ "id": "DockerHub", "allowed": true }],
+        "custom_registries": [],
+    })
 }
 
 /// The whole organization.
@@ -117,6 +148,10 @@ pub struct State {
     pub events: Vec<Value>,
     /// Organization settings.
     pub settings: Value,
+    /// The organization's custom roles.
+    pub custom_roles: Vec<CustomRole>,
+    /// Registry Access Management (`/v2/orgs/{org}/settings/registry-access-management`).
+    pub registry_access: Value,
     /// Issued tokens.
     pub tokens: HashMap<String, Token>,
     counter: u64,
@@ -159,6 +194,8 @@ impl State {
             invites,
             events,
             settings: seed.settings,
+            custom_roles: seed.custom_roles,
+            registry_access: seed.registry_access,
             tokens: HashMap::new(),
             counter: 0,
         })
@@ -228,15 +265,33 @@ impl State {
         self.members.iter().filter(|m| m.groups.iter().any(|g| g.eq_ignore_ascii_case(team))).count()
     }
 
-    /// A team in Docker's `org_group` shape.
+    /// A team in Docker's `org_group` shape (with `role` once one was assigned).
     pub fn team_json(&self, team: &Team) -> Value {
-        json!({
+        let mut value = json!({
             "id": team.id,
             "uuid": team.uuid,
             "name": team.name,
             "description": team.description,
             "member_count": self.member_count(&team.name),
-        })
+        });
+        if let Some(role) = &team.role {
+            value["role"] = json!(role);
+        }
+        value
+    }
+
+    /// The role a request names, as the answers write it: a core role (taken in any case, as
+    /// `owner`/`editor`/`member`) in title case, or a custom role by its exact stored name (matched
+    /// ignoring case). `None`: no such role, which Docker refuses (docker/docs PR 25996: "Unknown
+    /// role names return an error").
+    pub fn role_named(&self, asked: &str) -> Option<String> {
+        let asked = asked.trim();
+        match asked.to_ascii_lowercase().as_str() {
+            "owner" => Some("Owner".to_string()),
+            "editor" => Some("Editor".to_string()),
+            "member" => Some("Member".to_string()),
+            _ => self.custom_roles.iter().find(|r| r.name.eq_ignore_ascii_case(asked)).map(|r| r.name.clone()),
+        }
     }
 
     /// How many owners there are.
@@ -277,5 +332,17 @@ mod tests {
         assert!(s.owner_count() >= 2);
         assert!(s.invites.iter().all(|i| i.org == "acme"));
         assert!(s.events.iter().all(|e| e["account"] == "acme"));
+        assert_eq!(s.custom_roles.len(), 2, "the seed defines two custom roles");
+        assert_eq!(s.registry_access["enabled"], false);
+    }
+
+    #[test]
+    fn roles_are_core_in_any_case_or_a_custom_name() {
+        let s = State::seeded("acme").unwrap();
+        assert_eq!(s.role_named("editor").as_deref(), Some("Editor"));
+        assert_eq!(s.role_named("OWNER").as_deref(), Some("Owner"));
+        let custom = &s.custom_roles[0].name;
+        assert_eq!(s.role_named(&custom.to_uppercase()).as_deref(), Some(custom.as_str()));
+        assert_eq!(s.role_named("no-such-role"), None);
     }
 }

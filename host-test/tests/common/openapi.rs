@@ -96,6 +96,26 @@ pub const DEVIATIONS: &[Deviation] = &[
                  does not load otherwise); it touches only out-of-scope schemas.",
     },
     Deviation {
+        id: "custom-role-names",
+        reason: "The role enums (`org_member.role`, the member `PUT` body, the listing's `role` \
+                 filter) list only core roles and the team `PATCH` body and `org_group` have no \
+                 `role`, but docker/docs pull request 25996 (merged 2026-09-01) documents that a \
+                 member's and a team's role may be a custom role's name, that a team's role is \
+                 set with `PATCH` (only), and that `org_group` carries it. The checker takes any \
+                 string for those roles and adds a string `role` to the team `PATCH` body and \
+                 `org_group`.",
+    },
+    Deviation {
+        id: "registry-access-management",
+        reason: "The document has no Registry Access Management endpoint, but Docker serves \
+                 `GET`/`PUT /v2/orgs/{org_name}/settings/registry-access-management` (its \
+                 terraform provider's `internal/hubclient/client_organization.go` uses both; its \
+                 pull request 141 with an organization access token) and the token reference \
+                 names its scopes. The checker adds the two operations with the body that client \
+                 sends: `enabled`, `standard_registries[{id, allowed}]`, \
+                 `custom_registries[{address, friendly_name, allowed}]`.",
+    },
+    Deviation {
         id: "no-trailing-slash",
         reason: "Stricter than the spec, which never says it: Docker answers 404 to a documented \
                  path with a trailing slash (no template ends in one), so a request path ending \
@@ -169,6 +189,57 @@ impl Spec {
                 *column = json!("Permission");
             }
         }
+        if deviations {
+            // custom-role-names: the request side (the member PUT, the listing's filter, team PATCH)
+            for pointer in [
+                "/paths/~1v2~1orgs~1{org_name}~1members~1{username}/put/requestBody/content/application~1json/schema/properties/role",
+                "/components/parameters/role/schema",
+            ] {
+                raw.pointer_mut(pointer)
+                    .and_then(Value::as_object_mut)
+                    .expect("a role schema with an enum")
+                    .remove("enum")
+                    .expect("the role schema has an enum");
+            }
+            raw.pointer_mut(
+                "/paths/~1v2~1orgs~1{org_name}~1groups~1{group_name}/patch/requestBody/content/application~1json/schema/properties",
+            )
+            .and_then(Value::as_object_mut)
+            .expect("the team PATCH body has properties")
+            .insert("role".into(), json!({ "type": "string", "description": "A core or custom role's name." }));
+            // registry-access-management
+            let registry = |required: &[&str], properties: Value| json!({ "type": "object", "required": required, "properties": properties });
+            let setting = json!({
+                "type": "object",
+                "required": ["enabled"],
+                "properties": {
+                    "enabled": { "type": "boolean" },
+                    "standard_registries": { "type": "array", "items": registry(&["id", "allowed"], json!({
+                        "id": { "type": "string" }, "allowed": { "type": "boolean" },
+                    })) },
+                    "custom_registries": { "type": "array", "items": registry(&["address", "allowed"], json!({
+                        "address": { "type": "string" }, "friendly_name": { "type": "string" },
+                        "allowed": { "type": "boolean" },
+                    })) },
+                },
+            });
+            let answer =
+                json!({ "200": { "description": "OK", "content": { "application/json": { "schema": setting } } } });
+            raw["paths"]["/v2/orgs/{org_name}/settings/registry-access-management"] = json!({
+                "parameters": [{ "$ref": "#/components/parameters/org_name" }],
+                "get": {
+                    "summary": "Get Registry Access Management settings (undocumented; terraform provider)",
+                    "security": [{ "bearerAuth": [] }],
+                    "responses": answer,
+                },
+                "put": {
+                    "summary": "Replace Registry Access Management settings (undocumented; terraform provider)",
+                    "security": [{ "bearerAuth": [] }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": setting } } },
+                    "responses": answer,
+                },
+            });
+        }
         let api: OpenAPI =
             serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{SPEC_PATH} is not OpenAPI 3.0: {e}"));
         let mut components = raw.get("components").cloned().unwrap_or_else(|| json!({}));
@@ -179,6 +250,18 @@ impl Spec {
                 .and_then(Value::as_array_mut)
                 .expect("org_member.role has an enum");
             role.push(json!("Editor"));
+            // custom-role-names: the answers (a member's role may be a custom role's name; a team
+            // carries its role)
+            components
+                .pointer_mut("/schemas/org_member/properties/role")
+                .and_then(Value::as_object_mut)
+                .expect("org_member.role")
+                .remove("enum");
+            components
+                .pointer_mut("/schemas/org_group/properties")
+                .and_then(Value::as_object_mut)
+                .expect("org_group has properties")
+                .insert("role".into(), json!({ "type": "string" }));
         }
         let components = to_json_schema(components, deviations);
         Spec { api, components, deviations, validators: Mutex::new(HashMap::new()) }

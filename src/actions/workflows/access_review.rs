@@ -1,14 +1,18 @@
 //! `access-review`: one report over the whole organization.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::review_seats::{DEFAULT_GRACE_DAYS, Seat, last_active, seat};
 use super::{all_teams, roster};
 use crate::actions::input::{in_range, instant};
 use crate::actions::invites::pending_invites;
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::members::MemberQuery;
+use crate::client::Client;
 use crate::error::Result;
 use crate::output::Meta;
 
@@ -27,12 +31,26 @@ pub struct AccessReviewInput {
     pub as_of: Option<String>,
 }
 
-fn parse_time(value: &str) -> Option<OffsetDateTime> {
+/// An RFC 3339 time as Docker writes it.
+pub(super) fn parse_time(value: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(value.trim(), &Rfc3339).ok()
 }
 
-fn age_days(then: &str, now: OffsetDateTime) -> Option<i64> {
+/// Whole days from `then` to `now`.
+pub(super) fn age_days(then: &str, now: OffsetDateTime) -> Option<i64> {
     parse_time(then).map(|t| (now - t).whole_days())
+}
+
+/// The moment ages are measured from, and where it came from: the input, else Docker Hub's own
+/// clock (the `Date` of its last answer: the guest has no clock), else none.
+pub(super) fn clock(client: &Client, given: Option<OffsetDateTime>) -> (Option<OffsetDateTime>, &'static str) {
+    match given {
+        Some(t) => (Some(t), "input"),
+        None => match client.server_time().and_then(|s| OffsetDateTime::from_unix_timestamp(s as i64).ok()) {
+            Some(t) => (Some(t), "docker_date_header"),
+            None => (None, "unavailable"),
+        },
+    }
 }
 
 /// A name list with its length.
@@ -69,7 +87,8 @@ pub struct OwnersFinding {
 pub struct InactiveMember {
     /// Docker ID.
     pub username: String,
-    /// When Docker last saw them.
+    /// When Docker last saw them: the later of `last_seen_at` and `last_logged_in_at` (the rule
+    /// of review-seats).
     pub last_seen_at: String,
     /// Whole days since.
     pub days: i64,
@@ -145,6 +164,9 @@ pub struct AccessReview {
     pub pending_invites: usize,
     /// Owners.
     pub owners: OwnersFinding,
+    /// Members per role: the core roles (`owner`, `editor`, `member`, always present) and each
+    /// custom role under its own name (never counted as `member`), `unknown` when Docker gave none.
+    pub roles: BTreeMap<String, usize>,
     /// Members outside the verified domains.
     pub guests: NameList,
     /// Members on no team.
@@ -173,31 +195,28 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
     let everyone = roster(&client, &MemberQuery::default())?;
     let invites = pending_invites(&client)?;
     let teams = all_teams(&client, None)?;
-    let (now, now_source) = match given_now {
-        Some(t) => (Some(t), "input"),
-        None => match client.server_time().and_then(|s| OffsetDateTime::from_unix_timestamp(s as i64).ok()) {
-            Some(t) => (Some(t), "docker_date_header"),
-            None => (None, "unavailable"),
-        },
-    };
+    let (now, now_source) = clock(&client, given_now);
 
     let owners: Vec<&str> =
         everyone.iter().filter(|m| m.role.as_deref() == Some("owner")).map(|m| m.username.as_str()).collect();
+    let mut roles: BTreeMap<String, usize> = ["owner", "editor", "member"].iter().map(|r| (r.to_string(), 0)).collect();
+    for m in &everyone {
+        *roles.entry(m.role.clone().unwrap_or_else(|| "unknown".to_string())).or_default() += 1;
+    }
     let guests: Vec<&str> = everyone.iter().filter(|m| m.is_guest == Some(true)).map(|m| m.username.as_str()).collect();
     let teamless: Vec<&str> =
         everyone.iter().filter(|m| m.groups.as_ref().is_some_and(Vec::is_empty)).map(|m| m.username.as_str()).collect();
-    let with_insights = everyone.iter().filter(|m| m.last_seen_at.is_some()).count();
+    // The seat rule of review-seats (one rule): the later of last seen and last login, with its
+    // default grace period after joining.
+    let with_insights = everyone.iter().filter(|m| last_active(m).is_some()).count();
     let inactive: Vec<InactiveMember> = match now {
         Some(now) => everyone
             .iter()
-            .filter_map(|m| {
-                let seen = m.last_seen_at.as_deref()?;
-                let days = age_days(seen, now)?;
-                (days >= i64::from(inactive_days)).then(|| InactiveMember {
-                    username: m.username.clone(),
-                    last_seen_at: seen.to_string(),
-                    days,
-                })
+            .filter_map(|m| match seat(m, now, inactive_days, DEFAULT_GRACE_DAYS) {
+                Seat::Inactive(at, days) => {
+                    Some(InactiveMember { username: m.username.clone(), last_seen_at: at, days })
+                }
+                _ => None,
             })
             .collect(),
         None => Vec::new(),
@@ -226,6 +245,7 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
 
     let markdown = review_markdown(&ReviewFigures {
         org,
+        roles: &roles,
         as_of: as_of.as_deref(),
         members: everyone.len(),
         owners: &owners,
@@ -252,6 +272,7 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
             usernames: owners.iter().map(|o| o.to_string()).collect(),
             single_owner,
         },
+        roles,
         guests: NameList::of(&guests),
         members_without_team: NameList::of(&teamless),
         inactive: InactiveFinding {
@@ -274,6 +295,7 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
 
 struct ReviewFigures<'a> {
     org: &'a str,
+    roles: &'a BTreeMap<String, usize>,
     as_of: Option<&'a str>,
     members: usize,
     owners: &'a [&'a str],
@@ -307,6 +329,8 @@ fn review_markdown(f: &ReviewFigures) -> String {
     md.push_str("| Check | Result |\n|---|---|\n");
     let owner_note = if f.owners.len() == 1 { " ⚠️ only one owner" } else { "" };
     md.push_str(&format!("| Owners | {} ({}){owner_note} |\n", f.owners.len(), names(f.owners, 10)));
+    let roles: Vec<String> = f.roles.iter().map(|(role, n)| format!("{role} {n}")).collect();
+    md.push_str(&format!("| Roles | {} |\n", roles.join(", ")));
     md.push_str(&format!("| Guests | {} |\n", f.guests.len()));
     md.push_str(&format!("| Members with no team | {} |\n", f.teamless.len()));
     if f.insights {
@@ -338,7 +362,7 @@ fn review_markdown(f: &ReviewFigures) -> String {
 
 /// The action's manifest entry.
 pub const SPEC: ActionSpec = action!("access-review", "Organization access review",
-    "One report over the whole organization: owners (and whether there is only one), guests, members with no team, members not seen for inactive_days (when the organization's insights fields are visible), invites older than invite_age_days, and teams with no members. Ages are measured from as_of, or from Docker Hub's own clock (the plugin has none). Output is JSON plus a Markdown summary a workflow can post as is.",
+    "One report over the whole organization: owners (and whether there is only one), guests, members with no team, members not seen for inactive_days (when the organization's insights fields are visible; by review-seats' rule: the later of last seen and last login, never a member who joined less than 30 days ago — review-seats is the full seat review with unknown activity and the offboarding), invites older than invite_age_days, and teams with no members. Ages are measured from as_of, or from Docker Hub's own clock (the plugin has none). Output is JSON plus a Markdown summary a workflow can post as is.",
     scopes: [MemberRead, GroupRead, InviteRead], read_only: true, destructive: false, idempotent: true,
     example: r#"{"inactive_days": 90, "invite_age_days": 30}"#,
     run: access_review, input: AccessReviewInput, output: AccessReview);

@@ -2,11 +2,14 @@
 //! what was read, returned as is on a dry run (the default for the two that change things), and
 //! otherwise carried out step by step, stopping at the first failure with what succeeded so far.
 //!
-//! One file per workflow: [`offboard`], [`reconcile`], [`access_review`].
+//! One file per workflow: [`offboard`], [`offboard_members`], [`reconcile`], [`access_review`],
+//! [`review_seats`].
 
 pub mod access_review;
 pub mod offboard;
+pub mod offboard_members;
 pub mod reconcile;
+pub mod review_seats;
 
 use super::ActionSpec;
 use super::paging::MAX_PAGE_SIZE;
@@ -96,4 +99,5 @@ fn team_members(client: &Client, team: &str) -> Result<Vec<Member>> {
 }
 
 /// The workflows, in manifest order.
-pub static ACTIONS: &[ActionSpec] = &[offboard::SPEC, reconcile::SPEC, access_review::SPEC];
+pub static ACTIONS: &[ActionSpec] =
+    &[offboard::SPEC, offboard_members::SPEC, reconcile::SPEC, access_review::SPEC, review_seats::SPEC];

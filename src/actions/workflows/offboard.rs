@@ -11,7 +11,7 @@ use crate::actions::members::{Person, resolve_member};
 use crate::actions::plan::{Plan, Words, WriteReport};
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::invites::{self, Invite};
-use crate::api::members::{self, Member, MemberQuery, Role};
+use crate::api::members::{self, Member, MemberQuery, Role, RoleName};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::Meta;
@@ -61,11 +61,11 @@ pub struct OffboardOutput {
 
 /// Refuses to offboard the only owner (Docker would refuse the removal).
 fn refuse_last_owner(client: &Client, member: &Member) -> Result<()> {
-    if member.role.as_deref() != Some("owner") {
+    if !is_owner(member) {
         return Ok(());
     }
     let org = client.org();
-    let owners = MemberQuery { role: Some(Role::Owner), ..MemberQuery::default() };
+    let owners = MemberQuery { role: Some(RoleName::core(Role::Owner)), ..MemberQuery::default() };
     let owners = client.fetch(&members::list_members(org, &owners, 1, 1))?;
     let count = owners.total().unwrap_or(owners.results.len() as u64);
     if count <= 1 {
@@ -102,41 +102,15 @@ pub fn offboard_member(ctx: &Ctx, input: OffboardInput) -> Result<OffboardOutput
         refuse_last_owner(&client, member)?;
         let username = path_segment(ctx.action, "username", Some(&member.username))?;
         teams = all_teams(&client, Some(&username))?.into_iter().map(|t| t.name).collect();
-        plan.add(
-            &members::remove_member(org, &username),
-            format!(
-                "remove \"{username}\" from organization \"{org}\" (this also takes them off {} team(s))",
-                teams.len()
-            ),
-        );
+        add_removal(ctx.action, &mut plan, org, &member.username, teams.len())?;
     }
     let removes_member = !plan.is_empty();
-    // Invites are found by every name the person goes by: the member's username and email, and
-    // what the input gave.
-    let names: Vec<&str> = [Some(person.value()), member.as_ref().map(|m| m.username.as_str())]
-        .into_iter()
-        .chain([member.as_ref().and_then(|m| m.email.as_deref())])
-        .flatten()
-        .filter(|n| !n.is_empty())
-        .collect();
     let invites: Vec<Invite> = if input.cancel_invites.unwrap_or(true) {
-        pending_invites(&client)?
-            .into_iter()
-            .filter(|i| i.invitee.as_deref().is_some_and(|who| names.iter().any(|n| who.eq_ignore_ascii_case(n))))
-            .collect()
+        invites_of(&pending_invites(&client)?, person.value(), member.as_ref())
     } else {
         Vec::new()
     };
-    for invite in &invites {
-        let Some(id) = invite.id.as_deref().filter(|id| !id.is_empty()) else { continue };
-        let id = path_segment(ctx.action, "invite id", Some(id))?;
-        let who = invite.invitee.clone().unwrap_or_default();
-        // Just read from the invite list: gone at the write means cancelled or accepted meanwhile.
-        plan.add(&invites::cancel_invite(&id), format!("cancel the pending invite {id} for \"{who}\""))
-            .absent_is_done()
-            .verify_with("list-invites");
-    }
-    let invites_cancelled = plan.steps().len() - usize::from(removes_member);
+    let invites_cancelled = add_cancellations(ctx.action, &mut plan, &invites)?;
     let shown = person.describe();
     if plan.is_empty() && !missing_ok {
         return Err(Error::not_found(format!(
@@ -178,6 +152,52 @@ missing_ok: true to treat that as done."
         write: ran.report,
         meta: Meta::of(&client),
     })
+}
+
+/// Appends the removal of `username` from `org` (which takes them off their `teams` teams too).
+pub(super) fn add_removal(action: &str, plan: &mut Plan, org: &str, username: &str, teams: usize) -> Result<()> {
+    let username = path_segment(action, "username", Some(username))?;
+    plan.add(
+        &members::remove_member(org, &username),
+        format!("remove \"{username}\" from organization \"{org}\" (this also takes them off {teams} team(s))"),
+    );
+    Ok(())
+}
+
+/// Whether Docker lists the member as an owner.
+pub(super) fn is_owner(member: &Member) -> bool {
+    member.role.as_deref() == Some("owner")
+}
+
+/// The pending invites sent to any name the person goes by: what the input gave, and the member's
+/// username and email.
+pub(super) fn invites_of(all: &[Invite], given: &str, member: Option<&Member>) -> Vec<Invite> {
+    let names: Vec<&str> = [Some(given), member.map(|m| m.username.as_str())]
+        .into_iter()
+        .chain([member.and_then(|m| m.email.as_deref())])
+        .flatten()
+        .filter(|n| !n.is_empty())
+        .collect();
+    all.iter()
+        .filter(|i| i.invitee.as_deref().is_some_and(|who| names.iter().any(|n| who.eq_ignore_ascii_case(n))))
+        .cloned()
+        .collect()
+}
+
+/// Appends the cancellation of each of `invites` to `plan`; returns how many were planned.
+pub(super) fn add_cancellations(action: &str, plan: &mut Plan, invites: &[Invite]) -> Result<usize> {
+    let mut planned = 0;
+    for invite in invites {
+        let Some(id) = invite.id.as_deref().filter(|id| !id.is_empty()) else { continue };
+        let id = path_segment(action, "invite id", Some(id))?;
+        let who = invite.invitee.clone().unwrap_or_default();
+        // Just read from the invite list: gone at the write means cancelled or accepted meanwhile.
+        plan.add(&invites::cancel_invite(&id), format!("cancel the pending invite {id} for \"{who}\""))
+            .absent_is_done()
+            .verify_with("list-invites");
+        planned += 1;
+    }
+    Ok(planned)
 }
 
 /// The action's manifest entry.

@@ -54,7 +54,11 @@ pub(super) fn create(state: &mut State, request: &Request) -> Reply {
     let description = body.get("description").and_then(Value::as_str).unwrap_or("").to_string();
     let id = 2000 + state.next_id();
     let uuid = state.new_uuid();
-    let team = Team { id, uuid, name: name.clone(), description };
+    // A role is assigned with PATCH only (docker/docs PR 25996); the create takes none.
+    if body.get("role").is_some() {
+        return invalid("role", "A team's role is set with PATCH /v2/orgs/{org}/groups/{team}.");
+    }
+    let team = Team { id, uuid, name: name.clone(), description, role: None };
     state.teams.push(team.clone());
     let org = state.org.clone();
     state.record("org.team.create", &org, "api", json!({ "team": name }));
@@ -77,6 +81,21 @@ pub(super) fn update(state: &mut State, name: &str, request: &Request) -> Reply 
     if request.method == "PUT" && new_name.is_none() {
         return invalid("name", "This field is required.");
     }
+    // Team role assignment is PATCH-only and takes a core role or a custom role's name
+    // (docker/docs PR 25996); an unknown name is refused before anything changes.
+    let role = match body.get("role") {
+        None => None,
+        Some(_) if request.method == "PUT" => {
+            return invalid("role", "A team's role is set with PATCH, not PUT.");
+        }
+        Some(asked) => {
+            let asked = asked.as_str().unwrap_or("");
+            match state.role_named(asked) {
+                Some(role) => Some(role),
+                None => return invalid("role", &format!("Role \"{asked}\" does not exist in this organization.")),
+            }
+        }
+    };
     if let Some(new) = &new_name {
         if let Some(refusal) = check_team_name(new) {
             return refusal;
@@ -96,6 +115,9 @@ pub(super) fn update(state: &mut State, name: &str, request: &Request) -> Reply 
     }
     if let Some(description) = body.get("description").and_then(Value::as_str) {
         state.teams[i].description = description.to_string();
+    }
+    if role.is_some() {
+        state.teams[i].role = role;
     }
     let team = state.teams[i].clone();
     let org = state.org.clone();

@@ -10,14 +10,16 @@ use crate::simulator::state::{Member, State};
 /// `GET /v2/orgs/{org}/members`: members (and, when asked, invitees), filtered and paged.
 pub(super) fn list(state: &State, quirks: &Quirks, request: &Request) -> Reply {
     let search = request.query.get("search").map(String::as_str).unwrap_or("");
-    let role = request.query.get("role").map(|r| r.to_lowercase());
+    // A core role or one of the organization's custom roles (by name); anything else is refused.
+    let role = match request.query.get("role") {
+        Some(r) => match state.role_named(r) {
+            Some(role) => Some(role),
+            None => return error(400, "Invalid role."),
+        },
+        None => None,
+    };
     let kind = request.query.get("type").map(String::as_str).unwrap_or("member");
     let invites = request.query.get("invites").is_some_and(|v| v == "true");
-    if let Some(r) = &role
-        && !["owner", "editor", "member"].contains(&r.as_str())
-    {
-        return error(400, "Invalid role.");
-    }
     if !["all", "invitee", "member"].contains(&kind) {
         return error(400, "Invalid type.");
     }
@@ -103,13 +105,13 @@ pub(super) fn export(state: &State) -> Reply {
 
 /// `PUT /v2/orgs/{org}/members/{username}`: a member's new role (never the last owner's).
 pub(super) fn update_role(state: &mut State, quirks: &Quirks, username: &str, request: &Request) -> Reply {
-    let role = request.body.as_ref().and_then(|b| b.get("role")).and_then(Value::as_str).unwrap_or("").to_lowercase();
-    let capitalised = match role.as_str() {
-        "owner" => "Owner",
-        "editor" => "Editor",
-        "member" => "Member",
-        _ => return invalid("role", "role must be one of owner, editor, member"),
+    let role = request.body.as_ref().and_then(|b| b.get("role")).and_then(Value::as_str).unwrap_or("").to_string();
+    // docker/docs PR 25996: `role` is a core role or a custom role's name; an unknown name is an
+    // error. The answer carries the custom name as stored, a core role in title case.
+    let Some(assigned) = state.role_named(&role) else {
+        return invalid("role", &format!("Role \"{role}\" does not exist in this organization."));
     };
+    let capitalised = assigned.as_str();
     let Some(i) = state.member_index(username) else { return error(404, "Member not found.") };
     if state.members[i].role == "Owner" && capitalised != "Owner" && state.owner_count() == 1 {
         return error(
@@ -126,7 +128,8 @@ pub(super) fn update_role(state: &mut State, quirks: &Quirks, username: &str, re
     }
     let member = state.members[i].clone();
     let org = state.org.clone();
-    let data = json!({ "member": member.username, "role": role, "previous_role": previous.to_lowercase() });
+    let data =
+        json!({ "member": member.username, "role": role.to_lowercase(), "previous_role": previous.to_lowercase() });
     state.record("org.member.role.change", &org, "api", data);
     reply(200, serde_json::to_value(member).unwrap_or(Value::Null))
 }

@@ -197,6 +197,12 @@ fn route(state: &mut State, credentials: &Credentials, request: &Request) -> Rep
         ("DELETE", ["v2", "orgs", o, "groups", g, "members", user]) if same(o) => groups::remove_member(state, g, user),
         ("GET", ["v2", "orgs", o, "settings"]) if same(o) => settings::get(state),
         ("PUT", ["v2", "orgs", o, "settings"]) if same(o) => settings::update(state, request),
+        ("GET", ["v2", "orgs", o, "settings", "registry-access-management"]) if same(o) => {
+            settings::get_registry_access(state)
+        }
+        ("PUT", ["v2", "orgs", o, "settings", "registry-access-management"]) if same(o) => {
+            settings::update_registry_access(state, request)
+        }
         ("POST", ["v2", "invites", "bulk"]) => invites::bulk(state, quirks, request),
         ("DELETE", ["v2", "invites", id]) => invites::cancel(state, id),
         ("PATCH", ["v2", "invites", id, "resend"]) => invites::resend(state, id),
