@@ -34,6 +34,7 @@ pub struct ListAuditLogsInput {
     /// Page to fetch (from 1); with all_pages, the page to start from.
     pub page: Option<u32>,
     /// Events per page, 1 to 100 (default 25; 100 with all_pages).
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = 25)))]
     pub page_size: Option<u32>,
     /// Follow every page until a short or empty one (bounded by max_items).
     pub all_pages: Option<bool>,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{given, path_segment, required_text};
+use super::input::{given, path_segment};
 use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::invites::{self, BulkInvite, Invite, InviteOutcome};
@@ -115,7 +115,7 @@ pub fn invite_members(ctx: &Ctx, input: InviteMembersInput) -> Result<InviteMemb
                 "\"team\" is blank: name a team of the organization, or leave the field out to invite to the organization only.",
             ));
         }
-        Some(team) => Some(required_text(ctx.action, "team", Some(team))?),
+        Some(team) => Some(path_segment(ctx.action, "team", Some(team))?),
         None => None,
     };
     let dry_run = input.dry_run.unwrap_or(false);
@@ -236,7 +236,9 @@ pub struct InviteWriteOutput {
     pub organization: String,
     /// The invite's id.
     pub id: String,
-    /// The invite as list-invites showed it (read in a dry run; null otherwise).
+    /// The invite as list-invites showed it: read in a dry run only (a real run writes straight
+    /// away and Docker's answer says whether it was pending), so absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite: Option<Invite>,
     /// What changed and how.
     #[serde(flatten)]
