@@ -23,8 +23,8 @@ pub fn generate() -> serde_json::Value {
         .map(|(toolset, a)| {
             let example: serde_json::Value = serde_json::from_str(a.about.example).unwrap_or(serde_json::Value::Null);
             let mut input_schema = serde_json::to_value((a.about.input_schema)()).unwrap_or_default();
-            let output_schema = serde_json::to_value((a.about.output_schema)()).unwrap_or_default();
-            crate::actions::schema::listing_fields(&mut input_schema, &output_schema);
+            let mut output_schema = serde_json::to_value((a.about.output_schema)()).unwrap_or_default();
+            crate::actions::schema::listing_fields(&mut input_schema, &mut output_schema);
             let errors = error_kinds(&a.about, &input_schema);
             json!({
                 "name": a.name,

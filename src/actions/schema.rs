@@ -335,19 +335,23 @@ fn apply(
 }
 
 /// For a listing's `fields` input: the names it takes are the fields of the items of `output` (the
-/// listing's output schema), at least one.
-pub fn listing_fields(input: &mut Value, output: &Value) {
+/// listing's output schema), at least one; and since an item then holds only those, the items'
+/// schema requires none of its fields.
+pub fn listing_fields(input: &mut Value, output: &mut Value) {
     let Some(property) = input.pointer_mut("/properties/fields") else { return };
     let items = output["properties"].as_object().and_then(|props| {
         props.values().find_map(|p| p.pointer("/items/$ref").and_then(Value::as_str).map(str::to_string))
     });
-    let names: Vec<String> = items
-        .and_then(|r| output.pointer(r.trim_start_matches('#')))
-        .and_then(|item| item["properties"].as_object())
-        .map(|p| p.keys().cloned().collect())
+    let item = items.and_then(|r| output.pointer_mut(r.trim_start_matches('#')));
+    let names: Vec<String> = item
+        .and_then(|item| {
+            item.as_object_mut()?.remove("required");
+            item["properties"].as_object().map(|p| p.keys().cloned().collect())
+        })
         .unwrap_or_default();
     if let Value::Object(property) = property {
         property.remove("type");
+        property.remove("items");
         property.insert(
             "anyOf".into(),
             json!([{ "type": "null" }, { "type": "array", "minItems": 1, "items": { "enum": names } }]),
