@@ -174,12 +174,12 @@ pub fn compact_input(schema: &Value) -> Value {
     fn walk(value: &mut Value) {
         match value {
             Value::Object(map) => {
-                if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) {
-                    if TEXT_DEFS.contains(&name) {
-                        let ty = if name == "TeamId" { json!(["integer", "string"]) } else { json!("string") };
-                        map.remove("$ref");
-                        map.insert("type".into(), ty);
-                    }
+                if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next())
+                    && TEXT_DEFS.contains(&name)
+                {
+                    let ty = if name == "TeamId" { json!(["integer", "string"]) } else { json!("string") };
+                    map.remove("$ref");
+                    map.insert("type".into(), ty);
                 }
                 map.remove("not");
                 map.remove("default");
