@@ -300,3 +300,36 @@ fn only_standard_formats_and_every_default_is_what_leaving_the_field_out_does() 
     }
     assert!(defaults >= 30, "{defaults} defaults");
 }
+
+/// An input error points to the field (a JSON pointer), says what it takes in words, never a Rust
+/// type, and gives the fix when one is known.
+#[test]
+fn input_errors_point_to_the_field_say_what_it_takes_and_how_to_fix_it() {
+    let s = sim();
+    let refuse = |name: &str, input: Value| -> (String, Value) {
+        match s.runtime.call(name, &input.to_string(), &s.secrets).unwrap() {
+            Err(e) => {
+                assert_eq!(error_kind(&e), "invalid-input", "{name} {input}");
+                let detail = dockerhub_org_host::runtime::error_detail(&e).map(|d| serde_json::from_str(d).unwrap());
+                (error_message(&e).to_string(), detail.unwrap_or(Value::Null))
+            }
+            Ok(out) => panic!("{name} {input} was accepted: {out}"),
+        }
+    };
+    let (message, detail) = refuse("list-members", json!({"page_size": "lots"}));
+    assert!(message.contains("a whole number from 1 to 100") && !message.contains("u32"), "{message}");
+    assert_eq!((&detail["field"], &detail["expected"]), (&json!("/page_size"), &json!("a whole number from 1 to 100")));
+    let (_, detail) = refuse("list-members", json!({"page_size": 500}));
+    assert_eq!(detail["field"], "/page_size", "{detail}");
+    let (_, detail) = refuse("get-member", json!({}));
+    assert_eq!(detail["field"], "/username", "{detail}");
+    assert!(detail["expected"].as_str().unwrap().contains("exactly one"), "{detail}");
+    assert!(detail["hints"][0].as_str().unwrap().contains("\"email\""), "{detail}");
+    let (_, detail) = refuse("get-team", json!({"team": "devs", "team_id": 4}));
+    assert!(detail["hints"][0].as_str().unwrap().contains("list-teams"), "{detail}");
+    let (_, detail) = refuse("invite-members", json!({"invitees": ["ok", "a b"]}));
+    assert!(detail.is_object(), "{detail}");
+    let (_, detail) = refuse("update-org-settings", json!({"restricted_images": {"enabled": "yes"}}));
+    assert_eq!(detail["field"], "/restricted_images/enabled", "{detail}");
+    assert_eq!(detail["expected"], "a boolean (true or false)", "{detail}");
+}

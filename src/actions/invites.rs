@@ -330,7 +330,8 @@ pub fn check_invitees(raw: &[String]) -> Result<CheckedInvitees> {
     if checked.invitees.is_empty() {
         return Err(Error::invalid_input(
             "invite-members needs at least one invitee in \"invitees\" (an email address or a Docker ID).",
-        ));
+        )
+        .with_detail(serde_json::json!({ "field": "/invitees", "expected": "a list of 1 to 1000 invitees" })));
     }
     if checked.invitees.len() > MAX_INVITEES {
         return Err(Error::invalid_input(format!(
@@ -341,12 +342,17 @@ pub fn check_invitees(raw: &[String]) -> Result<CheckedInvitees> {
     Ok(checked)
 }
 
+/// What an invitee is, in words (an error's `detail.expected`).
+const INVITEE_EXPECTED: &str =
+    "an email address (name@example.com) or a Docker ID (2 to 64 letters, digits, \"-\", \"_\" or \".\")";
+
 /// Checks one trimmed invitee: an email address when it has an `@`, a Docker ID otherwise.
 fn check_invitee(index: usize, invitee: &str) -> Result<()> {
     let refuse = |why: &str| {
         Err(Error::invalid_input(format!(
             "\"invitees[{index}]\" ({invitee:?}) is neither an email address nor a Docker ID: {why}."
-        )))
+        ))
+        .with_detail(serde_json::json!({ "field": format!("/invitees/{index}"), "expected": INVITEE_EXPECTED })))
     };
     if invitee.is_empty() {
         return refuse("it is blank");

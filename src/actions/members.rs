@@ -532,7 +532,17 @@ impl Person {
             }
             (None, None) => Err(Error::invalid_input(format!("{action} needs \"{username_field}\" or \"email\"."))),
         };
-        person.map_err(|e| about(e, if email.is_some() { "email" } else { username_field }, &expected))
+        let hint = format!(
+            "Give \"{username_field}\" (a Docker ID) or \"email\" (an address with \"@\"), exactly one of them."
+        );
+        person.map_err(|e| {
+            let e = about(e, if email.is_some() { "email" } else { username_field }, &expected);
+            if e.detail.as_ref().is_some_and(|d| d["expected"] == expected.as_str()) {
+                e.add_detail(json!({ "hints": [hint] }))
+            } else {
+                e
+            }
+        })
     }
 
     /// The input field this person was given by: `username` or `email`.

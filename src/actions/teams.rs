@@ -104,8 +104,15 @@ impl TeamSelector {
             ))),
         };
         let field = if team.is_none() && team_id.is_some() { "team_id" } else { "team" };
-        selector
-            .map_err(|e| about(e, field, "exactly one of \"team\" (the team's name) and \"team_id\" (its numeric id)"))
+        let expected = "exactly one of \"team\" (the team's name) and \"team_id\" (its numeric id)";
+        selector.map_err(|e| {
+            let e = about(e, field, expected);
+            if e.detail.as_ref().is_some_and(|d| d["expected"] == expected) {
+                e.add_detail(json!({ "hints": ["Give \"team\" or \"team_id\", not both; list-teams shows each team's name and id."] }))
+            } else {
+                e
+            }
+        })
     }
 
     /// The input field it was given by.
