@@ -333,3 +333,34 @@ fn input_errors_point_to_the_field_say_what_it_takes_and_how_to_fix_it() {
     assert_eq!(detail["field"], "/restricted_images/enabled", "{detail}");
     assert_eq!(detail["expected"], "a boolean (true or false)", "{detail}");
 }
+
+/// Every listing with a `fields` input (the guest's, so every host has it) returns only the named
+/// fields of each item.
+#[test]
+fn every_listing_returns_only_the_fields_asked_for() {
+    let m = manifest();
+    let mut listings = 0;
+    for a in m["actions"].as_array().unwrap() {
+        let name = a["name"].as_str().unwrap();
+        let Some(names) = a["input_schema"].pointer("/properties/fields/anyOf/1/items/enum").and_then(Value::as_array)
+        else {
+            continue;
+        };
+        listings += 1;
+        let field = names[0].as_str().unwrap();
+        let mut input = a["example"].as_object().cloned().unwrap_or_default();
+        input.insert("fields".into(), json!([field]));
+        let s = sim();
+        let out: Value = match s.runtime.call(name, &Value::Object(input).to_string(), &s.secrets).unwrap() {
+            Ok(text) => serde_json::from_str(&text).unwrap(),
+            Err(e) => panic!("{name}: {}: {}", error_kind(&e), error_message(&e)),
+        };
+        let items = out.as_object().unwrap().values().find_map(Value::as_array).unwrap();
+        assert!(!items.is_empty(), "{name}: nothing listed to check");
+        for item in items {
+            let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+            assert!(keys.len() <= 1 && keys.iter().all(|k| *k == field), "{name}: {item}");
+        }
+    }
+    assert_eq!(listings, 4, "list-members, list-teams, list-team-members, list-audit-logs");
+}

@@ -117,6 +117,16 @@ fn quoted(names: &[String]) -> String {
     names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
 }
 
+/// `item` as JSON: only its `fields` when they are given (see [`Paging::select`]).
+pub fn item_value<U: Serialize>(fields: Option<&[String]>, item: U) -> Result<serde_json::Value> {
+    let value = serde_json::to_value(item)
+        .map_err(|e| Error::invalid_response(format!("An item of the listing could not be written: {e}.")))?;
+    Ok(match fields {
+        Some(fields) => only(value, fields),
+        None => value,
+    })
+}
+
 /// Only `fields` of `item` (an object), in the item's own order.
 fn only(item: serde_json::Value, fields: &[String]) -> serde_json::Value {
     match item {
@@ -170,12 +180,7 @@ pub fn write_listing<L: Paged, U: Serialize>(
         for item in chunk {
             match &fields {
                 None => items.push(&map(item))?,
-                Some(fields) => {
-                    let value = serde_json::to_value(map(item)).map_err(|e| {
-                        Error::invalid_response(format!("An item of the listing could not be written: {e}."))
-                    })?;
-                    items.push(&only(value, fields))?;
-                }
+                Some(fields) => items.push(&item_value(Some(fields), map(item))?)?,
             }
         }
         items.reserve_for(count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0).min(cap));
