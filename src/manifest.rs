@@ -25,14 +25,21 @@ pub fn describe() -> String {
 /// Builds the manifest from the action table.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn generate() -> serde_json::Value {
-    use crate::actions::all;
     use serde_json::json;
 
-    let actions: Vec<serde_json::Value> = all()
-        .map(|a| {
+    let actions: Vec<serde_json::Value> = crate::actions::TABLES
+        .iter()
+        .enumerate()
+        .flat_map(|(i, table)| table.iter().map(move |a| (toolset(i, a.name), a)))
+        .map(|(toolset, a)| {
             let example: serde_json::Value = serde_json::from_str(a.about.example).unwrap_or(serde_json::Value::Null);
+            let mut input_schema = serde_json::to_value((a.about.input_schema)()).unwrap_or_default();
+            let mut output_schema = serde_json::to_value((a.about.output_schema)()).unwrap_or_default();
+            crate::actions::schema::listing_fields(&mut input_schema, &mut output_schema);
+            let errors = error_kinds(&a.about, &input_schema);
             json!({
                 "name": a.name,
+                "toolset": toolset,
                 "title": a.about.title,
                 "description": a.about.description,
                 "scopes": a.about.scopes,
@@ -40,16 +47,125 @@ pub fn generate() -> serde_json::Value {
                 "destructive": a.about.destructive,
                 "idempotent": a.about.idempotent,
                 "example": example,
-                "input_schema": (a.about.input_schema)(),
-                "output_schema": (a.about.output_schema)(),
+                "input_schema": input_schema,
+                "output_schema": output_schema,
+                "errors": errors,
             })
         })
         .collect();
     json!({
         "plugin": "dockerhub-org",
         "version": env!("CARGO_PKG_VERSION"),
+        "error": error_body(),
         "actions": actions,
     })
+}
+
+/// The toolset of each table of [`crate::actions::TABLES`], in order: what an MCP server's
+/// `--toolsets` chooses from. `connection` (the connection form) and `health` (the single checks;
+/// `run-health-checks` is `admin`) are listed only with `--toolsets all`.
+#[cfg(not(target_arch = "wasm32"))]
+pub const TABLE_TOOLSETS: &[&str] =
+    &["members", "invites", "teams", "audit", "admin", "admin", "connection", "admin", "health", "workflows"];
+
+#[cfg(not(target_arch = "wasm32"))]
+fn toolset(table: usize, action: &str) -> &'static str {
+    match TABLE_TOOLSETS.get(table).copied().unwrap_or("admin") {
+        "health" if action == "run-health-checks" => "admin",
+        toolset => toolset,
+    }
+}
+
+/// Every error kind: its name, whether the same call is worth repeating, and when.
+#[cfg(not(target_arch = "wasm32"))]
+const KINDS: &[(&str, bool, &str)] = &[
+    (
+        "invalid-input",
+        false,
+        "Fix the field named by detail.field (a JSON pointer into the input); detail.expected says what it takes.",
+    ),
+    ("missing-credential", false, "Give the connection value the message names (organization name, access token)."),
+    ("unauthorized", false, "Docker Hub refused the access token: replace it."),
+    (
+        "forbidden",
+        false,
+        "The token lacks a scope, or the organization's plan lacks the feature: the message says which.",
+    ),
+    (
+        "not-found",
+        false,
+        "Nothing of that name exists; list to find the right one (missing_ok makes removals succeed instead).",
+    ),
+    ("conflict", false, "The change contradicts the current state (a name in use, the last owner): change that first."),
+    ("rate-limited", true, "Retry after detail.retry_after / retry-after (unix seconds)."),
+    (
+        "upstream",
+        true,
+        "Retry later when the status is 5xx; a write that failed so may have been carried out: read the state first.",
+    ),
+    (
+        "transport",
+        true,
+        "Retry later after a timeout or refused connection; a host not allowed or a body too large needs a change first.",
+    ),
+    ("invalid-response", false, "Docker Hub answered with something unreadable; report it."),
+    (
+        "limit-exceeded",
+        true,
+        "Retry with a narrower query, from detail.resume_page, or with a longer deadline (detail.limit names the limit).",
+    ),
+];
+
+/// The error body, described once: what every host shows for a failed call (the CLI's `--json`
+/// error, the MCP server's structured error; the WIT `action-error` case is `kind`).
+#[cfg(not(target_arch = "wasm32"))]
+fn error_body() -> serde_json::Value {
+    use serde_json::json;
+    let kinds: Vec<&str> = KINDS.iter().map(|(k, _, _)| *k).collect();
+    json!({
+        "schema": {
+            "type": "object",
+            "required": ["kind", "message"],
+            "properties": {
+                "kind": { "enum": kinds, "description": "The WIT action-error case." },
+                "message": { "type": "string", "description": "What happened and what to do, for a person." },
+                "detail": {
+                    "type": ["object", "null"],
+                    "description": "Context as JSON. invalid-input: field (a JSON pointer into the input) and expected (what it takes).",
+                    "properties": {
+                        "field": { "type": "string", "format": "json-pointer" },
+                        "expected": { "type": "string" },
+                        "hints": { "type": "array", "items": { "type": "string" } }
+                    }
+                },
+                "hints": { "type": "array", "items": { "type": "string" }, "description": "Fixes, when known (the guest's are detail.hints)." }
+            }
+        },
+        "kinds": KINDS.iter().map(|(kind, retry, when)| json!({ "kind": kind, "retry": retry, "when": when })).collect::<Vec<_>>(),
+    })
+}
+
+/// The kinds `about`'s action can return: every action can refuse its input; one that calls Docker
+/// Hub (it needs a scope) can meet every answer and failure of the network and its limits; one that
+/// names something (a person, a team, an invite) can find nothing; one that writes can conflict.
+#[cfg(not(target_arch = "wasm32"))]
+fn error_kinds(about: &crate::actions::About, input_schema: &serde_json::Value) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let online = !about.scopes.is_empty();
+    let names = ["username", "member", "email", "team", "team_id", "id", "members", "path"]
+        .iter()
+        .any(|f| input_schema["properties"].get(*f).is_some());
+    let writes = !about.read_only;
+    KINDS
+        .iter()
+        .filter(|(kind, _, _)| match *kind {
+            "invalid-input" => true,
+            "not-found" => online && names,
+            "conflict" => online && writes,
+            _ => online,
+        })
+        .map(|(kind, retry, _)| json!({ "kind": kind, "retry": retry }))
+        .collect()
 }
 
 #[cfg(test)]
@@ -68,6 +184,11 @@ mod tests {
             describe() == fresh,
             "src/manifest.json is out of date: run `UPDATE_MANIFEST=1 cargo test -p dockerhub-org manifest`"
         );
+    }
+
+    #[test]
+    fn every_table_has_its_toolset() {
+        assert_eq!(TABLE_TOOLSETS.len(), crate::actions::TABLES.len(), "name the toolset of each action table");
     }
 
     #[test]

@@ -144,6 +144,10 @@ enum Command {
     Mcp {
         #[command(flatten)]
         target: Target,
+        /// Which tools to list: members, invites, teams, audit, workflows, admin (the default is all
+        /// six), or all (adds the connection-form tools and the single health checks).
+        #[arg(long, default_value = dockerhub_org_host::mcp::DEFAULT_TOOLSETS)]
+        toolsets: dockerhub_org_host::mcp::Toolsets,
     },
 }
 
@@ -213,7 +217,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             io::Write::flush(&mut out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Mcp { target } => dockerhub_org_host::mcp::serve_stdio(&target).map(|()| ExitCode::SUCCESS),
+        Command::Mcp { target, toolsets } => {
+            dockerhub_org_host::mcp::serve_stdio(&target, &toolsets).map(|()| ExitCode::SUCCESS)
+        }
     }
 }
 

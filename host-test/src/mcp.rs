@@ -41,9 +41,9 @@ pub const HOST_ERROR_KIND: &str = "host-error";
 
 /// Connects as `target` says and serves MCP on standard input/output until the client closes it.
 /// Nothing but protocol messages is written to standard output.
-pub fn serve_stdio(target: &Target) -> Result<()> {
+pub fn serve_stdio(target: &Target, toolsets: &Toolsets) -> Result<()> {
     let connection = connect(target)?;
-    let server = ActionServer::new(connection.runtime, connection.secrets, target.simulate)?;
+    let server = ActionServer::new(connection.runtime, connection.secrets, target.simulate)?.with_toolsets(toolsets);
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -80,12 +80,240 @@ pub struct ActionTool {
     pub tool: Tool,
     /// Whether and how its calls are previewed.
     pub writes: Writes,
+    /// The manifest's toolset of the action (`members`, `teams`, ..., `connection`, `health`).
+    pub toolset: String,
+    /// A listing (its input has `page_size`): an agent's call without `page_size` or `max_items`
+    /// gets a small first page.
+    pub listing: bool,
 }
 
+/// The toolsets `--toolsets` takes; `all` adds the tools no agent needs by default (the
+/// connection-form tools and the single health checks, whose manifest toolsets are `connection`
+/// and `health`; `run-health-checks` is in `admin`).
+pub const TOOLSETS: &[&str] = &["members", "invites", "teams", "audit", "workflows", "admin", "all"];
+
+/// The toolsets listed when `--toolsets` is not given.
+pub const DEFAULT_TOOLSETS: &str = "members,invites,teams,audit,workflows,admin";
+
+/// Which toolsets a server lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toolsets(Vec<String>);
+
+impl Default for Toolsets {
+    fn default() -> Self {
+        DEFAULT_TOOLSETS.parse().unwrap_or(Toolsets(Vec::new()))
+    }
+}
+
+impl std::str::FromStr for Toolsets {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        let names: Vec<String> =
+            text.split(',').map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect();
+        if names.is_empty() {
+            return Err(format!("name at least one toolset: {}", TOOLSETS.join(", ")));
+        }
+        match names.iter().find(|n| !TOOLSETS.contains(&n.as_str())) {
+            Some(unknown) => Err(format!("unknown toolset \"{unknown}\"; the toolsets are {}", TOOLSETS.join(", "))),
+            None => Ok(Toolsets(names)),
+        }
+    }
+}
+
+impl Toolsets {
+    /// Whether a tool of manifest toolset `toolset` is listed.
+    pub fn lists(&self, toolset: &str) -> bool {
+        self.0.iter().any(|t| t == "all" || t == toolset)
+    }
+}
+
+/// Items an agent's listing call gets when it gives neither `page_size` nor `max_items` (with
+/// `all_pages`: the first this many, truncated, with where to continue).
+pub const AGENT_FIRST_ITEMS: u64 = 20;
+
+/// For a listing called without `page_size` and `max_items` with `all_pages: true`: asks for the
+/// first [`AGENT_FIRST_ITEMS`] only (a whole roster is often 100 KB an agent does not need).
+/// Returns whether it did.
+pub fn agent_first_page(tool: &ActionTool, arguments: &mut Option<JsonObject>) -> bool {
+    if !tool.listing {
+        return false;
+    }
+    let arguments = arguments.get_or_insert_with(JsonObject::new);
+    let given = |key: &str| arguments.get(key).is_some_and(|v| !v.is_null());
+    if given("page_size") || given("max_items") || arguments.get("all_pages") != Some(&Value::Bool(true)) {
+        return false;
+    }
+    arguments.insert("max_items".to_string(), json!(AGENT_FIRST_ITEMS));
+    true
+}
+
+/// The note added to a listing answer that has more to fetch: how to get it.
+pub fn more_note(tool: &str, output: &Value, first_page: bool) -> Option<String> {
+    let next = output["paging"]["next_page"].as_u64()?;
+    let why = if first_page {
+        format!("Only the first {AGENT_FIRST_ITEMS} items were fetched (all_pages without page_size or max_items). ")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{why}There are more: call {tool} again with the same arguments and \"page\": {next}, or give \"max_items\" \
+         (up to 100000) with \"all_pages\": true; \"fields\" keeps each item small."
+    ))
+}
+
+/// The text definitions of the manifest's input schemas (path segments, emails, times, ...): their
+/// patterns are for validators, not for an agent choosing arguments; the component checks them.
+const TEXT_DEFS: &[&str] =
+    &["Segment", "Email", "Text", "DateTime", "DateOrDateTime", "InviteId", "AuditAction", "ApiPath", "TeamId"];
+
+/// An input schema as an agent needs it: the properties with their types, enums, bounds and
+/// descriptions, the exactly-one groups, without the text patterns (the component checks them and
+/// names the field), the blank-text alternatives, nor the top-level title and description (the
+/// tool's own).
+pub fn compact_input(schema: &Value) -> Value {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.remove("not");
+                map.remove("default");
+                if let Some(Value::String(text)) = map.get_mut("description") {
+                    *text = first_sentence(text, FIELD_DESCRIPTION_CHARS);
+                }
+                // The bound of the integer type itself says nothing to an agent.
+                if map.get("maximum").and_then(Value::as_u64).is_some_and(|m| m >= u64::from(u32::MAX)) {
+                    map.remove("maximum");
+                }
+                // An optional field may be left out, so `null` among its types says nothing more.
+                if let Some(Value::Array(types)) = map.get_mut("type") {
+                    types.retain(|t| t != "null");
+                    if types.len() == 1 {
+                        let only = types.remove(0);
+                        map.insert("type".into(), only);
+                    }
+                }
+                if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+                    branches.retain(|b| !(b["type"] == "string" && b["pattern"] == r"^\s*$"));
+                    branches.retain(|b| {
+                        b.as_object().is_none_or(|o| !(o.len() == 1 && o.get("type") == Some(&json!("null"))))
+                    });
+                    if branches.len() == 1
+                        && let Some(Value::Object(only)) = branches.pop()
+                    {
+                        map.remove("anyOf");
+                        for (key, value) in only {
+                            map.entry(key).or_insert(value);
+                        }
+                    }
+                }
+                // After the merge above, which may bring a `$ref` up from a branch.
+                if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next())
+                    && TEXT_DEFS.contains(&name)
+                {
+                    let ty = if name == "TeamId" { json!(["integer", "string"]) } else { json!("string") };
+                    map.remove("$ref");
+                    map.insert("type".into(), ty);
+                }
+                if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+                    let simple: Vec<Value> = branches
+                        .iter()
+                        .filter(|b| b.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("type")))
+                        .map(|b| b["type"].clone())
+                        .collect();
+                    if simple.len() == branches.len() {
+                        let types: Vec<Value> = simple
+                            .into_iter()
+                            .flat_map(|t| if let Value::Array(a) = t { a } else { vec![t] })
+                            .collect();
+                        map.remove("anyOf");
+                        map.insert("type".into(), Value::Array(types));
+                    }
+                }
+                if let Some(Value::Array(branches)) = map.get("oneOf")
+                    && branches.iter().all(|b| b.get("const").is_some())
+                {
+                    let values: Vec<Value> = branches.iter().map(|b| b["const"].clone()).collect();
+                    map.remove("oneOf");
+                    map.insert("enum".into(), Value::Array(values));
+                }
+                // An exactly-one branch: which field is given is enough.
+                if map.len() == 2 && map.contains_key("required") && map.contains_key("properties") {
+                    map.remove("properties");
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut compact = schema.clone();
+    if let Value::Object(map) = &mut compact {
+        for key in ["$schema", "title", "description"] {
+            map.remove(key);
+        }
+        if let Some(Value::Object(defs)) = map.get_mut("$defs") {
+            defs.retain(|name, _| !TEXT_DEFS.contains(&name.as_str()));
+            // The property that refers to a definition describes it for the agent.
+            for def in defs.values_mut() {
+                if let Value::Object(def) = def {
+                    def.remove("description");
+                }
+            }
+            if defs.is_empty() {
+                map.remove("$defs");
+            }
+        }
+    }
+    walk(&mut compact);
+    compact
+}
+
+/// An output schema as an agent's client checks `structuredContent` with it: an object and its
+/// required top-level fields (the full schema is the manifest's, through `describe`).
+pub fn compact_output(schema: &Value) -> Value {
+    let mut compact = json!({ "type": "object" });
+    if let Some(required) = schema.get("required") {
+        compact["required"] = required.clone();
+    }
+    compact
+}
+
+/// The description an agent reads: the manifest's first sentence (which says when to use the
+/// tool), cut at a clause boundary with "…" when that sentence runs past [`DESCRIPTION_CHARS`];
+/// the whole description is the manifest's (`describe`).
+pub fn short_description(description: &str) -> String {
+    first_sentence(description, DESCRIPTION_CHARS)
+}
+
+/// The first sentence of `text`, cut at a clause boundary with "…" past `most` characters.
+fn first_sentence(text: &str, most: usize) -> String {
+    // Line breaks from doc comments read as spaces.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let description = text.as_str();
+    // The first ". " that ends a sentence of some length (not "e.g. " early on).
+    let first = description
+        .match_indices(". ")
+        .map(|(at, _)| at + 1)
+        .find(|&end| description[..end].chars().count() >= 40)
+        .map_or(description, |end| &description[..end]);
+    if first.chars().count() <= most {
+        return first.to_string();
+    }
+    let limit = first.char_indices().nth(most).map_or(first.len(), |(at, _)| at);
+    let head = &first[..limit];
+    let cut = head.rfind("; ").or_else(|| head.rfind(", ")).or_else(|| head.rfind(' ')).unwrap_or(limit);
+    format!("{}…", head[..cut].trim_end_matches([',', ';', ' ', '(']))
+}
+
+/// See [`short_description`].
+pub const DESCRIPTION_CHARS: usize = 200;
+
+/// The most an input field's description keeps (its first sentence, cut): the field's name, type
+/// and bounds say the rest, and the component names the field when a value is wrong.
+const FIELD_DESCRIPTION_CHARS: usize = 120;
+
 /// The sentence added to the description of every tool that changes the organization.
-pub const DRY_RUN_NOTE: &str = "Preview first: unless you pass dry_run: false, this server sends dry_run: true \
-     (an api-request GET excepted), so nothing changes and the answer shows the plan; call again with \
-     dry_run: false to carry it out.";
+pub const DRY_RUN_NOTE: &str = "Previews (dry_run: true) unless you pass dry_run: false.";
 
 /// The sentence added to the description of a write this server will not run.
 pub const UNPREVIEWABLE_NOTE: &str = "Not run by this MCP server: it changes the organization and has no dry_run \
@@ -117,7 +345,7 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
     };
 
     let title = action["title"].as_str().unwrap_or(name).to_string();
-    let mut description = action["description"].as_str().unwrap_or_default().to_string();
+    let mut description = short_description(action["description"].as_str().unwrap_or_default());
     if scopes.is_empty() {
         description.push_str("\n\nLocal: contacts nothing and needs no token.");
     } else {
@@ -135,13 +363,17 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
         .idempotent(idempotent)
         // An action that needs no OAT scope never reaches Docker Hub.
         .open_world(!scopes.is_empty());
-    let mut tool = Tool::new(name.to_string(), description, Arc::new(input_schema.clone()))
-        .with_title(title)
-        .with_annotations(annotations);
-    if let Some(output_schema) = action.get("output_schema").and_then(Value::as_object) {
-        tool = tool.with_raw_output_schema(Arc::new(output_schema.clone()));
+    let Value::Object(compact_in) = compact_input(&Value::Object(input_schema.clone())) else {
+        bail!("manifest action \"{name}\" has an input schema that is not an object");
+    };
+    let mut tool =
+        Tool::new(name.to_string(), description, Arc::new(compact_in)).with_title(title).with_annotations(annotations);
+    if let Some(Value::Object(compact)) = action.get("output_schema").filter(|s| s.is_object()).map(compact_output) {
+        tool = tool.with_raw_output_schema(Arc::new(compact));
     }
-    Ok(ActionTool { tool, writes })
+    let toolset = action["toolset"].as_str().unwrap_or("admin").to_string();
+    let listing = input_schema.get("properties").and_then(|p| p.get("page_size")).is_some();
+    Ok(ActionTool { tool, writes, toolset, listing })
 }
 
 /// How one call's input was settled.
@@ -258,6 +490,10 @@ fn action_error_json(error: &ActionError, missing_credential_hint: Option<&str>)
     if let Some(detail) = error_detail(error) {
         value["detail"] = serde_json::from_str(detail).unwrap_or_else(|_| Value::String(detail.to_string()));
     }
+    // The error body of the manifest's contract: the guest's fixes (detail.hints) as `hints`.
+    if let Some(hints) = value.pointer("/detail/hints").filter(|h| h.is_array()).cloned() {
+        value["hints"] = hints;
+    }
     match error {
         ActionError::RateLimited(info) => {
             if let Some(at) = info.retry_after {
@@ -312,7 +548,20 @@ impl ActionServer {
                  in its own environment: set them where the client starts it."
             )
         });
-        Ok(ActionServer { inner: Arc::new(Inner { runtime, secrets, tools, missing_credential_hint }) })
+        let server = ActionServer { inner: Arc::new(Inner { runtime, secrets, tools, missing_credential_hint }) };
+        Ok(server.with_toolsets(&Toolsets::default()))
+    }
+
+    /// The same server listing (and running) only the tools of `toolsets`.
+    pub fn with_toolsets(self, toolsets: &Toolsets) -> Self {
+        let inner = match Arc::try_unwrap(self.inner) {
+            Ok(inner) => inner,
+            Err(shared) => return ActionServer { inner: shared },
+        };
+        let manifest: Option<Value> = inner.runtime.describe().ok().and_then(|m| serde_json::from_str(&m).ok());
+        let every = manifest.as_ref().and_then(|m| tools_from_manifest(m).ok()).unwrap_or(inner.tools);
+        let tools = every.into_iter().filter(|t| toolsets.lists(&t.toolset)).collect();
+        ActionServer { inner: Arc::new(Inner { tools, ..inner }) }
     }
 
     /// The tools this server lists.
@@ -374,7 +623,9 @@ impl ServerHandler for ActionServer {
             ));
         };
         let name = tool.tool.name.to_string();
-        let (input, preview) = match action_input(tool, request.arguments) {
+        let mut arguments = request.arguments;
+        let first_page = agent_first_page(tool, &mut arguments);
+        let (input, preview) = match action_input(tool, arguments) {
             Prepared::Run { input, preview } => (input, preview),
             Prepared::Refused => return Ok(refused_result(&name).into()),
         };
@@ -383,6 +634,16 @@ impl ServerHandler for ActionServer {
         let outcome = tokio::task::spawn_blocking(move || inner.runtime.call(&name, &input, &inner.secrets))
             .await
             .unwrap_or_else(|joined| Err(anyhow!("the action's worker thread failed: {joined}")));
+        let more = match &outcome {
+            Ok(Ok(output)) if tool.listing => {
+                serde_json::from_str::<Value>(output).ok().and_then(|v| more_note(&tool.tool.name, &v, first_page))
+            }
+            _ => None,
+        };
+        let note = match (note, more) {
+            (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+            (a, b) => a.or(b),
+        };
         Ok(tool_result(outcome, note.as_deref(), self.inner.missing_credential_hint.as_deref()).into())
     }
 }

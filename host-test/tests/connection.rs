@@ -92,10 +92,10 @@ fn editing_keeps_saved_values_for_blank_fields_and_the_obfuscated_token() {
     assert_eq!(out["settings"]["organization_name"], "acme");
     assert_eq!(out["settings"]["instance_name"], "Engineering");
     assert_eq!(out["settings"]["organization_access_token"]["action"], "keep_saved");
-    assert_eq!(out["changed"], json!(["instance_name"]));
+    assert_eq!(out["changed_fields"], json!(["instance_name"]));
     let blank = validate(json!({"submitted": {}, "saved": saved})).unwrap();
     assert_eq!(blank["settings"]["organization_access_token"]["action"], "keep_saved");
-    assert_eq!(blank["changed"], json!([]));
+    assert_eq!(blank["changed_fields"], json!([]));
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn editing_with_a_new_token_rotates_it() {
         validate(json!({"submitted": {"organization_access_token": "dckr_oat_rotated9999"}, "saved": saved})).unwrap();
     assert_eq!(out["settings"]["organization_access_token"]["action"], "store_submitted");
     assert_eq!(out["display"]["organization_access_token"], format!("{BULLETS}9999"));
-    assert_eq!(out["changed"], json!(["organization_access_token"]));
+    assert_eq!(out["changed_fields"], json!(["organization_access_token"]));
     assert!(!out.to_string().contains("rotated9999"));
 }
 

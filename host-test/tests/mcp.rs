@@ -108,7 +108,7 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
     if skip_without_python() {
         return;
     }
-    let (report, transcript) = run_client("simulator", &["--simulate"]);
+    let (report, transcript) = run_client("simulator", &["--simulate", "--toolsets", "all"]);
 
     assert_eq!(report["server_info"]["name"], "dockerhub-org");
     assert_eq!(report["tools_capability"], true);
@@ -122,7 +122,9 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
         let name = action["name"].as_str().unwrap();
         let tool = tools.iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("no tool for {name}"));
         assert_eq!(tool["title"], action["title"], "{name}");
-        assert!(tool["description"].as_str().unwrap().starts_with(action["description"].as_str().unwrap()));
+        // The manifest's first sentence, or its start cut with "…".
+        let listed = tool["description"].as_str().unwrap().split("\n\n").next().unwrap().trim_end_matches('…');
+        assert!(action["description"].as_str().unwrap().starts_with(listed), "{name}: {listed}");
         assert_eq!(tool["input_schema_type"], "object", "{name}");
         assert_eq!(tool["input_schema_problem"], Value::Null, "{name}'s input schema is not a valid JSON Schema");
         assert_eq!(tool["has_output_schema"], action.get("output_schema").is_some(), "{name}");
@@ -145,7 +147,7 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
 
     // A destructive tool without dry_run: a preview, said so, and nothing changed.
     let offboard_tool = tools.iter().find(|t| t["name"] == "offboard-member").unwrap();
-    assert!(offboard_tool["description"].as_str().unwrap().contains("this server sends dry_run: true"));
+    assert!(offboard_tool["description"].as_str().unwrap().contains(dockerhub_org_host::mcp::DRY_RUN_NOTE));
     let preview = &report["offboard_preview"];
     assert_structured_success(preview, "offboard-member (preview)");
     assert_eq!(preview["structured"]["dry_run"], true);
@@ -159,7 +161,10 @@ fn the_official_python_client_lists_every_action_and_calls_them_on_the_simulator
     for action in actions.iter().filter(|a| a["read_only"] == false) {
         let name = action["name"].as_str().unwrap();
         let tool = tools.iter().find(|t| t["name"] == name).unwrap();
-        assert!(tool["description"].as_str().unwrap().contains("this server sends dry_run: true"), "{name}: {tool}");
+        assert!(
+            tool["description"].as_str().unwrap().contains(dockerhub_org_host::mcp::DRY_RUN_NOTE),
+            "{name}: {tool}"
+        );
     }
     // dry_run: null and dry_run absent are previews that say how to apply them...
     for (key, tool) in
@@ -226,7 +231,8 @@ fn without_a_token_the_tool_error_says_where_the_server_reads_it() {
     }
     // The client starts the server with only the SDK's safe environment (no DOCKERHUB_OAT); the hub
     // URL is never contacted because the token is checked first.
-    let (report, _) = run_client("missing-token", &["--org", "acme", "--hub-url", "http://127.0.0.1:9"]);
+    let (report, _) =
+        run_client("missing-token", &["--org", "acme", "--hub-url", "http://127.0.0.1:9", "--toolsets", "all"]);
     assert_eq!(report["tool_count"].as_u64().unwrap() as usize, manifest_actions().len());
     let check = &report["check"];
     assert_eq!(check["is_error"], true, "{check}");
@@ -253,4 +259,74 @@ fn twenty_concurrent_first_calls_share_one_token_exchange() {
     let exchanges = simulator.with_state(|state| state.tokens.len());
     assert_eq!(exchanges, 1, "twenty concurrent calls, one token exchange");
     assert!(!transcript.contains(DEFAULT_OAT), "the token leaked into the MCP conversation");
+}
+
+/// The default tool list fits an agent's budget (at most 40 KB; it was 178 KB with every tool, full
+/// output schemas and descriptions), leaves out the tools no agent needs, and says in the first
+/// sentence when to use remove-member and when offboard-member. A listing an agent calls with
+/// `all_pages` and no `page_size` gets a small first page and how to get more; `fields` keeps only
+/// the named fields of each item (token estimate: bytes / 4).
+#[test]
+fn the_default_tool_list_is_lean_and_listings_answer_small() {
+    if skip_without_python() {
+        return;
+    }
+    let (report, _) = run_client("lean", &["--simulate"]);
+    let bytes = report["tools_list_bytes"].as_u64().unwrap();
+    let names: Vec<&str> = report["tool_names"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    eprintln!("default tools/list: {bytes} bytes (~{} tokens), {} tools", bytes / 4, names.len());
+    assert!(bytes <= 40_000, "the default tools/list is {bytes} bytes");
+    for hidden in [
+        "connection-schema",
+        "validate-connection-settings",
+        "check-oat-connection",
+        "check-member-listing",
+        "check-group-listing",
+    ] {
+        assert!(!names.contains(&hidden), "{hidden} is listed by default");
+    }
+    for shown in
+        ["list-members", "offboard-member", "remove-member", "run-health-checks", "list-audit-logs", "api-request"]
+    {
+        assert!(names.contains(&shown), "{shown} is not listed by default");
+    }
+    let first_sentence = |tool: &str| {
+        let text = report["descriptions"][tool].as_str().unwrap().to_string();
+        text.split(". ").next().unwrap().to_string()
+    };
+    assert!(first_sentence("remove-member").contains("offboard-member"), "{}", first_sentence("remove-member"));
+    assert!(first_sentence("offboard-member").contains("remove-member"), "{}", first_sentence("offboard-member"));
+
+    let agent = &report["agent_all_pages"];
+    assert_structured_success(agent, "list-members all_pages without page_size");
+    assert_eq!(agent["structured"]["returned"], 20, "{}", agent["structured"]["paging"]);
+    let more = agent["texts"][1].as_str().unwrap_or_else(|| panic!("no note on how to get more: {agent}"));
+    assert!(more.contains("\"page\":") && more.contains("max_items"), "{more}");
+
+    let (full, fields) = (&report["full_page"], &report["fields_page"]);
+    assert_structured_success(full, "a page of 100");
+    assert_structured_success(fields, "a page of 100 with fields");
+    for member in fields["structured"]["members"].as_array().unwrap() {
+        let keys: Vec<&String> = member.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["role", "username"], "{member}");
+    }
+    let (full_bytes, fields_bytes) = (full["bytes"].as_u64().unwrap(), fields["bytes"].as_u64().unwrap());
+    eprintln!(
+        "list-members page_size 100: {full_bytes} bytes; with fields [username, role]: {fields_bytes} bytes; \
+         ~{} tokens saved per call (bytes / 4)",
+        (full_bytes - fields_bytes) / 4
+    );
+    assert!(fields_bytes * 3 < full_bytes, "fields saves little: {fields_bytes} of {full_bytes}");
+
+    let unknown = &report["unknown_field"];
+    assert_eq!(unknown["structured"]["error"], "invalid-input", "{unknown}");
+    let message = unknown["structured"]["message"].as_str().unwrap();
+    assert!(message.contains("nickname") && message.contains("\"username\""), "{message}");
+    assert_eq!(unknown["structured"]["detail"]["field"], "/fields/0", "{unknown}");
+
+    // One toolset: only its tools.
+    let (teams, _) = run_client("lean", &["--simulate", "--toolsets", "teams"]);
+    let names: Vec<&str> = teams["tool_names"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(names.contains(&"list-teams") && names.contains(&"add-team-member"), "{names:?}");
+    assert!(!names.contains(&"list-members") && !names.contains(&"offboard-member"), "{names:?}");
 }

@@ -465,7 +465,11 @@ async fn update_member_role_when_the_role_is_already_set_sends_no_put() {
     let out =
         ok(&hub.runtime(), "update-member-role", r#"{"username": "catelynstark", "role": "editor"}"#, &hub.secrets());
     assert_unchanged(&out);
-    assert_eq!((&out["dry_run"], &out["member"]), (&json!(false), &Value::Null));
+    // What held: the member as read, with the role that was already set.
+    assert_eq!(
+        (&out["dry_run"], &out["member"]["username"], &out["member"]["role"]),
+        (&json!(false), &json!("catelynstark"), &json!("editor"))
+    );
     assert_eq!(out["message"], "\"catelynstark\" is already editor: nothing to change.");
 }
 

@@ -41,6 +41,19 @@ pub struct ConnectionForm {
 /// Input of `validate-connection-settings`.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+// On first connect (no `saved`), every submitted field must be filled in, and the token must not be
+// a display form (it starts with a bullet).
+#[cfg_attr(not(target_arch = "wasm32"), schemars(extend(
+    "if" = { "anyOf": [{ "not": { "required": ["saved"] } }, { "properties": { "saved": { "type": "null" } } }] },
+    "then" = { "properties": { "submitted": {
+        "required": ["organization_name", "organization_access_token", "instance_name"],
+        "properties": {
+            "organization_name": { "type": "string", "pattern": "\\S" },
+            "organization_access_token": { "type": "string", "pattern": "\\S", "not": { "pattern": "^\\s*\u{2022}" } },
+            "instance_name": { "type": "string", "pattern": "\\S" }
+        }
+    } } }
+)))]
 #[serde(deny_unknown_fields)]
 pub struct ValidateInput {
     /// The values the user submitted.
@@ -265,8 +278,9 @@ pub struct ValidatedConnection {
     pub settings: StoredSettings,
     /// What to show.
     pub display: DisplayedSettings,
-    /// The fields that differ from the saved ones.
-    pub changed: Vec<&'static str>,
+    /// The fields that differ from the saved ones (named apart from every write's boolean
+    /// `changed`).
+    pub changed_fields: Vec<&'static str>,
     /// Warnings that do not block saving.
     pub warnings: Vec<&'static str>,
 }
@@ -300,7 +314,7 @@ fn merged(
             organization_access_token: obfuscate(token),
             instance_name: instance.to_string(),
         },
-        changed,
+        changed_fields: changed,
         warnings,
     }
 }

@@ -103,7 +103,9 @@ fn sample_size(input: &HealthInput) -> Result<u32> {
 }
 
 /// `check-oat-connection`
-pub fn check_oat_connection(ctx: &Ctx, _input: HealthInput) -> Result<CheckOutput> {
+pub fn check_oat_connection(ctx: &Ctx, input: HealthInput) -> Result<CheckOutput> {
+    // Every check takes the same input and holds it to the same rule, used or not.
+    sample_size(&input)?;
     let client = ctx.client()?;
     Ok(CheckOutput { outcome: oat_connection(&client), meta: Meta::of(&client) })
 }
@@ -116,7 +118,8 @@ pub fn check_member_listing(ctx: &Ctx, input: HealthInput) -> Result<CheckOutput
 }
 
 /// `check-group-listing`
-pub fn check_group_listing(ctx: &Ctx, _input: HealthInput) -> Result<CheckOutput> {
+pub fn check_group_listing(ctx: &Ctx, input: HealthInput) -> Result<CheckOutput> {
+    sample_size(&input)?;
     let client = ctx.client()?;
     Ok(CheckOutput { outcome: group_listing(&client), meta: Meta::of(&client) })
 }

@@ -41,17 +41,154 @@ given once, so that no value silently overrides another. Remove one of them."
         )));
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let field = e.path().to_string();
+        let path = e.path().clone();
+        let field = path.to_string();
         let inner = e.into_inner().to_string();
-        let inner = match suggested_field(&inner) {
-            Some((wrong, right)) => format!("{inner}. Use \"{right}\" instead of \"{wrong}\""),
-            None => inner,
+        // A missing or unknown field is named by serde's message, not by the path.
+        let named = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|prefix| inner.strip_prefix(prefix))
+            .and_then(|rest| rest.split('`').next());
+        let at = json_pointer(&path);
+        let pointer = match named {
+            Some(name) if !at.ends_with(&pointer(name)) => format!("{at}{}", pointer(name)),
+            _ => at,
         };
-        if field.is_empty() || field == "." {
-            Error::invalid_input(format!("Invalid input for {action}: {inner}."))
+        let expected = expected_at(action, &pointer);
+        let mut hints = Vec::new();
+        let inner = match suggested_field(&inner) {
+            Some((wrong, right)) => {
+                hints.push(format!("Use \"{right}\" instead of \"{wrong}\"."));
+                format!("{inner}. Use \"{right}\" instead of \"{wrong}\"")
+            }
+            None if inner.starts_with("data did not match any variant") && expected.is_some() => {
+                format!("expected {}", expected.clone().unwrap_or_default())
+            }
+            None => match (inner.rsplit_once(", expected "), &expected) {
+                // serde names the Rust type (`expected u32`); say what the field takes instead
+                // (its list of an enum's values, `one of ...`, is already what the field takes).
+                (Some((got, said)), Some(expected)) if !said.starts_with("one of") => {
+                    format!("{got}, expected {expected}")
+                }
+                _ => inner,
+            },
+        };
+        let message = if field.is_empty() || field == "." {
+            format!("Invalid input for {action}: {inner}.")
         } else {
-            Error::invalid_input(format!("Invalid input for {action}: field \"{field}\": {inner}."))
+            format!("Invalid input for {action}: field \"{field}\": {inner}.")
+        };
+        let mut detail = serde_json::json!({ "field": pointer });
+        if let Some(expected) = expected {
+            detail["expected"] = Value::String(expected);
         }
+        if !hints.is_empty() {
+            detail["hints"] = serde_json::json!(hints);
+        }
+        Error::invalid_input(message).with_detail(detail)
+    })
+}
+
+/// The JSON pointer (RFC 6901) of a serde path: `restricted_images.enabled` is
+/// `/restricted_images/enabled`, `invitees[2]` is `/invitees/2`, the input itself is `""`.
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => format!("/{index}"),
+            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => format!("/{variant}"),
+            Segment::Unknown => String::new(),
+        })
+        .collect()
+}
+
+/// The JSON pointer of the input field `field` (`page_size` is `/page_size`).
+pub fn pointer(field: &str) -> String {
+    format!("/{}", field.replace('~', "~0").replace('/', "~1"))
+}
+
+/// What the field at `pointer` of `action`'s input takes, in words ("a whole number from 1 to
+/// 100", "true or false", "one of \"owner\", \"editor\", \"member\""), read from the manifest's
+/// input schema: the one description of the input, so the message and the schema cannot differ.
+pub fn expected_at(action: &str, pointer: &str) -> Option<String> {
+    let manifest: Value = serde_json::from_str(&crate::manifest::describe()).ok()?;
+    let root = manifest["actions"].as_array()?.iter().find(|a| a["name"] == action)?.get("input_schema")?;
+    let mut schema = root;
+    for segment in pointer.split('/').skip(1) {
+        let here = deref(root, schema);
+        let branches = non_null_branches(root, here);
+        let object = branches.into_iter().find(|b| b.get("properties").is_some() || b.get("items").is_some())?;
+        schema = match object.get("properties").and_then(|p| p.get(segment)) {
+            Some(property) => property,
+            None => object.get("items")?,
+        };
+    }
+    describe_schema(root, schema)
+}
+
+fn deref<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => root.pointer(r.trim_start_matches('#')).unwrap_or(schema),
+        None => schema,
+    }
+}
+
+/// The alternatives of `schema` that are not `null` (nor the blank text that counts as not given).
+fn non_null_branches<'a>(root: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
+    let schema = deref(root, schema);
+    match schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        Some(branches) if schema.get("type").is_none() => branches
+            .iter()
+            .map(|b| deref(root, b))
+            .filter(|b| {
+                b.get("type") != Some(&Value::String("null".into()))
+                    && b.get("pattern") != Some(&Value::String(r"^\s*$".into()))
+            })
+            .collect(),
+        _ => vec![schema],
+    }
+}
+
+fn describe_schema(root: &Value, schema: &Value) -> Option<String> {
+    let branches = non_null_branches(root, schema);
+    if branches.len() > 1 {
+        let consts: Vec<String> = branches.iter().filter_map(|b| b.get("const")).map(|c| c.to_string()).collect();
+        if consts.len() == branches.len() {
+            return Some(format!("one of {}", consts.join(", ")));
+        }
+        let words: Vec<String> = branches.iter().filter_map(|b| describe_schema(root, b)).collect();
+        return Some(words.join(" or "));
+    }
+    let schema = *branches.first()?;
+    if let Some(c) = schema.get("const") {
+        return Some(c.to_string());
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect(),
+        _ => Vec::new(),
+    };
+    Some(match types.first().copied()? {
+        "integer" => match (schema.get("minimum"), schema.get("maximum")) {
+            (Some(min), Some(max)) => format!("a whole number from {min} to {max}"),
+            (Some(min), None) => format!("a whole number of at least {min}"),
+            _ => "a whole number".to_string(),
+        },
+        "number" => "a number".to_string(),
+        "boolean" => "a boolean (true or false)".to_string(),
+        "string" => match schema.get("description").and_then(Value::as_str) {
+            Some(description) if schema.get("pattern").is_some() => {
+                format!("text: {}", description.trim_end_matches('.'))
+            }
+            _ => "text".to_string(),
+        },
+        "array" => match schema.get("items").and_then(|items| describe_schema(root, items)) {
+            Some(item) => format!("a list, each item {item}"),
+            None => "a list".to_string(),
+        },
+        "object" => "a JSON object".to_string(),
+        _ => return None,
     })
 }
 
@@ -185,6 +322,10 @@ pub fn given(value: Option<&str>) -> Option<&str> {
 
 /// An optional text field: [`given`], with control characters refused by name.
 pub fn optional_text(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    optional_text_checked(field, value).map_err(|e| about(e, field, "text without control characters"))
+}
+
+fn optional_text_checked(field: &str, value: Option<&str>) -> Result<Option<String>> {
     let Some(text) = given(value) else {
         return Ok(None);
     };
@@ -196,6 +337,10 @@ pub fn optional_text(field: &str, value: Option<&str>) -> Result<Option<String>>
 
 /// Checks that a required text field is present and not blank; returns it trimmed.
 pub fn required_text(action: &str, field: &str, value: Option<&str>) -> Result<String> {
+    required_text_checked(action, field, value).map_err(|e| about(e, field, "text (not blank, no control characters)"))
+}
+
+fn required_text_checked(action: &str, field: &str, value: Option<&str>) -> Result<String> {
     let trimmed = value.map(str::trim).unwrap_or("");
     if trimmed.is_empty() {
         return Err(Error::invalid_input(format!("{action} needs \"{field}\": it is missing or blank.")));
@@ -204,6 +349,18 @@ pub fn required_text(action: &str, field: &str, value: Option<&str>) -> Result<S
         return Err(Error::invalid_input(format!("\"{field}\" must not contain control characters.")));
     }
     Ok(trimmed.to_string())
+}
+
+/// What a path segment input takes, in words (the error's `detail.expected`).
+const SEGMENT_EXPECTED: &str = "text that becomes one segment of a Docker Hub path: not blank, at most 255 characters, no \"/\" or \"\\\", not \".\" or \"..\", no control characters";
+
+/// Adds `detail.field` (the field's JSON pointer) and `detail.expected` to an input error that has
+/// no `field` yet.
+pub fn about(error: Error, field: &str, expected: &str) -> Error {
+    if error.detail.as_ref().is_some_and(|d| d.get("field").is_some()) {
+        return error;
+    }
+    error.add_detail(serde_json::json!({ "field": pointer(field), "expected": expected }))
 }
 
 /// Longest value accepted for one URL path segment. Docker IDs have at most 30 characters, team
@@ -221,6 +378,10 @@ pub const MAX_SEGMENT_CHARS: usize = 255;
 /// …/groups/x%2F..%2F..%2Fmembers%2Fvictim` must never leave the plugin. No Docker ID, team name
 /// or invite id needs any of these characters.
 pub fn path_segment(action: &str, field: &str, value: Option<&str>) -> Result<String> {
+    path_segment_checked(action, field, value).map_err(|e| about(e, field, SEGMENT_EXPECTED))
+}
+
+fn path_segment_checked(action: &str, field: &str, value: Option<&str>) -> Result<String> {
     let text = required_text(action, field, value)?;
     let chars = text.chars().count();
     if chars > MAX_SEGMENT_CHARS {
@@ -247,6 +408,10 @@ pub fn path_segment(action: &str, field: &str, value: Option<&str>) -> Result<St
 /// Parses an optional RFC 3339 date-time input field; blank means absent. The one parser of
 /// time inputs (audit-log windows, the access review's `as_of`).
 pub fn instant(field: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>> {
+    instant_checked(field, value).map_err(|e| about(e, field, "an RFC 3339 date-time such as \"2024-01-31T09:00:00Z\""))
+}
+
+fn instant_checked(field: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>> {
     let Some(text) = given(value) else {
         return Ok(None);
     };
@@ -262,7 +427,9 @@ pub fn in_range(field: &str, value: u32, min: u32, max: u32) -> Result<u32> {
     if (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(Error::invalid_input(format!("\"{field}\" must be between {min} and {max} (got {value}).")))
+        Err(Error::invalid_input(format!("\"{field}\" must be between {min} and {max} (got {value}).")).with_detail(
+            serde_json::json!({ "field": pointer(field), "expected": format!("a whole number from {min} to {max}") }),
+        ))
     }
 }
 
@@ -326,6 +493,31 @@ mod tests {
         );
         assert_eq!(duplicate_key(r#"{"a": 1}"#), None);
         assert_eq!(duplicate_key("not json"), None);
+    }
+
+    #[test]
+    fn type_errors_say_what_the_field_takes_and_point_to_it() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Paged {
+            page_size: Option<u32>,
+            all_pages: Option<bool>,
+        }
+        let e = parse::<Paged>("list-members", r#"{"page_size": "lots"}"#).unwrap_err();
+        assert!(e.message.contains("expected a whole number from 1 to 100"), "{}", e.message);
+        assert!(!e.message.contains("u32"), "no Rust type names: {}", e.message);
+        let detail = e.detail.unwrap();
+        assert_eq!(
+            (detail["field"].as_str(), detail["expected"].as_str()),
+            (Some("/page_size"), Some("a whole number from 1 to 100"))
+        );
+        let e = parse::<Paged>("list-members", r#"{"all_pages": 1}"#).unwrap_err();
+        assert!(e.message.contains("expected a boolean (true or false)"), "{}", e.message);
+        let e = parse::<Paged>("list-members", r#"{"pgae": 1}"#).unwrap_err();
+        assert_eq!(e.detail.unwrap()["field"], "/pgae", "an unknown field is pointed to");
+        let e = in_range("page_size", 500, 1, 100).unwrap_err();
+        assert_eq!(e.detail.unwrap()["field"], "/page_size");
     }
 
     #[test]

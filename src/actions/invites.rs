@@ -115,7 +115,7 @@ pub fn invite_members(ctx: &Ctx, input: InviteMembersInput) -> Result<InviteMemb
                 "\"team\" is blank: name a team of the organization, or leave the field out to invite to the organization only.",
             ));
         }
-        Some(team) => Some(required_text(ctx.action, "team", Some(team))?),
+        Some(team) => Some(path_segment(ctx.action, "team", Some(team))?),
         None => None,
     };
     let dry_run = input.dry_run.unwrap_or(false);
@@ -323,8 +323,10 @@ pub struct InviteWriteOutput {
     pub organization: String,
     /// The invite's id (null when none was found by email or username, with missing_ok).
     pub id: Option<String>,
-    /// The invite as list-invites showed it (read in a dry run or when found by email or
-    /// username; null otherwise).
+    /// The invite as list-invites showed it: read in a dry run or when found by email or
+    /// username; absent otherwise (a real run by id writes straight away, and Docker's answer says
+    /// whether it was pending).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite: Option<Invite>,
     /// What changed and how.
     #[serde(flatten)]
@@ -429,7 +431,8 @@ pub fn check_invitees(raw: &[String]) -> Result<CheckedInvitees> {
     if checked.invitees.is_empty() {
         return Err(Error::invalid_input(
             "invite-members needs at least one invitee in \"invitees\" (an email address or a Docker ID).",
-        ));
+        )
+        .with_detail(serde_json::json!({ "field": "/invitees", "expected": "a list of 1 to 1000 invitees" })));
     }
     if checked.invitees.len() > MAX_INVITEES {
         return Err(Error::invalid_input(format!(
@@ -440,12 +443,17 @@ pub fn check_invitees(raw: &[String]) -> Result<CheckedInvitees> {
     Ok(checked)
 }
 
+/// What an invitee is, in words (an error's `detail.expected`).
+const INVITEE_EXPECTED: &str =
+    "an email address (name@example.com) or a Docker ID (2 to 64 letters, digits, \"-\", \"_\" or \".\")";
+
 /// Checks one trimmed invitee: an email address when it has an `@`, a Docker ID otherwise.
 fn check_invitee(index: usize, invitee: &str) -> Result<()> {
     let refuse = |why: &str| {
         Err(Error::invalid_input(format!(
             "\"invitees[{index}]\" ({invitee:?}) is neither an email address nor a Docker ID: {why}."
-        )))
+        ))
+        .with_detail(serde_json::json!({ "field": format!("/invitees/{index}"), "expected": INVITEE_EXPECTED })))
     };
     if invitee.is_empty() {
         return refuse("it is blank");

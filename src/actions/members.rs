@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::input::{given, optional_text, path_segment, required_text};
+use super::input::{about, given, optional_text, path_segment, required_text};
 use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_page, write_listing};
 use super::plan::{Plan, RefusalError, Words, WriteReport};
 use super::{ActionSpec, Ctx};
@@ -39,6 +39,9 @@ pub struct ListMembersInput {
     pub all_pages: Option<bool>,
     /// With all_pages: fail rather than collect more than this many members (default 10000).
     pub max_items: Option<usize>,
+    /// Only these fields of each item (all when absent), to keep answers small; an unknown name
+    /// is refused naming the valid ones.
+    pub fields: Option<Vec<String>>,
 }
 
 /// The output of `list-members` (written page by page; this type gives its schema).
@@ -65,7 +68,11 @@ pub struct MemberListing {
 
 /// `list-members`: one page of members, or every page.
 pub fn list_members(ctx: &Ctx, input: ListMembersInput) -> Result<Output> {
-    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, 10)?;
+    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, 10)?.select(
+        ctx.action,
+        "members",
+        input.fields,
+    )?;
     let query = MemberQuery {
         search: optional_text("search", input.search.as_deref())?,
         role: input.role,
@@ -151,8 +158,10 @@ pub struct UpdateMemberRoleOutput {
     /// What changed and how.
     #[serde(flatten)]
     pub write: WriteReport,
-    /// The member after the change, as Docker answered it (null in a dry run, when nothing
-    /// changed, or when Docker's answer had no body).
+    /// The member after the change, as Docker answered it; in a dry run, or when the role already
+    /// held, the member as read (with the role that held). Absent only when Docker's answer to a
+    /// change had no body.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
     /// Requests and rate limit.
     pub meta: Meta,
@@ -186,7 +195,7 @@ pub fn update_member_role(ctx: &Ctx, input: UpdateMemberRoleInput) -> Result<Upd
     };
     let mut ran = plan.run(&client, ctx.action, dry_run, words)?;
     // Docker answers the updated member; an empty or unreadable 2xx body still means it was made.
-    let member = if ran.did(0) { ran.answer(0, &update).map(Member::from) } else { None };
+    let member = if ran.did(0) { ran.answer(0, &update).map(Member::from) } else { Some(current.clone()) };
     Ok(UpdateMemberRoleOutput {
         organization: org.to_string(),
         username,
@@ -371,6 +380,7 @@ pub struct SyncMembersInput {
     /// has access, and an invitee has none until the invite is accepted.
     pub include_invitees: Option<bool>,
     /// Fail rather than collect more than this many rows (default and maximum 100000).
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = 100000)))]
     pub max_items: Option<usize>,
 }
 
@@ -478,7 +488,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         example: r#"{"username": "kenlovelace", "role": "member"}"#,
         run: update_member_role, input: UpdateMemberRoleInput, output: UpdateMemberRoleOutput),
     action!("remove-member", "Remove a member from the organization",
-        "Removes a member from the organization, and so from all its teams. The person is given by username or email (exactly one) and found exactly first: nobody matching is not-found, with the near matches in the detail, so a mistyped email fails instead of reporting success. With missing_ok: true someone who is not a member is changed: false, found: false, which makes a re-run safe; a member removed by someone else between the read and the removal is changed: false. Docker refuses to remove the last owner: that is a conflict error saying to make another member an owner first. dry_run returns the request it would send.",
+        "Use to take one member out of the organization and nothing more; when someone leaves (also cancel their pending invites, report their teams) use offboard-member. Removes a member from the organization, and so from all its teams. The person is given by username or email (exactly one) and found exactly first: nobody matching is not-found, with the near matches in the detail, so a mistyped email fails instead of reporting success. With missing_ok: true someone who is not a member is changed: false, found: false, which makes a re-run safe; a member removed by someone else between the read and the removal is changed: false. Docker refuses to remove the last owner: that is a conflict error saying to make another member an owner first. dry_run returns the request it would send.",
         scopes: [MemberRead, MemberEdit], read_only: false, destructive: true, idempotent: true,
         example: r#"{"username": "francesturing"}"#,
         run: remove_member, input: RemoveMemberInput, output: RemoveMemberOutput),
@@ -513,7 +523,8 @@ impl Person {
     ) -> Result<Self> {
         let username = given(username);
         let email = given(email);
-        match (username, email) {
+        let expected = format!("exactly one of \"{username_field}\" (a Docker ID) and \"email\" (an email address)");
+        let person = match (username, email) {
             (Some(u), None) => Ok(Person::Username(path_segment(action, username_field, Some(u))?)),
             (None, Some(e)) if e.contains('@') => Ok(Person::Email(required_text(action, "email", Some(e))?)),
             (None, Some(e)) => Err(Error::invalid_input(format!(
@@ -523,7 +534,18 @@ impl Person {
                 Err(Error::invalid_input(format!("{action} takes either \"{username_field}\" or \"email\", not both.")))
             }
             (None, None) => Err(Error::invalid_input(format!("{action} needs \"{username_field}\" or \"email\"."))),
-        }
+        };
+        let hint = format!(
+            "Give \"{username_field}\" (a Docker ID) or \"email\" (an address with \"@\"), exactly one of them."
+        );
+        person.map_err(|e| {
+            let e = about(e, if email.is_some() { "email" } else { username_field }, &expected);
+            if e.detail.as_ref().is_some_and(|d| d["expected"] == expected.as_str()) {
+                e.add_detail(json!({ "hints": [hint] }))
+            } else {
+                e
+            }
+        })
     }
 
     /// The input field this person was given by: `username` or `email`.

@@ -97,8 +97,8 @@ macro_rules! action {
                 destructive: $de,
                 idempotent: $id,
                 example: $example,
-                input_schema: || schemars::schema_for!($input),
-                output_schema: $crate::actions::output_schema::<$output>,
+                input_schema: $crate::actions::schema::input_schema::<$input>,
+                output_schema: $crate::actions::schema::output_schema::<$output>,
             },
         }
     };
@@ -114,6 +114,8 @@ pub mod members;
 pub mod paging;
 pub mod plan;
 pub mod registry_access;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod schema;
 pub mod settings;
 pub mod teams;
 pub mod workflows;

@@ -7,7 +7,7 @@ use super::input::in_range;
 use crate::api::{Endpoint, Paged};
 use crate::client::Client;
 use crate::client::paging::{DEFAULT_MAX_ITEMS, PageSink, PageSpec, list_all_pages};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::{ObjectWriter, Output};
 
 /// Docker's largest page.
@@ -16,12 +16,14 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 pub const MAX_ITEMS_LIMIT: usize = 100_000;
 
 /// Validated paging choices.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Paging {
     /// Walk every page from `spec.start_page`.
     pub all_pages: bool,
     /// Page, size and cap.
     pub spec: PageSpec,
+    /// The `fields` input: only these fields of each item are written (all when `None`).
+    pub fields: Option<Vec<String>>,
 }
 
 impl Paging {
@@ -58,7 +60,80 @@ impl Paging {
         } else {
             page_size
         };
-        Ok(Paging { all_pages, spec: PageSpec { start_page, page_size, max_items, truncate } })
+        Ok(Paging { all_pages, spec: PageSpec { start_page, page_size, max_items, truncate }, fields: None })
+    }
+
+    /// Adds the `fields` input of a listing whose items are under `key` in `action`'s output: each
+    /// name must be a field of the items (as the manifest's output schema lists them), or the input
+    /// is refused naming the valid ones.
+    pub fn select(mut self, action: &str, key: &str, fields: Option<Vec<String>>) -> Result<Self> {
+        let Some(fields) = fields else { return Ok(self) };
+        let valid = item_fields(action, key);
+        let expected = format!("a list of at least one of {}", quoted(&valid));
+        if fields.is_empty() {
+            return Err(Error::invalid_input(format!(
+                "\"fields\" is empty: name at least one field of each item ({}), or leave it out for all of them.",
+                quoted(&valid)
+            ))
+            .with_detail(serde_json::json!({ "field": "/fields", "expected": expected })));
+        }
+        if let Some((index, unknown)) = fields.iter().enumerate().find(|(_, f)| !valid.contains(f)) {
+            return Err(Error::invalid_input(format!(
+                "\"fields[{index}]\" (\"{}\") is not a field of {action}'s {key}; the fields are {}.",
+                unknown.escape_debug(),
+                quoted(&valid)
+            ))
+            .with_detail(
+                serde_json::json!({ "field": format!("/fields/{index}"), "expected": expected, "valid": valid }),
+            ));
+        }
+        self.fields = Some(fields);
+        Ok(self)
+    }
+}
+
+/// The fields of the items under `key` in `action`'s output, read from the manifest's output
+/// schema (the one description of the output).
+pub fn item_fields(action: &str, key: &str) -> Vec<String> {
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&crate::manifest::describe()) else {
+        return Vec::new();
+    };
+    let Some(schema) = manifest["actions"]
+        .as_array()
+        .and_then(|actions| actions.iter().find(|a| a["name"] == action))
+        .map(|a| &a["output_schema"])
+    else {
+        return Vec::new();
+    };
+    let items = &schema["properties"][key]["items"];
+    let item = match items.get("$ref").and_then(serde_json::Value::as_str) {
+        Some(r) => schema.pointer(r.trim_start_matches('#')).unwrap_or(items),
+        None => items,
+    };
+    item["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default()
+}
+
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+}
+
+/// `item` as JSON: only its `fields` when they are given (see [`Paging::select`]).
+pub fn item_value<U: Serialize>(fields: Option<&[String]>, item: U) -> Result<serde_json::Value> {
+    let value = serde_json::to_value(item)
+        .map_err(|e| Error::invalid_response(format!("An item of the listing could not be written: {e}.")))?;
+    Ok(match fields {
+        Some(fields) => only(value, fields),
+        None => value,
+    })
+}
+
+/// Only `fields` of `item` (an object), in the item's own order.
+fn only(item: serde_json::Value, fields: &[String]) -> serde_json::Value {
+    match item {
+        serde_json::Value::Object(map) => {
+            serde_json::Value::Object(map.into_iter().filter(|(k, _)| fields.contains(k)).collect())
+        }
+        other => other,
     }
 }
 
@@ -99,10 +174,14 @@ pub fn write_listing<L: Paged, U: Serialize>(
     map: impl Fn(L::Item) -> U,
 ) -> Result<Output> {
     let cap = paging.spec.max_items;
+    let fields = paging.fields.clone();
     let mut items = out.array(key)?;
     let (count, paging) = stream_paged(client, paging, page, &mut |chunk, count| {
         for item in chunk {
-            items.push(&map(item))?;
+            match &fields {
+                None => items.push(&map(item))?,
+                Some(fields) => items.push(&item_value(Some(fields), map(item))?)?,
+            }
         }
         items.reserve_for(count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0).min(cap));
         Ok(())
@@ -185,6 +264,23 @@ mod tests {
         assert_eq!((one.spec.start_page, one.spec.page_size, one.all_pages), (1, 10, false));
         let all = Paging::new(None, None, Some(true), None, 10).unwrap();
         assert_eq!((all.spec.page_size, all.spec.max_items), (100, DEFAULT_MAX_ITEMS));
+    }
+
+    #[test]
+    fn fields_must_be_fields_of_the_items() {
+        let paging = || Paging::new(None, None, None, None, 10).unwrap();
+        let names = item_fields("list-members", "members");
+        assert!(names.iter().any(|n| n == "username") && names.iter().any(|n| n == "email"), "{names:?}");
+        let e = paging().select("list-members", "members", Some(vec!["username".into(), "nick".into()])).unwrap_err();
+        assert!(e.message.contains("\"fields[1]\" (\"nick\")") && e.message.contains("\"username\""), "{}", e.message);
+        assert_eq!(e.detail.unwrap()["field"], "/fields/1");
+        assert!(paging().select("list-members", "members", Some(vec![])).is_err());
+        let ok = paging().select("list-members", "members", Some(vec!["username".into()])).unwrap();
+        assert_eq!(ok.fields, Some(vec!["username".to_string()]));
+        assert_eq!(
+            only(serde_json::json!({"username": "a", "email": "b", "role": "c"}), &["username".into(), "role".into()]),
+            serde_json::json!({"username": "a", "role": "c"})
+        );
     }
 
     #[test]

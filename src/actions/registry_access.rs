@@ -55,6 +55,12 @@ pub struct CustomRegistryInput {
 /// replaces that list whole (the API replaces the setting whole).
 #[derive(Debug, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+// Something to change: `enabled`, `standard_registries` or `custom_registries` (null is not given).
+#[cfg_attr(not(target_arch = "wasm32"), schemars(extend("anyOf" = [
+    { "required": ["enabled"], "properties": { "enabled": { "not": { "type": "null" } } } },
+    { "required": ["standard_registries"], "properties": { "standard_registries": { "not": { "type": "null" } } } },
+    { "required": ["custom_registries"], "properties": { "custom_registries": { "not": { "type": "null" } } } }
+])))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRegistryAccessInput {
     /// Limit Docker Desktop to the allowed registries (true) or not (false).

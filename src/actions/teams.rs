@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::input::{given, optional_text, path_segment};
+use super::input::{about, given, optional_text, path_segment};
 use super::members::{Person, find_member_or_missing, resolve_member};
 use super::paging::{Paging, PagingOut, every_page, write_listing};
 use super::plan::{Plan, Words, WriteReport};
@@ -93,7 +93,7 @@ impl TeamSelector {
     /// From the `team` and `team_id` fields: exactly one must be given.
     pub fn from_fields(action: &str, team: Option<&str>, team_id: Option<&TeamId>) -> Result<Self> {
         let team = given(team);
-        match (team, team_id) {
+        let selector = match (team, team_id) {
             (Some(name), None) => Ok(TeamSelector::Name(path_segment(action, "team", Some(name))?)),
             (None, Some(id)) => Ok(TeamSelector::Id(id.value()?)),
             (Some(_), Some(_)) => {
@@ -102,7 +102,17 @@ impl TeamSelector {
             (None, None) => Err(Error::invalid_input(format!(
                 "{action} needs \"team\" (the team's name) or \"team_id\" (its numeric id)."
             ))),
-        }
+        };
+        let field = if team.is_none() && team_id.is_some() { "team_id" } else { "team" };
+        let expected = "exactly one of \"team\" (the team's name) and \"team_id\" (its numeric id)";
+        selector.map_err(|e| {
+            let e = about(e, field, expected);
+            if e.detail.as_ref().is_some_and(|d| d["expected"] == expected) {
+                e.add_detail(json!({ "hints": ["Give \"team\" or \"team_id\", not both; list-teams shows each team's name and id."] }))
+            } else {
+                e
+            }
+        })
     }
 
     /// The input field it was given by.
@@ -174,6 +184,9 @@ pub struct ListTeamsInput {
     pub all_pages: Option<bool>,
     /// With all_pages: fail rather than collect more than this many teams (default 10000).
     pub max_items: Option<usize>,
+    /// Only these fields of each item (all when absent), to keep answers small; an unknown name
+    /// is refused naming the valid ones.
+    pub fields: Option<Vec<String>>,
 }
 
 /// The output of `list-teams` (written page by page; this type gives its schema).
@@ -200,7 +213,8 @@ pub struct TeamListing {
 
 /// `list-teams`: one page of teams, or every page.
 pub fn list_teams(ctx: &Ctx, input: ListTeamsInput) -> Result<Output> {
-    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
+    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?
+        .select(ctx.action, "teams", input.fields)?;
     let search = optional_text("search", input.search.as_deref())?;
     let username = match given(input.username.as_deref()) {
         Some(u) => Some(path_segment(ctx.action, "username", Some(u))?),
@@ -330,6 +344,11 @@ pub fn get_team(ctx: &Ctx, input: GetTeamInput) -> Result<GetTeamOutput> {
 /// Input of `update-team`.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+// Something to change: `new_name` or `description` (null is not given; "" clears the description).
+#[cfg_attr(not(target_arch = "wasm32"), schemars(extend("anyOf" = [
+    { "required": ["new_name"], "properties": { "new_name": { "not": { "type": "null" } } } },
+    { "required": ["description"], "properties": { "description": { "not": { "type": "null" } } } }
+])))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTeamInput {
     /// The team's current name. Give this or `team_id`.
@@ -505,6 +524,9 @@ pub struct ListTeamMembersInput {
     pub all_pages: Option<bool>,
     /// With all_pages: fail rather than collect more than this many members (default 10000).
     pub max_items: Option<usize>,
+    /// Only these fields of each item (all when absent), to keep answers small; an unknown name
+    /// is refused naming the valid ones.
+    pub fields: Option<Vec<String>>,
 }
 
 /// The output of `list-team-members` (written page by page; this type gives its schema).
@@ -535,7 +557,8 @@ pub struct TeamMemberListing {
 /// `list-team-members`
 pub fn list_team_members(ctx: &Ctx, input: ListTeamMembersInput) -> Result<Output> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
-    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?;
+    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?
+        .select(ctx.action, "members", input.fields)?;
     let search = optional_text("search", input.search.as_deref())?;
     let client = ctx.client()?;
     let org = client.org();

@@ -105,7 +105,13 @@ impl schemars::JsonSchema for RoleName {
             "description": "A core role (owner, editor, member) or the name of one of the organization's custom roles (Docker refuses a name it does not know).",
             "anyOf": [
                 core,
-                { "type": "string", "minLength": 1, "maxLength": 100, "description": "A custom role's name, as Docker Home shows it." }
+                {
+                    "type": "string",
+                    "pattern": "\\S",
+                    "maxLength": 100,
+                    "not": { "pattern": crate::actions::schema::CONTROL },
+                    "description": "A custom role's name, as Docker Home shows it: not blank, no control characters."
+                }
             ]
         })
     }

@@ -98,6 +98,8 @@ async def run(scenario, command, args):
                     await simulator_scenario(session, report)
                 elif scenario == "concurrent":
                     await concurrent_scenario(session, report)
+                elif scenario == "lean":
+                    await lean_scenario(session, report)
                 else:
                     await missing_token_scenario(session, report)
             pumps.cancel_scope.cancel()
@@ -184,6 +186,36 @@ async def concurrent_scenario(session, report):
         for i in range(20):
             group.start_soon(one, i)
     report["calls"] = results
+
+
+def size(model):
+    """Bytes of a result as JSON (what the agent's context receives)."""
+    return len(json.dumps(model.model_dump(by_alias=True, exclude_none=True, mode="json"), separators=(",", ":")))
+
+
+async def lean_scenario(session, report):
+    """What an agent pays: the tool list's size, and a listing's answer with and without `fields`."""
+    listing = await session.list_tools()
+    tools = {tool.name: tool for tool in listing.tools}
+    report["tool_names"] = sorted(tools)
+    report["tools_list_bytes"] = size(listing)
+    report["descriptions"] = {tool.name: tool.description for tool in listing.tools}
+    if "list-members" not in tools:
+        return
+
+    async def measured(arguments):
+        result = await session.call_tool("list-members", arguments)
+        out = call_report(result, tools)
+        out["bytes"] = size(result)
+        schema = tools["list-members"].output_schema
+        if schema is not None and not result.is_error:
+            out["output_schema_problem"] = validation_problem(schema, result.structured_content)
+        return out
+
+    report["agent_all_pages"] = await measured({"all_pages": True})
+    report["full_page"] = await measured({"page_size": 100})
+    report["fields_page"] = await measured({"page_size": 100, "fields": ["username", "role"]})
+    report["unknown_field"] = await measured({"fields": ["nickname"]})
 
 
 async def missing_token_scenario(session, report):

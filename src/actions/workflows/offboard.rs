@@ -26,8 +26,10 @@ pub struct OffboardInput {
     /// The member's email (resolved exactly to one member; also finds invites sent to it).
     pub email: Option<String>,
     /// Return the plan without changing anything (default true).
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = true)))]
     pub dry_run: Option<bool>,
     /// Also cancel pending invites for the same email or username (default true).
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = true)))]
     pub cancel_invites: Option<bool>,
     /// Treat a person who is neither a member nor invited as already offboarded: `changed: false,
     /// found: false` instead of `not-found` (default false, so a mistyped email fails loudly).
@@ -202,7 +204,7 @@ pub(super) fn add_cancellations(action: &str, plan: &mut Plan, invites: &[Invite
 
 /// The action's manifest entry.
 pub const SPEC: ActionSpec = action!("offboard-member", "Offboard a member",
-    "Finds a person exactly (by username or email), lists their teams and the pending invites sent to their username or email, then removes them from the organization (which takes them off every team) and cancels those invites. Someone who is only invited has just the invites cancelled; someone with neither is not-found with the near matches, so a mistyped email fails loudly (with missing_ok: true: changed: false, found: false, which makes a repeated run safe). dry_run defaults to true and returns the plan, every request it would make, without changing anything. A real run reports each step and stops at the first failure, with what succeeded so far in the error's detail. The only owner is refused with a clear message.",
+    "Use when someone leaves the organization (\"offboard jane@example.com\"): removes them and cancels their pending invites in one call; to only remove a membership use remove-member. Finds a person exactly (by username or email), lists their teams and the pending invites sent to their username or email, then removes them from the organization (which takes them off every team) and cancels those invites. Someone who is only invited has just the invites cancelled; someone with neither is not-found with the near matches, so a mistyped email fails loudly (with missing_ok: true: changed: false, found: false, which makes a repeated run safe). dry_run defaults to true and returns the plan, every request it would make, without changing anything. A real run reports each step and stops at the first failure, with what succeeded so far in the error's detail. The only owner is refused with a clear message.",
     scopes: [MemberRead, MemberEdit, GroupRead, InviteRead, InviteEdit], read_only: false, destructive: true, idempotent: true,
     example: r#"{"email": "ken.lovelace@example.com"}"#,
     run: offboard_member, input: OffboardInput, output: OffboardOutput);

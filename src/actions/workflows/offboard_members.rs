@@ -27,6 +27,7 @@ pub struct OffboardMembersInput {
     /// The people to offboard: Docker IDs or emails (an email also finds invites sent to it).
     pub people: Vec<String>,
     /// Return the plan without changing anything (default true).
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = true)))]
     pub dry_run: Option<bool>,
     /// Refuse to carry out a plan that removes more than this many members (default 10), as
     /// `reconcile-team` does: a list pasted by mistake must not empty the organization. Raise it to

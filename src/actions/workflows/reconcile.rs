@@ -31,9 +31,11 @@ pub struct ReconcileInput {
     /// Who should be on the team: Docker IDs or emails of organization members.
     pub members: Vec<String>,
     /// Return the plan without changing anything (default true).
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = true)))]
     pub dry_run: Option<bool>,
     /// Refuse to carry out a plan that takes more than this many people off the team (default 10):
     /// a short or truncated desired list must not empty a team by accident. Raise it to allow more.
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = 10)))]
     pub max_removals: Option<usize>,
 }
 
