@@ -183,7 +183,9 @@ async fn all_pages_stops_at_the_max_items_given_and_says_where_to_continue() {
 #[test]
 fn bad_dates_and_paging_are_refused_by_name_before_any_request() {
     let cases = [
-        (r#"{"from": "2024-01-01"}"#, "\"from\" must be an RFC 3339 date-time"),
+        // A date alone is midnight UTC (`2024-01-01`); one written otherwise is refused.
+        (r#"{"from": "2024-1-1"}"#, "\"from\" must be an RFC 3339 date-time"),
+        (r#"{"from": "2024-02-30"}"#, "\"from\""),
         (r#"{"to": "31/01/2024 10:00"}"#, "\"to\" must be an RFC 3339 date-time"),
         (r#"{"from": "2024-02-30T00:00:00Z"}"#, "\"from\" must be an RFC 3339 date-time"),
         // 00:10+01:00 on 1 February is 23:10Z on 31 January: before `from`, whatever the dates read.

@@ -211,9 +211,9 @@ const ROWS: &[Row] = &[
     example(
         "offboard-members",
         "preview, two people",
-        5,
         3,
-        "one exact search per person (their teams come with it), the pending invites, and the owners only when an owner is removed; offboard-members reads the whole roster (4 pages) instead, which also counts the owners for the every-owner guard",
+        3,
+        "one exact search per person, sent together (their role and teams come with it), and the pending invites; the owners are read only when an owner would be removed (the every-owner guard)",
     ),
     example("review-seats", "whole organization", 5, 5, "every page of the roster (4), the pending invites"),
     example(

@@ -20,7 +20,7 @@ use crate::api::members::{self, Member, MemberQuery};
 use crate::api::{ApiRequest, FromResponse, Page, Paged};
 use crate::client::Client;
 use crate::client::paging::{DEFAULT_CONCURRENCY, DEFAULT_MAX_ITEMS};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Every member of the organization.
 fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>> {
@@ -33,6 +33,30 @@ fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>> {
 }
 
 /// Every team of the organization, or only `username`'s.
+/// A list of people given in `field` (usernames or emails): each entry trimmed, none blank or with
+/// control characters, each person once (compared ignoring case, first spelling kept), at most
+/// `most` entries.
+fn distinct_people(field: &str, list: &[String], most: usize) -> Result<Vec<String>> {
+    if list.len() > most {
+        return Err(Error::invalid_input(format!(
+            "\"{field}\" has {} entries; at most {most} are accepted in one call.",
+            list.len()
+        )));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut people = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let entry = entry.trim();
+        if entry.is_empty() || entry.chars().any(char::is_control) {
+            return Err(Error::invalid_input(format!("\"{field}[{i}]\" is blank or has control characters.")));
+        }
+        if seen.insert(entry.to_lowercase()) {
+            people.push(entry.to_string());
+        }
+    }
+    Ok(people)
+}
+
 /// Whether `member` is the one `entry` names: an exact, case-insensitive match on the email for an
 /// entry with an `@`, on the username otherwise (Docker's search is fuzzy; a near match never counts).
 fn names(entry: &str, member: &Member) -> bool {

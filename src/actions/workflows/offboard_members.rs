@@ -8,11 +8,11 @@ use serde_json::json;
 
 use super::offboard::{add_cancellations, add_removal, invites_of, is_owner};
 use super::reconcile::DEFAULT_MAX_REMOVALS;
-use super::roster;
+use super::{distinct_people, resolve_entries, roster};
 use crate::actions::invites::pending_invites;
 use crate::actions::plan::{Plan, StepOutcome, Words, WriteReport};
 use crate::actions::{ActionSpec, Ctx};
-use crate::api::members::{Member, MemberQuery};
+use crate::api::members::{MemberQuery, Role, RoleName};
 use crate::error::{Error, Result};
 use crate::output::Meta;
 
@@ -89,51 +89,19 @@ pub struct OffboardMembersOutput {
     pub meta: Meta,
 }
 
-/// The entries, trimmed and deduplicated (ignoring case).
-fn entries(people: &[String]) -> Result<Vec<String>> {
-    if people.is_empty() {
-        return Err(Error::invalid_input("\"people\" is empty: give the Docker IDs or emails to offboard."));
-    }
-    if people.len() > MAX_PEOPLE {
-        return Err(Error::invalid_input(format!(
-            "\"people\" has {} entries; at most {MAX_PEOPLE} are accepted in one call.",
-            people.len()
-        )));
-    }
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, entry) in people.iter().enumerate() {
-        let entry = entry.trim();
-        if entry.is_empty() || entry.chars().any(char::is_control) {
-            return Err(Error::invalid_input(format!("\"people[{i}]\" is blank or has control characters.")));
-        }
-        if seen.insert(entry.to_lowercase()) {
-            out.push(entry.to_string());
-        }
-    }
-    Ok(out)
-}
-
-/// The member an entry names: by email (exactly) when it has an `@`, else by Docker ID.
-fn find<'a>(roster: &'a [Member], entry: &str) -> Option<&'a Member> {
-    roster.iter().find(|m| {
-        if entry.contains('@') {
-            m.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(entry))
-        } else {
-            m.username.eq_ignore_ascii_case(entry)
-        }
-    })
-}
-
 /// `offboard-members`
 pub fn offboard_members(ctx: &Ctx, input: OffboardMembersInput) -> Result<OffboardMembersOutput> {
-    let people = entries(&input.people)?;
+    if input.people.is_empty() {
+        return Err(Error::invalid_input("\"people\" is empty: give the Docker IDs or emails to offboard."));
+    }
+    let people = distinct_people("people", &input.people, MAX_PEOPLE)?;
     let dry_run = input.dry_run.unwrap_or(true);
     let max_removals = input.max_removals.unwrap_or(DEFAULT_MAX_REMOVALS);
     let missing_ok = input.missing_ok.unwrap_or(false);
     let client = ctx.client()?;
     let org = client.org();
-    let everyone = roster(&client, &MemberQuery::default())?;
+    // Each person by an exact search (a short list, sent together) or from one roster walk.
+    let found = resolve_entries(&client, &people)?;
     let invites = if input.cancel_invites.unwrap_or(true) { pending_invites(&client)? } else { Vec::new() };
 
     let mut plan = Plan::new();
@@ -142,8 +110,8 @@ pub fn offboard_members(ctx: &Ctx, input: OffboardMembersInput) -> Result<Offboa
     let mut removed_usernames: BTreeSet<String> = BTreeSet::new();
     let mut cancelled_ids: BTreeSet<String> = BTreeSet::new();
     let mut removed_owners = 0;
-    for person in &people {
-        let member = find(&everyone, person);
+    for (person, member) in people.iter().zip(&found) {
+        let member = member.as_ref();
         let first = plan.steps().len() + 1;
         // Two entries for one person (username and email) plan their removal once.
         let removes_member = member.is_some_and(|m| removed_usernames.insert(m.username.to_lowercase()));
@@ -189,7 +157,12 @@ offboarded. Check the spelling; if they are known to be gone already, pass missi
     }
     // The removal guard of offboard-member, for the whole batch: Docker refuses to remove the last
     // owner, so a plan that removes every owner is refused before anything is sent.
-    let owners = everyone.iter().filter(|m| is_owner(m)).count();
+    let owners = if removed_owners > 0 {
+        let query = MemberQuery { role: Some(RoleName::core(Role::Owner)), ..MemberQuery::default() };
+        roster(&client, &query)?.iter().filter(|m| is_owner(m)).count()
+    } else {
+        0
+    };
     if removed_owners > 0 && removed_owners >= owners {
         let named: Vec<&str> = results
             .iter()
@@ -288,7 +261,7 @@ nothing was changed. Run again with dry_run: false to carry it out.{warning}",
 
 /// The action's manifest entry.
 pub const SPEC: ActionSpec = action!("offboard-members", "Offboard several members",
-    "Offboards many people in one plan: each entry of people (Docker ID or email) is found in the member roster (one walk of all pages), and the plan removes each member from the organization (which takes them off every team) and cancels the pending invites sent to their username or email, as offboard-member does for one. people lists one result per person (username, role, teams, invites cancelled, outcome, their steps). Nothing is sent when an entry is neither a member nor invited (not-found naming them all, unless missing_ok: true), when the plan would remove every owner (conflict: Docker refuses to remove the last owner), or when a real run would remove more than max_removals members (default 10, as reconcile-team; a dry run warns). dry_run defaults to true and returns the plan; a real run stops at the first failure with what succeeded so far in the error's detail. review-seats returns an input for this action that offboards the inactive members.",
+    "Offboards many people in one plan: each entry of people (Docker ID or email) is found by an exact match (one search per person, sent together; from 9 people on, one walk of the roster), and the plan removes each member from the organization (which takes them off every team) and cancels the pending invites sent to their username or email, as offboard-member does for one. people lists one result per person (username, role, teams, invites cancelled, outcome, their steps). Nothing is sent when an entry is neither a member nor invited (not-found naming them all, unless missing_ok: true), when the plan would remove every owner (conflict: Docker refuses to remove the last owner), or when a real run would remove more than max_removals members (default 10, as reconcile-team; a dry run warns). dry_run defaults to true and returns the plan; a real run stops at the first failure with what succeeded so far in the error's detail. review-seats returns an input for this action that offboards the inactive members.",
     scopes: [MemberRead, MemberEdit, InviteRead, InviteEdit], read_only: false, destructive: true, idempotent: true,
     example: r#"{"people": ["kenlovelace", "contractor@partner.example.org"]}"#,
     run: offboard_members, input: OffboardMembersInput, output: OffboardMembersOutput);
@@ -300,9 +273,11 @@ mod tests {
     #[test]
     fn entries_are_trimmed_deduplicated_and_checked() {
         let given = vec![" ken ".to_string(), "KEN".to_string(), "a@b.c".to_string()];
-        assert_eq!(entries(&given).unwrap(), ["ken", "a@b.c"]);
-        assert!(entries(&[]).unwrap_err().message.contains("\"people\" is empty"));
-        let e = entries(&["ok".to_string(), " ".to_string()]).unwrap_err();
+        assert_eq!(distinct_people("people", &given, MAX_PEOPLE).unwrap(), ["ken", "a@b.c"]);
+        let e = distinct_people("people", &["ok".to_string(), " ".to_string()], MAX_PEOPLE).unwrap_err();
         assert!(e.message.contains("\"people[1]\""), "{}", e.message);
+        let many = vec!["x".to_string(); 3];
+        let e = distinct_people("people", &many, 2).unwrap_err();
+        assert!(e.message.contains("at most 2"), "{}", e.message);
     }
 }

@@ -1,11 +1,11 @@
 //! `reconcile-team`: make a team's membership match a desired list.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{resolve_entries, team_members};
+use super::{distinct_people, resolve_entries, team_members};
 use crate::actions::input::path_segment;
 use crate::actions::plan::{Plan, Words, WriteReport};
 use crate::actions::teams::{TeamId, TeamSelector};
@@ -67,32 +67,10 @@ pub struct ReconcileOutput {
     pub meta: Meta,
 }
 
-/// The desired entries, trimmed and deduplicated (ignoring case).
-fn desired_entries(members: &[String]) -> Result<Vec<String>> {
-    if members.len() > MAX_DESIRED {
-        return Err(Error::invalid_input(format!(
-            "\"members\" has {} entries; at most {MAX_DESIRED} are accepted.",
-            members.len()
-        )));
-    }
-    let mut desired = Vec::new();
-    let mut seen = BTreeSet::new();
-    for (i, entry) in members.iter().enumerate() {
-        let entry = entry.trim();
-        if entry.is_empty() || entry.chars().any(char::is_control) {
-            return Err(Error::invalid_input(format!("\"members[{i}]\" is blank or has control characters.")));
-        }
-        if seen.insert(entry.to_lowercase()) {
-            desired.push(entry.to_string());
-        }
-    }
-    Ok(desired)
-}
-
 /// `reconcile-team`
 pub fn reconcile_team(ctx: &Ctx, input: ReconcileInput) -> Result<ReconcileOutput> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
-    let desired_raw = desired_entries(&input.members)?;
+    let desired_raw = distinct_people("members", &input.members, MAX_DESIRED)?;
     let dry_run = input.dry_run.unwrap_or(true);
     let max_removals = input.max_removals.unwrap_or(DEFAULT_MAX_REMOVALS);
     let client = ctx.client()?;
