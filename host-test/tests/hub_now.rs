@@ -268,9 +268,21 @@ fn the_seat_review_flags_the_inactive_spares_the_newly_joined_lists_unknown_acti
     assert_eq!(plan["removals"].as_u64().unwrap() as usize, inactive.len(), "{plan}");
     assert!(plan["people"].as_array().unwrap().iter().all(|p| p["outcome"] == "planned"));
 
-    // access-review flags by the same rule (one rule, one place).
+    // access-review flags by the same rule (one rule, one place), and lists the members of
+    // unknown activity after the inactive ones, as such (nobody left out without saying so).
     let access = s.ok("access-review", &json!({"as_of": "2026-12-04T00:00:00Z"}));
-    assert_eq!(names(&access["inactive"]["members"], "username"), inactive);
+    let listed = access["inactive"]["members"].as_array().unwrap();
+    let flagged: Vec<Value> = listed.iter().filter(|m| m["activity"] == "inactive").cloned().collect();
+    assert_eq!(names(&Value::Array(flagged), "username"), inactive);
+    let of_unknown: Vec<Value> = listed.iter().filter(|m| m["activity"] == "unknown").cloned().collect();
+    assert_eq!(of_unknown.len() as u64, access["inactive"]["unknown"].as_u64().unwrap());
+    assert!(of_unknown.iter().all(|m| m["last_seen_at"].is_null() && m["days"].is_null()), "{access}");
+    let mut seen = names(&Value::Array(of_unknown.clone()), "username");
+    let mut expected = unknown.clone();
+    seen.sort();
+    expected.sort();
+    assert_eq!(seen, expected, "the same members of unknown activity as review-seats");
+    assert_eq!(listed.len(), inactive.len() + of_unknown.len());
 
     // No grace: the newly joined member is flagged too.
     let strict = s.ok("review-seats", &json!({"as_of": "2026-12-04T00:00:00Z", "grace_days": 0}));

@@ -87,11 +87,14 @@ pub struct OwnersFinding {
 pub struct InactiveMember {
     /// Docker ID.
     pub username: String,
+    /// `inactive` (not seen for the threshold), or `unknown`: Docker reports no activity for them
+    /// (listed so that nobody is left out of the review without saying so).
+    pub activity: &'static str,
     /// When Docker last saw them: the later of `last_seen_at` and `last_logged_in_at` (the rule
-    /// of review-seats).
-    pub last_seen_at: String,
-    /// Whole days since.
-    pub days: i64,
+    /// of review-seats); null when unknown.
+    pub last_seen_at: Option<String>,
+    /// Whole days since; null when unknown.
+    pub days: Option<i64>,
 }
 
 /// The inactivity finding.
@@ -106,7 +109,9 @@ pub struct InactiveFinding {
     pub members_with_insights: usize,
     /// Members past the threshold.
     pub count: usize,
-    /// Those members.
+    /// Members Docker reports no activity for (listed in `members` as `unknown`).
+    pub unknown: usize,
+    /// The members past the threshold, then those of unknown activity.
     pub members: Vec<InactiveMember>,
 }
 
@@ -209,17 +214,26 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
     // The seat rule of review-seats (one rule): the later of last seen and last login, with its
     // default grace period after joining.
     let with_insights = everyone.iter().filter(|m| last_active(m).is_some()).count();
-    let inactive: Vec<InactiveMember> = match now {
+    let (inactive, unknown): (Vec<InactiveMember>, Vec<InactiveMember>) = match now {
         Some(now) => everyone
             .iter()
             .filter_map(|m| match seat(m, now, inactive_days, DEFAULT_GRACE_DAYS) {
-                Seat::Inactive(at, days) => {
-                    Some(InactiveMember { username: m.username.clone(), last_seen_at: at, days })
-                }
-                _ => None,
+                Seat::Inactive(at, days) => Some(InactiveMember {
+                    username: m.username.clone(),
+                    activity: "inactive",
+                    last_seen_at: Some(at),
+                    days: Some(days),
+                }),
+                Seat::Unknown => Some(InactiveMember {
+                    username: m.username.clone(),
+                    activity: "unknown",
+                    last_seen_at: None,
+                    days: None,
+                }),
+                Seat::Active | Seat::InGrace => None,
             })
-            .collect(),
-        None => Vec::new(),
+            .partition(|m| m.activity == "inactive"),
+        None => (Vec::new(), Vec::new()),
     };
     let stale: Vec<StaleInvite> = match now {
         Some(now) => invites
@@ -252,6 +266,7 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
         guests: &guests,
         teamless: &teamless,
         inactive: &inactive,
+        unknown: unknown.len(),
         inactive_days,
         insights: with_insights > 0,
         stale: &stale,
@@ -280,7 +295,8 @@ pub fn access_review(ctx: &Ctx, input: AccessReviewInput) -> Result<AccessReview
             insights_available: with_insights > 0,
             members_with_insights: with_insights,
             count: inactive.len(),
-            members: inactive,
+            unknown: unknown.len(),
+            members: inactive.into_iter().chain(unknown).collect(),
         },
         stale_invites: StaleInvitesFinding { days: invite_age_days, count: stale.len(), invites: stale },
         empty_teams: EmptyTeamsFinding {
@@ -302,6 +318,7 @@ struct ReviewFigures<'a> {
     guests: &'a [&'a str],
     teamless: &'a [&'a str],
     inactive: &'a [InactiveMember],
+    unknown: usize,
     inactive_days: u32,
     insights: bool,
     stale: &'a [StaleInvite],
@@ -335,6 +352,7 @@ fn review_markdown(f: &ReviewFigures) -> String {
     md.push_str(&format!("| Members with no team | {} |\n", f.teamless.len()));
     if f.insights {
         md.push_str(&format!("| Not seen for {}+ days | {} |\n", f.inactive_days, f.inactive.len()));
+        md.push_str(&format!("| No activity data from Docker | {} |\n", f.unknown));
     } else {
         md.push_str("| Not seen recently | n/a (insights not visible for this organization) |\n");
     }
