@@ -487,3 +487,15 @@ fn serve_simulator_prints_the_command_line_to_use_it() {
     let line = text.lines().find(|l| l.contains("dockerhub-org list-members")).unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains(&format!("--org {DEFAULT_ORG} --hub-url http://127.0.0.1:")), "{line}");
 }
+
+#[test]
+fn the_fix_the_component_knows_is_printed_as_a_hint_and_in_the_json_error() {
+    let run = cli(&["get-member", "--simulate"]);
+    assert_code(&run, 10);
+    assert!(run.stderr.lines().any(|l| l.starts_with("hint: ") && l.contains("exactly one")), "{run:#?}");
+    let run = cli(&["get-member", "--simulate", "--json"]);
+    let error: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:#?}"));
+    assert_eq!(error["error"], "invalid-input");
+    assert_eq!(error["hints"], error["detail"]["hints"], "{error}");
+    assert!(!error["hints"].as_array().unwrap().is_empty(), "{error}");
+}

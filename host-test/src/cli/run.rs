@@ -245,14 +245,21 @@ fn read_bounded<R: Read + 'static>(
 /// object (`error`, `message`, `detail`, `hints`).
 fn report_error(out: &mut dyn Write, error: &ActionError, connection: &Connection, json: bool) -> Result<ExitCode> {
     let kind = error_kind(error);
+    let detail =
+        error_detail(error).map(|d| serde_json::from_str::<Value>(d).unwrap_or_else(|_| Value::String(d.to_string())));
+    // The fixes the component knows (the error contract's `detail.hints`), in the CLI's words.
+    let known: Vec<String> = detail
+        .as_ref()
+        .and_then(|d| d.get("hints"))
+        .and_then(Value::as_array)
+        .map(|h| h.iter().filter_map(Value::as_str).map(cli_words).collect())
+        .unwrap_or_default();
     let hints: Vec<&str> = if kind == "missing-credential" {
         if connection.missing.is_empty() { vec![ORG_HINT, OAT_HINT] } else { connection.missing.clone() }
     } else {
-        Vec::new()
+        known.iter().map(String::as_str).collect()
     };
     if json {
-        let detail = error_detail(error)
-            .map(|d| serde_json::from_str::<Value>(d).unwrap_or_else(|_| Value::String(d.to_string())));
         let value = serde_json::json!({"error": kind, "message": cli_words(error_message(error)), "detail": detail, "hints": hints});
         writeln!(out, "{value}")?;
         out.flush()?;
