@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::cli::{Run, command, finish};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -15,33 +16,6 @@ use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, Simulat
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
-
-/// What one run of the binary did.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// The binary with a clean environment: no connection values from the developer's shell.
-fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dockerhub-org"));
-    command.args(args);
-    for key in ["DOCKERHUB_ORG", "DOCKERHUB_OAT", "DOCKERHUB_OAT_FILE", "DOCKERHUB_HUB_URL", "COLUMNS"] {
-        command.env_remove(key);
-    }
-    command
-}
-
-fn finish(command: &mut Command) -> Run {
-    let output = command.stdin(Stdio::null()).output().expect("the CLI runs");
-    Run {
-        code: output.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
 
 /// Runs the CLI with `args`.
 fn cli(args: &[&str]) -> Run {

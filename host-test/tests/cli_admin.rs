@@ -4,43 +4,14 @@
 //! pseudo-terminal, tables that say when they are partial and fit the terminal, sections, date and
 //! relative-time audit filters, invites by email, and the token from a file.
 
+mod common;
+
+use common::cli::{Run, command, finish};
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 
 use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
 use serde_json::Value;
-
-/// What one run of the binary did.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// The binary with a clean environment: no connection values or terminal width from the
-/// developer's shell.
-fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dockerhub-org"));
-    command.args(args);
-    for key in ["DOCKERHUB_ORG", "DOCKERHUB_OAT", "DOCKERHUB_OAT_FILE", "DOCKERHUB_HUB_URL", "COLUMNS"] {
-        command.env_remove(key);
-    }
-    command
-}
-
-fn finish(command: &mut Command) -> Run {
-    let output = command.stdin(Stdio::null()).output().expect("the CLI runs");
-    let run = Run {
-        code: output.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    for leak in ["panicked", "RUST_BACKTRACE"] {
-        assert!(!run.stderr.contains(leak), "{leak}: {run:#?}");
-    }
-    run
-}
 
 fn cli(args: &[&str]) -> Run {
     finish(&mut command(args))

@@ -11,6 +11,8 @@
 //! Every JSON-RPC message of the simulator round trip is kept in
 //! `target/tmp/mcp-transcript.jsonl` (for reading, and for the docs).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -22,35 +24,6 @@ fn mcp_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp")
 }
 
-fn python_available() -> bool {
-    Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
-}
-
-/// The venv's python with the pinned client installed (created, or refreshed when
-/// requirements.txt changed).
-fn client_python() -> PathBuf {
-    // The tests run in parallel; one creates the venv while the other waits for it.
-    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _installing = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mcp-client-venv");
-    let python = venv.join("bin/python");
-    let requirements = std::fs::read_to_string(mcp_dir().join("requirements.txt")).unwrap();
-    let stamp = venv.join("installed-requirements.txt");
-    if python.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == requirements) {
-        return python;
-    }
-    let status = Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv).status().unwrap();
-    assert!(status.success(), "python3 -m venv failed (Debian needs python3-venv)");
-    let status = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
-        .arg(mcp_dir().join("requirements.txt"))
-        .status()
-        .unwrap();
-    assert!(status.success(), "pip could not install the MCP client from tests/mcp/requirements.txt");
-    std::fs::write(&stamp, requirements).unwrap();
-    python
-}
-
 /// Runs client.py's `scenario` against `dockerhub-org mcp <server_args>`; its report and the transcript.
 fn run_client(scenario: &str, server_args: &[&str]) -> (Value, String) {
     run_client_with_oat(scenario, server_args, None)
@@ -58,7 +31,7 @@ fn run_client(scenario: &str, server_args: &[&str]) -> (Value, String) {
 
 /// [`run_client`], the server given `oat` as its DOCKERHUB_OAT.
 fn run_client_with_oat(scenario: &str, server_args: &[&str], oat: Option<&str>) -> (Value, String) {
-    let python = client_python();
+    let python = common::python::venv_python("mcp-client-venv", &mcp_dir().join("requirements.txt"));
     let transcript = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("mcp-transcript-{scenario}.jsonl"));
     let mut command = Command::new(python);
     command.env_remove("MCP_TEST_SERVER_OAT");
@@ -96,7 +69,7 @@ fn assert_structured_success(call: &Value, what: &str) {
 }
 
 fn skip_without_python() -> bool {
-    if python_available() {
+    if common::python::available() {
         return false;
     }
     eprintln!("SKIPPED: python3 is not installed, so the MCP client (the official Python SDK) cannot run.");

@@ -5,6 +5,8 @@
 //! cached across calls, refusals, and a rate-limited answer. Skips with a message only when python3
 //! is absent.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,34 +15,6 @@ use serde_json::Value;
 
 fn python_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python")
-}
-
-fn python_available() -> bool {
-    Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
-}
-
-/// The venv's python with the pinned wasmtime installed (created, or refreshed when
-/// requirements.txt changed).
-fn host_python() -> PathBuf {
-    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _installing = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-host-venv");
-    let python = venv.join("bin/python");
-    let requirements = std::fs::read_to_string(python_dir().join("requirements.txt")).unwrap();
-    let stamp = venv.join("installed-requirements.txt");
-    if python.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == requirements) {
-        return python;
-    }
-    let status = Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv).status().unwrap();
-    assert!(status.success(), "python3 -m venv failed (Debian needs python3-venv)");
-    let status = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
-        .arg(python_dir().join("requirements.txt"))
-        .status()
-        .unwrap();
-    assert!(status.success(), "pip could not install wasmtime from tests/python/requirements.txt");
-    std::fs::write(&stamp, requirements).unwrap();
-    python
 }
 
 /// `target/dockerhub-org.wasm`, the component the build script writes (the bytes the Rust host
@@ -53,7 +27,8 @@ fn component() -> PathBuf {
 
 /// Runs host.py with `calls` against `sim`; its report's calls.
 fn run(sim: &Simulator, budget: &str, calls: &[(&str, &str)]) -> Vec<Value> {
-    let mut command = Command::new(host_python());
+    let mut command =
+        Command::new(common::python::venv_python("python-host-venv", &python_dir().join("requirements.txt")));
     command
         .arg(python_dir().join("host.py"))
         .arg(component())
@@ -77,7 +52,7 @@ fn requests(call: &Value) -> Vec<String> {
 }
 
 fn skip_without_python() -> bool {
-    if python_available() {
+    if common::python::available() {
         return false;
     }
     eprintln!("SKIPPED: python3 is not installed, so the Python (wasmtime from PyPI) runtime check cannot run.");

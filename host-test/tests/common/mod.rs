@@ -4,8 +4,10 @@
 //! ([`mocks`]), and the assertions they share (input refused before any request, secrets kept).
 #![allow(dead_code, reason = "each test file uses a different part of this module")]
 
+pub mod cli;
 pub mod mocks;
 pub mod openapi;
+pub mod python;
 pub mod sim;
 pub mod writes;
 
