@@ -1,14 +1,13 @@
 //! An action's JSON output, written once.
 //!
-//! Small outputs are built as a `serde_json::Value` with `json!` and converted. The member, team and
-//! team-member listings write their object field by field with an [`ObjectWriter`]
+//! A typed output is serialised once ([`IntoOutput`]). The member, team and team-member listings
+//! write their object field by field with an [`ObjectWriter`]
 //! (`actions::paging::write_listing`), so a 10 000-member roster goes into the output text page by
 //! page as the pages arrive: neither the pages nor a tree of every member is kept (see
 //! docs/performance.md). serde_json writes every key and value; this module only
 //! places the commas and brackets between them.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::client::Client;
 use crate::client::rate_limit::RateLimit;
@@ -47,13 +46,6 @@ impl Output {
     }
 }
 
-impl From<Value> for Output {
-    fn from(value: Value) -> Self {
-        // `Value`'s keys are strings, so writing it cannot fail.
-        Output(value.to_string())
-    }
-}
-
 /// What an action function may return: a typed output (serialised here, once) or an [`Output`]
 /// already written (the streaming listings).
 pub trait IntoOutput {
@@ -73,12 +65,6 @@ impl<T: Serialize> IntoOutput for T {
         write_value(&mut buf, &self)?;
         // serde_json writes UTF-8.
         Ok(Output(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
-    }
-}
-
-impl From<ObjectWriter> for Output {
-    fn from(writer: ObjectWriter) -> Self {
-        writer.finish()
     }
 }
 
@@ -122,16 +108,6 @@ impl ObjectWriter {
         self.key(key)?;
         self.buf.push(b'[');
         Ok(ArrayWriter { buf: &mut self.buf, len: 0, start: 0 })
-    }
-
-    /// Bytes written so far.
-    pub fn len(&self) -> usize {
-        self.buf.len()
-    }
-
-    /// Whether nothing but the opening brace has been written.
-    pub fn is_empty(&self) -> bool {
-        self.fields == 0
     }
 
     /// Closes the object.
@@ -210,7 +186,7 @@ fn write_value<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn writes_fields_and_streamed_arrays_as_one_object() {
@@ -235,8 +211,8 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_object_and_a_value_convert() {
+    fn an_empty_object_and_a_typed_output_are_written() {
         assert_eq!(ObjectWriter::new().finish().as_str(), "{}");
-        assert_eq!(Output::from(json!({"a": [1]})).as_str(), r#"{"a":[1]}"#);
+        assert_eq!(json!({"a": [1]}).into_output().unwrap().as_str(), r#"{"a":[1]}"#);
     }
 }

@@ -363,9 +363,10 @@ pub fn about(error: Error, field: &str, expected: &str) -> Error {
     error.add_detail(serde_json::json!({ "field": pointer(field), "expected": expected }))
 }
 
-/// Longest value accepted for one URL path segment. Docker IDs have at most 30 characters, team
-/// names at most 100 (see `teams::MAX_TEAM_NAME_CHARS`), invite ids are UUIDs; 255 leaves room
-/// for names older than today's rules and keeps a hostile value from becoming an oversized URL.
+/// Longest value accepted for one URL path segment. Docker IDs have at most 30 characters and
+/// invite ids are UUIDs; a team name's length is Docker's to limit (its refusal reaches the user).
+/// 255 leaves room for names older than today's rules and keeps a hostile value from becoming an
+/// oversized URL.
 pub const MAX_SEGMENT_CHARS: usize = 255;
 
 /// The one rule for every input that becomes a URL path segment (a username, a team name, an

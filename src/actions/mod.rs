@@ -120,23 +120,37 @@ pub mod settings;
 pub mod teams;
 pub mod workflows;
 
+/// A table of the catalogue: a module's actions and the toolset an MCP server lists them under
+/// (`--toolsets`; `connection` and `health` only with `all`).
+pub struct Table {
+    /// The toolset.
+    pub toolset: &'static str,
+    /// The actions.
+    pub actions: &'static [ActionSpec],
+}
+
+const fn table(toolset: &'static str, actions: &'static [ActionSpec]) -> Table {
+    Table { toolset, actions }
+}
+
 /// The action catalogue: every action, one table per module, in manifest order.
-pub static TABLES: &[&[ActionSpec]] = &[
-    members::ACTIONS,
-    invites::ACTIONS,
-    teams::ACTIONS,
-    audit::ACTIONS,
-    settings::ACTIONS,
-    registry_access::ACTIONS,
-    connection_form::ACTIONS,
-    api_request::ACTIONS,
-    health::ACTIONS,
-    workflows::ACTIONS,
+pub static TABLES: &[Table] = &[
+    table("members", members::ACTIONS),
+    table("invites", invites::ACTIONS),
+    table("teams", teams::ACTIONS),
+    table("audit", audit::ACTIONS),
+    table("admin", settings::ACTIONS),
+    table("admin", registry_access::ACTIONS),
+    table("connection", connection_form::ACTIONS),
+    table("admin", api_request::ACTIONS),
+    // The single checks; `run-health-checks`, which runs them all, is `admin`.
+    table("health", health::ACTIONS),
+    table("workflows", workflows::ACTIONS),
 ];
 
 /// Every action.
 pub fn all() -> impl Iterator<Item = &'static ActionSpec> {
-    TABLES.iter().flat_map(|table| table.iter())
+    TABLES.iter().flat_map(|table| table.actions.iter())
 }
 
 /// The action named `name`, in kebab-case (`list-members`) or as its export's snake_case

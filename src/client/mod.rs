@@ -15,8 +15,6 @@ mod tests;
 
 use std::cell::{Cell, RefCell};
 
-use serde_json::{Value, json};
-
 use crate::api::{ApiRequest, Endpoint, FromResponse, unreadable};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
@@ -85,11 +83,6 @@ impl<'h> Client<'h> {
     /// The guest has no clock of its own; age-based reports measure against this.
     pub fn server_time(&self) -> Option<u64> {
         self.server_time.get()
-    }
-
-    /// Output metadata: request count and rate-limit state.
-    pub fn meta(&self) -> Value {
-        json!({ "requests": self.request_count(), "rate_limit": self.rate_limit() })
     }
 
     /// Sends `endpoint`'s request and reads the answer as the type the endpoint names.

@@ -54,10 +54,8 @@ fn write_action(out: &mut dyn Write, action: &Value) -> std::io::Result<()> {
     writeln!(out, "{}{idempotent}; OAT scopes: {}", kind(action), scopes.join(", "))?;
     writeln!(out, "\n{}\n", text(&action["description"]))?;
     writeln!(out, "Input schema:\n{}", pretty(&action["input_schema"]))?;
-    match &action["output_schema"] {
-        Value::Null => writeln!(out, "\nOutput: {}", text(&action["output"]))?,
-        schema => writeln!(out, "\nOutput schema:\n{}", pretty(schema))?,
-    }
+    // Every action of the manifest has an output schema (tests/contract.rs validates against it).
+    writeln!(out, "\nOutput schema:\n{}", pretty(&action["output_schema"]))?;
     if !action["example"].is_null() {
         let example = action["example"].to_string().replace('\'', r"'\''");
         if let Some(flags) = super::flags::example_flags(action) {

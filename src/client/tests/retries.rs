@@ -329,7 +329,7 @@ fn rate_limit_headers_and_dockers_clock_are_recorded_from_every_answer() {
     let state = client.rate_limit().expect("rate limit recorded");
     assert_eq!((state.limit, state.remaining, state.reset), (Some(180), Some(17), Some(1_700_000_060)));
     assert_eq!(client.server_time(), Some(NOW));
-    assert_eq!(client.meta()["requests"], 2);
+    assert_eq!(client.request_count(), 2);
 }
 
 #[test]
