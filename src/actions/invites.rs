@@ -368,6 +368,18 @@ fn invite_write(ctx: &Ctx, input: InviteIdInput, write: InviteWrite) -> Result<I
         InviteTarget::Id(id) => Some(id.clone()),
         InviteTarget::Invitee(..) => invite.as_ref().and_then(|i| i.id.clone()),
     };
+    // Found, but Docker's listing gave it no id to write to: that is not "nothing to do".
+    if invite.is_some() && id.is_none() {
+        return Err(Error::invalid_response(format!(
+            "Docker Hub lists a pending invite of organization \"{org}\" sent to {}, but without an id, so it \
+cannot be {}: nothing was changed.",
+            target.describe(),
+            match write {
+                InviteWrite::Cancel => "cancelled",
+                InviteWrite::Resend => "sent again",
+            }
+        )));
+    }
     let mut plan = Plan::new();
     let what = match &id {
         Some(id) => format!("invite {id}"),

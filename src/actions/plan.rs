@@ -88,6 +88,20 @@ impl PlannedStep {
     }
 }
 
+impl WriteReport {
+    /// Adds a warning found after the run (Docker's answer to a carried-out step does not show
+    /// what was asked): in `warnings` and at the end of the message, as the run's own warnings are.
+    pub fn warn(&mut self, warning: String) {
+        if self.warnings.is_empty() {
+            self.message.push_str(" Warning: ");
+        } else {
+            self.message.push(' ');
+        }
+        self.message.push_str(&warning);
+        self.warnings.push(warning);
+    }
+}
+
 /// How a carried-out step ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]

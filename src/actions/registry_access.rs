@@ -302,15 +302,28 @@ Run again with dry_run: false to apply.",
         Some(answered) => answered,
         // Docker's answer to the PUT may be empty (the terraform client reads the setting again).
         None if ran.did(0) => client.fetch(&registry_access::get_registry_access(org))?,
-        None if dry_run => wanted,
+        None if dry_run => wanted.clone(),
         None => before.clone(),
     };
+    // The setting Docker holds after the PUT is the evidence it took: one that still differs from
+    // the one sent is said, not reported as replaced.
+    let left = if ran.did(0) { diff(&registry_access, &wanted) } else { Vec::new() };
+    let mut write = ran.report;
+    if !left.is_empty() {
+        let what: Vec<String> = left.iter().map(|c| c.key.clone().unwrap_or_else(|| c.setting.to_string())).collect();
+        write.warn(format!(
+            "Docker Hub's setting after the update still differs from the one sent in {} place(s) ({}): \
+get-registry-access shows what holds.",
+            left.len(),
+            what.join(", ")
+        ));
+    }
     Ok(UpdateRegistryAccessOutput {
         organization: org.to_string(),
         changes,
         before,
         registry_access,
-        write: ran.report,
+        write,
         meta: Meta::of(&client),
     })
 }

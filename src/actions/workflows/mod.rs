@@ -89,7 +89,13 @@ fn resolve_entries(client: &Client, entries: &[String]) -> Result<Vec<Option<Mem
             entries.iter().zip(&requests).zip(client.send_batch(&requests, DEFAULT_CONCURRENCY))
         {
             let chunk = Page::<OrgMember>::from_response(&answer?, request)?.into_chunk();
-            if chunk.has_next == Some(true) {
+            // Only a whole answer proves nobody matches: by its count, else by saying no next page
+            // (or a page short of full); otherwise the roster is read instead.
+            let whole = match chunk.count {
+                Some(count) => count <= chunk.items.len() as u64,
+                None => chunk.has_next == Some(false) || chunk.items.len() < MAX_PAGE_SIZE as usize,
+            };
+            if !whole {
                 found.clear();
                 break;
             }
