@@ -217,6 +217,15 @@ fn a_destructive_write_on_a_terminal_shows_its_plan_and_no_changes_nothing() {
     assert!(is_member(&simulator, EDITOR), "answering no removed the member");
     assert!(simulator.with_state(|s| s.members.len()) == 320);
 
+    // `dry_run: null` is the default (false here), not a way past the question.
+    let shown = on_pty(
+        &simulator,
+        &["remove-member", "--input", &format!(r#"{{"username": "{EDITOR}", "dry_run": null}}"#)],
+        Some("n"),
+    );
+    assert!(shown.contains("Dry run") && shown.contains("Nothing was changed."), "{shown}");
+    assert!(is_member(&simulator, EDITOR), "dry_run: null skipped the confirmation");
+
     let shown = on_pty(&simulator, &["remove-member", "--username", EDITOR], Some("y"));
     assert!(!is_member(&simulator, EDITOR), "answering yes removes: {shown}");
 }

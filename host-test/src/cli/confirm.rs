@@ -45,8 +45,10 @@ pub fn confirm(action: &Value, input: &str, preview: impl FnOnce(&str) -> Result
     };
     let previews_anyway = match fields.get("dry_run") {
         Some(Value::Bool(dry_run)) => *dry_run,
+        // `null` is the default, as the component reads it: it is no way around the question.
+        None | Some(Value::Null) => defaults_to_true(&dry_run_field),
+        // Any other value the component refuses as invalid input, before anything is sent.
         Some(_) => return Ok(Decision::Go),
-        None => defaults_to_true(&dry_run_field),
     };
     if previews_anyway {
         return Ok(Decision::Go);
