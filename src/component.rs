@@ -123,7 +123,7 @@ fn boundary(action: &str, input: &str) -> Result<String, ActionError> {
 struct Component;
 
 /// The `Guest` implementation: one export per action, each calling [`boundary`] with the export's
-/// own name. The list is the WIT's (the compiler rejects a missing or extra export); names are
+/// own name. The list is the WIT's, generated (and the compiler rejects a missing or extra export); names are
 /// kebab-case in the catalogue and snake_case here, and [`crate::actions::find`] matches either.
 macro_rules! exports {
     ($($function:ident),* $(,)?) => {
@@ -140,15 +140,8 @@ macro_rules! exports {
     };
 }
 
-exports! {
-    list_members, get_member, update_member_role, remove_member, export_members, sync_members,
-    list_invites, invite_members, cancel_invite, resend_invite,
-    list_teams, create_team, get_team, update_team, delete_team, list_team_members, add_team_member, remove_team_member,
-    list_audit_logs, list_audit_actions, get_org_settings, update_org_settings,
-    get_registry_access, update_registry_access,
-    api_request, connection_schema, validate_connection_settings,
-    check_oat_connection, check_member_listing, check_group_listing, run_health_checks,
-    offboard_member, offboard_members, reconcile_team, access_review, review_seats,
-}
+// One export per function of the WIT's `actions` interface, written by `build.rs` from
+// `wit/actions.wit` (`exports! { list_members, get_member, ... }`).
+include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 
 wit::export!(Component with_types_in wit);

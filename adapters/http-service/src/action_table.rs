@@ -1,7 +1,8 @@
 //! The plugin's actions by name: the route name, the imported function and whether the action
-//! only reads (`read`) or can change the organization (`write`), each written once. Unit tests
-//! check the names against `wit/actions.wit` and the access against the manifest's `read_only`
-//! (`src/manifest.json`, generated from the plugin's catalogue).
+//! only reads (`read`) or can change the organization (`write`). Nothing here is typed per action:
+//! `build.rs` writes the table from `wit/actions.wit` and the manifest's `read_only`
+//! (`src/manifest.json`, generated from the plugin's catalogue); unit tests check the result
+//! against both.
 
 /// What an action may do to the organization: decides the role a caller needs ([`crate::access`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,55 +45,21 @@ macro_rules! action_table {
     };
 }
 
-action_table! {
-    "list-members" => list_members: read,
-    "get-member" => get_member: read,
-    "update-member-role" => update_member_role: write,
-    "remove-member" => remove_member: write,
-    "export-members" => export_members: read,
-    "sync-members" => sync_members: read,
-    "list-invites" => list_invites: read,
-    "invite-members" => invite_members: write,
-    "cancel-invite" => cancel_invite: write,
-    "resend-invite" => resend_invite: write,
-    "list-teams" => list_teams: read,
-    "create-team" => create_team: write,
-    "get-team" => get_team: read,
-    "update-team" => update_team: write,
-    "delete-team" => delete_team: write,
-    "list-team-members" => list_team_members: read,
-    "add-team-member" => add_team_member: write,
-    "remove-team-member" => remove_team_member: write,
-    "list-audit-logs" => list_audit_logs: read,
-    "list-audit-actions" => list_audit_actions: read,
-    "get-org-settings" => get_org_settings: read,
-    "update-org-settings" => update_org_settings: write,
-    "get-registry-access" => get_registry_access: read,
-    "update-registry-access" => update_registry_access: write,
-    "api-request" => api_request: write,
-    "connection-schema" => connection_schema: read,
-    "validate-connection-settings" => validate_connection_settings: read,
-    "check-oat-connection" => check_oat_connection: read,
-    "check-member-listing" => check_member_listing: read,
-    "check-group-listing" => check_group_listing: read,
-    "run-health-checks" => run_health_checks: read,
-    "offboard-member" => offboard_member: write,
-    "offboard-members" => offboard_members: write,
-    "reconcile-team" => reconcile_team: write,
-    "access-review" => access_review: read,
-    "review-seats" => review_seats: read,
-}
+// Every action of `wit/actions.wit`, with its access from the manifest's `read_only`, written by
+// `build.rs` (`action_table! { "list-members" => list_members: read, ... }`).
+include!(concat!(env!("OUT_DIR"), "/action_table.rs"));
+
+/// The build scripts' reading of `wit/actions.wit` (one definition), for the tests.
+#[cfg(test)]
+#[path = "../../../build/wit_actions.rs"]
+mod wit_actions;
 
 #[cfg(test)]
 mod tests {
     use super::{Access, NAMES, access};
 
-    /// Every `name: func(input: string)` of the plugin's `actions` interface, in file order.
     fn wit_action_names() -> Vec<String> {
-        let wit = include_str!("../../../wit/actions.wit");
-        wit.lines()
-            .filter_map(|line| line.trim().split_once(": func(input: string)").map(|(name, _)| name.to_string()))
-            .collect()
+        super::wit_actions::action_names(include_str!("../../../wit/actions.wit"))
     }
 
     #[test]
