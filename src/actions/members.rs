@@ -1,20 +1,20 @@
 //! Member actions: list-members, get-member, update-member-role, remove-member, export-members,
-//! and resolving one person (by username or email) to exactly one member.
+//! sync-members. Who a person is and how they are found: [`super::address::person`].
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::input::{about, given, optional_text, path_segment, required_text};
-use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_page, write_listing};
+use super::address::person::{Person, find_member_or_missing, resolve_member};
+use super::input::{optional_text, path_segment};
+use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, write_listing};
 use super::plan::{Plan, RefusalError, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::Refusal;
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, MemberType, RoleName};
-use crate::client::Client;
 use crate::client::paging::{PageSpec, list_all_pages};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::output::{Meta, ObjectWriter, Output};
 
 /// Input of `list-members`.
@@ -287,28 +287,6 @@ pub fn remove_member(ctx: &Ctx, input: RemoveMemberInput) -> Result<RemoveMember
     })
 }
 
-/// The member `person` names; nobody is `None` with `missing_ok: true`, and otherwise the
-/// `not-found` of [`resolve_member`] (what was searched, the near matches) with how to accept it.
-pub fn find_member_or_missing(client: &Client, person: &Person, missing_ok: Option<bool>) -> Result<Option<Member>> {
-    match resolve_member(client, person) {
-        Ok(member) => Ok(Some(member)),
-        Err(e) if e.kind == ErrorKind::NotFound && e.status.is_none() => {
-            if missing_ok.unwrap_or(false) {
-                Ok(None)
-            } else {
-                Err(Error {
-                    message: format!(
-                        "{} Nothing was changed. If the person is known to be gone already, pass missing_ok: true to treat that as done.",
-                        e.message
-                    ),
-                    ..e
-                })
-            }
-        }
-        Err(e) => Err(e),
-    }
-}
-
 /// What was refused because the member is the last owner.
 #[derive(Clone, Copy)]
 enum LastOwnerChange {
@@ -504,134 +482,6 @@ pub static ACTIONS: &[ActionSpec] = &[
         run: sync_members, input: SyncMembersInput, output: SyncMembersOutput),
 ];
 
-/// Who to look up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Person {
-    /// A Docker ID.
-    Username(String),
-    /// An email address.
-    Email(String),
-}
-
-impl Person {
-    /// From the usual pair of optional input fields; exactly one must be given.
-    pub fn from_fields(
-        action: &str,
-        username_field: &str,
-        username: Option<&str>,
-        email: Option<&str>,
-    ) -> Result<Self> {
-        let username = given(username);
-        let email = given(email);
-        let expected = format!("exactly one of \"{username_field}\" (a Docker ID) and \"email\" (an email address)");
-        let person = match (username, email) {
-            (Some(u), None) => Ok(Person::Username(path_segment(action, username_field, Some(u))?)),
-            (None, Some(e)) if e.contains('@') => Ok(Person::Email(required_text(action, "email", Some(e))?)),
-            (None, Some(e)) => Err(Error::invalid_input(format!(
-                "\"email\" must be an email address (got \"{e}\"); to look someone up by Docker ID use \"{username_field}\"."
-            ))),
-            (Some(_), Some(_)) => {
-                Err(Error::invalid_input(format!("{action} takes either \"{username_field}\" or \"email\", not both.")))
-            }
-            (None, None) => Err(Error::invalid_input(format!("{action} needs \"{username_field}\" or \"email\"."))),
-        };
-        let hint = format!(
-            "Give \"{username_field}\" (a Docker ID) or \"email\" (an address with \"@\"), exactly one of them."
-        );
-        person.map_err(|e| {
-            let e = about(e, if email.is_some() { "email" } else { username_field }, &expected);
-            if e.detail.as_ref().is_some_and(|d| d["expected"] == expected.as_str()) {
-                e.add_detail(json!({ "hints": [hint] }))
-            } else {
-                e
-            }
-        })
-    }
-
-    /// The input field this person was given by: `username` or `email`.
-    pub fn field(&self) -> &'static str {
-        match self {
-            Person::Username(_) => "username",
-            Person::Email(_) => "email",
-        }
-    }
-
-    /// What was given: the username or the email.
-    pub fn value(&self) -> &str {
-        match self {
-            Person::Username(v) | Person::Email(v) => v,
-        }
-    }
-
-    /// `username "x"` or `email "y"`, for messages.
-    pub fn describe(&self) -> String {
-        match self {
-            Person::Username(u) => format!("username \"{u}\""),
-            Person::Email(e) => format!("email \"{e}\""),
-        }
-    }
-}
-
-/// Most search results examined when resolving one person.
-const RESOLVE_MAX_ITEMS: usize = 1_000;
-
-/// Finds the organization member `person` names, or `None` when nobody matches exactly (several
-/// exact matches are still a `conflict`).
-pub fn find_member(client: &Client, person: &Person) -> Result<Option<Member>> {
-    match resolve_member(client, person) {
-        Ok(member) => Ok(Some(member)),
-        Err(e) if e.kind == ErrorKind::NotFound && e.status.is_none() => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// Finds the organization member `person` names. Docker's member search is fuzzy, so only an
-/// exact (case-insensitive) match on the username or the email counts; a near match is never
-/// returned. No match is `not-found` naming what was searched; several are `conflict` listing them.
-pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
-    let org = client.org();
-    let term = person.value().to_string();
-    let query = MemberQuery { search: Some(term.clone()), ..MemberQuery::default() };
-    let found: Vec<Member> = every_page(
-        client,
-        RESOLVE_MAX_ITEMS,
-        &|page, size| members::list_members(org, &query, page, size),
-        Member::from,
-    )?;
-    let (exact, near): (Vec<Member>, Vec<Member>) = found.into_iter().partition(|m| match person {
-        Person::Username(u) => m.username.eq_ignore_ascii_case(u),
-        Person::Email(e) => m.email.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e)),
-    });
-    match exact.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => {
-            let hidden = matches!(person, Person::Email(_))
-                && crate::api::visibility::emails_hidden(near.iter().map(|m| m.email.as_deref()));
-            let hint = if hidden { crate::api::visibility::HIDDEN_EMAILS_HINT } else { "" };
-            let near: Vec<&str> = near.iter().map(|m| m.username.as_str()).take(10).collect();
-            Err(Error::not_found(format!(
-                "No member of organization \"{org}\" has the {} (only exact matches count; Docker's search is fuzzy).{hint}",
-                person.describe()
-            ))
-            .with_detail(json!({ "searched": term, "near_matches": near })))
-        }
-        several => {
-            let n = several.len();
-            let names: Vec<String> = several.iter().map(|m| format!("\"{}\"", m.username)).collect();
-            let candidates: Vec<Value> = exact
-                .iter()
-                .map(|m| json!({ "username": m.username, "email": m.email, "full_name": m.full_name }))
-                .collect();
-            Err(Error::conflict(format!(
-                "{n} members of organization \"{org}\" match the {}: {}. Name one by username instead.",
-                person.describe(),
-                names.join(", ")
-            ))
-            .with_detail(json!({ "searched": term, "candidates": candidates })))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -693,32 +543,5 @@ mod tests {
         let first = serde_json::to_value(&roster[0]).unwrap();
         assert_eq!(first["last_seen_at"], "2024-01-06T10:00:00Z");
         assert!(serde_json::to_value(&roster[1]).unwrap().get("last_seen_at").is_none(), "absent when Docker has none");
-    }
-
-    #[test]
-    fn a_person_is_given_by_exactly_one_field() {
-        assert_eq!(
-            Person::from_fields("get-member", "username", Some(" jon "), None).unwrap(),
-            Person::Username("jon".into())
-        );
-        assert_eq!(Person::from_fields("get-member", "username", Some(""), Some("J@x.io")).unwrap().field(), "email");
-        assert!(
-            Person::from_fields("get-member", "username", Some("jon"), Some("j@x.io"))
-                .unwrap_err()
-                .message
-                .contains("not both")
-        );
-        assert!(
-            Person::from_fields("get-member", "username", None, Some("jon"))
-                .unwrap_err()
-                .message
-                .contains("must be an email")
-        );
-        assert!(
-            Person::from_fields("get-member", "username", None, Some(" "))
-                .unwrap_err()
-                .message
-                .contains("needs \"username\" or \"email\"")
-        );
     }
 }

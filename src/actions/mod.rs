@@ -104,6 +104,7 @@ macro_rules! action {
     };
 }
 
+pub mod address;
 pub mod api_request;
 pub mod audit;
 pub mod connection_form;

@@ -1,46 +1,27 @@
 //! Team (Docker Hub "group") actions: list, create, get, update and delete teams, and list, add
 //! and remove a team's members.
 //!
-//! A team is named by `team` (its name) or `team_id` (its numeric id, resolved through the team
-//! list: Docker addresses teams by name only). Names are percent-encoded path segments, so any
-//! existing name can be addressed; new names (create, rename) are held to stricter rules.
+//! A team is named by `team` or `team_id` ([`super::address::team`]). Names are percent-encoded
+//! path segments, so any existing name can be addressed; new names (create, rename) are held to
+//! stricter rules ([`new_team_name`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::input::{about, given, optional_text, path_segment};
-use super::members::{Person, find_member_or_missing, resolve_member};
-use super::paging::{Paging, PagingOut, every_page, write_listing};
+use super::address::person::{Person, find_member_or_missing, resolve_member};
+use super::address::team::{TeamId, TeamSelector, new_team_name};
+use super::input::{given, optional_text, path_segment};
+use super::paging::{Paging, PagingOut, write_listing};
 use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::Refusal;
 use crate::api::groups::{self, GroupChange, Team};
 use crate::api::members::{Member, RoleName};
-use crate::client::Client;
-use crate::client::paging::DEFAULT_MAX_ITEMS;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Meta, ObjectWriter, Output};
 
 /// Items per page of the listings when the input does not say.
 const DEFAULT_PAGE_SIZE: u32 = 10;
-
-/// A name for a new team (or a rename): what Docker documents, checked before sending. Docker's
-/// OpenAPI requires `name` (a string) on create and on PUT and documents no other rule, no length
-/// and no character set (docker/docs `content/reference/api/hub/latest.yaml`, `POST/PUT
-/// /v2/orgs/{org_name}/groups`; `content/manuals/admin/organization/manage-a-team.md` says nothing
-/// more). So the name must be present and not blank; any further rule is Docker's to apply, and its
-/// 400 comes back in its own words (see `api::error_body`). The limits here are this plugin's,
-/// because the name becomes one segment of later URLs: the path-segment rule (no `/`, `\`, dot
-/// steps or control characters, at most 255 characters).
-pub fn new_team_name(action: &str, field: &str, value: &str) -> Result<String> {
-    let name = path_segment(action, field, Some(value))?;
-    if name.contains('/') {
-        return Err(Error::invalid_input(format!(
-            "\"{field}\" must not contain \"/\" (got \"{name}\"): a team name is one segment of Docker Hub's URLs."
-        )));
-    }
-    Ok(name)
-}
 
 /// The conflict error for a team name already in use.
 fn name_taken(org: &str, name: &str, error: Error) -> Error {
@@ -53,118 +34,6 @@ fn name_taken(org: &str, name: &str, error: Error) -> Error {
         detail: Some(json!({ "team": name })),
         ..error
     }
-}
-
-/// A team's numeric id as input: a number, or a string of digits (what templated workflows pass).
-#[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(untagged)]
-pub enum TeamId {
-    /// `42`
-    Number(u64),
-    /// `"42"`
-    Text(String),
-}
-
-impl TeamId {
-    /// The id as a number.
-    pub fn value(&self) -> Result<u64> {
-        match self {
-            TeamId::Number(n) => Ok(*n),
-            TeamId::Text(s) => s.trim().parse::<u64>().map_err(|_| {
-                Error::invalid_input(format!(
-                    "\"team_id\" must be a team's numeric id (got \"{s}\"); to name a team by its name use \"team\"."
-                ))
-            }),
-        }
-    }
-}
-
-/// Which team an input names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TeamSelector {
-    /// By name (`team`).
-    Name(String),
-    /// By numeric id (`team_id`).
-    Id(u64),
-}
-
-impl TeamSelector {
-    /// From the `team` and `team_id` fields: exactly one must be given.
-    pub fn from_fields(action: &str, team: Option<&str>, team_id: Option<&TeamId>) -> Result<Self> {
-        let team = given(team);
-        let selector = match (team, team_id) {
-            (Some(name), None) => Ok(TeamSelector::Name(path_segment(action, "team", Some(name))?)),
-            (None, Some(id)) => Ok(TeamSelector::Id(id.value()?)),
-            (Some(_), Some(_)) => {
-                Err(Error::invalid_input(format!("{action} takes either \"team\" or \"team_id\", not both.")))
-            }
-            (None, None) => Err(Error::invalid_input(format!(
-                "{action} needs \"team\" (the team's name) or \"team_id\" (its numeric id)."
-            ))),
-        };
-        let field = if team.is_none() && team_id.is_some() { "team_id" } else { "team" };
-        let expected = "exactly one of \"team\" (the team's name) and \"team_id\" (its numeric id)";
-        selector.map_err(|e| {
-            let e = about(e, field, expected);
-            if e.detail.as_ref().is_some_and(|d| d["expected"] == expected) {
-                e.add_detail(json!({ "hints": ["Give \"team\" or \"team_id\", not both; list-teams shows each team's name and id."] }))
-            } else {
-                e
-            }
-        })
-    }
-
-    /// The input field it was given by.
-    pub fn field(&self) -> &'static str {
-        match self {
-            TeamSelector::Name(_) => "team",
-            TeamSelector::Id(_) => "team_id",
-        }
-    }
-
-    /// The team's name: as given, or (for an id) read from the team list.
-    pub fn name(&self, client: &Client) -> Result<String> {
-        match self {
-            TeamSelector::Name(name) => Ok(name.clone()),
-            TeamSelector::Id(id) => Ok(team_by_id(client, *id)?.name),
-        }
-    }
-
-    /// The team, read from Docker Hub (by name: one request; by id: through the team list).
-    pub fn read(&self, client: &Client) -> Result<Team> {
-        match self {
-            TeamSelector::Name(name) => Ok(Team::from(client.fetch(&groups::get_group(client.org(), name))?)),
-            TeamSelector::Id(id) => team_by_id(client, *id),
-        }
-    }
-
-    /// The team, or `None` when Docker Hub has no such team.
-    pub fn find(&self, client: &Client) -> Result<Option<Team>> {
-        match self.read(client) {
-            Ok(team) => Ok(Some(team)),
-            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// Finds the team with numeric `id` by walking the whole team list (100 a page, bounded).
-fn team_by_id(client: &Client, id: u64) -> Result<Team> {
-    let org = client.org();
-    let teams = every_page(
-        client,
-        DEFAULT_MAX_ITEMS,
-        &|page, size| groups::list_groups(org, None, None, page, size),
-        Team::from,
-    )?;
-    let checked = teams.len();
-    teams.into_iter().find(|t| t.id == Some(id)).ok_or_else(|| {
-        Error::not_found(format!(
-            "No team of organization \"{org}\" has id {id} ({checked} teams checked). Use list-teams to see the teams and their ids."
-        ))
-        .with_detail(json!({ "team_id": id, "teams_checked": checked }))
-    })
 }
 
 /// Input of `list-teams`.
@@ -882,19 +751,6 @@ mod tests {
     }
 
     #[test]
-    fn new_team_names_are_trimmed_and_checked() {
-        assert_eq!(new_team_name("create-team", "name", "  platform ").unwrap(), "platform");
-        let e = new_team_name("create-team", "name", "a/b").unwrap_err();
-        assert!(e.message.contains("\"name\" must not contain \"/\""), "{}", e.message);
-        let e = new_team_name("update-team", "new_name", "bad\u{7}name").unwrap_err();
-        assert!(e.message.contains("\"new_name\" must not contain control characters"), "{}", e.message);
-        let e = new_team_name("create-team", "name", "   ").unwrap_err();
-        assert!(e.message.contains("\"name\""), "{}", e.message);
-        // No length is documented: a long name is Docker's to judge, up to the path-segment limit.
-        assert!(new_team_name("create-team", "name", &"é".repeat(255)).is_ok());
-    }
-
-    #[test]
     fn a_409_or_a_400_saying_the_name_exists_is_name_taken() {
         let request = groups::create_group("acme", "devs", None);
         assert!(says_name_taken(&status_error(409, "", &request), "devs"));
@@ -919,14 +775,6 @@ mod tests {
         assert!(!says_already_member(&status_error(400, "invalid member", &request), "jon"));
         assert!(!says_already_member(&status_error(500, "already", &request), "jon"));
         assert_eq!(request.method, Method::Post);
-    }
-
-    #[test]
-    fn team_ids_may_be_numbers_or_digit_strings() {
-        assert_eq!(TeamId::Number(42).value().unwrap(), 42);
-        assert_eq!(TeamId::Text(" 42 ".into()).value().unwrap(), 42);
-        let e = TeamId::Text("devs".into()).value().unwrap_err();
-        assert!(e.message.contains("\"team_id\" must be a team's numeric id"), "{}", e.message);
     }
 
     #[test]

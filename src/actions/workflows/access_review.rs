@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::review_seats::{DEFAULT_GRACE_DAYS, Seat, last_active, seat};
-use super::{all_teams, roster};
+use crate::actions::address::person::roster;
+use crate::actions::address::team::all_teams;
 use crate::actions::input::{in_range, instant};
 use crate::actions::invites::pending_invites;
 use crate::actions::{ActionSpec, Ctx};

@@ -4,10 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::all_teams;
+use crate::actions::address::person::{Person, resolve_member};
+use crate::actions::address::team::all_teams;
 use crate::actions::input::path_segment;
 use crate::actions::invites::pending_invites;
-use crate::actions::members::{Person, resolve_member};
 use crate::actions::plan::{Plan, Words, WriteReport};
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::invites::{self, Invite};

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::offboard::{add_cancellations, add_removal, invites_of, is_owner};
 use super::reconcile::DEFAULT_MAX_REMOVALS;
-use super::{distinct_people, resolve_entries, roster};
+use crate::actions::address::person::{distinct_people, resolve_entries, roster};
 use crate::actions::invites::pending_invites;
 use crate::actions::plan::{Plan, StepOutcome, Words, WriteReport};
 use crate::actions::{ActionSpec, Ctx};

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{distinct_people, resolve_entries, team_members};
+use crate::actions::address::person::{distinct_people, resolve_entries};
+use crate::actions::address::team::team_members;
+use crate::actions::address::team::{TeamId, TeamSelector};
 use crate::actions::input::path_segment;
 use crate::actions::plan::{Plan, Words, WriteReport};
-use crate::actions::teams::{TeamId, TeamSelector};
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::groups;
 use crate::error::{Error, Result};

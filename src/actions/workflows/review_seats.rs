@@ -14,7 +14,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::access_review::{age_days, clock, parse_time};
 use super::reconcile::DEFAULT_MAX_REMOVALS;
-use super::roster;
+use crate::actions::address::person::roster;
 use crate::actions::input::{in_range, instant};
 use crate::actions::invites::pending_invites;
 use crate::actions::{ActionSpec, Ctx};
