@@ -6,45 +6,31 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
 use super::input::{instant, optional_text};
-use super::paging::{Paging, PagingOut, item_value, stream_paged};
+use super::paging::{PagingOut, item_value, stream_paged};
 use super::{ActionSpec, Ctx};
 use crate::api::auditlogs::{self, AuditActionGroup, AuditEvent, AuditQuery};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::Meta;
 
-/// Docker's default audit-log page size.
-pub const AUDIT_DEFAULT_PAGE_SIZE: u32 = 25;
-
-/// Input of `list-audit-logs`.
-#[derive(Debug, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ListAuditLogsInput {
-    /// Only events of this action, as events name it: its group and name joined by a dot, such as
-    /// "repo.tag.push" or "org.member.role.change" (list-audit-actions gives each one as "filter").
-    pub action: Option<String>,
-    /// Only events about this name: a repository ("acme/web"), the organization, or a team member's username.
-    pub name: Option<String>,
-    /// Only events triggered by this user.
-    pub actor: Option<String>,
-    /// Start of the time window: RFC 3339 (for example "2024-01-01T00:00:00Z") or a date
-    /// ("2024-01-01", midnight UTC); sent normalised to UTC.
-    pub from: Option<String>,
-    /// End of the time window: RFC 3339 or a date (midnight UTC, so "to": "2024-01-31" ends as that
-    /// day begins); must not be before `from`.
-    pub to: Option<String>,
-    /// Page to fetch (from 1); with all_pages, the page to start from.
-    pub page: Option<u32>,
-    /// Events per page, 1 to 100 (default 25; 100 with all_pages).
-    #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = 25)))]
-    pub page_size: Option<u32>,
-    /// Follow every page until a short or empty one (bounded by max_items).
-    pub all_pages: Option<bool>,
-    /// With all_pages: fail rather than collect more than this many events (default 10000).
-    pub max_items: Option<usize>,
-    /// Only these fields of each event (all when absent), to keep answers small; an unknown name
-    /// is refused naming the valid ones.
-    pub fields: Option<Vec<String>>,
+listing_input! {
+    /// Input of `list-audit-logs`.
+    pub struct ListAuditLogsInput {
+        /// Only events of this action, as events name it: its group and name joined by a dot, such as
+        /// "repo.tag.push" or "org.member.role.change" (list-audit-actions gives each one as "filter").
+        pub action: Option<String>,
+        /// Only events about this name: a repository ("acme/web"), the organization, or a team member's username.
+        pub name: Option<String>,
+        /// Only events triggered by this user.
+        pub actor: Option<String>,
+        /// Start of the time window: RFC 3339 (for example "2024-01-01T00:00:00Z") or a date
+        /// ("2024-01-01", midnight UTC); sent normalised to UTC.
+        pub from: Option<String>,
+        /// End of the time window: RFC 3339 or a date (midnight UTC, so "to": "2024-01-31" ends as that
+        /// day begins); must not be before `from`.
+        pub to: Option<String>,
+    }
+    items: "events", per_page: "Events", default_size: 25,
+    all_pages: "Follow every page until a short or empty one (bounded by max_items).", each: "event", size_attrs: [cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = 25)))]
 }
 
 /// Input of `list-audit-actions`: no fields.
@@ -192,7 +178,7 @@ pub struct AuditLogListing {
 }
 
 /// `list-audit-logs`: one page of audit-log events, or every page.
-pub fn list_audit_logs(ctx: &Ctx, input: ListAuditLogsInput) -> Result<AuditLogListing> {
+pub fn list_audit_logs(ctx: &Ctx, mut input: ListAuditLogsInput) -> Result<AuditLogListing> {
     let (from, to) = time_window(input.from.as_deref(), input.to.as_deref())?;
     let query = AuditQuery {
         action: auditlogs::check_action_filter(optional_text("action", input.action.as_deref())?)?,
@@ -201,8 +187,7 @@ pub fn list_audit_logs(ctx: &Ctx, input: ListAuditLogsInput) -> Result<AuditLogL
         from,
         to,
     };
-    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, AUDIT_DEFAULT_PAGE_SIZE)?
-        .select(ctx.action, "events", input.fields)?;
+    let paging = input.paging(ctx.action)?;
     let fields = paging.fields.clone();
     let client = ctx.client()?;
     let org = client.org();

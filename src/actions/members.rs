@@ -8,40 +8,29 @@ use serde_json::json;
 
 use super::address::person::{Person, find_member_or_missing, resolve_member};
 use super::input::{optional_text, path_segment};
-use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, write_listing};
+use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_page, write_listing};
 use super::plan::{Plan, RefusalError, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::Refusal;
 use crate::api::members::{self, ExportedMember, Member, MemberQuery, MemberType, RoleName};
-use crate::client::paging::{PageSpec, list_all_pages};
 use crate::error::{Error, Result};
 use crate::output::{Meta, ObjectWriter, Output};
 
-/// Input of `list-members`.
-#[derive(Debug, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ListMembersInput {
-    /// Search term: username, full name or email (Docker's search is fuzzy).
-    pub search: Option<String>,
-    /// Only members with this role: owner, editor, member, or a custom role's name.
-    pub role: Option<RoleName>,
-    /// Members, invitees, or both.
-    #[serde(rename = "type")]
-    pub member_type: Option<MemberType>,
-    /// Include pending invites.
-    pub invites: Option<bool>,
-    /// Page to fetch (from 1); with all_pages, the page to start from.
-    pub page: Option<u32>,
-    /// Items per page, 1 to 100 (default 10; 100 with all_pages).
-    pub page_size: Option<u32>,
-    /// Follow every page (bounded by max_items).
-    pub all_pages: Option<bool>,
-    /// With all_pages: fail rather than collect more than this many members (default 10000).
-    pub max_items: Option<usize>,
-    /// Only these fields of each item (all when absent), to keep answers small; an unknown name
-    /// is refused naming the valid ones.
-    pub fields: Option<Vec<String>>,
+listing_input! {
+    /// Input of `list-members`.
+    pub struct ListMembersInput {
+        /// Search term: username, full name or email (Docker's search is fuzzy).
+        pub search: Option<String>,
+        /// Only members with this role: owner, editor, member, or a custom role's name.
+        pub role: Option<RoleName>,
+        /// Members, invitees, or both.
+        #[serde(rename = "type")]
+        pub member_type: Option<MemberType>,
+        /// Include pending invites.
+        pub invites: Option<bool>,
+    }
+    items: "members", per_page: "Items", default_size: 10,
+    all_pages: "Follow every page (bounded by max_items).", each: "item"
 }
 
 /// The output of `list-members` (written page by page; this type gives its schema).
@@ -67,12 +56,8 @@ pub struct MemberListing {
 }
 
 /// `list-members`: one page of members, or every page.
-pub fn list_members(ctx: &Ctx, input: ListMembersInput) -> Result<Output> {
-    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, 10)?.select(
-        ctx.action,
-        "members",
-        input.fields,
-    )?;
+pub fn list_members(ctx: &Ctx, mut input: ListMembersInput) -> Result<Output> {
+    let paging = input.paging(ctx.action)?;
     let query = MemberQuery {
         search: optional_text("search", input.search.as_deref())?,
         role: input.role,
@@ -86,7 +71,7 @@ pub fn list_members(ctx: &Ctx, input: ListMembersInput) -> Result<Output> {
 
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
-    write_listing(out, "members", &client, paging, &page, Member::from)
+    write_listing(out, ListMembersInput::ITEMS, &client, paging, &page, Member::from)
 }
 
 /// Input of `get-member`: exactly one of the two fields.
@@ -423,10 +408,7 @@ pub fn sync_members(ctx: &Ctx, input: SyncMembersInput) -> Result<SyncMembersOut
     let include_invitees = input.include_invitees.unwrap_or(false);
     let max_items = Some(input.max_items.unwrap_or(MAX_ITEMS_LIMIT));
     // A cap, not a limit: a directory sync must never be handed a partial roster as if whole.
-    let spec = PageSpec {
-        truncate: false,
-        ..Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec
-    };
+    let max_items = Paging::new(None, Some(MAX_PAGE_SIZE), Some(true), max_items, MAX_PAGE_SIZE)?.spec.max_items;
     let query = if include_invitees {
         MemberQuery { member_type: Some(MemberType::All), invites: Some(true), ..MemberQuery::default() }
     } else {
@@ -434,9 +416,9 @@ pub fn sync_members(ctx: &Ctx, input: SyncMembersInput) -> Result<SyncMembersOut
     };
     let client = ctx.client()?;
     let org = client.org();
-    let page = |number: u32| members::list_members(org, &query, number, spec.page_size);
-    let listing = list_all_pages(&client, spec, &page)?;
-    let roster: Vec<Member> = listing.items.into_iter().map(|m| with_status(Member::from(m))).collect();
+    let page = |number: u32, size: u32| members::list_members(org, &query, number, size);
+    let listing = every_page(&client, max_items, &page, |m| with_status(Member::from(m)))?;
+    let roster = listing.items;
     Ok(SyncMembersOutput {
         organization: org.to_string(),
         include_invitees,

@@ -104,6 +104,9 @@ macro_rules! action {
     };
 }
 
+#[macro_use]
+pub mod paging;
+
 pub mod address;
 pub mod api_request;
 pub mod audit;
@@ -112,7 +115,6 @@ pub mod health;
 pub mod input;
 pub mod invites;
 pub mod members;
-pub mod paging;
 pub mod plan;
 pub mod registry_access;
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,14 +1,63 @@
-//! The paging fields shared by every listing action (`page`, `page_size`, `all_pages`,
-//! `max_items`) and the paging block of their output.
+//! Paging for actions, over the client's one walk ([`Client::walk`]): the paging input every
+//! listing declares with [`listing_input!`] (`page`, `page_size`, `all_pages`, `max_items`,
+//! `fields`), the paging block of their output, and the two ways an action reads a listing:
+//! streamed into its output ([`write_listing`], over [`stream_paged`]) or collected whole
+//! ([`every_page`]).
 
 use serde::Serialize;
 
 use super::input::in_range;
 use crate::api::{Endpoint, Paged};
 use crate::client::Client;
-use crate::client::paging::{DEFAULT_MAX_ITEMS, PageSink, PageSpec, list_all_pages};
+use crate::client::paging::{DEFAULT_MAX_ITEMS, PageSink, PageSpec};
 use crate::error::{Error, Result};
 use crate::output::{ObjectWriter, Output};
+
+/// Declares a listing action's input: its own fields, then the paging fields every listing takes
+/// (`page`, `page_size`, `all_pages`, `max_items`, `fields`), documented in the listing's words,
+/// and `paging()`, which validates them for the items under `items` in the action's output (the
+/// one place that key is written). One definition of the paging input for every listing.
+macro_rules! listing_input {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            $( $(#[$fattr:meta])* pub $field:ident: $ty:ty, )*
+        }
+        items: $key:literal, per_page: $per_page:literal, default_size: $default:literal,
+        all_pages: $all_doc:literal, each: $each:literal $(, size_attrs: [$($sattr:meta),*])? $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, serde::Deserialize)]
+        #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $( $(#[$fattr])* pub $field: $ty, )*
+            /// Page to fetch (from 1); with all_pages, the page to start from.
+            pub page: Option<u32>,
+            #[doc = concat!($per_page, " per page, 1 to 100 (default ", stringify!($default), "; 100 with all_pages).")]
+            $($(#[$sattr])*)?
+            pub page_size: Option<u32>,
+            #[doc = $all_doc]
+            pub all_pages: Option<bool>,
+            #[doc = concat!("With all_pages: fail rather than collect more than this many ", $key, " (default 10000).")]
+            pub max_items: Option<usize>,
+            #[doc = concat!("Only these fields of each ", $each, " (all when absent), to keep answers small; an unknown name")]
+            #[doc = "is refused naming the valid ones."]
+            pub fields: Option<Vec<String>>,
+        }
+
+        impl $name {
+            /// The key of the output's list of items.
+            pub const ITEMS: &'static str = $key;
+
+            /// The validated paging fields (the `fields` input taken).
+            pub fn paging(&mut self, action: &str) -> $crate::error::Result<$crate::actions::paging::Paging> {
+                $crate::actions::paging::Paging::new(self.page, self.page_size, self.all_pages, self.max_items, $default)?
+                    .select(action, $key, self.fields.take())
+            }
+        }
+    };
+}
 
 /// Docker's largest page.
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -239,19 +288,35 @@ pub fn stream_paged<L: Paged>(
     Ok((chunk.count, out))
 }
 
+/// Everything [`every_page`] collected.
+#[derive(Debug)]
+pub struct Listing<T> {
+    /// Items in page order.
+    pub items: Vec<T>,
+    /// The count page 1 reported.
+    pub count: Option<u64>,
+    /// Pages fetched.
+    pub pages: u32,
+}
+
 /// Every item of a listing, mapped: all pages at Docker's largest page size, pages after the first
 /// fetched together, failing rather than collecting more than `max_items`. `page` makes the
 /// request for a page number and page size. For listings a caller reads whole (resolving a person,
-/// a team by id, the workflows); listings an action outputs stream with [`write_listing`].
+/// a team by id, the roster, the workflows); listings an action outputs stream with
+/// [`write_listing`]. Both go through [`Client::walk`], the one walk.
 pub fn every_page<L: Paged, U>(
     client: &Client,
     max_items: usize,
     page: &dyn Fn(u32, u32) -> Endpoint<L>,
     map: impl Fn(L::Item) -> U,
-) -> Result<Vec<U>> {
+) -> Result<Listing<U>> {
     let spec = PageSpec { start_page: 1, page_size: MAX_PAGE_SIZE, max_items, truncate: false };
-    let listing = list_all_pages(client, spec, &|number| page(number, spec.page_size))?;
-    Ok(listing.items.into_iter().map(map).collect())
+    let mut items = Vec::new();
+    let walked = client.walk(spec, &|number| page(number, spec.page_size), &mut |chunk, _| {
+        items.extend(chunk.into_iter().map(&map));
+        Ok(())
+    })?;
+    Ok(Listing { items, count: walked.count, pages: walked.pages })
 }
 
 #[cfg(test)]

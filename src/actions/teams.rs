@@ -11,7 +11,7 @@ use serde_json::json;
 use super::address::person::{Person, find_member_or_missing, resolve_member};
 use super::address::team::{TeamId, TeamSelector, new_team_name};
 use super::input::{given, optional_text, path_segment};
-use super::paging::{Paging, PagingOut, write_listing};
+use super::paging::{PagingOut, write_listing};
 use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::Refusal;
@@ -19,9 +19,6 @@ use crate::api::groups::{self, GroupChange, Team};
 use crate::api::members::{Member, RoleName};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Meta, ObjectWriter, Output};
-
-/// Items per page of the listings when the input does not say.
-const DEFAULT_PAGE_SIZE: u32 = 10;
 
 /// The conflict error for a team name already in use.
 fn name_taken(org: &str, name: &str, error: Error) -> Error {
@@ -36,26 +33,16 @@ fn name_taken(org: &str, name: &str, error: Error) -> Error {
     }
 }
 
-/// Input of `list-teams`.
-#[derive(Debug, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ListTeamsInput {
-    /// Search term matched against team names.
-    pub search: Option<String>,
-    /// Only the teams this member (Docker ID) belongs to.
-    pub username: Option<String>,
-    /// Page to fetch (from 1); with all_pages, the page to start from.
-    pub page: Option<u32>,
-    /// Items per page, 1 to 100 (default 10; 100 with all_pages).
-    pub page_size: Option<u32>,
-    /// Follow every page (bounded by max_items).
-    pub all_pages: Option<bool>,
-    /// With all_pages: fail rather than collect more than this many teams (default 10000).
-    pub max_items: Option<usize>,
-    /// Only these fields of each item (all when absent), to keep answers small; an unknown name
-    /// is refused naming the valid ones.
-    pub fields: Option<Vec<String>>,
+listing_input! {
+    /// Input of `list-teams`.
+    pub struct ListTeamsInput {
+        /// Search term matched against team names.
+        pub search: Option<String>,
+        /// Only the teams this member (Docker ID) belongs to.
+        pub username: Option<String>,
+    }
+    items: "teams", per_page: "Items", default_size: 10,
+    all_pages: "Follow every page (bounded by max_items).", each: "item"
 }
 
 /// The output of `list-teams` (written page by page; this type gives its schema).
@@ -81,9 +68,8 @@ pub struct TeamListing {
 }
 
 /// `list-teams`: one page of teams, or every page.
-pub fn list_teams(ctx: &Ctx, input: ListTeamsInput) -> Result<Output> {
-    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?
-        .select(ctx.action, "teams", input.fields)?;
+pub fn list_teams(ctx: &Ctx, mut input: ListTeamsInput) -> Result<Output> {
+    let paging = input.paging(ctx.action)?;
     let search = optional_text("search", input.search.as_deref())?;
     let username = match given(input.username.as_deref()) {
         Some(u) => Some(path_segment(ctx.action, "username", Some(u))?),
@@ -95,7 +81,7 @@ pub fn list_teams(ctx: &Ctx, input: ListTeamsInput) -> Result<Output> {
     let page = |number: u32| groups::list_groups(org, search.as_deref(), username.as_deref(), number, size);
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
-    write_listing(out, "teams", &client, paging, &page, Team::from)
+    write_listing(out, ListTeamsInput::ITEMS, &client, paging, &page, Team::from)
 }
 
 /// Input of `create-team`.
@@ -413,28 +399,18 @@ known to be gone already, pass missing_ok: true to treat that as done."
     Ok(TeamWriteOutput { organization: org.to_string(), team: None, write: ran.report, meta: Meta::of(&client) })
 }
 
-/// Input of `list-team-members`.
-#[derive(Debug, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ListTeamMembersInput {
-    /// The team's name. Give this or `team_id`.
-    pub team: Option<String>,
-    /// The team's numeric id. Give this or `team`.
-    pub team_id: Option<TeamId>,
-    /// Search term: username, full name or email.
-    pub search: Option<String>,
-    /// Page to fetch (from 1); with all_pages, the page to start from.
-    pub page: Option<u32>,
-    /// Items per page, 1 to 100 (default 10; 100 with all_pages).
-    pub page_size: Option<u32>,
-    /// Follow every page (bounded by max_items).
-    pub all_pages: Option<bool>,
-    /// With all_pages: fail rather than collect more than this many members (default 10000).
-    pub max_items: Option<usize>,
-    /// Only these fields of each item (all when absent), to keep answers small; an unknown name
-    /// is refused naming the valid ones.
-    pub fields: Option<Vec<String>>,
+listing_input! {
+    /// Input of `list-team-members`.
+    pub struct ListTeamMembersInput {
+        /// The team's name. Give this or `team_id`.
+        pub team: Option<String>,
+        /// The team's numeric id. Give this or `team`.
+        pub team_id: Option<TeamId>,
+        /// Search term: username, full name or email.
+        pub search: Option<String>,
+    }
+    items: "members", per_page: "Items", default_size: 10,
+    all_pages: "Follow every page (bounded by max_items).", each: "item"
 }
 
 /// The output of `list-team-members` (written page by page; this type gives its schema).
@@ -463,10 +439,9 @@ pub struct TeamMemberListing {
 }
 
 /// `list-team-members`
-pub fn list_team_members(ctx: &Ctx, input: ListTeamMembersInput) -> Result<Output> {
+pub fn list_team_members(ctx: &Ctx, mut input: ListTeamMembersInput) -> Result<Output> {
     let selector = TeamSelector::from_fields(ctx.action, input.team.as_deref(), input.team_id.as_ref())?;
-    let paging = Paging::new(input.page, input.page_size, input.all_pages, input.max_items, DEFAULT_PAGE_SIZE)?
-        .select(ctx.action, "members", input.fields)?;
+    let paging = input.paging(ctx.action)?;
     let search = optional_text("search", input.search.as_deref())?;
     let client = ctx.client()?;
     let org = client.org();
@@ -476,7 +451,7 @@ pub fn list_team_members(ctx: &Ctx, input: ListTeamMembersInput) -> Result<Outpu
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
     out.field("team", &team)?;
-    write_listing(out, "members", &client, paging, &page, Member::from)
+    write_listing(out, ListTeamMembersInput::ITEMS, &client, paging, &page, Member::from)
 }
 
 /// Input of `add-team-member`: the team, and the person by `username` (or its synonym `member`)

@@ -40,17 +40,6 @@ pub struct PageSpec {
     pub truncate: bool,
 }
 
-/// Everything a walk collected.
-#[derive(Debug)]
-pub struct Listing<T> {
-    /// Items in page order.
-    pub items: Vec<T>,
-    /// The count page 1 reported.
-    pub count: Option<u64>,
-    /// Pages fetched.
-    pub pages: u32,
-}
-
 /// What a walk reports besides its items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Walked {
@@ -66,20 +55,6 @@ pub struct Walked {
 
 /// Receives each page's items in order, with the count page 1 reported.
 pub type PageSink<'s, T> = dyn FnMut(Vec<T>, Option<u64>) -> Result<()> + 's;
-
-/// Walks a listing from `spec.start_page` to its end and returns every item.
-pub fn list_all_pages<L: Paged>(
-    client: &Client,
-    spec: PageSpec,
-    page: &dyn Fn(u32) -> Endpoint<L>,
-) -> Result<Listing<L::Item>> {
-    let mut items = Vec::new();
-    let walked = client.walk(spec, page, &mut |chunk, _| {
-        items.extend(chunk);
-        Ok(())
-    })?;
-    Ok(Listing { items, count: walked.count, pages: walked.pages })
-}
 
 impl Client<'_> {
     /// Reads page `number` of a listing. A page past the end (Docker answers 404 "Invalid page")

@@ -110,7 +110,8 @@ pub fn resolve_member(client: &Client, person: &Person) -> Result<Member> {
         RESOLVE_MAX_ITEMS,
         &|page, size| members::list_members(org, &query, page, size),
         Member::from,
-    )?;
+    )?
+    .items;
     let (exact, near): (Vec<Member>, Vec<Member>) = found.into_iter().partition(|m| person.matches(m));
     match exact.as_slice() {
         [one] => Ok(one.clone()),
@@ -172,6 +173,7 @@ pub fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>> {
         &|page, size| members::list_members(client.org(), query, page, size),
         Member::from,
     )
+    .map(|listing| listing.items)
 }
 
 /// A list of people given in `field` (usernames or emails): each entry trimmed, none blank or with

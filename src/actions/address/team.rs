@@ -133,7 +133,8 @@ fn team_by_id(client: &Client, id: u64) -> Result<Team> {
         DEFAULT_MAX_ITEMS,
         &|page, size| groups::list_groups(org, None, None, page, size),
         Team::from,
-    )?;
+    )?
+    .items;
     let checked = teams.len();
     teams.into_iter().find(|t| t.id == Some(id)).ok_or_else(|| {
         Error::not_found(format!(
@@ -151,6 +152,7 @@ pub fn all_teams(client: &Client, username: Option<&str>) -> Result<Vec<Team>> {
         &|page, size| groups::list_groups(client.org(), None, username, page, size),
         Team::from,
     )
+    .map(|listing| listing.items)
 }
 
 /// Every member of team `team`.
@@ -161,6 +163,7 @@ pub fn team_members(client: &Client, team: &str) -> Result<Vec<Member>> {
         &|page, size| groups::list_group_members(client.org(), team, None, page, size),
         Member::from,
     )
+    .map(|listing| listing.items)
 }
 
 #[cfg(test)]

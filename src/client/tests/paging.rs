@@ -1,10 +1,32 @@
 //! Walking a listing: when it stops, how pages are batched, the item cap, and what an interrupted
 //! walk reports.
 
-use super::super::paging::{DEFAULT_CONCURRENCY, PageSpec, list_all_pages};
+use super::super::paging::{DEFAULT_CONCURRENCY, PageSpec};
 use super::*;
-use crate::api::{Endpoint, Page};
-use crate::error::ErrorKind;
+use crate::api::{Endpoint, Page, Paged};
+use crate::error::{ErrorKind, Result};
+
+/// What a walk collected, for the assertions.
+#[derive(Debug)]
+struct Listing<T> {
+    items: Vec<T>,
+    count: Option<u64>,
+    pages: u32,
+}
+
+/// Every item `Client::walk` hands over, in order.
+fn list_all_pages<L: Paged>(
+    client: &Client,
+    spec: PageSpec,
+    page: &dyn Fn(u32) -> Endpoint<L>,
+) -> Result<Listing<L::Item>> {
+    let mut items = Vec::new();
+    let walked = client.walk(spec, page, &mut |chunk, _| {
+        items.extend(chunk);
+        Ok(())
+    })?;
+    Ok(Listing { items, count: walked.count, pages: walked.pages })
+}
 
 const MEMBERS: &str = "/v2/orgs/acme/members";
 
