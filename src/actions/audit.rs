@@ -29,7 +29,7 @@ listing_input! {
         /// day begins); must not be before `from`.
         pub to: Option<String>,
     }
-    items: "events", per_page: "Events", default_size: 25,
+    items: "events", noun: "events", per_page: "Events", default_size: 25,
     all_pages: "Follow every page until a short or empty one (bounded by max_items).", each: "event", size_attrs: [cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = 25)))]
 }
 

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::address::person::{Person, find_member_or_missing, resolve_member};
 use super::input::{optional_text, path_segment};
-use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, PagingOut, every_page, write_listing};
+use super::paging::{MAX_ITEMS_LIMIT, MAX_PAGE_SIZE, Paging, every_page, write_listing};
 use super::plan::{Plan, RefusalError, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::Refusal;
@@ -29,30 +29,18 @@ listing_input! {
         /// Include pending invites.
         pub invites: Option<bool>,
     }
-    items: "members", per_page: "Items", default_size: 10,
+    items: MemberListing::ITEMS, noun: "members", per_page: "Items", default_size: 10,
     all_pages: "Follow every page (bounded by max_items).", each: "item"
 }
 
-/// The output of `list-members` (written page by page; this type gives its schema).
-#[derive(Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-pub struct MemberListing {
-    /// The organization.
-    pub organization: String,
+listing_output! {
+    /// The output of `list-members` (written page by page; this type gives its schema).
+    pub struct MemberListing {
+        /// The organization.
+        pub organization: String,
+    }
     /// The members, in Docker's order.
-    pub members: Vec<Member>,
-    /// How many members match, as Docker reported it.
-    pub count: Option<u64>,
-    /// How many members this output holds.
-    pub returned: usize,
-    /// Whether max_items stopped an all_pages walk with more left: then `paging.next_page` is
-    /// the page that holds the first item not returned. Present only when true.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub truncated: bool,
-    /// Which pages were read.
-    pub paging: PagingOut,
-    /// Requests and rate limit.
-    pub meta: Meta,
+    items members: Member,
 }
 
 /// `list-members`: one page of members, or every page.
@@ -71,7 +59,7 @@ pub fn list_members(ctx: &Ctx, mut input: ListMembersInput) -> Result<Output> {
 
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
-    write_listing(out, ListMembersInput::ITEMS, &client, paging, &page, Member::from)
+    write_listing(out, MemberListing::ITEMS, &client, paging, &page, Member::from)
 }
 
 /// Input of `get-member`: exactly one of the two fields.

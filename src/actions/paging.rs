@@ -15,15 +15,16 @@ use crate::output::{ObjectWriter, Output};
 
 /// Declares a listing action's input: its own fields, then the paging fields every listing takes
 /// (`page`, `page_size`, `all_pages`, `max_items`, `fields`), documented in the listing's words,
-/// and `paging()`, which validates them for the items under `items` in the action's output (the
-/// one place that key is written). One definition of the paging input for every listing.
+/// and `paging()`, which validates them (`fields` against the items under `items` in the action's
+/// output: the output type's `ITEMS`, see [`listing_output!`]). One definition of the paging input
+/// for every listing.
 macro_rules! listing_input {
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident {
             $( $(#[$fattr:meta])* pub $field:ident: $ty:ty, )*
         }
-        items: $key:literal, per_page: $per_page:literal, default_size: $default:literal,
+        items: $key:expr, noun: $noun:literal, per_page: $per_page:literal, default_size: $default:literal,
         all_pages: $all_doc:literal, each: $each:literal $(, size_attrs: [$($sattr:meta),*])? $(,)?
     ) => {
         $(#[doc = $doc])*
@@ -39,7 +40,7 @@ macro_rules! listing_input {
             pub page_size: Option<u32>,
             #[doc = $all_doc]
             pub all_pages: Option<bool>,
-            #[doc = concat!("With all_pages: fail rather than collect more than this many ", $key, " (default 10000).")]
+            #[doc = concat!("With all_pages: fail rather than collect more than this many ", $noun, " (default 10000).")]
             pub max_items: Option<usize>,
             #[doc = concat!("Only these fields of each ", $each, " (all when absent), to keep answers small; an unknown name")]
             #[doc = "is refused naming the valid ones."]
@@ -47,14 +48,51 @@ macro_rules! listing_input {
         }
 
         impl $name {
-            /// The key of the output's list of items.
-            pub const ITEMS: &'static str = $key;
-
             /// The validated paging fields (the `fields` input taken).
             pub fn paging(&mut self, action: &str) -> $crate::error::Result<$crate::actions::paging::Paging> {
                 $crate::actions::paging::Paging::new(self.page, self.page_size, self.all_pages, self.max_items, $default)?
                     .select(action, $key, self.fields.take())
             }
+        }
+    };
+}
+
+/// Declares the output of a listing that [`write_listing`] streams: the fields written first, the
+/// items, then what every listing ends with (`count`, `returned`, `truncated`, `paging`, `meta`).
+/// The type exists for the manifest's output schema; `ITEMS` is the items' key.
+macro_rules! listing_output {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            $( $(#[doc = $fdoc:literal])* pub $field:ident: $ty:ty, )*
+        }
+        $(#[doc = $idoc:literal])*
+        items $key:ident: $item:ty $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(serde::Serialize)]
+        #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+        pub struct $name {
+            $( $(#[doc = $fdoc])* pub $field: $ty, )*
+            $(#[doc = $idoc])*
+            pub $key: Vec<$item>,
+            #[doc = concat!("How many ", stringify!($key), " match, as Docker reported it.")]
+            pub count: Option<u64>,
+            #[doc = concat!("How many ", stringify!($key), " this output holds.")]
+            pub returned: usize,
+            /// Whether max_items stopped an all_pages walk with more left: then `paging.next_page` is
+            /// the page that holds the first item not returned. Present only when true.
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            pub truncated: bool,
+            /// Which pages were read.
+            pub paging: $crate::actions::paging::PagingOut,
+            /// Requests and rate limit.
+            pub meta: $crate::output::Meta,
+        }
+
+        impl $name {
+            /// The key of the items in the output.
+            pub const ITEMS: &'static str = stringify!($key);
         }
     };
 }

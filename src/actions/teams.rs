@@ -11,7 +11,7 @@ use serde_json::json;
 use super::address::person::{Person, find_member_or_missing, resolve_member};
 use super::address::team::{TeamId, TeamSelector, new_team_name};
 use super::input::{given, optional_text, path_segment};
-use super::paging::{PagingOut, write_listing};
+use super::paging::write_listing;
 use super::plan::{Plan, Words, WriteReport};
 use super::{ActionSpec, Ctx};
 use crate::api::Refusal;
@@ -41,30 +41,18 @@ listing_input! {
         /// Only the teams this member (Docker ID) belongs to.
         pub username: Option<String>,
     }
-    items: "teams", per_page: "Items", default_size: 10,
+    items: TeamListing::ITEMS, noun: "teams", per_page: "Items", default_size: 10,
     all_pages: "Follow every page (bounded by max_items).", each: "item"
 }
 
-/// The output of `list-teams` (written page by page; this type gives its schema).
-#[derive(Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-pub struct TeamListing {
-    /// The organization.
-    pub organization: String,
+listing_output! {
+    /// The output of `list-teams` (written page by page; this type gives its schema).
+    pub struct TeamListing {
+        /// The organization.
+        pub organization: String,
+    }
     /// The teams, in Docker's order.
-    pub teams: Vec<Team>,
-    /// How many teams match, as Docker reported it.
-    pub count: Option<u64>,
-    /// How many teams this output holds.
-    pub returned: usize,
-    /// Whether max_items stopped an all_pages walk with more left: then `paging.next_page` is
-    /// the page that holds the first item not returned. Present only when true.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub truncated: bool,
-    /// Which pages were read.
-    pub paging: PagingOut,
-    /// Requests and rate limit.
-    pub meta: Meta,
+    items teams: Team,
 }
 
 /// `list-teams`: one page of teams, or every page.
@@ -81,7 +69,7 @@ pub fn list_teams(ctx: &Ctx, mut input: ListTeamsInput) -> Result<Output> {
     let page = |number: u32| groups::list_groups(org, search.as_deref(), username.as_deref(), number, size);
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
-    write_listing(out, ListTeamsInput::ITEMS, &client, paging, &page, Team::from)
+    write_listing(out, TeamListing::ITEMS, &client, paging, &page, Team::from)
 }
 
 /// Input of `create-team`.
@@ -409,33 +397,21 @@ listing_input! {
         /// Search term: username, full name or email.
         pub search: Option<String>,
     }
-    items: "members", per_page: "Items", default_size: 10,
+    items: TeamMemberListing::ITEMS, noun: "members", per_page: "Items", default_size: 10,
     all_pages: "Follow every page (bounded by max_items).", each: "item"
 }
 
-/// The output of `list-team-members` (written page by page; this type gives its schema).
-#[derive(Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-pub struct TeamMemberListing {
-    /// The organization.
-    pub organization: String,
-    /// The team's name.
-    pub team: String,
+listing_output! {
+    /// The output of `list-team-members` (written page by page; this type gives its schema).
+    pub struct TeamMemberListing {
+        /// The organization.
+        pub organization: String,
+        /// The team's name.
+        pub team: String,
+    }
     /// The team's members, in Docker's order (role, teams and guest flag are null: this endpoint
     /// does not return them).
-    pub members: Vec<Member>,
-    /// How many members match, as Docker reported it.
-    pub count: Option<u64>,
-    /// How many members this output holds.
-    pub returned: usize,
-    /// Whether max_items stopped an all_pages walk with more left: then `paging.next_page` is
-    /// the page that holds the first item not returned. Present only when true.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub truncated: bool,
-    /// Which pages were read.
-    pub paging: PagingOut,
-    /// Requests and rate limit.
-    pub meta: Meta,
+    items members: Member,
 }
 
 /// `list-team-members`
@@ -451,7 +427,7 @@ pub fn list_team_members(ctx: &Ctx, mut input: ListTeamMembersInput) -> Result<O
     let mut out = ObjectWriter::new();
     out.field("organization", org)?;
     out.field("team", &team)?;
-    write_listing(out, ListTeamMembersInput::ITEMS, &client, paging, &page, Member::from)
+    write_listing(out, TeamMemberListing::ITEMS, &client, paging, &page, Member::from)
 }
 
 /// Input of `add-team-member`: the team, and the person by `username` (or its synonym `member`)
