@@ -25,6 +25,11 @@ impl Deadline {
         Deadline { at: Instant::now() + Duration::from_secs(seconds), passed: AtomicBool::new(false) }
     }
 
+    /// How long ago the deadline passed (zero before it).
+    pub fn overrun(&self) -> Duration {
+        Instant::now().saturating_duration_since(self.at)
+    }
+
     /// Time left, or `None` once the deadline has passed (or a pause gave up on it).
     pub fn remaining(&self) -> Option<Duration> {
         if self.passed.load(Ordering::SeqCst) {

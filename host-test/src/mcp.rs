@@ -36,7 +36,7 @@ use crate::runtime::{ActionError, error_detail, error_kind, error_message};
 use crate::secrets::Secrets;
 use crate::{Outcome, Runtime};
 
-/// The kind reported when the host, not the action, failed (a trap, fuel or memory exhausted).
+/// The kind reported when the host, not the action, failed (a trap, time or memory exhausted).
 pub const HOST_ERROR_KIND: &str = "host-error";
 
 /// Connects as `target` says and serves MCP on standard input/output until the client closes it.

@@ -1,7 +1,8 @@
 //! Loading the component once and running one action per fresh store.
 //!
 //! The `Engine`, `Linker` and `InstancePre` are built once per [`Runtime`]; each call gets a new
-//! `Store` with a memory limit and a fuel budget, so a runaway guest is stopped and one call's
+//! `Store` with a memory limit and a guest-time budget (checked at every epoch tick), so a runaway
+//! guest is stopped and one call's
 //! state never leaks into the next.
 //!
 //! The embedded component comes precompiled for this host's engine ([`crate::PRECOMPILED`], built by
@@ -19,7 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, anyhow};
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
 use wasmtime::error::Context as _;
-use wasmtime::{Engine, Precompiled, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
+use wasmtime::{Engine, Precompiled, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap, UpdateDeadline};
 
 use crate::cache::{Cache, CallerId};
 use crate::compile_cache;
@@ -49,8 +50,10 @@ pub type Outcome = std::result::Result<String, ActionError>;
 pub struct RuntimeConfig {
     /// The HTTP import's settings.
     pub http: HttpConfig,
-    /// Fuel per call (roughly, wasm instructions).
-    pub fuel: u64,
+    /// The longest the guest may compute in one call: the call's time minus its time in the
+    /// host's `http-fetch` import (requests, pauses). Checked every [`crate::engine::EPOCH_TICK`];
+    /// past it the call traps (`Trap::Interrupt`). The call's deadline bounds it too.
+    pub guest_time: Duration,
     /// Guest linear memory cap, bytes.
     pub memory_bytes: usize,
     /// Where compiled components are cached; `None` compiles every time. (The embedded component
@@ -62,7 +65,7 @@ impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
             http: HttpConfig::default(),
-            fuel: 20_000_000_000,
+            guest_time: Duration::from_secs(30),
             memory_bytes: 256 * 1024 * 1024,
             compile_cache: default_compile_cache(),
         }
@@ -84,6 +87,10 @@ pub struct HostState {
     in_http: Duration,
     /// When this call must end.
     deadline: Deadline,
+    /// When this call's store was made (its guest time is counted from here).
+    started: Instant,
+    /// The guest-time budget ([`RuntimeConfig::guest_time`]).
+    guest_time: Duration,
     /// This call, for the cache's single-flight fills.
     caller: CallerId,
 }
@@ -98,6 +105,10 @@ impl Drop for HostState {
 /// The longest a call waits for another call's fill of a cache key (a token exchange: one request,
 /// at most 30 s, and a little more), and never past the call's own deadline.
 const CACHE_FILL_WAIT: Duration = Duration::from_secs(35);
+
+/// How long past the call's deadline a guest may still compute (to write the `limit-exceeded`
+/// the imports' refusals lead to) before it is stopped.
+const DEADLINE_GRACE: Duration = Duration::from_secs(5);
 
 /// A fresh id per call.
 fn next_caller() -> CallerId {
@@ -230,16 +241,31 @@ impl Runtime {
             limits,
             in_http: Duration::ZERO,
             deadline: Deadline::after(call_timeout_seconds(secrets)),
+            started: Instant::now(),
+            guest_time: self.config.guest_time,
             caller: next_caller(),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
-        store.set_fuel(self.config.fuel).context("setting fuel")?;
+        // At every epoch tick (and as the action starts, see `call_with_stats`): stop a guest past
+        // its time budget, or one still computing well past the call's deadline (a guest that calls
+        // the imports learns of the deadline from them and ends with a typed error; the grace
+        // leaves it time to).
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|store| {
+            let state = store.data();
+            let computed = state.started.elapsed().saturating_sub(state.in_http);
+            if computed > state.guest_time || state.deadline.overrun() > DEADLINE_GRACE {
+                Ok(UpdateDeadline::Interrupt)
+            } else {
+                Ok(UpdateDeadline::Continue(1))
+            }
+        });
         Ok(store)
     }
 
     /// Runs `action` with JSON `input` and connection `secrets`. `Err` means the host or the guest
-    /// failed (trap, fuel or memory exhausted, no such export); an action's own failure is
+    /// failed (trap, time or memory exhausted, no such export); an action's own failure is
     /// `Ok(Err(ActionError))`.
     pub fn call(&self, action: &str, input: &str, secrets: &Secrets) -> Result<Outcome> {
         Ok(self.call_with_stats(action, input, secrets)?.0)
@@ -262,6 +288,8 @@ impl Runtime {
             .get_typed_func::<(&str,), (Outcome,)>(&mut store, &index)
             .with_context(|| format!("\"{action}\" is not an action export"))?;
         let setup = start.elapsed();
+        // The budget is checked as the action starts, not only at the next tick.
+        store.set_epoch_deadline(0);
         let start = Instant::now();
         let (outcome,) = func.call(&mut store, (input,)).map_err(|error| match error.downcast_ref::<Trap>() {
             Some(trap) => anyhow::Error::new(GuestTrap { action: action.to_string(), trap: *trap }),
@@ -328,7 +356,7 @@ impl Runtime {
     }
 }
 
-/// The guest stopped abnormally while running an action (fuel or memory exhausted, or a bug in the
+/// The guest stopped abnormally while running an action (time or memory exhausted, or a bug in the
 /// guest): no output and no typed action error came back. Carries the action's name and wasmtime's
 /// reason, not the wasm backtrace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,7 +370,7 @@ pub struct GuestTrap {
 impl std::fmt::Display for GuestTrap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let hint = match self.trap {
-            Trap::OutOfFuel => "; it ran past its work budget (fuel)",
+            Trap::Interrupt => "; it ran past its time budget (the guest-time limit or the call's deadline)",
             Trap::UnreachableCodeReached => "; the guest aborted, most likely out of memory",
             _ => "",
         };
@@ -352,9 +380,22 @@ impl std::fmt::Display for GuestTrap {
 
 impl std::error::Error for GuestTrap {}
 
-/// The engine every runtime uses, configured by [`crate::engine::config`].
+/// The engine every runtime uses, configured by [`crate::engine::config`], with the thread that
+/// advances its epoch every [`crate::engine::EPOCH_TICK`] (it ends when the engine is dropped).
 fn new_engine() -> Result<Engine> {
-    Ok(Engine::new(&crate::engine::config()).context("creating the wasmtime engine")?)
+    let engine = Engine::new(&crate::engine::config()).context("creating the wasmtime engine")?;
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("dockerhub-org-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(crate::engine::EPOCH_TICK);
+            }
+        })
+        .context("starting the epoch ticker")?;
+    Ok(engine)
 }
 
 /// How [`load_embedded`] got the component ready.
@@ -515,7 +556,7 @@ mod tests {
 
     #[test]
     fn an_engine_configured_otherwise_compiles_the_embedded_component_instead() {
-        // No fuel metering: code compiled for the runtime's engine does not fit this one.
+        // No epoch interruption: code compiled for the runtime's engine does not fit this one.
         let engine = Engine::new(&wasmtime::Config::new()).unwrap();
         let (component, loaded) = load_embedded(&engine, None).unwrap();
         assert_eq!(loaded, EmbeddedLoad::Compiled);

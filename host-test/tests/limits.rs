@@ -1,10 +1,10 @@
 //! Bounded in time, memory and effort: a hostile Docker Hub on loopback (wiremock answering from
 //! code) tries to make one call run forever, read without end, or run the guest out of memory or
-//! fuel. Every call must end within its deadline with a typed `limit-exceeded` (or
+//! time. Every call must end within its deadline with a typed `limit-exceeded` (or
 //! `invalid-response`) error that says how far it got, never a trap.
 //!
-//! The real component runs in wasmtime with the reference host's limits (256 MiB of memory, 20
-//! billion units of fuel, 8 MiB bodies); the numbers each test asserts are the guest's budgets
+//! The real component runs in wasmtime with the reference host's limits (256 MiB of memory, 30 s
+//! of guest time, 8 MiB bodies); the numbers each test asserts are the guest's budgets
 //! (`src/client/budget.rs`) and the host's deadline.
 
 mod common;
@@ -110,8 +110,9 @@ async fn huge_values_on_every_page_end_at_the_read_budget_with_progress_not_out_
 }
 
 #[tokio::test]
-async fn pages_of_ignored_padding_end_at_the_read_budget_not_out_of_fuel() {
-    // One member and 8 MB of a field the guest ignores per page: fuel ran out after 269 pages.
+async fn pages_of_ignored_padding_end_at_the_read_budget_not_out_of_time() {
+    // One member and 8 MB of a field the guest ignores per page: under fuel metering (before epochs)
+    // the host's budget ran out after 269 pages; the guest's read budget must end it first.
     let hub = Hub::start_isolated().await;
     hub.token_exchange_any("pad").await;
     let served = endless(&hub, 1, "padding", 8_000_000).await;

@@ -1,5 +1,5 @@
-//! The host's sandbox: the allow-list refuses other hosts before anything is sent, and the fuel
-//! budget and memory cap stop a runaway guest. The runaway guests are small deliberately-bad
+//! The host's sandbox: the allow-list refuses other hosts before anything is sent, and the
+//! guest-time budget (or the call's deadline) and the memory cap stop a runaway guest. The runaway guests are small deliberately-bad
 //! components built here from text: a core module (`wat`) exporting `list-members` of the plugin's
 //! own `actions` interface (the same `action-error` type, copied from wit/actions.wit), wrapped as a
 //! component by wit-component, and run through the same `Runtime::call` as the real plugin.
@@ -77,30 +77,46 @@ fn component(mut module: Vec<u8>) -> Vec<u8> {
         .expect("encoding the component")
 }
 
-fn limited_runtime(bytes: &[u8], fuel: u64, memory_bytes: usize) -> Runtime {
-    let config = RuntimeConfig { fuel, memory_bytes, compile_cache: None, ..RuntimeConfig::default() };
+fn limited_runtime(bytes: &[u8], guest_time: Duration, memory_bytes: usize) -> Runtime {
+    let config = RuntimeConfig { guest_time, memory_bytes, compile_cache: None, ..RuntimeConfig::default() };
     Runtime::new(bytes, config).expect("the bad component loads")
 }
 
 #[test]
-fn an_endless_loop_is_stopped_by_the_fuel_budget() {
+fn an_endless_loop_is_stopped_by_the_guest_time_budget() {
     let bytes = component(core_module("(loop $forever (br $forever))"));
-    let runtime = limited_runtime(&bytes, 50_000_000, 16 * 1024 * 1024);
+    let runtime = limited_runtime(&bytes, Duration::from_millis(300), 16 * 1024 * 1024);
     let started = Instant::now();
     let error = runtime.call("list-members", "{}", &Secrets::new()).expect_err("an endless loop must trap");
-    assert!(started.elapsed() < Duration::from_secs(10), "stopped promptly: {:?}", started.elapsed());
-    let text = format!("{error:?}");
-    assert!(text.contains("fuel"), "out of fuel: {text}");
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(300), "not before its budget: {took:?}");
+    assert!(took < Duration::from_secs(10), "stopped promptly: {took:?}");
+    let text = format!("{error:#}");
+    assert!(text.contains("ran past its time budget"), "out of time: {text}");
+}
+
+#[test]
+fn an_endless_loop_is_stopped_at_the_calls_deadline_when_that_comes_first() {
+    let bytes = component(core_module("(loop $forever (br $forever))"));
+    let runtime = limited_runtime(&bytes, Duration::from_secs(3600), 16 * 1024 * 1024);
+    let mut secrets = Secrets::new();
+    secrets.set(dockerhub_org::connection::KEY_CALL_TIMEOUT, "1");
+    let started = Instant::now();
+    let error = runtime.call("list-members", "{}", &secrets).expect_err("an endless loop must trap");
+    let took = started.elapsed();
+    // The deadline (1 s) and the grace a guest gets past it to report (5 s).
+    assert!(took >= Duration::from_secs(6) && took < Duration::from_secs(15), "stopped past the deadline: {took:?}");
+    assert!(format!("{error:#}").contains("ran past its time budget"), "{error:#}");
 }
 
 #[test]
 fn a_memory_hog_is_refused_past_the_memory_cap() {
     // Grows memory 64 KiB at a time until the host refuses, then traps (`unreachable`): reaching
-    // the trap proves a grow was refused below the cap, not that fuel ran out.
+    // the trap proves a grow was refused below the cap, not that time ran out.
     let body = "(loop $more (br_if $more (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable";
     let bytes = component(core_module(body));
     let cap = 4 * 1024 * 1024;
-    let runtime = limited_runtime(&bytes, 5_000_000_000, cap);
+    let runtime = limited_runtime(&bytes, Duration::from_secs(30), cap);
     let started = Instant::now();
     let error = runtime.call("list-members", "{}", &Secrets::new()).expect_err("the hog must trap");
     assert!(started.elapsed() < Duration::from_secs(10), "stopped promptly: {:?}", started.elapsed());
@@ -109,13 +125,14 @@ fn a_memory_hog_is_refused_past_the_memory_cap() {
 }
 
 #[test]
-fn the_real_component_traps_on_a_tiny_fuel_budget() {
-    let config = RuntimeConfig { fuel: 1_000, http: HttpConfig::default(), ..RuntimeConfig::default() };
+fn the_real_component_traps_on_a_zero_guest_time_budget() {
+    let config = RuntimeConfig { guest_time: Duration::ZERO, http: HttpConfig::default(), ..RuntimeConfig::default() };
     let runtime = Runtime::embedded(config).expect("runtime");
+    // The budget is checked as soon as the guest runs, not only at the next tick: nothing is sent.
     let error = runtime
         .call("list-members", "{}", &Secrets::connection(ORG, OAT, None))
-        .expect_err("1 000 units of fuel are not enough for an action");
-    assert!(format!("{error:?}").contains("fuel"), "{error:?}");
+        .expect_err("no guest time is not enough for an action");
+    assert!(format!("{error:#}").contains("ran past its time budget"), "{error:#}");
     assert!(runtime.http().sent().is_empty());
 }
 

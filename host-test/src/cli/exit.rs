@@ -17,7 +17,7 @@ pub const ACTION_FAILED: u8 = 1;
 pub const USAGE: u8 = 2;
 /// The host failed: the component could not be loaded, a simulator could not start, a bad URL.
 pub const HOST: u8 = 3;
-/// The component stopped abnormally (ran out of fuel or memory): no answer from the action.
+/// The component stopped abnormally (ran out of time or memory): no answer from the action.
 pub const TRAP: u8 = 4;
 
 /// Each action error kind (the WIT case names) and its exit code.
@@ -48,7 +48,7 @@ pub fn help() -> String {
         (ACTION_FAILED, "an action error of another kind; a failed health check or demo step; a write not confirmed"),
         (USAGE, "usage: unknown flag, subcommand or action name"),
         (HOST, "host failure: the component, the simulator or the network setup"),
-        (TRAP, "the component stopped (out of fuel or memory) before answering"),
+        (TRAP, "the component stopped (out of time or memory) before answering"),
     ];
     for (code, what) in general {
         text.push_str(&format!("  {code:>3}  {what}\n"));
