@@ -149,6 +149,7 @@ exports! {
     api_request, connection_schema, validate_connection_settings,
     check_oat_connection, check_member_listing, check_group_listing, run_health_checks,
     offboard_member, offboard_members, reconcile_team, access_review, review_seats,
+    export_org, plan_org, apply_org,
 }
 
 wit::export!(Component with_types_in wit);

@@ -145,7 +145,8 @@ enum Command {
         #[command(flatten)]
         target: Target,
         /// Which tools to list: members, invites, teams, audit, workflows, admin (the default is all
-        /// six), or all (adds the connection-form tools and the single health checks).
+        /// six), org (export-org, plan-org, apply-org; only when named), or all (adds org, the
+        /// connection-form tools and the single health checks).
         #[arg(long, default_value = dockerhub_org_host::mcp::DEFAULT_TOOLSETS)]
         toolsets: dockerhub_org_host::mcp::Toolsets,
     },

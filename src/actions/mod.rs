@@ -111,6 +111,7 @@ pub mod health;
 pub mod input;
 pub mod invites;
 pub mod members;
+pub mod org;
 pub mod paging;
 pub mod plan;
 pub mod registry_access;
@@ -146,6 +147,7 @@ pub static TABLES: &[Table] = &[
     // The single checks; `run-health-checks`, which runs them all, is `admin`.
     table("health", health::ACTIONS),
     table("workflows", workflows::ACTIONS),
+    table("org", org::ACTIONS),
 ];
 
 /// Every action.

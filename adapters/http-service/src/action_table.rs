@@ -81,6 +81,9 @@ action_table! {
     "reconcile-team" => reconcile_team: write,
     "access-review" => access_review: read,
     "review-seats" => review_seats: read,
+    "export-org" => export_org: read,
+    "plan-org" => plan_org: read,
+    "apply-org" => apply_org: write,
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use crate::client::paging::{DEFAULT_CONCURRENCY, DEFAULT_MAX_ITEMS};
 use crate::error::{Error, Result};
 
 /// Every member of the organization.
-fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>> {
+pub(crate) fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>> {
     every_page(
         client,
         DEFAULT_MAX_ITEMS,
@@ -109,7 +109,7 @@ fn resolve_entries(client: &Client, entries: &[String]) -> Result<Vec<Option<Mem
     Ok(entries.iter().map(|entry| everyone.iter().find(|m| names(entry, m)).cloned()).collect())
 }
 
-fn all_teams(client: &Client, username: Option<&str>) -> Result<Vec<Team>> {
+pub(crate) fn all_teams(client: &Client, username: Option<&str>) -> Result<Vec<Team>> {
     every_page(
         client,
         DEFAULT_MAX_ITEMS,
