@@ -25,6 +25,42 @@ pub const MAX_ENTRIES: usize = 10_000;
 /// `members[].role`.
 pub const OWNERS_TEAM: &str = "owners";
 
+/// A JSON object read as `T`. serde reads a struct from an array too (its fields in order), so
+/// `"document": []` would pass as an empty document: the document and its entries are taken from
+/// objects only, as their schemas say.
+pub struct MapOnly<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for MapOnly<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData)).map(MapOnly)
+    }
+}
+
+/// `deserialize_with` for a struct field that must be a JSON object.
+pub fn object<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> std::result::Result<T, D::Error> {
+    MapOnly::<T>::deserialize(deserializer).map(|m| m.0)
+}
+
+/// `deserialize_with` for an optional list of JSON objects.
+fn objects<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Vec<T>>, D::Error> {
+    let list = Option::<Vec<MapOnly<T>>>::deserialize(deserializer)?;
+    Ok(list.map(|l| l.into_iter().map(|m| m.0).collect()))
+}
+
 /// The organization as it should be. Every section is optional: a section left out is not managed
 /// (nothing of that kind is planned). Nothing is removed unless `prune` says so for that kind.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -37,7 +73,7 @@ pub struct OrgDocument {
     pub organization: Option<String>,
     /// Which kinds of things the organization has and the document does not list are removed
     /// (each false by default: what the document leaves out is kept).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     pub prune: Prune,
     /// Refuse to carry out a plan with more removals than this (default 10): members removed,
     /// people taken off teams, invites cancelled and teams deleted, together. A preview warns.
@@ -49,16 +85,16 @@ pub struct OrgDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_unknown: Option<bool>,
     /// The teams (Docker Hub groups). Left out: teams are not managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "objects")]
     #[cfg_attr(not(target_arch = "wasm32"), schemars(length(max = 10_000)))]
     pub teams: Option<Vec<TeamEntry>>,
     /// The members and their organization role. Left out: roles are not managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "objects")]
     #[cfg_attr(not(target_arch = "wasm32"), schemars(length(max = 10_000)))]
     pub members: Option<Vec<MemberEntry>>,
     /// The pending invites. Left out: invites are not managed (except those `invite_unknown`
     /// makes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "objects")]
     #[cfg_attr(not(target_arch = "wasm32"), schemars(length(max = 10_000)))]
     pub invites: Option<Vec<InviteEntry>>,
 }
@@ -492,6 +528,16 @@ mod tests {
         let d = doc(json!({"invites": [{"invitee": "not an email"}]}));
         let e = check("plan-org", &d, "acme").unwrap_err();
         assert!(e.message.contains("document.invites[0].invitee"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_document_and_its_entries_are_objects_never_arrays() {
+        assert!(serde_json::from_value::<MapOnly<OrgDocument>>(json!([])).is_err());
+        assert!(serde_json::from_value::<OrgDocument>(json!({"prune": []})).is_err());
+        assert!(serde_json::from_value::<OrgDocument>(json!({"teams": [["devs"]]})).is_err());
+        assert!(serde_json::from_value::<OrgDocument>(json!({"members": [[]]})).is_err());
+        let d: OrgDocument = serde_json::from_value(json!({"teams": null, "prune": {"teams": true}})).unwrap();
+        assert!(d.teams.is_none() && d.prune.teams);
     }
 
     #[test]

@@ -67,6 +67,7 @@ pub struct ExportOrgOutput {
 #[serde(deny_unknown_fields)]
 pub struct PlanOrgInput {
     /// The organization as it should be (what export-org writes, edited).
+    #[serde(deserialize_with = "document::object")]
     pub document: OrgDocument,
 }
 
@@ -76,6 +77,7 @@ pub struct PlanOrgInput {
 #[serde(deny_unknown_fields)]
 pub struct ApplyOrgInput {
     /// The organization as it should be (what export-org writes, edited).
+    #[serde(deserialize_with = "document::object")]
     pub document: OrgDocument,
     /// Return the plan without changing anything (default true).
     #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("default" = true)))]
