@@ -185,10 +185,7 @@ was changed.",
                 " Run again with dry_run: false to carry it out."
             }
         ),
-        format!(
-            "Organization \"{org}\" now matches the document: {} done ({requests} request(s)).",
-            done_words(&summary)
-        ),
+        format!("Organization \"{org}\" now matches the document: {} ({requests} request(s)).", done_words(&summary)),
     );
     let mut ran = match plan.run(&client, ctx.action, dry_run, words) {
         Ok(ran) => ran,
