@@ -328,6 +328,16 @@ fn emails_resolve_exactly_and_unknown_ones_become_invites_only_when_asked() {
     );
     ok(&s, "apply-org", &json!({ "document": unknown, "dry_run": false }));
     assert_eq!(ok(&s, "plan-org", &json!({ "document": unknown }))["changes"], json!([]), "the invite is pending now");
+
+    // Docker answers a bulk invitation 202 whatever became of the invitee: its answer is read.
+    let refused = json!({"invites": [{"invitee": "ab"}]});
+    let out = ok(&s, "apply-org", &json!({ "document": refused, "dry_run": false }));
+    assert!(
+        out["message"].as_str().unwrap().contains("did not invite \"ab\": it answered invalid_email_or_docker_id"),
+        "{}",
+        out["message"]
+    );
+    assert_eq!(out["changes"][0]["outcome"], "failed", "{}", out["changes"]);
 }
 
 #[test]

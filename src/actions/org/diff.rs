@@ -186,6 +186,8 @@ struct Draft {
     why: String,
     verify: String,
     changes: Option<fn(&HttpResponse) -> bool>,
+    /// The invitee a bulk invitation sends to (its answer says per invitee what Docker did).
+    invitee: Option<String>,
 }
 
 /// The computed plan.
@@ -200,6 +202,8 @@ pub struct Computed {
     pub notes: Vec<String>,
     /// The plan's step (0-based) per team role assignment, with the role asked for and the team.
     pub role_steps: Vec<(usize, RoleName, String)>,
+    /// The plan's step (0-based) per invitation, with the invitee.
+    pub invite_steps: Vec<(usize, String)>,
 }
 
 /// What the organization has now.
@@ -320,6 +324,7 @@ pub fn compute(action: &str, live: &Live, doc: &Checked) -> Result<Computed> {
                 why: format!("change the role of \"{username}\" from {from} to {}", role.as_str()),
                 verify: format!("get-member {{\"username\": \"{username}\"}}"),
                 changes: None,
+                invitee: None,
             });
         }
         if doc.prune.members {
@@ -342,6 +347,7 @@ pub fn compute(action: &str, live: &Live, doc: &Checked) -> Result<Computed> {
                     why: format!("remove \"{username}\" from organization \"{org}\" (not in members)"),
                     verify: format!("get-member {{\"username\": \"{username}\"}}"),
                     changes: None,
+                    invitee: None,
                 });
             }
         }
@@ -398,6 +404,7 @@ cannot be created. Leave it out of the document."
                         why: format!("create team \"{name}\""),
                         verify: format!("get-team {{\"team\": \"{name}\"}}"),
                         changes: None,
+                        invitee: None,
                     });
                     if let Some(role) = &team.role {
                         role_change = Some((i, GroupChange { role: Some(role.clone()), ..GroupChange::default() }));
@@ -440,6 +447,7 @@ cannot be created. Leave it out of the document."
                     why: format!("update team \"{name}\""),
                     verify: format!("get-team {{\"team\": \"{name}\"}}"),
                     changes: None,
+                    invitee: None,
                 });
             }
             let Some(people) = &team.members else { continue };
@@ -506,6 +514,7 @@ owners, so change who is owner with role: owner in \"members\" (and list the sam
                     why: format!("add \"{user}\" to team \"{name}\""),
                     verify: format!("list-team-members {{\"team\": \"{name}\", \"search\": \"{user}\"}}"),
                     changes: None,
+                    invitee: None,
                 });
             }
             if doc.prune.team_memberships {
@@ -530,6 +539,7 @@ owners, so change who is owner with role: owner in \"members\" (and list the sam
                         why: format!("take \"{user}\" off team \"{name}\" (not in its members)"),
                         verify: format!("list-team-members {{\"team\": \"{name}\", \"search\": \"{user}\"}}"),
                         changes: None,
+                        invitee: None,
                     });
                 }
             }
@@ -563,6 +573,7 @@ owners, so change who is owner with role: owner in \"members\" (and list the sam
                     why: format!("delete team \"{}\" (not in teams)", current.name),
                     verify: format!("get-team {{\"team\": \"{}\"}}", current.name),
                     changes: None,
+                    invitee: None,
                 });
             }
         }
@@ -645,6 +656,7 @@ and the document does not create. Add the team to \"teams\", or correct the name
             why: format!("invite \"{invitee}\" ({})", describe(*role, team.as_deref())),
             verify: format!("list-invites (the invite for {invitee})"),
             changes: Some(invites::invited_anyone),
+            invitee: Some(invitee.clone()),
         };
         match pending {
             Some(p) => {
@@ -679,6 +691,7 @@ and the document does not create. Add the team to \"teams\", or correct the name
                     ),
                     verify: "list-invites".to_string(),
                     changes: None,
+                    invitee: None,
                 });
                 drafts.push(send_draft(i));
             }
@@ -711,6 +724,7 @@ and the document does not create. Add the team to \"teams\", or correct the name
                 why: format!("cancel the pending invite {id} for \"{who}\" (not in invites)"),
                 verify: "list-invites".to_string(),
                 changes: None,
+                invitee: None,
             });
         }
     }
@@ -720,6 +734,7 @@ and the document does not create. Add the team to \"teams\", or correct the name
     order.sort_by_key(|&d| drafts[d].phase);
     let mut plan = Plan::new();
     let mut role_steps = Vec::new();
+    let mut invite_steps = Vec::new();
     for (position, &d) in order.iter().enumerate() {
         let draft = &drafts[d];
         let endpoint: Endpoint<NoContent> = Endpoint::from(draft.request.clone());
@@ -737,6 +752,9 @@ and the document does not create. Add the team to \"teams\", or correct the name
         if let Some((_, role, team)) = role_steps_wanted.iter().find(|(draft_index, _, _)| *draft_index == d) {
             role_steps.push((position, role.clone(), team.clone()));
         }
+        if let Some(invitee) = &draft.invitee {
+            invite_steps.push((position, invitee.clone()));
+        }
     }
     changes.sort_by(|a, b| {
         (a.kind, a.op, lower(&a.subject), a.team.as_deref().map(lower)).cmp(&(
@@ -747,7 +765,7 @@ and the document does not create. Add the team to \"teams\", or correct the name
         ))
     });
     let removals = changes.iter().filter(|c| c.op == ChangeOp::Remove).count();
-    Ok(Computed { changes, plan, removals, notes, role_steps })
+    Ok(Computed { changes, plan, removals, notes, role_steps, invite_steps })
 }
 
 fn core_role(role: &str) -> Option<Role> {

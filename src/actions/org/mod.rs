@@ -22,8 +22,8 @@ use super::plan::{StepOutcome, Words, WriteReport};
 use super::teams::role_not_shown;
 use super::workflows::{all_teams, roster};
 use super::{ActionSpec, Ctx};
-use crate::api::groups;
 use crate::api::members::MemberQuery;
+use crate::api::{groups, invites};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::output::Meta;
@@ -153,7 +153,8 @@ fn run(ctx: &Ctx, document: &OrgDocument, dry_run: bool) -> Result<OrgPlanOutput
     let checked = check(ctx.action, document, org)?;
     let now = snapshot(&client)?;
     let live = Live { org, roster: &now.roster, teams: &now.teams, invites: &now.invites };
-    let Computed { mut changes, plan, removals, notes, role_steps } = diff::compute(ctx.action, &live, &checked)?;
+    let Computed { mut changes, plan, removals, notes, role_steps, invite_steps } =
+        diff::compute(ctx.action, &live, &checked)?;
     let summary = Summary::of(&changes);
     let max_removals = checked.max_removals;
     let too_many = removals > max_removals;
@@ -239,6 +240,33 @@ was changed.",
             let endpoint = groups::update_group(org, team, &groups::GroupChange::default());
             let answered = ran.answer(*index, &endpoint).map(groups::Team::from);
             warnings.extend(role_not_shown(team, role, answered.as_ref()));
+        }
+    }
+    // A bulk invitation answers 202 whatever became of the invitee: its answer says.
+    for (index, invitee) in &invite_steps {
+        if ran.response(*index).is_none() {
+            continue;
+        }
+        let endpoint = invites::bulk_invite(org, &invites::BulkInvite::default());
+        let result = ran.answer(*index, &endpoint).and_then(|answer| {
+            answer.results().into_iter().find(|r| r.invitee.as_deref().is_some_and(|i| i.eq_ignore_ascii_case(invitee)))
+        });
+        let refused = |changes: &mut Vec<OrgChange>| {
+            let step = index + 1;
+            for change in changes.iter_mut().filter(|c| c.requests.iter().any(|r| r.step == step)) {
+                change.outcome = ChangeOutcome::Failed;
+            }
+        };
+        match result.and_then(|r| r.status) {
+            Some(status) if ["invited", "already_invited"].contains(&status.as_str()) => {}
+            Some(status) => {
+                refused(&mut changes);
+                warnings.push(format!("Docker Hub did not invite \"{invitee}\": it answered {status}."));
+            }
+            None => warnings.push(format!(
+                "Docker Hub's answer to the invitation of \"{invitee}\" does not say what became of it: list-invites \
+shows whether it is pending."
+            )),
         }
     }
     let mut write = ran.report;
