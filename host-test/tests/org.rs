@@ -341,6 +341,21 @@ fn emails_resolve_exactly_and_unknown_ones_become_invites_only_when_asked() {
 }
 
 #[test]
+fn an_email_docker_hub_does_not_show_is_unknown_with_the_reason() {
+    let s = Sim::start(SimulatorConfig {
+        quirks: Quirks { hide_emails: true, ..Quirks::default() },
+        ..SimulatorConfig::default()
+    });
+    let document = json!({"teams": [{"name": "qa", "members": ["ada.lovelace@example.com"]}]});
+    let (kind, message, _) = fails(&s, "plan-org", &json!({ "document": document }));
+    assert_eq!(kind, "not-found");
+    assert!(message.contains("showed none of the members' emails") && message.contains("by Docker ID"), "{message}");
+    // The export needs no email: it names everyone by Docker ID, and plans nothing.
+    let exported = export(&s);
+    assert_eq!(ok(&s, "plan-org", &json!({ "document": exported }))["changes"], json!([]));
+}
+
+#[test]
 fn the_last_owner_and_the_owners_team_are_safe() {
     let s = sim();
     let owners = ["adalovelace", "alanlovelace", "gracelovelace"];

@@ -586,9 +586,16 @@ owners, so change who is owner with role: owner in \"members\" (and list the sam
                 format!("{} ({})", u["entry"].as_str().unwrap_or_default(), u["field"].as_str().unwrap_or_default())
             })
             .collect();
+        let by_email = unknown.iter().any(|u| u["entry"].as_str().is_some_and(|e| e.contains('@')));
+        let hidden = if by_email && live.roster.iter().all(|m| m.email.is_none()) {
+            " Docker Hub showed none of the members' emails to this token (they are visible to owners only): name \
+those people by Docker ID."
+        } else {
+            ""
+        };
         return Err(Error::not_found(format!(
             "{} {} not {} of organization \"{org}\" (names and emails are matched exactly): {}. Nothing was changed. \
-Invite them (an \"invites\" entry, or invite_unknown: true for emails), or correct the spelling.",
+Invite them (an \"invites\" entry, or invite_unknown: true for emails), or correct the spelling.{hidden}",
             unknown.len(),
             if unknown.len() == 1 { "entry names someone who is" } else { "entries name people who are" },
             if unknown.len() == 1 { "a member" } else { "members" },

@@ -32,7 +32,6 @@ pub(crate) fn roster(client: &Client, query: &MemberQuery) -> Result<Vec<Member>
     )
 }
 
-/// Every team of the organization, or only `username`'s.
 /// A list of people given in `field` (usernames or emails): each entry trimmed, none blank or with
 /// control characters, each person once (compared ignoring case, first spelling kept), at most
 /// `most` entries.
@@ -109,6 +108,7 @@ fn resolve_entries(client: &Client, entries: &[String]) -> Result<Vec<Option<Mem
     Ok(entries.iter().map(|entry| everyone.iter().find(|m| names(entry, m)).cloned()).collect())
 }
 
+/// Every team of the organization, or only `username`'s.
 pub(crate) fn all_teams(client: &Client, username: Option<&str>) -> Result<Vec<Team>> {
     every_page(
         client,
