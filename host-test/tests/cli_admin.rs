@@ -580,3 +580,24 @@ fn apply_org_on_a_terminal_shows_the_plan_in_colour_and_asks() {
     assert_eq!(simulator.with_state(|s| s.member_count("release")), 2, "answering yes applies");
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn a_stopped_apply_shows_what_was_done_and_what_was_not() {
+    use dockerhub_org_host::simulator::{FailWrite, Quirks};
+    // The second write fails with a 500 and is not carried out.
+    let quirks = Quirks { fail_write: Some(FailWrite { nth: 2, status: 500 }), ..Quirks::default() };
+    let simulator = Simulator::start(SimulatorConfig { quirks, ..SimulatorConfig::default() }).expect("simulator");
+    let path = temp_file("stopped.yaml");
+    std::fs::write(&path, "teams:\n- name: release\n  members: [kenlovelace, timlovelace]\n").unwrap();
+    let run = cli_on(&simulator, &["apply-org", "--file", path.to_str().unwrap(), "--dry-run=false", "--yes"]);
+    std::fs::remove_file(&path).unwrap();
+    assert_code(&run, 17); // upstream: the failed request's kind, never success
+    for line in [
+        "  + release: create the team [done]",
+        "  + kenlovelace on team release: put on team \"release\" [failed]",
+        "  + timlovelace on team release: put on team \"release\" [not-attempted]",
+    ] {
+        assert!(run.stderr.lines().any(|l| l == line), "{line:?} missing: {}", run.stderr);
+    }
+    assert!(run.stderr.contains("Run apply-org again with the same document to continue"), "{}", run.stderr);
+}
