@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn every_table_names_a_toolset_the_mcp_server_knows() {
-        let known = ["members", "invites", "teams", "audit", "workflows", "admin", "connection", "health"];
+        let known = ["members", "invites", "teams", "audit", "workflows", "admin", "org", "connection", "health"];
         for table in crate::actions::TABLES {
             assert!(known.contains(&table.toolset), "unknown toolset {}", table.toolset);
         }

@@ -37,9 +37,10 @@ struct Cli {
 /// How output is printed.
 #[derive(Args)]
 struct Output {
-    /// json: one line, exactly as the action wrote it; table: aligned columns; csv: a header row and
-    /// one record per item. Default: a table for listings (list-*, export-*, sync-*) on a terminal,
-    /// otherwise indented JSON.
+    /// json: one line, exactly as the action wrote it; table: aligned columns (a plan: +/~/- lines);
+    /// csv: a header row and one record per item; yaml: YAML (an export-org document as the document
+    /// alone, ready to edit). Default: a table for listings (list-*, export-*, sync-*) and plans on a
+    /// terminal, otherwise indented JSON.
     #[arg(long, short, value_enum)]
     output: Option<Format>,
     /// Shorthand for --output json.
@@ -145,7 +146,8 @@ enum Command {
         #[command(flatten)]
         target: Target,
         /// Which tools to list: members, invites, teams, audit, workflows, admin (the default is all
-        /// six), or all (adds the connection-form tools and the single health checks).
+        /// six), org (export-org, plan-org, apply-org; only when named), or all (adds org, the
+        /// connection-form tools and the single health checks).
         #[arg(long, default_value = dockerhub_org_host::mcp::DEFAULT_TOOLSETS)]
         toolsets: dockerhub_org_host::mcp::Toolsets,
     },
@@ -194,7 +196,8 @@ fn run_action(name: &str, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode
     let flags = cli::flags::input_from(&action, matches)?;
     let input = matches.get_one::<std::ffi::OsString>("input").cloned();
     let yes = matches.try_get_one::<bool>("yes").ok().flatten().copied().unwrap_or(false);
-    let call = cli::run::Call { action: name, input: input.as_deref(), flags, yes };
+    let file = matches.try_get_one::<std::ffi::OsString>("file").ok().flatten().cloned();
+    let call = cli::run::Call { action: name, input: input.as_deref(), file: file.as_deref(), flags, yes };
     cli::run::run(&call, &target, &output, &view)
 }
 
@@ -203,7 +206,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo { json } => cli::demo::demo(json),
         Command::Run { action, input, yes, target, output, view } => {
-            let call = cli::run::Call { action: &action, input: Some(&input), flags: Default::default(), yes };
+            let call =
+                cli::run::Call { action: &action, input: Some(&input), file: None, flags: Default::default(), yes };
             cli::run::run(&call, &target, &output, &view)
         }
         Command::Health { target, output } => cli::run::health(&target, &output),

@@ -89,8 +89,10 @@ pub struct ActionTool {
 
 /// The toolsets `--toolsets` takes; `all` adds the tools no agent needs by default (the
 /// connection-form tools and the single health checks, whose manifest toolsets are `connection`
-/// and `health`; `run-health-checks` is in `admin`).
-pub const TOOLSETS: &[&str] = &["members", "invites", "teams", "audit", "workflows", "admin", "all"];
+/// and `health`; `run-health-checks` is in `admin`). `org` (export-org, plan-org, apply-org) is
+/// listed only when asked for: its document schema is large, and the default tool list has a
+/// size budget (`tests/mcp.rs`).
+pub const TOOLSETS: &[&str] = &["members", "invites", "teams", "audit", "workflows", "admin", "org", "all"];
 
 /// The toolsets listed when `--toolsets` is not given.
 pub const DEFAULT_TOOLSETS: &str = "members,invites,teams,audit,workflows,admin";

@@ -479,3 +479,125 @@ fn the_fix_the_component_knows_is_printed_as_a_hint_and_in_the_json_error() {
     assert_eq!(error["hints"], error["detail"]["hints"], "{error}");
     assert!(!error["hints"].as_array().unwrap().is_empty(), "{error}");
 }
+
+// ---- organization as code: export -> edit -> plan -> apply ----------------------------------------
+
+/// A file of this test process's own under the temporary directory.
+fn temp_file(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("dockerhub-org-{}-{name}", std::process::id()))
+}
+
+/// The exported organization, edited: a new team with two people, and qa described anew.
+fn edited_export(simulator: &Simulator, name: &str) -> std::path::PathBuf {
+    let export = cli_on(simulator, &["export-org", "-o", "yaml"]);
+    assert_code(&export, 0);
+    assert!(export.stdout.starts_with("organization: example-org\nprune:\n  members: false\n"), "{}", export.stdout);
+    assert!(!export.stdout.contains("meta:"), "the document alone: {}", &export.stdout[..200]);
+    let edited = export
+        .stdout
+        .replacen("teams:\n", "teams:\n- name: release\n  members:\n  - kenlovelace\n  - ada.lovelace@example.com\n", 1)
+        .replace("- name: qa\n  description: Quality assurance\n", "- name: qa\n  description: Quality engineering\n");
+    assert_ne!(edited, export.stdout);
+    let path = temp_file(name);
+    std::fs::write(&path, edited).unwrap();
+    path
+}
+
+#[test]
+fn export_edit_plan_apply_through_the_cli() {
+    let simulator = simulator();
+    let path = edited_export(&simulator, "org.yaml");
+    let file = path.to_str().unwrap();
+    let plan = cli_on(&simulator, &["plan-org", "--file", file, "-o", "table"]);
+    assert_code(&plan, 0);
+    for line in [
+        "Teams:",
+        "  + release: create the team",
+        "      1. POST /v2/orgs/example-org/groups",
+        "  ~ qa: description \"Quality assurance\" -> \"Quality engineering\"",
+        "Team memberships:",
+        "  + adalovelace on team release: put on team \"release\"",
+        "  + kenlovelace on team release: put on team \"release\"",
+    ] {
+        assert!(plan.stdout.lines().any(|l| l == line), "{line:?} missing: {}", plan.stdout);
+    }
+    assert_eq!(plan.stdout.lines().last(), Some("3 to add, 1 to change, 0 to remove."), "{}", plan.stdout);
+    assert!(!plan.stdout.contains('\u{1b}'), "no colour off a terminal: {}", plan.stdout);
+
+    // apply-org previews by default; with --dry-run=false and no terminal it applies at once.
+    let preview = json(&cli_on(&simulator, &["apply-org", "--file", file, "--json"]));
+    assert_eq!((preview["dry_run"].clone(), preview["changed"].clone()), (Value::Bool(true), Value::Bool(true)));
+    assert!(simulator.with_state(|s| s.team_index("release").is_none()), "a preview creates nothing");
+    let applied = cli_on(&simulator, &["apply-org", "--file", file, "--dry-run=false", "-o", "table"]);
+    assert_code(&applied, 0);
+    assert!(applied.stdout.contains("  + release: create the team [done]"), "{}", applied.stdout);
+    assert!(applied.stdout.starts_with("Organization \"example-org\" now matches the document"), "{}", applied.stdout);
+    assert_eq!(simulator.with_state(|s| s.member_count("release")), 2);
+
+    let again = cli_on(&simulator, &["plan-org", "--file", file, "-o", "table"]);
+    assert!(again.stdout.contains("No changes"), "{}", again.stdout);
+    assert_eq!(again.stdout.lines().last(), Some("0 to add, 0 to change, 0 to remove."));
+    // An export's whole JSON output is read for its document.
+    let export = cli_on(&simulator, &["export-org", "--json"]);
+    let json_path = temp_file("org.json");
+    std::fs::write(&json_path, &export.stdout).unwrap();
+    let plan = json(&cli_on(&simulator, &["plan-org", "--file", json_path.to_str().unwrap(), "--json"]));
+    assert_eq!(plan["changes"], serde_json::json!([]), "{plan}");
+    for p in [&path, &json_path] {
+        std::fs::remove_file(p).unwrap();
+    }
+
+    let missing = cli_on(&simulator, &["plan-org", "--file", "/nonexistent/org.yaml"]);
+    assert_code(&missing, 10);
+    assert!(missing.stderr.contains("/nonexistent/org.yaml"), "{missing:#?}");
+    let bad = temp_file("bad.yaml");
+    std::fs::write(&bad, "teams: [\n").unwrap();
+    let run = cli_on(&simulator, &["plan-org", "--file", bad.to_str().unwrap()]);
+    std::fs::remove_file(&bad).unwrap();
+    assert_code(&run, 10);
+    assert!(run.stderr.contains("neither JSON") && run.stderr.contains("export-org -o yaml"), "{run:#?}");
+}
+
+#[test]
+fn apply_org_on_a_terminal_shows_the_plan_in_colour_and_asks() {
+    let simulator = simulator();
+    let path = edited_export(&simulator, "pty.yaml");
+    let file = path.to_str().unwrap();
+    let shown = on_pty(&simulator, &["apply-org", "--file", file], None);
+    assert!(!shown.contains("[y/N]"), "apply-org previews by default: {shown}");
+    let shown = on_pty(&simulator, &["apply-org", "--file", file, "--dry-run=false"], Some("n"));
+    assert!(shown.contains("\u{1b}[32m  + release: create the team"), "the plan in colour first: {shown}");
+    assert!(shown.contains("3 to add, 1 to change, 0 to remove.") && shown.contains("Nothing was changed."), "{shown}");
+    assert!(simulator.with_state(|s| s.team_index("release").is_none()), "answering no created nothing");
+    // NO_COLOR: the same plan, no colour.
+    let mut command = live(&simulator, &["apply-org", "--file", file, "--dry-run=false"]);
+    command.env("NO_COLOR", "1");
+    let mut session = rexpect::session::spawn_command(command, Some(30_000)).expect("a pty");
+    let before = session.exp_string("[y/N]").expect("the question");
+    assert!(before.contains("+ release: create the team") && !before.contains("\u{1b}[32m"), "{before}");
+    session.send_line("y").expect("the answer");
+    session.exp_eof().expect("the end");
+    assert_eq!(simulator.with_state(|s| s.member_count("release")), 2, "answering yes applies");
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_stopped_apply_shows_what_was_done_and_what_was_not() {
+    use dockerhub_org_host::simulator::{FailWrite, Quirks};
+    // The second write fails with a 500 and is not carried out.
+    let quirks = Quirks { fail_write: Some(FailWrite { nth: 2, status: 500 }), ..Quirks::default() };
+    let simulator = Simulator::start(SimulatorConfig { quirks, ..SimulatorConfig::default() }).expect("simulator");
+    let path = temp_file("stopped.yaml");
+    std::fs::write(&path, "teams:\n- name: release\n  members: [kenlovelace, timlovelace]\n").unwrap();
+    let run = cli_on(&simulator, &["apply-org", "--file", path.to_str().unwrap(), "--dry-run=false", "--yes"]);
+    std::fs::remove_file(&path).unwrap();
+    assert_code(&run, 17); // upstream: the failed request's kind, never success
+    for line in [
+        "  + release: create the team [done]",
+        "  + kenlovelace on team release: put on team \"release\" [failed]",
+        "  + timlovelace on team release: put on team \"release\" [not-attempted]",
+    ] {
+        assert!(run.stderr.lines().any(|l| l == line), "{line:?} missing: {}", run.stderr);
+    }
+    assert!(run.stderr.contains("Run apply-org again with the same document to continue"), "{}", run.stderr);
+}

@@ -223,6 +223,29 @@ const ROWS: &[Row] = &[
         6,
         "every page of the roster (4), the pending invites, the teams",
     ),
+    example(
+        "export-org",
+        "whole organization",
+        6,
+        6,
+        "every page of the roster (4: each member's role and teams come with it, so no team's member list is read), the teams, the pending invites",
+    ),
+    example(
+        "plan-org",
+        "a new team with two people",
+        6,
+        6,
+        "the same three reads as export-org: the plan is computed from the whole live organization (the owner guard, exact matching of every person, what prune would remove)",
+    ),
+    example("apply-org", "preview (the default)", 6, 6, "the reads of plan-org; nothing is sent"),
+    call(
+        "apply-org",
+        r#"{"document": {"teams": [{"name": "release", "members": ["kenlovelace", "ada.lovelace@example.com"]}]}, "dry_run": false}"#,
+        "for real",
+        9,
+        9,
+        "the reads of plan-org (6), then one request per change: create the team, put each of the two people on it",
+    ),
 ];
 
 /// Requests one call sends with the token cached: the simulator's organization is fresh, the

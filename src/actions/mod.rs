@@ -115,6 +115,7 @@ pub mod health;
 pub mod input;
 pub mod invites;
 pub mod members;
+pub mod org;
 pub mod plan;
 pub mod registry_access;
 #[cfg(not(target_arch = "wasm32"))]
@@ -149,6 +150,7 @@ pub static TABLES: &[Table] = &[
     // The single checks; `run-health-checks`, which runs them all, is `admin`.
     table("health", health::ACTIONS),
     table("workflows", workflows::ACTIONS),
+    table("org", org::ACTIONS),
 ];
 
 /// Every action.

@@ -159,7 +159,7 @@ pub fn create_team(ctx: &Ctx, input: CreateTeamInput) -> Result<TeamWriteOutput>
 /// with the role asked for. Docker answers the `PATCH` 200 either way, so its answer is the only
 /// evidence the role took (docker/docs PR 25996 documents the assignment; an API that ignores the
 /// field would answer 200 all the same).
-fn role_not_shown(team: &str, asked: &RoleName, answered: Option<&Team>) -> Option<String> {
+pub(crate) fn role_not_shown(team: &str, asked: &RoleName, answered: Option<&Team>) -> Option<String> {
     let shown = answered.and_then(|t| t.role.as_deref());
     match shown {
         Some(role) if role.eq_ignore_ascii_case(asked.as_str()) => None,

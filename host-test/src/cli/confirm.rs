@@ -63,6 +63,14 @@ pub fn confirm(action: &Value, input: &str, preview: impl FnOnce(&str) -> Result
         super::eprintln("Nothing to change: the dry run found the end state already holds; nothing was sent.");
         return Ok(Decision::Done(Ok(text)));
     }
+    if super::document::is_plan(&plan) {
+        // A document's plan: its +/~/- lines, as plan-org shows them.
+        let mut text = Vec::new();
+        super::document::write_plan(&mut text, &plan, super::document::colour(true))?;
+        let _ = std::io::stderr().lock().write_all(&text);
+        let question = format!("Carry out {name} as planned above?");
+        return Ok(if ask(&question)? { Decision::Go } else { declined() });
+    }
     let mut lines = Vec::new();
     if let Some(message) = plan["message"].as_str() {
         lines.push(terminal_line(message));

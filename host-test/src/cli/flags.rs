@@ -33,7 +33,7 @@ use super::exit::Failure;
 /// names is left to `--input` (none has one today).
 pub const RESERVED: &[&str] = &[
     "input", "output", "json", "org", "hub-url", "simulate", "timeout", "yes", "columns", "section", "since", "until",
-    "all", "help", "version",
+    "all", "help", "version", "file",
 ];
 
 /// The manifest's actions (the component's own text).
@@ -369,6 +369,19 @@ pub fn action_command(action: &Value) -> Command {
                 "JSON input (or @file, or @- for standard input); the input fields' flags are merged into it and win",
             ),
     );
+    if names.contains(super::document::DOCUMENT_FIELD) {
+        command = command.arg(
+            Arg::new("file")
+                .long("file")
+                .short('f')
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(std::ffi::OsString))
+                .help(
+                    "The document, from a YAML or JSON file (what `export-org -o yaml` writes, edited; an export's \
+                     whole JSON output is read for its document); @- or - for standard input",
+                ),
+        );
+    }
     if action["destructive"] == true {
         command = command.arg(
             Arg::new("yes")

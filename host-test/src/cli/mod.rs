@@ -1,11 +1,13 @@
 //! The CLI's subcommands, one function each ([`demo`], [`run`], [`actions`]), every action as a
 //! subcommand with flags from its schema ([`flags`]), the confirmation of destructive writes
-//! ([`confirm`]), and what they share: exit codes ([`exit`]), output formats ([`output`]), text made safe for terminals and spreadsheets
+//! ([`confirm`]), and what they share: exit codes ([`exit`]), output formats ([`output`]), desired-state
+//! documents and plans ([`document`]), text made safe for terminals and spreadsheets
 //! ([`safe_text`]), and the helpers below.
 
 pub mod actions;
 pub mod confirm;
 pub mod demo;
+pub mod document;
 pub mod exit;
 pub mod flags;
 pub mod output;

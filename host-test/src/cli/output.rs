@@ -1,5 +1,6 @@
 //! How an action's output reaches the user: JSON as the action wrote it (for programs), pretty JSON,
-//! a table, or CSV (for people and spreadsheets).
+//! a table, CSV (for people and spreadsheets), or YAML (a document to edit, [`super::document`]).
+//! A plan (`changes` and `summary`) reads as `+`/`~`/`-` lines on a terminal or as a table.
 //!
 //! JSON output is the action's own text, never re-parsed and re-serialized, so an output of any
 //! depth reaches the user unchanged. Tables and CSV find the output's list generically: the first
@@ -35,6 +36,8 @@ pub enum Format {
     Table,
     /// CSV with a header row for the output's list (or its fields as one row).
     Csv,
+    /// YAML: an output's `document` when it has one (export-org), else the whole output.
+    Yaml,
 }
 
 /// The widest a table cell gets before it is cut with "…".
@@ -68,6 +71,8 @@ pub struct Shown {
     pub columns: Option<Vec<String>>,
     /// `--section`: this array field of the output instead of its first list.
     pub section: Option<String>,
+    /// Colour may be used (a terminal, no `NO_COLOR`): plans colour their `+`, `~`, `-` lines.
+    pub colour: bool,
 }
 
 /// The width tables fit into: `COLUMNS` when set to a number, else the terminal's width when
@@ -390,8 +395,21 @@ pub fn write_output(
     format: Option<Format>,
     shown: &Shown,
 ) -> anyhow::Result<Option<Format>> {
+    if format == Some(Format::Yaml) && shown.section.is_none() {
+        super::document::write_yaml(out, output)?;
+        return Ok(Some(Format::Yaml));
+    }
     let fields: Option<IndexMap<String, Value>> = serde_json::from_str(output).ok();
     let write = fields.as_ref().is_some_and(is_write);
+    // A plan (plan-org, apply-org) reads as +/~/- lines, on a terminal or as a table.
+    let table_view = format == Some(Format::Table) || (format.is_none() && shown.on_terminal);
+    if table_view && shown.section.is_none() && shown.columns.is_none() {
+        let value: Value = serde_json::from_str(output).unwrap_or(Value::Null);
+        if super::document::is_plan(&value) {
+            super::document::write_plan(out, &value, shown.colour)?;
+            return Ok(Some(Format::Table));
+        }
+    }
     let markdown = fields.as_ref().and_then(|f| f.get("markdown")).and_then(Value::as_str);
     let format = format.or_else(|| {
         let table = shown.section.is_some() || shown.listing || write;
@@ -421,6 +439,12 @@ pub fn write_output(
                 .ok_or_else(|| section(output, name).err().unwrap_or_else(|| Failure::usage("")))?;
             writeln!(out, "{}", text.trim())?;
             return Ok(Some(Format::Json));
+        }
+        (Some(Format::Yaml), Some(name)) => {
+            let text = section_text(output, name)
+                .ok_or_else(|| section(output, name).err().unwrap_or_else(|| Failure::usage("")))?;
+            super::document::write_yaml(out, &text)?;
+            return Ok(Some(Format::Yaml));
         }
         _ => {}
     }

@@ -30,6 +30,8 @@ pub struct Call<'a> {
     pub action: &'a str,
     /// `--input`, when given.
     pub input: Option<&'a OsStr>,
+    /// `--file`, when given: the `document` field, from YAML or JSON.
+    pub file: Option<&'a OsStr>,
     /// The fields the action's flags gave ([`super::flags::input_from`]).
     pub flags: Map<String, Value>,
     /// `--yes`: no confirmation.
@@ -46,7 +48,19 @@ pub fn run(call: &Call, target: &Target, output: &Output, view: &View) -> Result
         Some(raw) => read_input(raw, within)?,
         None => "{}".to_string(),
     };
-    let input = merge(&text, &call.flags)?;
+    let mut flags = call.flags.clone();
+    if let Some(file) = call.file {
+        let shown = file.to_string_lossy();
+        let path = shown.strip_prefix('@').unwrap_or(&shown);
+        let (what, source) = if path == "-" {
+            ("standard input".to_string(), "@-".to_string())
+        } else {
+            (path.to_string(), format!("@{path}"))
+        };
+        let text = read_input(OsStr::new(&source), within)?;
+        flags.insert(super::document::DOCUMENT_FIELD.to_string(), super::document::read_document(&what, &text)?);
+    }
+    let input = merge(&text, &flags)?;
     let runtime = &connection.runtime;
     let json = output.format() == Some(Format::Json);
     let mut out = std::io::stdout().lock();
@@ -86,6 +100,7 @@ fn print_output(out: &mut dyn Write, action: &str, text: &str, output: &Output, 
         width: output::terminal_width(on_terminal),
         columns: view.columns.clone(),
         section: view.section.clone(),
+        colour: super::document::colour(on_terminal),
     };
     let format = output::write_output(out, text, output.format(), &shown)?;
     out.flush()?;
@@ -265,6 +280,12 @@ fn report_error(out: &mut dyn Write, error: &ActionError, connection: &Connectio
         out.flush()?;
     } else {
         // The message and detail carry Docker's text: one line each, so neither can forge a line.
+        // A stopped apply (or a refused plan) carries its changes: shown as a plan, with outcomes.
+        if let Some(detail) = detail.as_ref().filter(|d| super::document::is_plan(d)) {
+            let mut text = Vec::new();
+            super::document::write_plan(&mut text, detail, super::document::colour(std::io::stderr().is_terminal()))?;
+            let _ = std::io::stderr().lock().write_all(&text);
+        }
         let mut lines = vec![format!("{kind}: {}", terminal_line(&cli_words(error_message(error))))];
         lines.extend(error_detail(error).map(|d| format!("detail: {}", terminal_line(d))));
         lines.extend(hints.iter().map(|h| format!("hint: {h}")));

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow};
 use percent_encoding::percent_decode_str;
 
-pub use quirks::{AlreadyMemberAnswer, ErrorShape, Quirks, RetryAfterStyle};
+pub use quirks::{AlreadyMemberAnswer, ErrorShape, FailWrite, Quirks, RetryAfterStyle};
 use routes::{Body, Credentials, Reply, Request};
 use state::{State, now};
 

@@ -54,6 +54,18 @@ pub enum AlreadyMemberAnswer {
     Success,
 }
 
+/// A write the simulator fails on purpose: the `nth` write request it receives (every method but
+/// `GET`, the token exchange aside; counted from 1 since it started) is answered `status` and not
+/// carried out. Later writes are served as usual, so a second run gets through: what an outage in
+/// the middle of a long apply looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailWrite {
+    /// Which write fails (1 is the first).
+    pub nth: u64,
+    /// The status it is answered with (500: Docker Hub failed; a POST is then never retried).
+    pub status: u16,
+}
+
 /// The quirks to reproduce (all off by default).
 #[derive(Debug, Clone, Default)]
 pub struct Quirks {
@@ -89,4 +101,6 @@ pub struct Quirks {
     /// Ignore the `page` query parameter of listings: every page number serves page 1, with its
     /// count and its `next` link, as a server (or a mock) that does not page would.
     pub ignore_page: bool,
+    /// Fail one write on purpose ([`FailWrite`]): a step that fails in the middle of a plan.
+    pub fail_write: Option<FailWrite>,
 }

@@ -154,6 +154,9 @@ pub struct State {
     pub registry_access: Value,
     /// Issued tokens.
     pub tokens: HashMap<String, Token>,
+    /// Write requests received (every method but `GET`, the token exchange aside): what the
+    /// `fail_write` quirk counts.
+    pub writes_received: u64,
     counter: u64,
 }
 
@@ -197,6 +200,7 @@ impl State {
             custom_roles: seed.custom_roles,
             registry_access: seed.registry_access,
             tokens: HashMap::new(),
+            writes_received: 0,
             counter: 0,
         })
     }

@@ -176,6 +176,14 @@ fn route(state: &mut State, credentials: &Credentials, request: &Request) -> Rep
         return refusal;
     }
     let quirks = credentials.quirks;
+    if method != "GET" {
+        state.writes_received += 1;
+        if let Some(fail) = quirks.fail_write
+            && fail.nth == state.writes_received
+        {
+            return error(fail.status, "Simulated failure: this write was not carried out.");
+        }
+    }
     if quirks.proxy_error_page && is_listing(method, &segs) {
         return reply(200, json!({ "error": "upstream proxy failure" }));
     }
