@@ -52,6 +52,7 @@ include!(concat!(env!("OUT_DIR"), "/action_table.rs"));
 /// The build scripts' reading of `wit/actions.wit` (one definition), for the tests.
 #[cfg(test)]
 #[path = "../../../build/wit_actions.rs"]
+#[allow(dead_code)] // the tests read the names; `snake` is the build script's
 mod wit_actions;
 
 #[cfg(test)]
