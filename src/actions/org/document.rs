@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::actions::address::team::new_team_name;
 use crate::actions::input::path_segment;
 use crate::actions::invites::check_invitees;
-use crate::actions::address::team::new_team_name;
 use crate::api::groups::Team;
 use crate::api::invites::Invite;
 use crate::api::members::{Member, Role, RoleName};

@@ -17,11 +17,11 @@ use serde_json::json;
 
 use self::diff::{ChangeOutcome, Computed, Live, OrgChange, Summary};
 use self::document::{OrgDocument, check, export};
+use super::address::person::roster;
+use super::address::team::all_teams;
 use super::invites::pending_invites;
 use super::plan::{StepOutcome, Words, WriteReport};
 use super::teams::role_not_shown;
-use super::address::person::roster;
-use super::address::team::all_teams;
 use super::{ActionSpec, Ctx};
 use crate::api::members::MemberQuery;
 use crate::api::{groups, invites};

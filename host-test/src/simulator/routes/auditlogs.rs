@@ -2,11 +2,20 @@
 
 use serde_json::{Value, json};
 
-use super::{Reply, Request, invalid, paging, reply};
+use super::{Reply, Request, Route, invalid, paging, reply};
 use crate::simulator::state::State;
 
 /// The audit-log action catalogue, as Docker's newest API reference lists it.
 pub const AUDIT_ACTIONS: &str = include_str!("../../../../fixtures/simulator/audit-actions.json");
+
+/// The audit-log routes (`/v2/auditlogs/{org}...`).
+pub(super) fn route(state: &mut State, to: &Route) -> Option<Reply> {
+    Some(match (to.method, to.segs) {
+        ("GET", ["v2", "auditlogs", o]) if to.org(o) => list(state, to.request),
+        ("GET", ["v2", "auditlogs", o, "actions"]) if to.org(o) => actions(),
+        _ => return None,
+    })
+}
 
 fn parse_time(value: &str) -> Option<std::time::SystemTime> {
     humantime::parse_rfc3339_weak(value).ok()

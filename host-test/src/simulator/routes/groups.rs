@@ -2,9 +2,25 @@
 
 use serde_json::{Value, json};
 
-use super::{Reply, Request, contains, error, invalid, no_content, page_of, reply};
+use super::{Reply, Request, Route, contains, error, invalid, no_content, page_of, reply};
 use crate::simulator::quirks::{AlreadyMemberAnswer, Quirks};
 use crate::simulator::state::{State, Team};
+
+/// The team routes (`/v2/orgs/{org}/groups...`).
+pub(super) fn route(state: &mut State, to: &Route) -> Option<Reply> {
+    let (quirks, request) = (to.quirks, to.request);
+    Some(match (to.method, to.segs) {
+        ("GET", ["v2", "orgs", o, "groups"]) if to.org(o) => list(state, request),
+        ("POST", ["v2", "orgs", o, "groups"]) if to.org(o) => create(state, request),
+        ("GET", ["v2", "orgs", o, "groups", g]) if to.org(o) => get(state, g),
+        ("PUT" | "PATCH", ["v2", "orgs", o, "groups", g]) if to.org(o) => update(state, g, request),
+        ("DELETE", ["v2", "orgs", o, "groups", g]) if to.org(o) => delete(state, g),
+        ("GET", ["v2", "orgs", o, "groups", g, "members"]) if to.org(o) => members(state, quirks, g, request),
+        ("POST", ["v2", "orgs", o, "groups", g, "members"]) if to.org(o) => add_member(state, quirks, g, request),
+        ("DELETE", ["v2", "orgs", o, "groups", g, "members", user]) if to.org(o) => remove_member(state, g, user),
+        _ => return None,
+    })
+}
 
 /// `GET /v2/orgs/{org}/groups`: teams, by name search or of one member, paged.
 pub(super) fn list(state: &State, request: &Request) -> Reply {

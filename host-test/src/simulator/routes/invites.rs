@@ -3,9 +3,20 @@
 
 use serde_json::{Value, json};
 
-use super::{Reply, Request, error, invalid, no_content, reply};
+use super::{Reply, Request, Route, error, invalid, no_content, reply};
 use crate::simulator::quirks::Quirks;
 use crate::simulator::state::{Invite, State, now, rfc3339};
+
+/// The invite routes (`/v2/orgs/{org}/invites`, `/v2/invites/...`).
+pub(super) fn route(state: &mut State, to: &Route) -> Option<Reply> {
+    Some(match (to.method, to.segs) {
+        ("GET", ["v2", "orgs", o, "invites"]) if to.org(o) => list(state),
+        ("POST", ["v2", "invites", "bulk"]) => bulk(state, to.quirks, to.request),
+        ("DELETE", ["v2", "invites", id]) => cancel(state, id),
+        ("PATCH", ["v2", "invites", id, "resend"]) => resend(state, id),
+        _ => return None,
+    })
+}
 
 /// `GET /v2/orgs/{org}/invites`: every pending invite, unpaged.
 pub(super) fn list(state: &State) -> Reply {

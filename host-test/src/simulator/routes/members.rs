@@ -3,9 +3,21 @@
 
 use serde_json::{Value, json};
 
-use super::{Body, Reply, Request, contains, error, invalid, no_content, page_of_with, reply};
+use super::{Body, Reply, Request, Route, contains, error, invalid, no_content, page_of_with, reply};
 use crate::simulator::quirks::Quirks;
 use crate::simulator::state::{Member, State};
+
+/// The member routes (`/v2/orgs/{org}/members...`).
+pub(super) fn route(state: &mut State, to: &Route) -> Option<Reply> {
+    let (quirks, request) = (to.quirks, to.request);
+    Some(match (to.method, to.segs) {
+        ("GET", ["v2", "orgs", o, "members"]) if to.org(o) => list(state, quirks, request),
+        ("GET", ["v2", "orgs", o, "members", "export"]) if to.org(o) => export(state),
+        ("PUT", ["v2", "orgs", o, "members", user]) if to.org(o) => update_role(state, quirks, user, request),
+        ("DELETE", ["v2", "orgs", o, "members", user]) if to.org(o) => remove(state, quirks, user),
+        _ => return None,
+    })
+}
 
 /// `GET /v2/orgs/{org}/members`: members (and, when asked, invitees), filtered and paged.
 pub(super) fn list(state: &State, quirks: &Quirks, request: &Request) -> Reply {

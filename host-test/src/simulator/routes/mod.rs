@@ -1,7 +1,8 @@
 //! The simulator's endpoints: Docker Hub's paths, status codes and body shapes.
 //!
-//! This module dispatches a request (method and path) to its resource's handler, one module per
-//! resource as in the guest's `src/api/`: `auth` (the token exchange), `members` (members and their
+//! This module checks the token and the quirks, then asks each resource's router in turn
+//! ([`ROUTERS`]; each module declares its own routes, so a new endpoint is one module's change),
+//! one module per resource as in the guest's `src/api/`: `auth` (the token exchange), `members` (members and their
 //! export), `groups` (teams and their members), `invites`, `auditlogs` and `settings`. It also holds
 //! what every resource uses: the authentication check, JSON and error answers (put into the shape
 //! the quirks ask for) and Docker-style paging.
@@ -187,37 +188,37 @@ fn route(state: &mut State, credentials: &Credentials, request: &Request) -> Rep
     if quirks.proxy_error_page && is_listing(method, &segs) {
         return reply(200, json!({ "error": "upstream proxy failure" }));
     }
-    let org = state.org.clone();
-    let same = |o: &str| o.eq_ignore_ascii_case(&org);
-    match (method, segs.as_slice()) {
-        ("GET", ["v2", "orgs", o, "members"]) if same(o) => members::list(state, quirks, request),
-        ("GET", ["v2", "orgs", o, "members", "export"]) if same(o) => members::export(state),
-        ("PUT", ["v2", "orgs", o, "members", user]) if same(o) => members::update_role(state, quirks, user, request),
-        ("DELETE", ["v2", "orgs", o, "members", user]) if same(o) => members::remove(state, quirks, user),
-        ("GET", ["v2", "orgs", o, "invites"]) if same(o) => invites::list(state),
-        ("GET", ["v2", "orgs", o, "groups"]) if same(o) => groups::list(state, request),
-        ("POST", ["v2", "orgs", o, "groups"]) if same(o) => groups::create(state, request),
-        ("GET", ["v2", "orgs", o, "groups", g]) if same(o) => groups::get(state, g),
-        ("PUT" | "PATCH", ["v2", "orgs", o, "groups", g]) if same(o) => groups::update(state, g, request),
-        ("DELETE", ["v2", "orgs", o, "groups", g]) if same(o) => groups::delete(state, g),
-        ("GET", ["v2", "orgs", o, "groups", g, "members"]) if same(o) => groups::members(state, quirks, g, request),
-        ("POST", ["v2", "orgs", o, "groups", g, "members"]) if same(o) => groups::add_member(state, quirks, g, request),
-        ("DELETE", ["v2", "orgs", o, "groups", g, "members", user]) if same(o) => groups::remove_member(state, g, user),
-        ("GET", ["v2", "orgs", o, "settings"]) if same(o) => settings::get(state),
-        ("PUT", ["v2", "orgs", o, "settings"]) if same(o) => settings::update(state, request),
-        ("GET", ["v2", "orgs", o, "settings", "registry-access-management"]) if same(o) => {
-            settings::get_registry_access(state)
-        }
-        ("PUT", ["v2", "orgs", o, "settings", "registry-access-management"]) if same(o) => {
-            settings::update_registry_access(state, request)
-        }
-        ("POST", ["v2", "invites", "bulk"]) => invites::bulk(state, quirks, request),
-        ("DELETE", ["v2", "invites", id]) => invites::cancel(state, id),
-        ("PATCH", ["v2", "invites", id, "resend"]) => invites::resend(state, id),
-        ("GET", ["v2", "auditlogs", o]) if same(o) => auditlogs::list(state, request),
-        ("GET", ["v2", "auditlogs", o, "actions"]) if same(o) => auditlogs::actions(),
-        (_, ["v2", "orgs" | "auditlogs", _, ..]) => error(404, "Organization not found."),
+    let to = Route { method, segs: &segs, request, quirks, org: state.org.clone() };
+    if let Some(reply) = ROUTERS.iter().find_map(|router| router(state, &to)) {
+        return reply;
+    }
+    match segs.as_slice() {
+        ["v2", "orgs" | "auditlogs", _, ..] => error(404, "Organization not found."),
         _ => error(404, "Not found."),
+    }
+}
+
+/// Each resource's router, tried in turn: the first that knows the route answers.
+const ROUTERS: &[fn(&mut State, &Route) -> Option<Reply>] =
+    &[members::route, groups::route, invites::route, settings::route, auditlogs::route];
+
+/// What a resource's router reads: the method, the path's segments, the request and the quirks.
+pub(super) struct Route<'a> {
+    /// Upper-case method.
+    pub method: &'a str,
+    /// The decoded path segments.
+    pub segs: &'a [&'a str],
+    /// The request.
+    pub request: &'a Request,
+    /// The quirks to reproduce.
+    pub quirks: &'a Quirks,
+    org: String,
+}
+
+impl Route<'_> {
+    /// Whether the segment `o` names the simulator's organization (case-insensitive, as Docker).
+    pub fn org(&self, o: &str) -> bool {
+        o.eq_ignore_ascii_case(&self.org)
     }
 }
 

@@ -2,8 +2,21 @@
 
 use serde_json::{Value, json};
 
-use super::{Reply, Request, error, reply};
+use super::{Reply, Request, Route, error, reply};
 use crate::simulator::state::State;
+
+/// The settings routes (`/v2/orgs/{org}/settings...`).
+pub(super) fn route(state: &mut State, to: &Route) -> Option<Reply> {
+    Some(match (to.method, to.segs) {
+        ("GET", ["v2", "orgs", o, "settings"]) if to.org(o) => get(state),
+        ("PUT", ["v2", "orgs", o, "settings"]) if to.org(o) => update(state, to.request),
+        ("GET", ["v2", "orgs", o, "settings", "registry-access-management"]) if to.org(o) => get_registry_access(state),
+        ("PUT", ["v2", "orgs", o, "settings", "registry-access-management"]) if to.org(o) => {
+            update_registry_access(state, to.request)
+        }
+        _ => return None,
+    })
+}
 
 /// `GET /v2/orgs/{org}/settings`.
 pub(super) fn get(state: &State) -> Reply {
