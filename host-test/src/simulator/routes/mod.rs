@@ -1,7 +1,7 @@
 //! The simulator's endpoints: Docker Hub's paths, status codes and body shapes.
 //!
 //! This module checks the token and the quirks, then asks each resource's router in turn
-//! ([`ROUTERS`]; each module declares its own routes, so a new endpoint is one module's change),
+//! (`ROUTERS`; each module declares its own routes, so a new endpoint is one module's change),
 //! one module per resource as in the guest's `src/api/`: `auth` (the token exchange), `members` (members and their
 //! export), `groups` (teams and their members), `invites`, `auditlogs` and `settings`. It also holds
 //! what every resource uses: the authentication check, JSON and error answers (put into the shape
