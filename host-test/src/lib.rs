@@ -16,6 +16,7 @@ pub mod deadline;
 pub mod demo;
 pub mod engine;
 pub mod http;
+pub mod manifest;
 pub mod mcp;
 pub mod mcp_input;
 pub mod native;

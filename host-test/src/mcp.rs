@@ -32,6 +32,7 @@ use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::{Value, json};
 
 use crate::connect::{OAT_ENV, Target, connect};
+use crate::manifest::{Action, Manifest};
 use crate::runtime::{ActionError, error_detail, error_kind, error_message};
 use crate::secrets::Secrets;
 use crate::{Outcome, Runtime};
@@ -324,19 +325,14 @@ pub const NOT_PREVIEWABLE_KIND: &str = "not-previewable";
 
 /// The tools for every action in `manifest` (the JSON `describe` returns).
 pub fn tools_from_manifest(manifest: &Value) -> Result<Vec<ActionTool>> {
-    let actions = manifest["actions"].as_array().context("the manifest has no \"actions\" array")?;
-    actions.iter().map(tool_from_action).collect()
+    Manifest::from_value(manifest)?.actions.iter().map(tool_from_action).collect()
 }
 
-fn tool_from_action(action: &Value) -> Result<ActionTool> {
-    let name = action["name"].as_str().context("a manifest action has no \"name\"")?;
-    let flag =
-        |key: &str| action[key].as_bool().ok_or_else(|| anyhow!("manifest action \"{name}\" has no boolean \"{key}\""));
-    let (read_only, destructive, idempotent) = (flag("read_only")?, flag("destructive")?, flag("idempotent")?);
-    let Some(input_schema) = action["input_schema"].as_object() else {
-        bail!("manifest action \"{name}\" has no \"input_schema\" object");
-    };
-    let scopes: Vec<&str> = action["scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+fn tool_from_action(action: &Action) -> Result<ActionTool> {
+    let name = action.name.as_str();
+    let (read_only, destructive, idempotent) = (action.read_only, action.destructive, action.idempotent);
+    let input_schema = &action.input_schema;
+    let scopes = &action.scopes;
     let has_dry_run = input_schema.get("properties").and_then(|p| p.get("dry_run")).is_some();
     let writes = match (read_only, has_dry_run) {
         (true, _) => Writes::Nothing,
@@ -344,8 +340,8 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
         (false, false) => Writes::Unpreviewable,
     };
 
-    let title = action["title"].as_str().unwrap_or(name).to_string();
-    let mut description = short_description(action["description"].as_str().unwrap_or_default());
+    let title = action.title().to_string();
+    let mut description = short_description(&action.description);
     if scopes.is_empty() {
         description.push_str("\n\nLocal: contacts nothing and needs no token.");
     } else {
@@ -368,10 +364,10 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
     };
     let mut tool =
         Tool::new(name.to_string(), description, Arc::new(compact_in)).with_title(title).with_annotations(annotations);
-    if let Some(Value::Object(compact)) = action.get("output_schema").filter(|s| s.is_object()).map(compact_output) {
+    if let Some(Value::Object(compact)) = Some(&action.output_schema).filter(|s| s.is_object()).map(compact_output) {
         tool = tool.with_raw_output_schema(Arc::new(compact));
     }
-    let toolset = action["toolset"].as_str().unwrap_or("admin").to_string();
+    let toolset = action.toolset.as_deref().unwrap_or("admin").to_string();
     let listing = input_schema.get("properties").and_then(|p| p.get("page_size")).is_some();
     Ok(ActionTool { tool, writes, toolset, listing })
 }
