@@ -7,7 +7,6 @@
 //! library against wiremock.
 #![deny(missing_docs)]
 
-pub mod bench;
 pub mod bindings;
 pub mod cache;
 pub mod compile_cache;
