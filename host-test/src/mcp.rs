@@ -23,6 +23,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
+use dockerhub_org_wire::body::{Absent, ErrorBody};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
     PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
@@ -33,7 +34,7 @@ use serde_json::{Value, json};
 
 use crate::connect::{OAT_ENV, Target, connect};
 use crate::manifest::{Action, Manifest};
-use crate::runtime::{ActionError, error_detail, error_kind, error_message};
+use crate::runtime::{ActionError, action_error_kind, error_detail, error_message};
 use crate::secrets::Secrets;
 use crate::{Outcome, Runtime};
 
@@ -475,36 +476,27 @@ pub fn tool_result(
     }
 }
 
-/// An action error as JSON: `error` (the kind), `message`, `detail` (parsed when it is JSON), and the
-/// rate limit's `retry_after` or the upstream `status` and `docker_message` when the case has them.
+/// An action error as JSON: `error` (the kind), `message`, `detail` (parsed when it is JSON), the
+/// guest's `hints`, and the rate limit's `retry_after` or the upstream `status` and `docker_message`
+/// when the case has them; absent ones are left out ([`ErrorBody`], the body the service writes).
 fn action_error_json(error: &ActionError, missing_credential_hint: Option<&str>) -> Value {
     let mut message = error_message(error).to_string();
     if let (ActionError::MissingCredential(_), Some(hint)) = (error, missing_credential_hint) {
         message = format!("{message} {hint}");
     }
-    let mut value = json!({"error": error_kind(error), "message": message});
-    if let Some(detail) = error_detail(error) {
-        value["detail"] = serde_json::from_str(detail).unwrap_or_else(|_| Value::String(detail.to_string()));
-    }
-    // The error body of the manifest's contract: the guest's fixes (detail.hints) as `hints`.
-    if let Some(hints) = value.pointer("/detail/hints").filter(|h| h.is_array()).cloned() {
-        value["hints"] = hints;
-    }
-    match error {
-        ActionError::RateLimited(info) => {
-            if let Some(at) = info.retry_after {
-                value["retry_after"] = json!(at);
-            }
-        }
-        ActionError::Upstream(info) => {
-            value["status"] = json!(info.status);
-            if let Some(docker) = &info.docker_message {
-                value["docker_message"] = json!(docker);
-            }
-        }
-        _ => {}
-    }
-    value
+    let (retry_after, upstream) = match error {
+        ActionError::RateLimited(info) => (info.retry_after, None),
+        ActionError::Upstream(info) => (None, Some((info.status, info.docker_message.as_deref()))),
+        _ => (None, None),
+    };
+    let body = ErrorBody {
+        detail: error_detail(error),
+        retry_after,
+        upstream,
+        hints: true,
+        ..ErrorBody::new(action_error_kind(error), &message)
+    };
+    body.to_json(Absent::Omitted)
 }
 
 /// `isError: true` with `value` as structured content and `kind: message` (and the detail) as text.

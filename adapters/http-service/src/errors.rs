@@ -7,7 +7,8 @@
 //! and a 401 would need a `WWW-Authenticate` the service cannot offer. The body names the missing
 //! value; the operator fixes the deployment's config.
 
-use serde_json::{Value, json};
+use dockerhub_org_wire::body::{Absent, ErrorBody};
+use serde_json::Value;
 
 /// The plugin's error kinds (the WIT `action-error` cases): the contract's table, which holds the
 /// HTTP status the service answers with ([`ErrorKind::http_status`]).
@@ -38,18 +39,16 @@ impl Failure {
     }
 
     /// The JSON body: `error`, `message`, `detail` (the parsed object, or null), and for a rate
-    /// limit `retry_after` (Unix seconds), for an upstream answer `status` and `docker_message`.
+    /// limit `retry_after` (Unix seconds), for an upstream answer `status` and `docker_message`,
+    /// each `null` when the failure has none ([`ErrorBody`], the body the MCP server shows too).
     pub fn body(&self) -> Value {
-        let detail = self.detail.as_deref().map(|d| serde_json::from_str(d).unwrap_or_else(|_| Value::from(d)));
-        let mut body = json!({ "error": self.kind.name(), "message": self.message, "detail": detail });
-        if self.kind == ErrorKind::RateLimited {
-            body["retry_after"] = json!(self.retry_after_unix);
-        }
-        if let Some((status, docker_message)) = &self.upstream {
-            body["status"] = json!(status);
-            body["docker_message"] = json!(docker_message);
-        }
-        body
+        let body = ErrorBody {
+            detail: self.detail.as_deref(),
+            retry_after: self.retry_after_unix,
+            upstream: self.upstream.as_ref().map(|(status, docker_message)| (*status, docker_message.as_deref())),
+            ..ErrorBody::new(self.kind, &self.message)
+        };
+        body.to_json(Absent::Null)
     }
 
     /// `Retry-After` in seconds from `now` (Unix seconds), for a rate limit: at least one second.
@@ -63,6 +62,8 @@ impl Failure {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
