@@ -12,19 +12,17 @@ pub struct Manifest {
     pub actions: Vec<Action>,
 }
 
-/// One action of the manifest.
+/// One action of the manifest (an `Option` field may be missing; so may those marked default).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Action {
     /// Its name (`list-members`).
     pub name: String,
     /// A short title.
-    #[serde(default)]
     pub title: Option<String>,
     /// What it does, for a person or an agent.
     #[serde(default)]
     pub description: String,
     /// The MCP toolset it is listed under.
-    #[serde(default)]
     pub toolset: Option<String>,
     /// The OAT scopes it needs (none: it contacts nothing).
     #[serde(default)]
