@@ -19,13 +19,7 @@ struct WitHost;
 
 fn to_wit_request(request: &HttpRequest) -> http_fetch::Request {
     http_fetch::Request {
-        method: match request.method {
-            Method::Get => http_fetch::Method::Get,
-            Method::Post => http_fetch::Method::Post,
-            Method::Put => http_fetch::Method::Put,
-            Method::Patch => http_fetch::Method::Patch,
-            Method::Delete => http_fetch::Method::Delete,
-        },
+        method: dockerhub_org_wire::method!(request.method, Method => http_fetch::Method),
         url: request.url.clone(),
         headers: request
             .headers
@@ -43,15 +37,7 @@ fn from_wit_outcome(outcome: Result<http_fetch::Response, http_fetch::FetchError
             headers: r.headers.into_iter().map(|h| (h.name, h.value)).collect(),
             body: r.body,
         }),
-        Err(e) => Err(match e {
-            http_fetch::FetchError::HostNotAllowed(m) => FetchError::HostNotAllowed(m),
-            http_fetch::FetchError::InvalidUrl(m) => FetchError::InvalidUrl(m),
-            http_fetch::FetchError::Connect(m) => FetchError::Connect(m),
-            http_fetch::FetchError::Timeout(m) => FetchError::Timeout(m),
-            http_fetch::FetchError::BodyTooLarge(n) => FetchError::BodyTooLarge(n),
-            http_fetch::FetchError::Protocol(m) => FetchError::Protocol(m),
-            http_fetch::FetchError::DeadlineExceeded(m) => FetchError::DeadlineExceeded(m),
-        }),
+        Err(e) => Err(dockerhub_org_wire::fetch_error!(e, http_fetch::FetchError => FetchError)),
     }
 }
 

@@ -14,11 +14,8 @@ pub const KEY_RETRY_BUDGET: &str = "retry-budget-seconds";
 
 /// `secret-get` key of the call's deadline in whole seconds (enforced by the host; the guest keeps
 /// its retry waits inside it and names it when it passes).
-pub const KEY_CALL_TIMEOUT: &str = "call-timeout-seconds";
-/// The deadline of one call when the connection does not set one.
-pub const DEFAULT_CALL_TIMEOUT_SECONDS: u64 = 120;
-/// The longest deadline a connection may set (one day).
-pub const MAX_CALL_TIMEOUT_SECONDS: u64 = 86_400;
+/// The key and its bounds are the contract's ([`dockerhub_org_wire`]), which the hosts read too.
+pub use dockerhub_org_wire::{DEFAULT_CALL_TIMEOUT_SECONDS, KEY_CALL_TIMEOUT, MAX_CALL_TIMEOUT_SECONDS};
 
 /// Docker Hub.
 pub const DEFAULT_HUB_URL: &str = "https://hub.docker.com";
@@ -92,20 +89,18 @@ impl Connection {
     }
 }
 
-/// The call's deadline from [`KEY_CALL_TIMEOUT`]: whole seconds from 1 to one day; absent or blank
-/// means [`DEFAULT_CALL_TIMEOUT_SECONDS`].
+/// The call's deadline from [`KEY_CALL_TIMEOUT`], by the contract's rule
+/// ([`dockerhub_org_wire::call_timeout`]): whole seconds from 1 to one day; absent or blank means
+/// [`DEFAULT_CALL_TIMEOUT_SECONDS`].
 pub fn call_timeout(host: &dyn Host) -> Result<u64> {
-    let Some(raw) = host.secret(KEY_CALL_TIMEOUT).filter(|v| !v.trim().is_empty()) else {
-        return Ok(DEFAULT_CALL_TIMEOUT_SECONDS);
-    };
-    match raw.trim().parse::<u64>() {
-        Ok(seconds @ 1..=MAX_CALL_TIMEOUT_SECONDS) => Ok(seconds),
-        _ => Err(Error::invalid_input(format!(
+    let raw = host.secret(KEY_CALL_TIMEOUT);
+    dockerhub_org_wire::call_timeout(raw.as_deref()).map_err(|_| {
+        Error::invalid_input(format!(
             "The connection value \"{KEY_CALL_TIMEOUT}\" must be a whole number of seconds from 1 to \
 {MAX_CALL_TIMEOUT_SECONDS} (got \"{}\").",
-            raw.trim().escape_debug()
-        ))),
-    }
+            raw.as_deref().unwrap_or_default().trim().escape_debug()
+        ))
+    })
 }
 
 /// Checks a base URL: `http(s)://host[:port]` with no path, query or credentials; trailing slash

@@ -39,6 +39,26 @@ pub enum ErrorKind {
     LimitExceeded,
 }
 
+impl ErrorKind {
+    /// The case in the contract's table of kinds (its name, exit code, HTTP status, retry).
+    pub fn wire(&self) -> dockerhub_org_wire::Kind {
+        use dockerhub_org_wire::Kind;
+        match self {
+            ErrorKind::InvalidInput => Kind::InvalidInput,
+            ErrorKind::MissingCredential => Kind::MissingCredential,
+            ErrorKind::Unauthorized => Kind::Unauthorized,
+            ErrorKind::Forbidden => Kind::Forbidden,
+            ErrorKind::NotFound => Kind::NotFound,
+            ErrorKind::Conflict => Kind::Conflict,
+            ErrorKind::RateLimited { .. } => Kind::RateLimited,
+            ErrorKind::Upstream { .. } => Kind::Upstream,
+            ErrorKind::Transport => Kind::Transport,
+            ErrorKind::InvalidResponse => Kind::InvalidResponse,
+            ErrorKind::LimitExceeded => Kind::LimitExceeded,
+        }
+    }
+}
+
 /// An action failure.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
@@ -117,19 +137,7 @@ impl Error {
 
     /// The kind's stable kebab-case name: the WIT case's name, used in JSON outputs and by hosts.
     pub fn kind_name(&self) -> &'static str {
-        match self.kind {
-            ErrorKind::InvalidInput => "invalid-input",
-            ErrorKind::MissingCredential => "missing-credential",
-            ErrorKind::Unauthorized => "unauthorized",
-            ErrorKind::Forbidden => "forbidden",
-            ErrorKind::NotFound => "not-found",
-            ErrorKind::Conflict => "conflict",
-            ErrorKind::RateLimited { .. } => "rate-limited",
-            ErrorKind::Upstream { .. } => "upstream",
-            ErrorKind::Transport => "transport",
-            ErrorKind::InvalidResponse => "invalid-response",
-            ErrorKind::LimitExceeded => "limit-exceeded",
-        }
+        self.kind.wire().name()
     }
 
     /// Applies `f` to every string this error shows (message, Docker message, detail strings).

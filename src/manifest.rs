@@ -45,6 +45,7 @@ pub fn generate() -> serde_json::Value {
                 "read_only": a.about.read_only,
                 "destructive": a.about.destructive,
                 "idempotent": a.about.idempotent,
+                "listing": a.about.listing,
                 "example": example,
                 "input_schema": input_schema,
                 "output_schema": output_schema,
@@ -70,52 +71,47 @@ fn toolset(table: &'static str, action: &str) -> &'static str {
     }
 }
 
-/// Every error kind: its name, whether the same call is worth repeating, and when.
+/// When an error of `kind` comes back, what to do (the manifest's `when`; its name and `retry` are
+/// the contract's table, [`dockerhub_org_wire::Kind`]).
 #[cfg(not(target_arch = "wasm32"))]
-const KINDS: &[(&str, bool, &str)] = &[
-    (
-        "invalid-input",
-        false,
-        "Fix the field named by detail.field (a JSON pointer into the input); detail.expected says what it takes.",
-    ),
-    ("missing-credential", false, "Give the connection value the message names (organization name, access token)."),
-    ("unauthorized", false, "Docker Hub refused the access token: replace it."),
-    (
-        "forbidden",
-        false,
-        "The token lacks a scope, or the organization's plan lacks the feature: the message says which.",
-    ),
-    (
-        "not-found",
-        false,
-        "Nothing of that name exists; list to find the right one (missing_ok makes removals succeed instead).",
-    ),
-    ("conflict", false, "The change contradicts the current state (a name in use, the last owner): change that first."),
-    ("rate-limited", true, "Retry after detail.retry_after / retry-after (unix seconds)."),
-    (
-        "upstream",
-        true,
-        "Retry later when the status is 5xx; a write that failed so may have been carried out: read the state first.",
-    ),
-    (
-        "transport",
-        true,
-        "Retry later after a timeout or refused connection; a host not allowed or a body too large needs a change first.",
-    ),
-    ("invalid-response", false, "Docker Hub answered with something unreadable; report it."),
-    (
-        "limit-exceeded",
-        true,
-        "Retry with a narrower query, from detail.resume_page, or with a longer deadline (detail.limit names the limit).",
-    ),
-];
+fn when(kind: dockerhub_org_wire::Kind) -> &'static str {
+    use dockerhub_org_wire::Kind;
+    match kind {
+        Kind::InvalidInput => {
+            "Fix the field named by detail.field (a JSON pointer into the input); detail.expected says what it takes."
+        }
+        Kind::MissingCredential => "Give the connection value the message names (organization name, access token).",
+        Kind::Unauthorized => "Docker Hub refused the access token: replace it.",
+        Kind::Forbidden => {
+            "The token lacks a scope, or the organization's plan lacks the feature: the message says which."
+        }
+        Kind::NotFound => {
+            "Nothing of that name exists; list to find the right one (missing_ok makes removals succeed instead)."
+        }
+        Kind::Conflict => {
+            "The change contradicts the current state (a name in use, the last owner): change that first."
+        }
+        Kind::RateLimited => "Retry after detail.retry_after / retry-after (unix seconds).",
+        Kind::Upstream => {
+            "Retry later when the status is 5xx; a write that failed so may have been carried out: read the state first."
+        }
+        Kind::Transport => {
+            "Retry later after a timeout or refused connection; a host not allowed or a body too large needs a change first."
+        }
+        Kind::InvalidResponse => "Docker Hub answered with something unreadable; report it.",
+        Kind::LimitExceeded => {
+            "Retry with a narrower query, from detail.resume_page, or with a longer deadline (detail.limit names the limit)."
+        }
+    }
+}
 
 /// The error body, described once: what every host shows for a failed call (the CLI's `--json`
 /// error, the MCP server's structured error; the WIT `action-error` case is `kind`).
 #[cfg(not(target_arch = "wasm32"))]
 fn error_body() -> serde_json::Value {
+    use dockerhub_org_wire::Kind;
     use serde_json::json;
-    let kinds: Vec<&str> = KINDS.iter().map(|(k, _, _)| *k).collect();
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
     json!({
         "schema": {
             "type": "object",
@@ -135,7 +131,10 @@ fn error_body() -> serde_json::Value {
                 "hints": { "type": "array", "items": { "type": "string" }, "description": "Fixes, when known (the guest's are detail.hints)." }
             }
         },
-        "kinds": KINDS.iter().map(|(kind, retry, when)| json!({ "kind": kind, "retry": retry, "when": when })).collect::<Vec<_>>(),
+        "kinds": Kind::ALL
+            .iter()
+            .map(|kind| json!({ "kind": kind.name(), "retry": kind.retry(), "when": when(*kind) }))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -150,15 +149,16 @@ fn error_kinds(about: &crate::actions::About, input_schema: &serde_json::Value) 
         .iter()
         .any(|f| input_schema["properties"].get(*f).is_some());
     let writes = !about.read_only;
-    KINDS
+    use dockerhub_org_wire::Kind;
+    Kind::ALL
         .iter()
-        .filter(|(kind, _, _)| match *kind {
-            "invalid-input" => true,
-            "not-found" => online && names,
-            "conflict" => online && writes,
+        .filter(|kind| match kind {
+            Kind::InvalidInput => true,
+            Kind::NotFound => online && names,
+            Kind::Conflict => online && writes,
             _ => online,
         })
-        .map(|(kind, retry, _)| json!({ "kind": kind, "retry": retry }))
+        .map(|kind| json!({ "kind": kind.name(), "retry": kind.retry() }))
         .collect()
 }
 

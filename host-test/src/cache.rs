@@ -11,8 +11,12 @@
 //! that is gone.
 
 use std::collections::HashMap;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+use crate::bindings::cache_iface;
+use crate::deadline::Deadline;
 
 /// Who asks: one id per action call.
 pub type CallerId = u64;
@@ -119,10 +123,52 @@ impl Cache {
     }
 }
 
+/// The longest a call waits for another call's fill of a cache key (a token exchange: one request,
+/// at most 30 s, and a little more), and never past the call's own deadline.
+const CACHE_FILL_WAIT: Duration = Duration::from_secs(35);
+
+/// The `cache` import of one call: the process's [`Cache`] under a fresh [`CallerId`], whose
+/// fills end when the call's store drops it.
+pub struct CacheImport {
+    cache: Arc<Cache>,
+    caller: CallerId,
+    deadline: Arc<Deadline>,
+}
+
+impl CacheImport {
+    /// The import for a new call that ends at `deadline`.
+    pub fn new(cache: Arc<Cache>, deadline: Arc<Deadline>) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        CacheImport { cache, caller: NEXT.fetch_add(1, Ordering::Relaxed), deadline }
+    }
+}
+
+impl Drop for CacheImport {
+    /// The call is over: its cache fills end with it, so no other call waits for them.
+    fn drop(&mut self) {
+        self.cache.release(self.caller);
+    }
+}
+
+impl cache_iface::Host for CacheImport {
+    fn get(&mut self, key: String) -> Option<Vec<u8>> {
+        // Concurrent calls that miss the same key (the JWT) wait for the first one's exchange.
+        let wait = self.deadline.remaining().unwrap_or_default().min(CACHE_FILL_WAIT);
+        self.cache.get_or_fill(&key, self.caller, wait)
+    }
+
+    fn set(&mut self, key: String, value: Vec<u8>, ttl_seconds: u32) {
+        self.cache.set(&key, value, ttl_seconds)
+    }
+
+    fn delete(&mut self, key: String) {
+        self.cache.delete(&key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
 
     use super::*;
 

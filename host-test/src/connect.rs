@@ -56,29 +56,15 @@ pub struct Target {
 }
 
 /// `--hub-url` is not a URL the host can allow (a usage error, not a host failure).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct BadHubUrl(pub String);
-
-impl std::fmt::Display for BadHubUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadHubUrl {}
 
 /// `DOCKERHUB_OAT_FILE` names a file that cannot be read, or holds no token. The message names the
 /// file and why, never what it holds.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct BadTokenFile(pub String);
-
-impl std::fmt::Display for BadTokenFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadTokenFile {}
 
 /// The token in the file `path` ([`OAT_FILE_ENV`]): its text without the trailing line break an
 /// editor or `echo` adds (and surrounding blanks). A file that cannot be read, is larger than any

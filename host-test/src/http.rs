@@ -1,49 +1,20 @@
 //! `http-fetch`: blocking HTTP (rustls for the live hub, plain HTTP for local servers) behind an
 //! allow-list of origins, with timeouts, a response body cap, no redirects, and a bounded thread
 //! pool for batches.
+//!
+//! [`HttpClient`] works on the guest's own request types (`dockerhub_org::host`), so the native
+//! run ([`crate::native`]) uses it as is; [`HttpImport`] is the component's import over it, one
+//! per call, converting the generated WIT types once.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use dockerhub_org::host::{FetchError, HttpRequest, HttpResponse, Method};
 use url::Url;
 
-use crate::runtime::http_fetch::{FetchError, Header, Method, Request, Response};
-
-/// When one action call must end (the `call-timeout-seconds` connection value). Requests are cut
-/// short at it, none starts after it, and a pause that would end past it does not start: it marks
-/// the deadline as passed instead, so the guest's next request fails at once.
-#[derive(Debug)]
-pub struct Deadline {
-    at: Instant,
-    passed: AtomicBool,
-}
-
-impl Deadline {
-    /// The deadline `seconds` from now.
-    pub fn after(seconds: u64) -> Self {
-        Deadline { at: Instant::now() + Duration::from_secs(seconds), passed: AtomicBool::new(false) }
-    }
-
-    /// How long ago the deadline passed (zero before it).
-    pub fn overrun(&self) -> Duration {
-        Instant::now().saturating_duration_since(self.at)
-    }
-
-    /// Time left, or `None` once the deadline has passed (or a pause gave up on it).
-    pub fn remaining(&self) -> Option<Duration> {
-        if self.passed.load(Ordering::SeqCst) {
-            return None;
-        }
-        let left = self.at.saturating_duration_since(Instant::now());
-        (!left.is_zero()).then_some(left)
-    }
-
-    fn exceeded(&self, what: &str) -> FetchError {
-        self.passed.store(true, Ordering::SeqCst);
-        FetchError::DeadlineExceeded(what.to_string())
-    }
-}
+use crate::bindings::http_fetch;
+use crate::deadline::Deadline;
 
 /// What the HTTP import may do.
 #[derive(Debug, Clone)]
@@ -129,16 +100,6 @@ fn origin_of(url: &Url) -> Option<String> {
     Some(format!("{}://{}:{}", url.scheme(), url.host_str()?, url.port_or_known_default()?))
 }
 
-fn method_name(method: Method) -> &'static str {
-    match method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Put => "PUT",
-        Method::Patch => "PATCH",
-        Method::Delete => "DELETE",
-    }
-}
-
 impl HttpClient {
     /// A client with `config`.
     pub fn new(config: HttpConfig) -> Arc<Self> {
@@ -180,7 +141,7 @@ impl HttpClient {
     }
 
     /// Sends one request, within `deadline` when there is one.
-    pub fn fetch(&self, request: &Request, deadline: Option<&Deadline>) -> Result<Response, FetchError> {
+    pub fn fetch(&self, request: &HttpRequest, deadline: Option<&Deadline>) -> Result<HttpResponse, FetchError> {
         let url = Url::parse(&request.url).map_err(|e| FetchError::InvalidUrl(format!("{e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::InvalidUrl(format!("unsupported scheme {}", url.scheme())));
@@ -195,9 +156,9 @@ impl HttpClient {
             Some((_, Some(left))) => left.min(self.config.timeout),
         };
         self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(SentRequest {
-            method: method_name(request.method).to_string(),
+            method: request.method.as_str().to_string(),
             url: request.url.clone(),
-            headers: request.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect(),
+            headers: request.headers.clone(),
             body: request.body.clone(),
         });
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -213,10 +174,10 @@ impl HttpClient {
         }
     }
 
-    fn send(&self, request: &Request, timeout: Duration) -> Result<Response, FetchError> {
-        let mut builder = ureq::http::Request::builder().method(method_name(request.method)).uri(&request.url);
-        for header in &request.headers {
-            builder = builder.header(header.name.as_str(), header.value.as_str());
+    fn send(&self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse, FetchError> {
+        let mut builder = ureq::http::Request::builder().method(request.method.as_str()).uri(&request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
         }
         let body = request.body.clone().unwrap_or_default();
         let built = builder.body(body).map_err(|e| FetchError::InvalidUrl(e.to_string()))?;
@@ -226,10 +187,7 @@ impl HttpClient {
         let headers = response
             .headers()
             .iter()
-            .map(|(name, value)| Header {
-                name: name.to_string(),
-                value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            })
+            .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
         let body = response
             .body_mut()
@@ -237,7 +195,7 @@ impl HttpClient {
             .limit(self.config.max_body_bytes)
             .read_to_vec()
             .map_err(|e| self.failure(e))?;
-        Ok(Response { status, headers, body })
+        Ok(HttpResponse { status, headers, body })
     }
 
     fn failure(&self, error: ureq::Error) -> FetchError {
@@ -261,13 +219,13 @@ impl HttpClient {
     /// request order.
     pub fn fetch_batch(
         &self,
-        requests: &[Request],
+        requests: &[HttpRequest],
         max_concurrency: u32,
         deadline: Option<&Deadline>,
-    ) -> Vec<Result<Response, FetchError>> {
+    ) -> Vec<Result<HttpResponse, FetchError>> {
         let workers = max_concurrency.clamp(1, self.config.max_concurrency.max(1)) as usize;
         let workers = workers.min(requests.len().max(1));
-        let slots: Vec<Mutex<Option<Result<Response, FetchError>>>> =
+        let slots: Vec<Mutex<Option<Result<HttpResponse, FetchError>>>> =
             requests.iter().map(|_| Mutex::new(None)).collect();
         let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
@@ -306,5 +264,77 @@ impl HttpClient {
         if self.config.real_sleep {
             std::thread::sleep(pause);
         }
+    }
+}
+
+/// The `http-fetch` import of one call: the process's [`HttpClient`] within the call's deadline,
+/// counting the time spent in it.
+pub struct HttpImport {
+    client: Arc<HttpClient>,
+    deadline: Arc<Deadline>,
+    in_http: Duration,
+}
+
+impl HttpImport {
+    /// The import for a call that ends at `deadline`.
+    pub fn new(client: Arc<HttpClient>, deadline: Arc<Deadline>) -> Self {
+        HttpImport { client, deadline, in_http: Duration::ZERO }
+    }
+
+    /// Time spent in the import (requests and pauses) so far.
+    pub fn time_spent(&self) -> Duration {
+        self.in_http
+    }
+
+    /// Runs `work` within the call's deadline, counting its time.
+    fn timed<T>(&mut self, work: impl FnOnce(&HttpClient, &Deadline) -> T) -> T {
+        let start = Instant::now();
+        let outcome = work(&self.client, &self.deadline);
+        self.in_http += start.elapsed();
+        outcome
+    }
+}
+
+/// A request as the guest types spell it.
+fn from_wit(request: http_fetch::Request) -> HttpRequest {
+    HttpRequest {
+        method: dockerhub_org_wire::method!(request.method, http_fetch::Method => Method),
+        url: request.url,
+        headers: request.headers.into_iter().map(|h| (h.name, h.value)).collect(),
+        body: request.body,
+    }
+}
+
+/// An outcome as the WIT spells it.
+fn to_wit(outcome: Result<HttpResponse, FetchError>) -> Result<http_fetch::Response, http_fetch::FetchError> {
+    match outcome {
+        Ok(response) => Ok(http_fetch::Response {
+            status: response.status,
+            headers: response.headers.into_iter().map(|(name, value)| http_fetch::Header { name, value }).collect(),
+            body: response.body,
+        }),
+        Err(failure) => Err(dockerhub_org_wire::fetch_error!(failure, FetchError => http_fetch::FetchError)),
+    }
+}
+
+impl http_fetch::Host for HttpImport {
+    fn fetch(&mut self, request: http_fetch::Request) -> Result<http_fetch::Response, http_fetch::FetchError> {
+        let request = from_wit(request);
+        self.timed(|http, deadline| to_wit(http.fetch(&request, Some(deadline))))
+    }
+
+    fn fetch_batch(
+        &mut self,
+        requests: Vec<http_fetch::Request>,
+        max_concurrency: u32,
+    ) -> Vec<Result<http_fetch::Response, http_fetch::FetchError>> {
+        let requests: Vec<HttpRequest> = requests.into_iter().map(from_wit).collect();
+        self.timed(|http, deadline| {
+            http.fetch_batch(&requests, max_concurrency, Some(deadline)).into_iter().map(to_wit).collect()
+        })
+    }
+
+    fn sleep(&mut self, millis: u32) {
+        self.timed(|http, deadline| http.sleep(millis, Some(deadline)))
     }
 }

@@ -1,18 +1,21 @@
 //! A native wasmtime host for the dockerhub-org component.
 //!
-//! The modules mirror the component's imports ([`http`], [`secrets`], [`cache`]); [`runtime`] loads
-//! the component once and runs one action per fresh store, its compiled code cached by
-//! [`compile_cache`]. The `dockerhub-org` binary is the CLI on top; integration tests use this
+//! The modules mirror the component's imports ([`http`], [`secrets`], [`cache`], each holding its
+//! import's implementation over the generated [`bindings`], within the call's [`deadline`]);
+//! [`runtime`] loads the component once and runs one action per fresh store, its compiled code
+//! cached by [`compile_cache`]. The `dockerhub-org` binary is the CLI on top; integration tests use this
 //! library against wiremock.
 #![deny(missing_docs)]
 
-pub mod bench;
+pub mod bindings;
 pub mod cache;
 pub mod compile_cache;
 pub mod connect;
+pub mod deadline;
 pub mod demo;
 pub mod engine;
 pub mod http;
+pub mod manifest;
 pub mod mcp;
 pub mod mcp_input;
 pub mod native;

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use dockerhub_org_host::connect::Target;
+use dockerhub_org_host::manifest::Manifest;
 use dockerhub_org_host::runtime::GuestTrap;
 use dockerhub_org_host::simulator::DEFAULT_ORG;
 
@@ -158,8 +159,8 @@ enum Command {
 fn full_command() -> clap::Command {
     let mut command = Cli::command().after_help(exit::help());
     let builtin: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_string()).collect();
-    for action in cli::flags::manifest_actions() {
-        if builtin.iter().any(|b| action["name"] == b.as_str()) {
+    for action in Manifest::embedded().actions {
+        if builtin.contains(&action.name) {
             continue;
         }
         let sub = cli::flags::action_command(&action);
@@ -189,7 +190,7 @@ fn main() -> ExitCode {
 
 /// Runs action `name` from its subcommand's flags.
 fn run_action(name: &str, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
-    let action = cli::flags::manifest_actions().into_iter().find(|a| a["name"] == name).unwrap_or_default();
+    let action = Manifest::embedded().action(name).cloned().unwrap_or_default();
     let target = Target::from_arg_matches(matches)?;
     let output = Output::from_arg_matches(matches)?;
     let view = View::from_arg_matches(matches)?;

@@ -23,6 +23,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
+use dockerhub_org_wire::body::{Absent, ErrorBody};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
     PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
@@ -32,7 +33,8 @@ use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::{Value, json};
 
 use crate::connect::{OAT_ENV, Target, connect};
-use crate::runtime::{ActionError, error_detail, error_kind, error_message};
+use crate::manifest::{Action, Manifest};
+use crate::runtime::{ActionError, action_error_kind, error_detail, error_message};
 use crate::secrets::Secrets;
 use crate::{Outcome, Runtime};
 
@@ -326,19 +328,14 @@ pub const NOT_PREVIEWABLE_KIND: &str = "not-previewable";
 
 /// The tools for every action in `manifest` (the JSON `describe` returns).
 pub fn tools_from_manifest(manifest: &Value) -> Result<Vec<ActionTool>> {
-    let actions = manifest["actions"].as_array().context("the manifest has no \"actions\" array")?;
-    actions.iter().map(tool_from_action).collect()
+    Manifest::from_value(manifest)?.actions.iter().map(tool_from_action).collect()
 }
 
-fn tool_from_action(action: &Value) -> Result<ActionTool> {
-    let name = action["name"].as_str().context("a manifest action has no \"name\"")?;
-    let flag =
-        |key: &str| action[key].as_bool().ok_or_else(|| anyhow!("manifest action \"{name}\" has no boolean \"{key}\""));
-    let (read_only, destructive, idempotent) = (flag("read_only")?, flag("destructive")?, flag("idempotent")?);
-    let Some(input_schema) = action["input_schema"].as_object() else {
-        bail!("manifest action \"{name}\" has no \"input_schema\" object");
-    };
-    let scopes: Vec<&str> = action["scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+fn tool_from_action(action: &Action) -> Result<ActionTool> {
+    let name = action.name.as_str();
+    let (read_only, destructive, idempotent) = (action.read_only, action.destructive, action.idempotent);
+    let input_schema = &action.input_schema;
+    let scopes = &action.scopes;
     let has_dry_run = input_schema.get("properties").and_then(|p| p.get("dry_run")).is_some();
     let writes = match (read_only, has_dry_run) {
         (true, _) => Writes::Nothing,
@@ -346,8 +343,8 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
         (false, false) => Writes::Unpreviewable,
     };
 
-    let title = action["title"].as_str().unwrap_or(name).to_string();
-    let mut description = short_description(action["description"].as_str().unwrap_or_default());
+    let title = action.title().to_string();
+    let mut description = short_description(&action.description);
     if scopes.is_empty() {
         description.push_str("\n\nLocal: contacts nothing and needs no token.");
     } else {
@@ -370,10 +367,10 @@ fn tool_from_action(action: &Value) -> Result<ActionTool> {
     };
     let mut tool =
         Tool::new(name.to_string(), description, Arc::new(compact_in)).with_title(title).with_annotations(annotations);
-    if let Some(Value::Object(compact)) = action.get("output_schema").filter(|s| s.is_object()).map(compact_output) {
+    if let Some(Value::Object(compact)) = Some(&action.output_schema).filter(|s| s.is_object()).map(compact_output) {
         tool = tool.with_raw_output_schema(Arc::new(compact));
     }
-    let toolset = action["toolset"].as_str().unwrap_or("admin").to_string();
+    let toolset = action.toolset.as_deref().unwrap_or("admin").to_string();
     let listing = input_schema.get("properties").and_then(|p| p.get("page_size")).is_some();
     Ok(ActionTool { tool, writes, toolset, listing })
 }
@@ -481,36 +478,27 @@ pub fn tool_result(
     }
 }
 
-/// An action error as JSON: `error` (the kind), `message`, `detail` (parsed when it is JSON), and the
-/// rate limit's `retry_after` or the upstream `status` and `docker_message` when the case has them.
+/// An action error as JSON: `error` (the kind), `message`, `detail` (parsed when it is JSON), the
+/// guest's `hints`, and the rate limit's `retry_after` or the upstream `status` and `docker_message`
+/// when the case has them; absent ones are left out ([`ErrorBody`], the body the service writes).
 fn action_error_json(error: &ActionError, missing_credential_hint: Option<&str>) -> Value {
     let mut message = error_message(error).to_string();
     if let (ActionError::MissingCredential(_), Some(hint)) = (error, missing_credential_hint) {
         message = format!("{message} {hint}");
     }
-    let mut value = json!({"error": error_kind(error), "message": message});
-    if let Some(detail) = error_detail(error) {
-        value["detail"] = serde_json::from_str(detail).unwrap_or_else(|_| Value::String(detail.to_string()));
-    }
-    // The error body of the manifest's contract: the guest's fixes (detail.hints) as `hints`.
-    if let Some(hints) = value.pointer("/detail/hints").filter(|h| h.is_array()).cloned() {
-        value["hints"] = hints;
-    }
-    match error {
-        ActionError::RateLimited(info) => {
-            if let Some(at) = info.retry_after {
-                value["retry_after"] = json!(at);
-            }
-        }
-        ActionError::Upstream(info) => {
-            value["status"] = json!(info.status);
-            if let Some(docker) = &info.docker_message {
-                value["docker_message"] = json!(docker);
-            }
-        }
-        _ => {}
-    }
-    value
+    let (retry_after, upstream) = match error {
+        ActionError::RateLimited(info) => (info.retry_after, None),
+        ActionError::Upstream(info) => (None, Some((info.status, info.docker_message.as_deref()))),
+        _ => (None, None),
+    };
+    let body = ErrorBody {
+        detail: error_detail(error),
+        retry_after,
+        upstream,
+        hints: true,
+        ..ErrorBody::new(action_error_kind(error), &message)
+    };
+    body.to_json(Absent::Omitted)
 }
 
 /// `isError: true` with `value` as structured content and `kind: message` (and the detail) as text.

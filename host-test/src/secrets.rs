@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::bindings::secret_get;
+
 /// The connection values one call sees.
 #[derive(Clone, Default)]
 pub struct Secrets {
@@ -43,5 +45,12 @@ impl Secrets {
             s.set("hub-url", url);
         }
         s
+    }
+}
+
+/// The `secret-get` import: a call's own copy of the connection values.
+impl secret_get::Host for Secrets {
+    fn get(&mut self, key: String) -> Option<String> {
+        Secrets::get(self, &key)
     }
 }

@@ -6,7 +6,12 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use dockerhub_org_host::bench::{BenchOptions, run};
+// The benchmark is the bench binary's own module, compiled here too for its quick run.
+#[path = "../src/bin/bench/benchmark.rs"]
+#[allow(dead_code, reason = "the test uses part of the benchmark binary's module")]
+mod benchmark;
+
+use benchmark::{BenchOptions, run};
 use dockerhub_org_host::cache::Cache;
 use dockerhub_org_host::http::HttpConfig;
 use dockerhub_org_host::native::NativeHost;

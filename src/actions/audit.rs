@@ -253,12 +253,12 @@ pub static ACTIONS: &[ActionSpec] = &[
         "Lists the organization's audit-log events, newest first as Docker returns them, one page or every page (all_pages, bounded by max_items; Docker gives no count, so paging stops on a short or empty page). Filters: action (an action as events name it, group and name joined by a dot: repo.tag.push, org.member.add, org.member.role.change, org.settings.update, org.access_token.create, ...; list-audit-actions gives each one's filter), name (the repository for repository events, the organization for organization events, the member's username for team member events), actor, from and to (RFC 3339; from must not be after to; sent in UTC). Output: events (AuditEvent: account, action, name, actor, data, timestamp, description) and paging. Audit logs need a Docker Team or Business plan.",
         scopes: [AuditLogRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{"action": "org.team.member.add", "from": "2026-10-01T00:00:00Z", "to": "2026-10-31T23:59:59Z", "page_size": 25}"#,
-        run: list_audit_logs, input: ListAuditLogsInput, output: AuditLogListing),
+        run: list_audit_logs, input: ListAuditLogsInput, output: AuditLogListing, listing: true),
     action!("list-audit-actions", "List audit log actions",
         "Lists the audit-log actions the organization's events can be filtered by, grouped as Docker groups them (org, repo, billing, enterprise, oidc, offload), each with its name within the group, its filter (the group and name joined by a dot, as events and list-audit-logs' action filter name it: repo.tag.push, org.member.role.change), label and description. Audit logs need a Docker Team or Business plan.",
         scopes: [AuditLogRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{}"#,
-        run: list_audit_actions, input: ListAuditActionsInput, output: AuditActionsOutput),
+        run: list_audit_actions, input: ListAuditActionsInput, output: AuditActionsOutput, listing: true),
 ];
 
 #[cfg(test)]

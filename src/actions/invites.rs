@@ -531,7 +531,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         "Lists the organization's pending invites (Docker returns them all at once; only owners may list them). Output: invites (Invite: id for cancel-invite and resend-invite, invitee as email or Docker ID, inviter, team, role when Docker includes it, created_at) and count.",
         scopes: [InviteRead], read_only: true, destructive: false, idempotent: true,
         example: "{}",
-        run: list_invites, input: ListInvitesInput, output: ListInvitesOutput),
+        run: list_invites, input: ListInvitesInput, output: ListInvitesOutput, listing: true),
     action!("invite-members", "Invite people to the organization",
         "Invites people by email or Docker ID in one bulk request, optionally onto a team and with a role (owner, editor, member). Invitees are trimmed, checked (an email must look like one; a Docker ID is letters, digits, -, _ or .) and deduplicated ignoring case, 1 to 1000 per call. With dry_run, Docker validates each invitee and changes nothing. Output: Docker's status per invitee (invited, existing_org_member, invalid_email_or_docker_id, ... passed through) with the invite when one was created, counts by status, and changed when anyone was invited. Never repeated after a server error, so nobody is invited twice.",
         scopes: [InviteEdit], read_only: false, destructive: false, idempotent: false,

@@ -424,7 +424,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         "Lists members of the organization, one page or every page (all_pages, bounded by max_items). Filters: search (username, full name or email; fuzzy), role (core or a custom role's name), type, invites. Output: members (Member: username, full name, email, role (a core role in lower case, a custom role by the name Docker returns), teams, guest flag, date joined and, when the organization has insights, last seen/login fields), count and paging.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{"page_size": 5}"#,
-        run: list_members, input: ListMembersInput, output: MemberListing),
+        run: list_members, input: ListMembersInput, output: MemberListing, listing: true),
     action!("get-member", "Get an organization member",
         "Finds one member by username or by email (exactly one of the two). Docker's member search is fuzzy, so the search result is filtered to an exact, case-insensitive match on the username or the email; a near match is never returned. No match is not-found naming what was searched (with near matches in the detail); several matches are conflict listing the candidates.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
@@ -444,12 +444,12 @@ pub static ACTIONS: &[ActionSpec] = &[
         "Fetches Docker's CSV export of the organization's members and invitees and returns structured rows: name, username, email, type (User or Invitee), permission (lower case), teams (a list) and date joined (as Docker writes it). Columns are read by header name; extra columns are ignored. A body that is not such a CSV is invalid-response.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
         example: "{}",
-        run: export_members, input: ExportMembersInput, output: ExportMembersOutput),
+        run: export_members, input: ExportMembersInput, output: ExportMembersOutput, listing: true),
     action!("sync-members", "Sync the member roster",
         "Returns the whole member roster in one call for a scheduled directory sync: 100 per page, pages 2..N fetched together once page 1 reports the count (about two round trips). Each row is a Member with status (member or invitee): username, full name, email, role, teams, guest flag, date joined and, with insights, last seen/login. Pending invitees are left out unless include_invitees is true. Summary counts by role and by status. Works on every plan.",
         scopes: [MemberRead], read_only: true, destructive: false, idempotent: true,
         example: r#"{"include_invitees": false}"#,
-        run: sync_members, input: SyncMembersInput, output: SyncMembersOutput),
+        run: sync_members, input: SyncMembersInput, output: SyncMembersOutput, listing: true),
 ];
 
 #[cfg(test)]

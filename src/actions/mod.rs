@@ -47,6 +47,9 @@ pub struct About {
     pub input_schema: fn() -> schemars::Schema,
     /// The output's JSON Schema, generated from the Rust output type.
     pub output_schema: fn() -> schemars::Schema,
+    /// Its output is a listing: rows a host shows as a table or CSV by default (`listing: true`
+    /// in `action!`; the manifest's `listing`).
+    pub listing: bool,
 }
 
 /// The JSON Schema of an output type: what it serialises to (fields skipped when absent are not
@@ -74,12 +77,15 @@ impl<'h> Ctx<'h> {
 /// Declares an [`ActionSpec`]; usable from every action module. The input is parsed (with errors
 /// that name the field) before the function runs; the function returns its typed output or an
 /// already written [`Output`] (listings), and `output` names the type whose JSON Schema the
-/// manifest shows.
+/// manifest shows. `listing: true` (after `output`) declares the output a listing.
 macro_rules! action {
+    (@listing) => { false };
+    (@listing $listing:literal) => { $listing };
     (
         $name:literal, $title:literal, $desc:literal,
         scopes: [$($scope:ident),*], read_only: $ro:literal, destructive: $de:literal, idempotent: $id:literal,
-        example: $example:literal, run: $run:path, input: $input:ty, output: $output:ty $(,)?
+        example: $example:literal, run: $run:path, input: $input:ty, output: $output:ty
+        $(, listing: $listing:literal)? $(,)?
     ) => {
         $crate::actions::ActionSpec {
             name: $name,
@@ -99,6 +105,7 @@ macro_rules! action {
                 example: $example,
                 input_schema: $crate::actions::schema::input_schema::<$input>,
                 output_schema: $crate::actions::schema::output_schema::<$output>,
+                listing: action!(@listing $($listing)?),
             },
         }
     };

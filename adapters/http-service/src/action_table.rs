@@ -35,8 +35,8 @@ macro_rules! action_table {
         pub(crate) fn call(
             name: &str,
             input: &str,
-        ) -> Option<Result<String, crate::component::wit::dockerhub::org::actions::ActionError>> {
-            use crate::component::wit::dockerhub::org::actions;
+        ) -> Option<Result<String, crate::bindings::dockerhub::org::actions::ActionError>> {
+            use crate::bindings::dockerhub::org::actions;
             match name {
                 $($name => Some(actions::$function(input)),)*
                 _ => None,

@@ -1,16 +1,8 @@
-//! The component boundary (wasm32 only): the generated bindings, the `incoming-handler` export,
+//! The component boundary (wasm32 only): over the generated [`crate::bindings`], the `incoming-handler` export,
 //! reading the request's head and body, writing the [`Reply`] through `wasi:http`, and the access
 //! log line through `wasi:cli/stderr`.
 
-pub(crate) mod wit {
-    wit_bindgen::generate!({
-        world: "dockerhub:adapters/http-service",
-        path: ["../../wit", "../wit"],
-        // The plugin's interfaces live in another package (`dockerhub:org`, ../../wit).
-        generate_all,
-    });
-}
-
+use crate::bindings as wit;
 use wit::dockerhub::adapters::service_host;
 use wit::dockerhub::org::actions::{self, ActionError};
 use wit::exports::wasi::http::incoming_handler::Guest;

@@ -1,75 +1,18 @@
-//! An action's failure as an HTTP answer: the status for each error kind, `Retry-After` for a rate
-//! limit, and the JSON body `{"error": kind, "message", "detail"}`.
+//! An action's failure as an HTTP answer: the status for each error kind (the contract's table,
+//! `dockerhub_org_wire::Kind`), `Retry-After` for a rate limit, and the JSON body
+//! `{"error": kind, "message", "detail"}`.
 //!
 //! `missing-credential` answers 400, not 401: the service holds the connection values (they are
 //! its configuration, not the caller's credentials), so there is no challenge a caller could answer
 //! and a 401 would need a `WWW-Authenticate` the service cannot offer. The body names the missing
 //! value; the operator fixes the deployment's config.
 
-use serde_json::{Value, json};
+use dockerhub_org_wire::body::{Absent, ErrorBody};
+use serde_json::Value;
 
-/// The plugin's error kinds (the WIT `action-error` cases), plus `unknown-action` for a route to
-/// an action that does not exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// The input JSON is malformed or out of range.
-    InvalidInput,
-    /// A connection value is missing from the service's configuration.
-    MissingCredential,
-    /// Docker Hub did not accept the credentials.
-    Unauthorized,
-    /// The token lacks a scope, or is a personal access token.
-    Forbidden,
-    /// The member, team, invite or organization does not exist.
-    NotFound,
-    /// The change conflicts with the current state.
-    Conflict,
-    /// Rate limited beyond the retry budget.
-    RateLimited,
-    /// Another non-success answer from Docker Hub.
-    Upstream,
-    /// No answer from Docker Hub.
-    Transport,
-    /// An answer the plugin cannot read.
-    InvalidResponse,
-    /// The call reached its deadline or another of its limits before it finished.
-    LimitExceeded,
-}
-
-impl ErrorKind {
-    /// The kind as the WIT names it (kebab-case), the body's `error`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidInput => "invalid-input",
-            ErrorKind::MissingCredential => "missing-credential",
-            ErrorKind::Unauthorized => "unauthorized",
-            ErrorKind::Forbidden => "forbidden",
-            ErrorKind::NotFound => "not-found",
-            ErrorKind::Conflict => "conflict",
-            ErrorKind::RateLimited => "rate-limited",
-            ErrorKind::Upstream => "upstream",
-            ErrorKind::Transport => "transport",
-            ErrorKind::InvalidResponse => "invalid-response",
-            ErrorKind::LimitExceeded => "limit-exceeded",
-        }
-    }
-
-    /// The HTTP status the service answers with.
-    pub fn status(self) -> u16 {
-        match self {
-            ErrorKind::InvalidInput | ErrorKind::MissingCredential => 400,
-            ErrorKind::Unauthorized => 401,
-            ErrorKind::Forbidden => 403,
-            ErrorKind::NotFound => 404,
-            ErrorKind::Conflict => 409,
-            ErrorKind::RateLimited => 429,
-            ErrorKind::Upstream | ErrorKind::Transport | ErrorKind::InvalidResponse => 502,
-            // The work did not complete within the call's bounds (its deadline, most often); the
-            // detail names the limit and how far the call got.
-            ErrorKind::LimitExceeded => 504,
-        }
-    }
-}
+/// The plugin's error kinds (the WIT `action-error` cases): the contract's table, which holds the
+/// HTTP status the service answers with ([`ErrorKind::http_status`]).
+pub use dockerhub_org_wire::Kind as ErrorKind;
 
 /// Seconds to announce in `Retry-After` when Docker Hub gave no time (its window is a minute).
 pub const DEFAULT_RETRY_AFTER_SECONDS: u64 = 60;
@@ -96,18 +39,16 @@ impl Failure {
     }
 
     /// The JSON body: `error`, `message`, `detail` (the parsed object, or null), and for a rate
-    /// limit `retry_after` (Unix seconds), for an upstream answer `status` and `docker_message`.
+    /// limit `retry_after` (Unix seconds), for an upstream answer `status` and `docker_message`,
+    /// each `null` when the failure has none ([`ErrorBody`], the body the MCP server shows too).
     pub fn body(&self) -> Value {
-        let detail = self.detail.as_deref().map(|d| serde_json::from_str(d).unwrap_or_else(|_| Value::from(d)));
-        let mut body = json!({ "error": self.kind.name(), "message": self.message, "detail": detail });
-        if self.kind == ErrorKind::RateLimited {
-            body["retry_after"] = json!(self.retry_after_unix);
-        }
-        if let Some((status, docker_message)) = &self.upstream {
-            body["status"] = json!(status);
-            body["docker_message"] = json!(docker_message);
-        }
-        body
+        let body = ErrorBody {
+            detail: self.detail.as_deref(),
+            retry_after: self.retry_after_unix,
+            upstream: self.upstream.as_ref().map(|(status, docker_message)| (*status, docker_message.as_deref())),
+            ..ErrorBody::new(self.kind, &self.message)
+        };
+        body.to_json(Absent::Null)
     }
 
     /// `Retry-After` in seconds from `now` (Unix seconds), for a rate limit: at least one second.
@@ -121,27 +62,9 @@ impl Failure {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde_json::json;
 
-    #[test]
-    fn each_kind_has_its_status() {
-        let table = [
-            (ErrorKind::InvalidInput, 400),
-            (ErrorKind::MissingCredential, 400),
-            (ErrorKind::Unauthorized, 401),
-            (ErrorKind::Forbidden, 403),
-            (ErrorKind::NotFound, 404),
-            (ErrorKind::Conflict, 409),
-            (ErrorKind::RateLimited, 429),
-            (ErrorKind::Upstream, 502),
-            (ErrorKind::Transport, 502),
-            (ErrorKind::InvalidResponse, 502),
-            (ErrorKind::LimitExceeded, 504),
-        ];
-        for (kind, status) in table {
-            assert_eq!(kind.status(), status, "{}", kind.name());
-        }
-    }
+    use super::*;
 
     #[test]
     fn the_body_carries_kind_message_and_parsed_detail() {

@@ -26,4 +26,6 @@ pub mod routes;
 pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
+mod bindings;
+#[cfg(target_arch = "wasm32")]
 mod component;

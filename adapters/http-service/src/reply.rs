@@ -131,7 +131,7 @@ impl Reply {
 
     /// A failed action, at `now` (Unix seconds, for `Retry-After`).
     pub fn failure(failure: &Failure, now: u64) -> Self {
-        let mut reply = Reply::json(failure.kind.status(), &failure.body());
+        let mut reply = Reply::json(failure.kind.http_status(), &failure.body());
         if let Some(seconds) = failure.retry_after_seconds(now) {
             reply.headers.push(("Retry-After".to_string(), seconds.to_string()));
         }

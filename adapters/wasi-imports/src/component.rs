@@ -1,23 +1,16 @@
-//! The component boundary (wasm32 only): the generated bindings, the plugin's three imports and
-//! `service-host` for the service front.
+//! The component boundary (wasm32 only): the plugin's three imports and `service-host` for the
+//! service front, over the generated [`crate::bindings`].
 //!
 //! `secret-get` reads `wasi:config/store`; `cache` keeps one `wasi:keyvalue` bucket open for the
 //! instance's life and stores each value behind its expiry; `http-fetch` hands requests to
 //! [`crate::fetch`] and pauses on a monotonic-clock pollable, both within the call's deadline;
 //! `service-host` gives the front the same config lookup, starts the call's deadline
-//! ([`crate::deadline`]) and counts the requests sent since its request began.
-
-pub(crate) mod wit {
-    wit_bindgen::generate!({
-        world: "dockerhub:adapters/wasi-imports",
-        path: ["../../wit", "../wit"],
-        // The plugin's interfaces live in another package (`dockerhub:org`, ../../wit).
-        generate_all,
-    });
-}
+//! ([`crate::deadline`]) and reads the count of requests [`crate::fetch`] sent since its request
+//! began.
 
 use std::cell::{Cell, RefCell};
 
+use crate::bindings as wit;
 use wit::exports::dockerhub::adapters::service_host;
 use wit::exports::dockerhub::org::{cache, http_fetch, secret_get};
 use wit::wasi::clocks::{monotonic_clock, wall_clock};
@@ -46,8 +39,6 @@ impl secret_get::Guest for Adapter {
 }
 
 thread_local! {
-    /// Requests handed to the engine since the front's last `begin-call`.
-    static REQUESTS_SENT: Cell<u32> = const { Cell::new(0) };
     /// The call's deadline, from the front's last `begin-call` ([`crate::deadline`]); none before.
     static DEADLINE: Cell<Option<Deadline>> = const { Cell::new(None) };
 }
@@ -57,24 +48,19 @@ pub(crate) fn deadline() -> Option<Deadline> {
     DEADLINE.with(Cell::get)
 }
 
-/// Counts one request handed to `wasi:http/outgoing-handler`.
-pub(crate) fn count_request_sent() {
-    REQUESTS_SENT.with(|sent| sent.set(sent.get().saturating_add(1)));
-}
-
 impl service_host::Guest for Adapter {
     fn config_value(key: String) -> Option<String> {
         config_value(&key)
     }
 
     fn begin_call() {
-        REQUESTS_SENT.with(|sent| sent.set(0));
+        crate::fetch::reset_requests_sent();
         let timeout = limits::call_timeout(config_value(limits::CALL_TIMEOUT_KEY).as_deref());
         DEADLINE.with(|deadline| deadline.set(Some(Deadline::after(monotonic_clock::now(), timeout))));
     }
 
     fn requests_sent() -> u32 {
-        REQUESTS_SENT.with(Cell::get)
+        crate::fetch::requests_sent()
     }
 }
 

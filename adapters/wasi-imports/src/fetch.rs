@@ -7,20 +7,36 @@
 //! cap is checked against `Content-Length` first and then as bytes arrive. With a call deadline
 //! ([`crate::deadline`]) no request starts after it and every timeout is cut to the time left.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 use crate::allow_list::{AllowList, Refusal, Scheme as AllowedScheme};
-use crate::component::wit::exports::dockerhub::org::http_fetch::{FetchError, Header, Method, Request, Response};
-use crate::component::wit::wasi::clocks::monotonic_clock;
-use crate::component::wit::wasi::http::outgoing_handler;
-use crate::component::wit::wasi::http::types::{
+use crate::bindings::exports::dockerhub::org::http_fetch::{FetchError, Header, Method, Request, Response};
+use crate::bindings::wasi::clocks::monotonic_clock;
+use crate::bindings::wasi::http::outgoing_handler;
+use crate::bindings::wasi::http::types::{
     ErrorCode, Fields, FutureIncomingResponse, IncomingBody, IncomingResponse, Method as WasiMethod, OutgoingBody,
     OutgoingRequest, RequestOptions, Scheme,
 };
-use crate::component::wit::wasi::io::poll::{Pollable, poll};
-use crate::component::wit::wasi::io::streams::{InputStream, StreamError};
+use crate::bindings::wasi::io::poll::{Pollable, poll};
+use crate::bindings::wasi::io::streams::{InputStream, StreamError};
 use crate::deadline::Deadline;
 use crate::limits;
+
+thread_local! {
+    /// Requests handed to `wasi:http/outgoing-handler` since the front's last `begin-call`.
+    static REQUESTS_SENT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Requests handed to the engine since [`reset_requests_sent`].
+pub(crate) fn requests_sent() -> u32 {
+    REQUESTS_SENT.with(Cell::get)
+}
+
+/// Starts counting the requests of a new call from zero.
+pub(crate) fn reset_requests_sent() {
+    REQUESTS_SENT.with(|sent| sent.set(0));
+}
 
 /// Bytes asked for per read of a response body.
 const READ_CHUNK: u64 = 64 * 1024;
@@ -251,7 +267,7 @@ fn start(
     let _ = options.set_between_bytes_timeout(Some(limit(deadline, now, limits::BETWEEN_BYTES_TIMEOUT)));
 
     let future = outgoing_handler::handle(outgoing, Some(options)).map_err(from_error_code)?;
-    crate::component::count_request_sent();
+    REQUESTS_SENT.with(|sent| sent.set(sent.get().saturating_add(1)));
     write_body(body, request.body.as_deref().unwrap_or_default())?;
     Ok(future)
 }

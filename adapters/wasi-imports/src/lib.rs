@@ -19,6 +19,8 @@ pub mod deadline;
 pub mod limits;
 
 #[cfg(target_arch = "wasm32")]
+mod bindings;
+#[cfg(target_arch = "wasm32")]
 mod component;
 #[cfg(target_arch = "wasm32")]
 mod fetch;

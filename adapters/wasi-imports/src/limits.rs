@@ -18,23 +18,18 @@ pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 pub const MAX_CONCURRENCY: u32 = 16;
 /// Longest single pause the plugin may ask for.
 pub const MAX_SLEEP: Duration = Duration::from_secs(60);
-/// The connection value naming a call's deadline in whole seconds (the plugin's
-/// `dockerhub_org::connection::KEY_CALL_TIMEOUT`; a unit test checks the three agree).
-pub const CALL_TIMEOUT_KEY: &str = "call-timeout-seconds";
-/// A call's deadline when the connection sets none.
-pub const DEFAULT_CALL_TIMEOUT_SECONDS: u64 = 120;
-/// The longest deadline a connection may set (one day).
-pub const MAX_CALL_TIMEOUT_SECONDS: u64 = 86_400;
+/// The connection value naming a call's deadline, its default and its cap: the contract's
+/// ([`dockerhub_org_wire`]), as the plugin reads them.
+pub use dockerhub_org_wire::{
+    DEFAULT_CALL_TIMEOUT_SECONDS, KEY_CALL_TIMEOUT as CALL_TIMEOUT_KEY, MAX_CALL_TIMEOUT_SECONDS,
+};
 
-/// A call's deadline for the configured `call-timeout-seconds` (`None`: not set): whole seconds
-/// from 1 to [`MAX_CALL_TIMEOUT_SECONDS`]; absent, blank or anything else is the default (the
-/// plugin refuses an invalid value itself, as `invalid-input`, before it sends anything).
+/// A call's deadline for the configured `call-timeout-seconds` (`None`: not set), by the
+/// contract's rule: whole seconds from 1 to [`MAX_CALL_TIMEOUT_SECONDS`]; absent, blank or anything
+/// else is the default (the plugin refuses an invalid value itself, as `invalid-input`, before it
+/// sends anything).
 pub fn call_timeout(configured: Option<&str>) -> Duration {
-    let seconds = configured
-        .and_then(|c| c.trim().parse::<u64>().ok())
-        .filter(|s| (1..=MAX_CALL_TIMEOUT_SECONDS).contains(s))
-        .unwrap_or(DEFAULT_CALL_TIMEOUT_SECONDS);
-    Duration::from_secs(seconds)
+    Duration::from_secs(dockerhub_org_wire::call_timeout_or_default(configured))
 }
 
 /// How many requests of a batch of `len` go out together when the plugin asks for
@@ -87,14 +82,6 @@ mod tests {
         for other in ["0", "86401", "1.5", "soon", ""] {
             assert_eq!(call_timeout(Some(other)), Duration::from_secs(120), "{other:?}");
         }
-    }
-
-    #[test]
-    fn the_deadline_rule_is_the_plugins() {
-        use dockerhub_org::connection;
-        assert_eq!(CALL_TIMEOUT_KEY, connection::KEY_CALL_TIMEOUT);
-        assert_eq!(DEFAULT_CALL_TIMEOUT_SECONDS, connection::DEFAULT_CALL_TIMEOUT_SECONDS);
-        assert_eq!(MAX_CALL_TIMEOUT_SECONDS, connection::MAX_CALL_TIMEOUT_SECONDS);
     }
 
     #[test]

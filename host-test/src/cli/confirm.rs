@@ -11,6 +11,7 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use anyhow::Result;
 use dockerhub_org_host::Outcome;
+use dockerhub_org_host::manifest::Action;
 use serde_json::Value;
 
 use super::flags;
@@ -32,8 +33,8 @@ pub enum Decision {
 }
 
 /// Previews `input` for `action` (a manifest entry) with `preview` and asks on the terminal.
-pub fn confirm(action: &Value, input: &str, preview: impl FnOnce(&str) -> Result<Outcome>) -> Result<Decision> {
-    let name = action["name"].as_str().unwrap_or_default();
+pub fn confirm(action: &Action, input: &str, preview: impl FnOnce(&str) -> Result<Outcome>) -> Result<Decision> {
+    let name = action.name.as_str();
     let Ok(Value::Object(mut fields)) = dockerhub_org::actions::input::strict_json(input) else {
         // Not an object: the component refuses it with its own words.
         return Ok(Decision::Go);

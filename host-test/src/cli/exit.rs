@@ -1,8 +1,8 @@
 //! Exit codes: one per action error kind, kept apart from usage and host failures, so a script can
 //! tell "not found" from "rate limited" from "bad token" without reading the message.
 //!
-//! The table below is the single source: `--help` and the README print it, and [`code_for_kind`]
-//! reads it. A kind this CLI does not know yet (a newer component) still gets a code:
+//! The codes of the kinds are the contract's table ([`KIND_CODES`], from
+//! [`dockerhub_org_wire::Kind`]): `--help` and the README print it, and [`code_for_kind`] reads it. A kind this CLI does not know yet (a newer component) still gets a code:
 //! [`ACTION_FAILED`].
 
 use std::fmt;
@@ -20,20 +20,18 @@ pub const HOST: u8 = 3;
 /// The component stopped abnormally (ran out of time or memory): no answer from the action.
 pub const TRAP: u8 = 4;
 
-/// Each action error kind (the WIT case names) and its exit code.
-pub const KIND_CODES: &[(&str, u8)] = &[
-    ("invalid-input", 10),
-    ("missing-credential", 11),
-    ("unauthorized", 12),
-    ("forbidden", 13),
-    ("not-found", 14),
-    ("conflict", 15),
-    ("rate-limited", 16),
-    ("upstream", 17),
-    ("transport", 18),
-    ("invalid-response", 19),
-    ("limit-exceeded", 20),
-];
+/// Each action error kind (the WIT case names) and its exit code: the contract's table
+/// ([`dockerhub_org_wire::Kind`]), in the WIT's order.
+pub const KIND_CODES: &[(&str, u8)] = &{
+    use dockerhub_org_wire::Kind;
+    let mut codes = [("", 0); Kind::ALL.len()];
+    let mut i = 0;
+    while i < codes.len() {
+        codes[i] = (Kind::ALL[i].name(), Kind::ALL[i].exit_code());
+        i += 1;
+    }
+    codes
+};
 
 /// The exit code for an action error of `kind`; [`ACTION_FAILED`] for a kind not in [`KIND_CODES`].
 pub fn code_for_kind(kind: &str) -> u8 {

@@ -5,8 +5,8 @@
 //! manifest's descriptions and defaults) and the enum values shell completion offers all come from
 //! the manifest, so an action added to the component gets its flags with no change here, and the
 //! help cannot drift from the schema. The manifest is the guest crate's own text
-//! ([`dockerhub_org::manifest::describe`], the very file the component embeds), read without
-//! loading the component, so `--help` and `completion` cost nothing.
+//! ([`dockerhub_org_host::manifest::Manifest::embedded`], the very file the component embeds),
+//! read without loading the component, so `--help` and `completion` cost nothing.
 //!
 //! How a JSON Schema property becomes a flag (field `dry_run` is `--dry-run`):
 //! - a boolean is a switch (`--dry-run`; `--dry-run=false` says no explicitly);
@@ -27,6 +27,8 @@ use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 
+use dockerhub_org_host::manifest::Action;
+
 use super::exit::Failure;
 
 /// The flags the CLI adds to every action subcommand itself; a schema field with one of these
@@ -35,12 +37,6 @@ pub const RESERVED: &[&str] = &[
     "input", "output", "json", "org", "hub-url", "simulate", "timeout", "yes", "columns", "section", "since", "until",
     "all", "help", "version", "file",
 ];
-
-/// The manifest's actions (the component's own text).
-pub fn manifest_actions() -> Vec<Value> {
-    let manifest: Value = serde_json::from_str(&dockerhub_org::manifest::describe()).unwrap_or(Value::Null);
-    manifest["actions"].as_array().cloned().unwrap_or_default()
-}
 
 /// What a flag's values are.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,8 +75,8 @@ pub struct Field {
 }
 
 /// The input fields of `action` (a manifest entry) as flags, in the schema's order.
-pub fn fields(action: &Value) -> Vec<Field> {
-    let schema = &action["input_schema"];
+pub fn fields(action: &Action) -> Vec<Field> {
+    let schema = &Value::Object(action.input_schema.clone());
     let mut required: HashSet<String> = HashSet::new();
     let mut properties: Vec<(String, Value)> = Vec::new();
     collect(schema, schema, &mut properties, &mut required, 0);
@@ -319,14 +315,13 @@ fn whole_number(text: &str, min: Option<i64>, max: Option<i64>) -> Result<i64, S
 
 /// The subcommand for `action` (a manifest entry): its fields as flags, and what the CLI adds to
 /// every action (connection, output, `--input`, and `--yes` for a destructive one).
-pub fn action_command(action: &Value) -> Command {
-    let name = action["name"].as_str().unwrap_or_default().to_string();
-    let title = action["title"].as_str().unwrap_or_default().to_string();
-    let kind = super::actions::kind(action);
-    let scopes: Vec<&str> = action["scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-    let description = action["description"].as_str().unwrap_or_default();
-    let mut long_about = format!("{title}.\n\n{description}\n\n{kind}; OAT scopes: {}", scopes.join(", "));
-    let example = &action["example"];
+pub fn action_command(action: &Action) -> Command {
+    let name = action.name.clone();
+    let title = action.title.clone().unwrap_or_default();
+    let kind = action.kind();
+    let description = &action.description;
+    let mut long_about = format!("{title}.\n\n{description}\n\n{kind}; OAT scopes: {}", action.scopes.join(", "));
+    let example = &action.example;
     if example.as_object().is_some_and(|o| !o.is_empty()) {
         if let Some(flags) = example_flags(action) {
             long_about.push_str(&format!("\n\nExample:\n  dockerhub-org {name} {flags}"));
@@ -382,7 +377,7 @@ pub fn action_command(action: &Value) -> Command {
                 ),
         );
     }
-    if action["destructive"] == true {
+    if action.destructive {
         command = command.arg(
             Arg::new("yes")
                 .long("yes")
@@ -396,10 +391,10 @@ pub fn action_command(action: &Value) -> Command {
 
 /// The manifest's example input of `action` as flags (`--username kenlovelace --role member`);
 /// `None` when a field of it has no flag.
-pub fn example_flags(action: &Value) -> Option<String> {
+pub fn example_flags(action: &Action) -> Option<String> {
     let fields = fields(action);
     let mut words = Vec::new();
-    for (name, value) in action["example"].as_object()? {
+    for (name, value) in action.example.as_object()? {
         let field = fields.iter().find(|f| &f.name == name)?;
         let flag = format!("--{}", field.flag);
         match (&field.kind, value) {
@@ -427,7 +422,7 @@ fn shell_word(text: &str) -> String {
 }
 
 /// The input the flags of `action` give, as JSON fields (only the flags given).
-pub fn input_from(action: &Value, matches: &ArgMatches) -> Result<Map<String, Value>, Failure> {
+pub fn input_from(action: &Action, matches: &ArgMatches) -> Result<Map<String, Value>, Failure> {
     let mut input = Map::new();
     for field in fields(action) {
         let value = match &field.kind {
@@ -483,8 +478,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn action(schema: Value) -> Value {
-        json!({"name": "try-it", "title": "Try", "description": "", "input_schema": schema})
+    fn action(schema: Value) -> Action {
+        let action = json!({"name": "try-it", "title": "Try", "description": "", "input_schema": schema,
+                            "read_only": true, "destructive": false, "idempotent": true});
+        serde_json::from_value(action).unwrap()
     }
 
     #[test]
@@ -575,13 +572,13 @@ mod tests {
             "team": {"type": "string"},
             "body": {"type": "object"}
         }}));
-        action["example"] =
+        action.example =
             json!({"invitees": ["a@x.example", "moby"], "dry_run": true, "team": "qa team", "body": {"a": 1}});
         assert_eq!(
             example_flags(&action).as_deref(),
             Some(r#"--body '{"a":1}' --dry-run --invitee a@x.example --invitee moby --team 'qa team'"#)
         );
-        action["example"] = json!({"unknown": 1});
+        action.example = json!({"unknown": 1});
         assert_eq!(example_flags(&action), None);
     }
 

@@ -15,6 +15,7 @@ use dockerhub_org::actions::input::MAX_INPUT_BYTES;
 use dockerhub_org::connection::DEFAULT_CALL_TIMEOUT_SECONDS;
 use dockerhub_org_host::connect::{BadHubUrl, BadTokenFile, Connection, OAT_HINT, ORG_HINT, Target, connect};
 use dockerhub_org_host::http::HttpClient;
+use dockerhub_org_host::manifest::Manifest;
 use dockerhub_org_host::runtime::{ActionError, error_detail, error_kind, error_message};
 use serde_json::{Map, Value};
 
@@ -63,40 +64,43 @@ pub fn run(call: &Call, target: &Target, output: &Output, view: &View) -> Result
     let input = merge(&text, &flags)?;
     let runtime = &connection.runtime;
     let json = output.format() == Some(Format::Json);
+    let manifest = Manifest::embedded();
+    let listing = manifest.action(call.action).is_some_and(|a| a.listing);
     let mut out = std::io::stdout().lock();
-    if !call.yes && super::confirm::on_terminal() {
-        let action = super::flags::manifest_actions().into_iter().find(|a| a["name"] == call.action);
-        if let Some(action) = action.filter(|a| a["destructive"] == true) {
-            let preview =
-                |input: &str| with_progress(runtime.http(), || runtime.call(call.action, input, &connection.secrets));
-            match super::confirm::confirm(&action, &input, preview)? {
-                super::confirm::Decision::Go => {}
-                super::confirm::Decision::Declined => return Ok(exit::exit(exit::ACTION_FAILED)),
-                super::confirm::Decision::Done(Ok(text)) => {
-                    print_output(&mut out, call.action, &text, output, view)?;
-                    return Ok(exit::exit(exit::OK));
-                }
-                super::confirm::Decision::Done(Err(error)) => return report_error(&mut out, &error, &connection, json),
+    if !call.yes
+        && super::confirm::on_terminal()
+        && let Some(action) = manifest.action(call.action).filter(|a| a.destructive)
+    {
+        let preview =
+            |input: &str| with_progress(runtime.http(), || runtime.call(call.action, input, &connection.secrets));
+        match super::confirm::confirm(action, &input, preview)? {
+            super::confirm::Decision::Go => {}
+            super::confirm::Decision::Declined => return Ok(exit::exit(exit::ACTION_FAILED)),
+            super::confirm::Decision::Done(Ok(text)) => {
+                print_output(&mut out, listing, &text, output, view)?;
+                return Ok(exit::exit(exit::OK));
             }
+            super::confirm::Decision::Done(Err(error)) => return report_error(&mut out, &error, &connection, json),
         }
     }
     let outcome = with_progress(runtime.http(), || runtime.call(call.action, &input, &connection.secrets))?;
     match outcome {
         Ok(text) => {
-            print_output(&mut out, call.action, &text, output, view)?;
+            print_output(&mut out, listing, &text, output, view)?;
             Ok(exit::exit(exit::OK))
         }
         Err(error) => report_error(&mut out, &error, &connection, json),
     }
 }
 
-/// Prints an action's output as the user chose, with the partial-listing footer on standard error
-/// for a listing shown as a table or CSV (JSON carries `paging` itself).
-fn print_output(out: &mut dyn Write, action: &str, text: &str, output: &Output, view: &View) -> Result<()> {
+/// Prints an action's output as the user chose (a `listing`, as the manifest declares it, is shown
+/// as a table by default on a terminal), with the partial-listing footer on standard error for a
+/// listing shown as a table or CSV (JSON carries `paging` itself).
+fn print_output(out: &mut dyn Write, listing: bool, text: &str, output: &Output, view: &View) -> Result<()> {
     let on_terminal = std::io::stdout().is_terminal();
     let shown = output::Shown {
         on_terminal,
-        listing: is_listing(action),
+        listing,
         width: output::terminal_width(on_terminal),
         columns: view.columns.clone(),
         section: view.section.clone(),
@@ -172,11 +176,6 @@ pub fn health(target: &Target, output: &Output) -> Result<ExitCode> {
     let failed = value["checks"].as_array().into_iter().flatten().find(|c| c["ok"] != true);
     let kind = failed.and_then(|c| c["error_kind"].as_str());
     Ok(exit::exit(kind.map_or(exit::ACTION_FAILED, exit::code_for_kind)))
-}
-
-/// Whether `action` is a listing, shown as a table by default on a terminal.
-fn is_listing(action: &str) -> bool {
-    ["list-", "export-", "sync-"].iter().any(|prefix| action.starts_with(prefix))
 }
 
 /// Connects as `target` says; a `--hub-url` that is not a URL is a usage error.

@@ -9,7 +9,10 @@
 //! the component's size; the guest's peak linear memory for a large roster against its output; and
 //! the first run of a CLI command against a warm run, each a fresh `dockerhub-org` process.
 //! `dockerhub-org-bench` (and `.ci/bench`) prints the table; `--quick` runs one tiny iteration of
-//! each (what the test suite does).
+//! each (what the test suite does, including this file: `tests/performance.rs`).
+//!
+//! It belongs to the benchmark binary, not to the host library: it uses only the library's public
+//! API, as any embedder would.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,12 +21,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 
-use crate::cache::Cache;
-use crate::http::HttpConfig;
-use crate::native::NativeHost;
-use crate::runtime::{self, CallStats, Runtime, RuntimeConfig, error_message};
-use crate::secrets::Secrets;
-use crate::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
+use dockerhub_org_host::COMPONENT;
+use dockerhub_org_host::cache::Cache;
+use dockerhub_org_host::http::HttpConfig;
+use dockerhub_org_host::native::NativeHost;
+use dockerhub_org_host::runtime::{self, CallStats, Runtime, RuntimeConfig, error_message};
+use dockerhub_org_host::secrets::Secrets;
+use dockerhub_org_host::simulator::{DEFAULT_OAT, DEFAULT_ORG, Simulator, SimulatorConfig};
 
 /// Sizes and iteration counts of one benchmark run.
 #[derive(Debug, Clone)]
@@ -219,10 +223,7 @@ fn simulator(members: usize, latency_ms: u64) -> Result<Simulator> {
 
 fn runtime_for(sim: &Simulator, max_concurrency: u32, cache: &ScratchDir) -> Result<Runtime> {
     let http = HttpConfig { max_concurrency, ..HttpConfig::default() }.allow(sim.url())?;
-    Runtime::new(
-        crate::COMPONENT,
-        RuntimeConfig { http, compile_cache: Some(cache.0.clone()), ..RuntimeConfig::default() },
-    )
+    Runtime::new(COMPONENT, RuntimeConfig { http, compile_cache: Some(cache.0.clone()), ..RuntimeConfig::default() })
 }
 
 fn secrets_for(sim: &Simulator) -> Secrets {
@@ -361,7 +362,7 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
         (0..options.loads)
             .map(|_| {
                 let start = Instant::now();
-                runtime::load_component(rt.engine(), crate::COMPONENT, Some(&cache.0)).map(|_| start.elapsed())
+                runtime::load_component(rt.engine(), COMPONENT, Some(&cache.0)).map(|_| start.elapsed())
             })
             .collect::<Result<_>>()?,
     );
@@ -370,7 +371,7 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
         (0..options.compiles)
             .map(|_| {
                 let start = Instant::now();
-                wasmtime::component::Component::new(rt.engine(), crate::COMPONENT).map(|_| start.elapsed())
+                wasmtime::component::Component::new(rt.engine(), COMPONENT).map(|_| start.elapsed())
             })
             .collect::<wasmtime::Result<_>>()
             .map_err(anyhow::Error::from)
@@ -474,7 +475,7 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
         page_members: options.page_members.min(100),
         paging,
         paging_members: options.paging_members,
-        component_bytes: crate::COMPONENT.len(),
+        component_bytes: COMPONENT.len(),
         peak_memory_bytes: stats.peak_memory_bytes,
         output_bytes: output.len(),
         memory_members: options.memory_members,

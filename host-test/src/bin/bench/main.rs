@@ -3,7 +3,9 @@
 //! Build it with the `perf` profile (`.ci/bench` does, with the `dockerhub-org` CLI beside it for the
 //! first-run row); see docs/performance.md.
 
-use dockerhub_org_host::bench::{BenchOptions, run};
+mod benchmark;
+
+use benchmark::{BenchOptions, run};
 
 fn main() -> anyhow::Result<()> {
     let quick = std::env::args().skip(1).any(|a| a == "--quick");
