@@ -33,7 +33,7 @@ use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 use wasmtime_wasi_keyvalue::{WasiKeyValue, WasiKeyValueCtx};
 
-/// The composed service, written by host-test/build.rs.
+/// The composed service, written by the `component/` crate's build script (component/build/service.rs).
 const SERVICE: &str = env!("DOCKERHUB_ORG_SERVICE");
 
 /// The key every request presents unless a test says otherwise (role `admin`).

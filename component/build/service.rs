@@ -1,4 +1,5 @@
-//! Composes the plugin into an HTTP service for standard WASI engines (issue 20, docs/deploy.md).
+//! Service composition: the plugin into an HTTP service for standard WASI engines (issue 20,
+//! docs/deploy.md).
 //!
 //! The adapter (`adapters/wasi-imports`) exports the plugin's three imports over `wasi:*`, and
 //! `service-host` for the front; the service front (`adapters/http-service`) imports the plugin's
@@ -13,10 +14,13 @@ use anyhow::{Context, Result, bail};
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions, NodeId, PackageId};
 
-/// Builds both adapters and returns the composed service component.
-pub fn compose(root: &Path, guest_dir: &Path, plugin: &[u8]) -> Result<Vec<u8>> {
-    let adapter = super::encode_component(&super::build_guest(root, guest_dir, "dockerhub-org-wasi-imports")?)?;
-    let front = super::encode_component(&super::build_guest(root, guest_dir, "dockerhub-org-http-service")?)?;
+use crate::toolchain::Toolchain;
+use crate::{componentize, guest};
+
+/// Builds both adapters with `toolchain` and returns the composed service component.
+pub fn compose(toolchain: &Toolchain, root: &Path, guest_dir: &Path, plugin: &[u8]) -> Result<Vec<u8>> {
+    let adapter = componentize::encode(&guest::build(toolchain, root, guest_dir, "dockerhub-org-wasi-imports")?)?;
+    let front = componentize::encode(&guest::build(toolchain, root, guest_dir, "dockerhub-org-http-service")?)?;
 
     let mut graph = CompositionGraph::new();
     let adapter = register(&mut graph, "dockerhub:wasi-imports", adapter)?;
