@@ -1,5 +1,5 @@
 //! Paging for actions, over the client's one walk ([`Client::walk`]): the paging input every
-//! listing declares with [`listing_input!`] (`page`, `page_size`, `all_pages`, `max_items`,
+//! listing declares with `listing_input!` (`page`, `page_size`, `all_pages`, `max_items`,
 //! `fields`), the paging block of their output, and the two ways an action reads a listing:
 //! streamed into its output ([`write_listing`], over [`stream_paged`]) or collected whole
 //! ([`every_page`]).
