@@ -11,6 +11,8 @@
 //! never attempted. It builds the whole [`WriteReport`]: `changed` (a step did change something),
 //! `found`, the completed steps and the warnings. No action adjusts the report afterwards.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -440,6 +442,30 @@ found it and this write, so nothing was changed.",
             detail["check"] = json!(check);
         }
         Error { message, detail: Some(detail), ..error }
+    }
+}
+
+/// What a stopped plan's error (from [`Plan::run`]) says about its steps: the numbers of those
+/// carried out, and the one that failed. Read back from the error's detail, the one place the
+/// run writes them, so a workflow reporting per person or per change agrees with it.
+pub struct Stopped {
+    /// The steps carried out before the failure.
+    pub done: BTreeSet<u64>,
+    /// The step that failed, when the error came from a step.
+    pub failed: Option<u64>,
+}
+
+impl Stopped {
+    /// Reads `completed` and `failed` from the error's detail; empty for any other error.
+    pub fn of(error: &Error) -> Self {
+        let detail = error.detail.as_ref();
+        let done = detail
+            .and_then(|d| d.get("completed"))
+            .and_then(Value::as_array)
+            .map(|c| c.iter().filter_map(|s| s["step"].as_u64()).collect())
+            .unwrap_or_default();
+        let failed = detail.and_then(|d| d["failed"]["step"].as_u64());
+        Stopped { done, failed }
     }
 }
 

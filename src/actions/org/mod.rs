@@ -10,8 +10,6 @@
 pub mod diff;
 pub mod document;
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -20,7 +18,7 @@ use self::document::{OrgDocument, check, export};
 use super::address::person::roster;
 use super::address::team::all_teams;
 use super::invites::pending_invites;
-use super::plan::{StepOutcome, Words, WriteReport};
+use super::plan::{StepOutcome, Stopped, Words, WriteReport};
 use super::teams::role_not_shown;
 use super::{ActionSpec, Ctx};
 use crate::api::members::MemberQuery;
@@ -193,14 +191,7 @@ was changed.",
         Ok(ran) => ran,
         Err(e) => {
             // The plan stopped: its detail lists the steps carried out; say the same per change.
-            let done: BTreeSet<u64> = e
-                .detail
-                .as_ref()
-                .and_then(|d| d.get("completed"))
-                .and_then(|c| c.as_array())
-                .map(|c| c.iter().filter_map(|s| s["step"].as_u64()).collect())
-                .unwrap_or_default();
-            let failed = e.detail.as_ref().and_then(|d| d["failed"]["step"].as_u64());
+            let Stopped { done, failed } = Stopped::of(&e);
             for change in &mut changes {
                 let steps: Vec<u64> = change.requests.iter().map(|r| r.step as u64).collect();
                 let carried = steps.iter().filter(|s| done.contains(s)).count();

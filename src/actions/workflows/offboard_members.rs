@@ -10,7 +10,7 @@ use super::offboard::{add_cancellations, add_removal, invites_of, is_owner};
 use super::reconcile::DEFAULT_MAX_REMOVALS;
 use crate::actions::address::person::{distinct_people, resolve_entries, roster};
 use crate::actions::invites::pending_invites;
-use crate::actions::plan::{Plan, StepOutcome, Words, WriteReport};
+use crate::actions::plan::{Plan, StepOutcome, Stopped, Words, WriteReport};
 use crate::actions::{ActionSpec, Ctx};
 use crate::api::members::{MemberQuery, Role, RoleName};
 use crate::error::{Error, Result};
@@ -212,13 +212,7 @@ nothing was changed. Run again with dry_run: false to carry it out.{warning}",
         Ok(ran) => ran,
         Err(e) => {
             // The plan stopped: its detail lists the steps carried out; say the same per person.
-            let done: BTreeSet<u64> = e
-                .detail
-                .as_ref()
-                .and_then(|d| d.get("completed"))
-                .and_then(|c| c.as_array())
-                .map(|c| c.iter().filter_map(|s| s["step"].as_u64()).collect())
-                .unwrap_or_default();
+            let done = Stopped::of(&e).done;
             for result in &mut results {
                 let carried = result.steps.iter().filter(|s| done.contains(&(**s as u64))).count();
                 result.outcome = if !result.found {
