@@ -74,6 +74,17 @@ pub struct Field {
     pub required: bool,
 }
 
+/// A flag whose value names where text comes from (a path, `@file`, `-`): kept as an `OsString`,
+/// since a path need not be UTF-8.
+fn text_source(id: &'static str, short: char, value_name: &'static str, help: &'static str) -> Arg {
+    Arg::new(id)
+        .long(id)
+        .short(short)
+        .value_name(value_name)
+        .value_parser(clap::value_parser!(std::ffi::OsString))
+        .help(help)
+}
+
 /// The input fields of `action` (a manifest entry) as flags, in the schema's order.
 pub fn fields(action: &Action) -> Vec<Field> {
     let schema = &Value::Object(action.input_schema.clone());
@@ -354,28 +365,20 @@ pub fn action_command(action: &Action) -> Command {
             );
         }
     }
-    command = command.arg(
-        Arg::new("input")
-            .long("input")
-            .short('i')
-            .value_name("JSON")
-            .value_parser(clap::value_parser!(std::ffi::OsString))
-            .help(
-                "JSON input (or @file, or @- for standard input); the input fields' flags are merged into it and win",
-            ),
-    );
+    command = command.arg(text_source(
+        "input",
+        'i',
+        "JSON",
+        "JSON input (or @file, or @- for standard input); the input fields' flags are merged into it and win",
+    ));
     if names.contains(super::document::DOCUMENT_FIELD) {
-        command = command.arg(
-            Arg::new("file")
-                .long("file")
-                .short('f')
-                .value_name("PATH")
-                .value_parser(clap::value_parser!(std::ffi::OsString))
-                .help(
-                    "The document, from a YAML or JSON file (what `export-org -o yaml` writes, edited; an export's \
-                     whole JSON output is read for its document); @- or - for standard input",
-                ),
-        );
+        command = command.arg(text_source(
+            "file",
+            'f',
+            "PATH",
+            "The document, from a YAML or JSON file (what `export-org -o yaml` writes, edited; an export's whole \
+             JSON output is read for its document); @- or - for standard input",
+        ));
     }
     if action.destructive {
         command = command.arg(
