@@ -302,6 +302,22 @@ fn an_apply_stopped_by_a_failing_step_says_what_was_done_and_a_second_apply_fini
 }
 
 #[test]
+fn an_apply_of_one_request_that_fails_names_that_change_failed_not_unattempted() {
+    // A plan of one step fails as its request did (no completed/failed list in the detail): the
+    // one change was still attempted, and the report must say so.
+    // (A 400 is a refusal: never retried, and the role change is a PATCH that a 500 would retry.)
+    let quirks = Quirks { fail_write: Some(FailWrite { nth: 1, status: 400 }), ..Quirks::default() };
+    let s = Sim::start(SimulatorConfig { quirks, ..SimulatorConfig::default() });
+    let document = json!({ "members": [{"username": "radialovelace", "role": "member"}] });
+    assert_eq!(lines(&ok(&s, "plan-org", &json!({ "document": document }))), ["members change radialovelace"]);
+    let (_, message, detail) = fails(&s, "apply-org", &json!({ "document": document, "dry_run": false }));
+    assert!(message.contains("Of 1 changes, 0 were done and 1 were not"), "{message}");
+    let outcomes: Vec<&str> =
+        detail["changes"].as_array().unwrap().iter().map(|c| c["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["failed"], "{detail}");
+}
+
+#[test]
 fn emails_resolve_exactly_and_unknown_ones_become_invites_only_when_asked() {
     let s = sim();
     let near = json!({"teams": [{"name": "qa", "members": ["ada.lovelace@example.co", "kenlovelac"]}]});

@@ -593,6 +593,40 @@ async fn an_invite_answered_after_the_call_deadline_says_its_outcome_is_unknown_
 }
 
 #[tokio::test]
+async fn a_batch_offboard_whose_removal_times_out_says_that_persons_outcome_is_unknown() {
+    // A plan of one step fails as its request did; the person's removal was sent and no answer
+    // came, so "not-offboarded" would claim what nobody knows.
+    let hub = Hub::start_isolated().await;
+    hub.token_exchange_any("a").await;
+    let samwell = json!({"username": "samwell", "full_name": "Samwell Tarly", "email": "sam@example.com",
+                         "role": "Member", "groups": [], "is_guest": false, "date_joined": "2022-01-01T00:00:00Z", "type": "User"});
+    Mock::given(method("GET"))
+        .and(path(MEMBERS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(one_page(&[samwell])))
+        .mount(&hub.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/orgs/acme/invites"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .mount(&hub.server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEMBERS}/samwell")))
+        .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(2)))
+        .named("the removal, answered late")
+        .mount(&hub.server)
+        .await;
+    let runtime = runtime_with_timeout(&hub.url(), Duration::from_millis(300));
+    let input = r#"{"people": ["samwell"], "dry_run": false}"#;
+    let e = failure("offboard-members", call(&runtime, "offboard-members", input, &hub.secrets()));
+    let detail = detail(&e);
+    assert_eq!(detail["outcome"], "unknown", "{}", said(&e));
+    let outcomes: Vec<&str> =
+        detail["people"].as_array().unwrap().iter().map(|p| p["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["unknown"], "{}", said(&e));
+}
+
+#[tokio::test]
 async fn create_team_answered_201_with_an_unreadable_body_succeeds_with_a_warning_and_reads_the_team() {
     let hub = hub().await;
     api("POST", GROUPS, "")

@@ -445,27 +445,37 @@ found it and this write, so nothing was changed.",
     }
 }
 
-/// What a stopped plan's error (from [`Plan::run`]) says about its steps: the numbers of those
-/// carried out, and the one that failed. Read back from the error's detail, the one place the
-/// run writes them, so a workflow reporting per person or per change agrees with it.
+/// What a stopped run of a plan says about its steps: the numbers of those carried out, the one
+/// that failed, and whether that one may still have been carried out. Read back from the error's
+/// detail (the one place [`Plan::run`] writes them), so a workflow reporting per person or per
+/// change agrees with it.
 pub struct Stopped {
     /// The steps carried out before the failure.
     pub done: BTreeSet<u64>,
-    /// The step that failed, when the error came from a step.
+    /// The step that failed.
     pub failed: Option<u64>,
+    /// The failed step was sent and no clear answer came back: it may have been carried out.
+    pub unknown: bool,
 }
 
-impl Stopped {
-    /// Reads `completed` and `failed` from the error's detail; empty for any other error.
-    pub fn of(error: &Error) -> Self {
+impl Plan {
+    /// Reads `error`, which this plan's [`Plan::run`] returned, for its steps. `run` fails only at
+    /// a step; a plan of one step fails as its request did (no `completed` or `failed` in the
+    /// detail), so that one step is the failed one.
+    pub fn stopped_by(&self, error: &Error) -> Stopped {
         let detail = error.detail.as_ref();
         let done = detail
             .and_then(|d| d.get("completed"))
             .and_then(Value::as_array)
             .map(|c| c.iter().filter_map(|s| s["step"].as_u64()).collect())
             .unwrap_or_default();
-        let failed = detail.and_then(|d| d["failed"]["step"].as_u64());
-        Stopped { done, failed }
+        let only = match self.steps.as_slice() {
+            [only] => Some(only.step as u64),
+            _ => None,
+        };
+        let failed = detail.and_then(|d| d["failed"]["step"].as_u64()).or(only);
+        let unknown = detail.is_some_and(|d| d["outcome"] == "unknown");
+        Stopped { done, failed, unknown }
     }
 }
 

@@ -191,7 +191,7 @@ was changed.",
         Ok(ran) => ran,
         Err(e) => {
             // The plan stopped: its detail lists the steps carried out; say the same per change.
-            let Stopped { done, failed } = Stopped::of(&e);
+            let Stopped { done, failed, .. } = plan.stopped_by(&e);
             for change in &mut changes {
                 let steps: Vec<u64> = change.requests.iter().map(|r| r.step as u64).collect();
                 let carried = steps.iter().filter(|s| done.contains(s)).count();

@@ -62,7 +62,8 @@ pub struct PersonResult {
     /// already), `duplicate` (another entry names the same person), or `not-found` (neither a
     /// member nor invited; only with `missing_ok`). When a real run stops at a failure, the
     /// error's detail lists `people` with `partly-offboarded` or `not-offboarded` for those whose
-    /// steps did not all happen.
+    /// steps did not all happen, and `unknown` for the one whose step was sent without a clear
+    /// answer (it may have been carried out: the detail's `check` says what to read).
     pub outcome: &'static str,
     /// The plan's steps for this person (1-based).
     pub steps: Vec<usize>,
@@ -212,9 +213,10 @@ nothing was changed. Run again with dry_run: false to carry it out.{warning}",
         Ok(ran) => ran,
         Err(e) => {
             // The plan stopped: its detail lists the steps carried out; say the same per person.
-            let done = Stopped::of(&e).done;
+            let Stopped { done, failed, unknown } = plan.stopped_by(&e);
             for result in &mut results {
                 let carried = result.steps.iter().filter(|s| done.contains(&(**s as u64))).count();
+                let theirs_unsure = unknown && failed.is_some_and(|f| result.steps.iter().any(|s| *s as u64 == f));
                 result.outcome = if !result.found {
                     "not-found"
                 } else if result.steps.is_empty() {
@@ -223,6 +225,8 @@ nothing was changed. Run again with dry_run: false to carry it out.{warning}",
                     "offboarded"
                 } else if carried > 0 {
                     "partly-offboarded"
+                } else if theirs_unsure {
+                    "unknown"
                 } else {
                     "not-offboarded"
                 };
