@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod mcp;
 pub mod mcp_input;
 pub mod native;
+pub mod pool;
 pub mod runtime;
 pub mod secrets;
 pub mod simulator;

@@ -27,6 +27,7 @@ use crate::cache::{Cache, CacheImport};
 use crate::compile_cache;
 use crate::deadline::Deadline;
 use crate::http::{HttpClient, HttpConfig, HttpImport};
+use crate::pool::{Allocation, Slots};
 use crate::secrets::Secrets;
 
 pub use crate::bindings::{ACTIONS_INTERFACE, ActionError, ErrorInfo, RateLimitInfo, UpstreamInfo};
@@ -141,6 +142,8 @@ impl ResourceLimiter for PeakLimits {
 /// A loaded component, ready to run actions.
 pub struct Runtime {
     engine: Engine,
+    /// The engine's instance slots (shared by every runtime on that engine).
+    slots: Arc<Slots>,
     component: Component,
     pre: InstancePre<HostState>,
     http: Arc<HttpClient>,
@@ -151,27 +154,28 @@ pub struct Runtime {
 impl Runtime {
     /// Loads `component` (bytes of a component) with `config`.
     pub fn new(component: &[u8], config: RuntimeConfig) -> Result<Self> {
-        let engine = new_engine()?;
+        let (engine, slots) = new_engine()?;
         let component = load_component(&engine, component, config.compile_cache.as_deref())?;
-        Self::from_parts(engine, component, config)
+        Self::from_parts(engine, slots, component, config)
     }
 
     /// Loads the component embedded in this binary: its precompiled form when this engine can run
     /// it, else compiled (or read from the compile cache). Loaded once per process and shared by
     /// every runtime made this way.
     pub fn embedded(config: RuntimeConfig) -> Result<Self> {
-        static SHARED: OnceLock<std::result::Result<(Engine, Component), String>> = OnceLock::new();
+        type Shared = (Engine, Arc<Slots>, Component);
+        static SHARED: OnceLock<std::result::Result<Shared, String>> = OnceLock::new();
         let shared = SHARED.get_or_init(|| {
-            let engine = new_engine().map_err(|e| format!("{e:#}"))?;
+            let (engine, slots) = new_engine().map_err(|e| format!("{e:#}"))?;
             let (component, _) =
                 load_embedded(&engine, default_compile_cache().as_deref()).map_err(|e| format!("{e:#}"))?;
-            Ok((engine, component))
+            Ok((engine, slots, component))
         });
-        let (engine, component) = shared.as_ref().map_err(|e| anyhow!("{e}"))?;
-        Self::from_parts(engine.clone(), component.clone(), config)
+        let (engine, slots, component) = shared.as_ref().map_err(|e| anyhow!("{e}"))?;
+        Self::from_parts(engine.clone(), slots.clone(), component.clone(), config)
     }
 
-    fn from_parts(engine: Engine, component: Component, config: RuntimeConfig) -> Result<Self> {
+    fn from_parts(engine: Engine, slots: Arc<Slots>, component: Component, config: RuntimeConfig) -> Result<Self> {
         let mut linker = Linker::<HostState>::new(&engine);
         http_fetch::add_to_linker::<_, HasSelf<HttpImport>>(&mut linker, |state| &mut state.http)
             .context("linking the http-fetch import")?;
@@ -181,7 +185,7 @@ impl Runtime {
             .context("linking the cache import")?;
         let pre = linker.instantiate_pre(&component).context("pre-instantiating the component")?;
         let http = HttpClient::new(config.http.clone());
-        Ok(Runtime { engine, component, pre, http, cache: Arc::new(Cache::new()), config })
+        Ok(Runtime { engine, slots, component, pre, http, cache: Arc::new(Cache::new()), config })
     }
 
     /// The HTTP import (request log, pauses).
@@ -235,6 +239,8 @@ impl Runtime {
 
     /// [`Runtime::call`], also reporting what the call cost the guest (peak linear memory).
     pub fn call_with_stats(&self, action: &str, input: &str, secrets: &Secrets) -> Result<(Outcome, CallStats)> {
+        // Declared before the store, so it is given back after the store (and its instance) is gone.
+        let _slot = self.slots.take();
         let start = Instant::now();
         let mut store = self.store(secrets)?;
         let instance = self.pre.instantiate(&mut store).context("instantiating the component")?;
@@ -271,9 +277,16 @@ impl Runtime {
     /// Instantiates the component in a fresh store, as every call does, and drops it: the fixed
     /// per-call cost, for benchmarks.
     pub fn instantiate_only(&self) -> Result<()> {
+        let _slot = self.slots.take();
         let mut store = self.store(&Secrets::new())?;
         self.pre.instantiate(&mut store).context("instantiating the component")?;
         Ok(())
+    }
+
+    /// How the engine allocates each call's instance (from a pool, unless its address space could
+    /// not be reserved).
+    pub fn allocation(&self) -> Allocation {
+        self.slots.allocation()
     }
 
     /// The engine the component was compiled for.
@@ -344,8 +357,10 @@ impl std::error::Error for GuestTrap {}
 
 /// The engine every runtime uses, configured by [`crate::engine::config`], with the thread that
 /// advances its epoch every [`crate::engine::EPOCH_TICK`] (it ends when the engine is dropped).
-fn new_engine() -> Result<Engine> {
-    let engine = Engine::new(&crate::engine::config()).context("creating the wasmtime engine")?;
+/// The runtime's engine ([`crate::engine::config`], instances from a pool where it can be had:
+/// [`crate::pool`]) with its instance slots, and the epoch ticker that drives the guest-time budget.
+fn new_engine() -> Result<(Engine, Arc<Slots>)> {
+    let (engine, allocation) = crate::pool::engine(crate::engine::config())?;
     let weak = engine.weak();
     std::thread::Builder::new()
         .name("dockerhub-org-epoch".into())
@@ -357,7 +372,7 @@ fn new_engine() -> Result<Engine> {
             }
         })
         .context("starting the epoch ticker")?;
-    Ok(engine)
+    Ok((engine, Arc::new(Slots::new(allocation))))
 }
 
 /// How [`load_embedded`] got the component ready.
@@ -468,7 +483,7 @@ mod tests {
 
     #[test]
     fn the_precompiled_component_fits_the_runtimes_engine() {
-        let engine = new_engine().unwrap();
+        let (engine, _) = new_engine().unwrap();
         let (_, loaded) = load_embedded(&engine, None).unwrap();
         assert_eq!(loaded, EmbeddedLoad::Precompiled, "build.rs compiled it with the runtime's configuration");
     }

@@ -8,10 +8,13 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::sim::Sim;
 use common::*;
 use dockerhub_org_host::http::HttpConfig;
+use dockerhub_org_host::pool::Allocation;
 use dockerhub_org_host::runtime::ActionError;
 use dockerhub_org_host::secrets::Secrets;
+use dockerhub_org_host::simulator::SimulatorConfig;
 use dockerhub_org_host::{Runtime, RuntimeConfig};
 
 /// The smallest world a bad component needs: the plugin's `actions` interface with one function.
@@ -122,6 +125,53 @@ fn a_memory_hog_is_refused_past_the_memory_cap() {
     assert!(started.elapsed() < Duration::from_secs(10), "stopped promptly: {:?}", started.elapsed());
     let text = format!("{error:?}");
     assert!(text.contains("unreachable"), "the grow past {cap} bytes was refused: {text}");
+}
+
+#[test]
+fn a_reused_instance_slot_starts_from_the_initial_memory() {
+    // Traps when it finds what an earlier call left: memory grown, or a mark in the first page (reset
+    // in place) or past the pool's resident part (returned to the kernel); then leaves both marks
+    // and grows memory past the resident part, and returns `Ok("")` (the result area at 0 is zero).
+    let resident_past = dockerhub_org_host::pool::KEEP_RESIDENT + 3 * 1024 * 1024;
+    let pages_to_grow = resident_past / 65536 + 1;
+    let body = format!(
+        "(if (i32.ne (memory.size) (i32.const 1)) (then unreachable))
+         (if (i32.load8_u (i32.const 60000)) (then unreachable))
+         (i32.store8 (i32.const 60000) (i32.const 1))
+         (drop (memory.grow (i32.const {pages_to_grow})))
+         (if (i32.load8_u (i32.const {resident_past})) (then unreachable))
+         (i32.store8 (i32.const {resident_past}) (i32.const 1))"
+    );
+    let bytes = component(core_module(&body));
+    let runtime = limited_runtime(&bytes, Duration::from_secs(30), 64 * 1024 * 1024);
+    assert_eq!(runtime.allocation(), Allocation::Pooled, "this host can reserve the pool");
+    for call in 0..20 {
+        let outcome =
+            runtime.call("list-members", "{}", &Secrets::new()).unwrap_or_else(|e| panic!("call {call}: {e:#}"));
+        assert_eq!(outcome.map_err(|e| format!("{e:?}")), Ok(String::new()), "call {call}");
+    }
+}
+
+#[test]
+fn more_calls_at_once_than_the_pool_has_slots_all_run() {
+    // Each call waits 100 ms on the simulator, so all of them overlap: the calls past the pool's
+    // slots wait for one instead of failing to instantiate.
+    let sim = Sim::start(SimulatorConfig { latency: Duration::from_millis(100), ..SimulatorConfig::default() });
+    assert_eq!(sim.runtime.allocation(), Allocation::Pooled);
+    sim.ok("list-members", &serde_json::json!({})); // the token, exchanged once
+    let calls = dockerhub_org_host::pool::SLOTS as usize + 8;
+    let outcomes: Vec<_> = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..calls)
+            .map(|_| scope.spawn(|| sim.runtime.call("list-members", r#"{"page_size": 5}"#, &sim.secrets)))
+            .collect();
+        running.into_iter().map(|t| t.join().expect("the calling thread")).collect()
+    });
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        let output =
+            outcome.unwrap_or_else(|e| panic!("call {i}: {e:#}")).unwrap_or_else(|e| panic!("call {i}: {e:?}"));
+        let value: serde_json::Value = serde_json::from_str(&output).unwrap();
+        assert_eq!(value["returned"], 5, "call {i}: {output}");
+    }
 }
 
 #[test]

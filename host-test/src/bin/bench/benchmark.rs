@@ -152,6 +152,8 @@ pub struct FirstRunRow {
 /// Every figure of one run.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// How the runtime's engine allocates instances (from a pool, unless it could not be reserved).
+    pub allocation: dockerhub_org_host::pool::Allocation,
     /// Median instantiation with a fresh store.
     pub instantiate: Duration,
     /// Median load of the cached precompiled component.
@@ -460,6 +462,7 @@ pub fn run(options: &BenchOptions) -> Result<Report> {
     let first_run = options.cli.as_deref().map(|cli| first_runs(cli, options.cli_runs)).transpose()?;
 
     Ok(Report {
+        allocation: rt.allocation(),
         instantiate,
         deserialize,
         compile,
@@ -503,7 +506,13 @@ impl Report {
     pub fn table(&self) -> String {
         let mut rows: Vec<[String; 5]> = Vec::new();
         rows.push([
-            "instantiate (fresh store, pre-instantiated)".into(),
+            format!(
+                "instantiate (fresh store, pre-instantiated; instances {})",
+                match self.allocation {
+                    dockerhub_org_host::pool::Allocation::Pooled => "from a pool",
+                    dockerhub_org_host::pool::Allocation::OnDemand => "on demand",
+                }
+            ),
             fmt_duration(self.instantiate),
             "—".into(),
             "≤ 50 µs".into(),
