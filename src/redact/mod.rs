@@ -11,12 +11,16 @@
 //! sits inside a longer encoded text); and percent-encoded (every byte but letters and digits, or
 //! all but RFC 3986's unreserved or the form encoding's safe characters; upper- or lower-case hex).
 
+mod any_of;
+
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use self::any_of::AnyOf;
 use crate::connection::KEY_OAT;
 use crate::host::{FetchError, Host, HttpRequest, HttpResponse};
 
@@ -38,7 +42,21 @@ pub struct Redacting<'h> {
     inner: &'h dyn Host,
     secrets: RefCell<Vec<String>>,
     /// The forms of the secrets, computed once after a new secret is remembered.
-    forms: RefCell<Option<Vec<String>>>,
+    forms: RefCell<Option<Rc<Forms>>>,
+}
+
+/// Every remembered secret in each form it can take in a text ([`encoded_forms`]), longest first
+/// so a secret containing another is replaced whole, and indexed to find whether any occurs.
+struct Forms {
+    texts: Vec<String>,
+    any: AnyOf,
+}
+
+impl Forms {
+    /// Whether any form occurs in `text`.
+    fn occur_in(&self, text: &str) -> bool {
+        self.any.find_in(text.as_bytes())
+    }
 }
 
 impl<'h> Redacting<'h> {
@@ -71,15 +89,16 @@ impl<'h> Redacting<'h> {
         }
     }
 
-    /// Every remembered secret in each form it can take in a text ([`encoded_forms`]), longest first
-    /// so a secret containing another is replaced whole.
-    fn forms(&self) -> Vec<String> {
+    /// The remembered secrets' forms, computed once for the secrets remembered so far.
+    fn forms(&self) -> Rc<Forms> {
         if let Some(forms) = self.forms.borrow().as_ref() {
             return forms.clone();
         }
-        let mut forms: Vec<String> = self.secrets.borrow().iter().flat_map(|s| encoded_forms(s)).collect();
-        forms.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        forms.dedup();
+        let mut texts: Vec<String> = self.secrets.borrow().iter().flat_map(|s| encoded_forms(s)).collect();
+        texts.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        texts.dedup();
+        let any = AnyOf::new(texts.iter().map(|t| t.as_bytes()));
+        let forms = Rc::new(Forms { texts, any });
         self.forms.replace(Some(forms.clone()));
         forms
     }
@@ -88,10 +107,10 @@ impl<'h> Redacting<'h> {
     pub fn scrub(&self, text: &str) -> String {
         // Most texts hold no secret: return them without replacing anything.
         let forms = self.forms();
-        if !forms.iter().any(|form| text.contains(form.as_str())) {
+        if !forms.occur_in(text) {
             return text.to_string();
         }
-        forms.iter().fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
+        forms.texts.iter().fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
     }
 }
 
@@ -159,11 +178,11 @@ fn lower_hex_escapes(encoded: &str) -> String {
 impl Redacting<'_> {
     /// The JSON text `json` with every remembered secret replaced by [`REDACTED`] in its strings
     /// (keys included). An output is written once and usually holds no secret, so the text is only
-    /// searched, for each secret as it would appear inside a JSON string; only when one is found is
-    /// it parsed, scrubbed string by string and written again.
+    /// searched, for each secret as it would appear inside a JSON string (`any_of`: one pass for
+    /// every form); only when one is found is it parsed, scrubbed string by string and written
+    /// again.
     pub fn scrub_json(&self, json: String) -> String {
-        let found = self.forms().iter().any(|form| memchr::memmem::find(json.as_bytes(), form.as_bytes()).is_some());
-        if !found {
+        if !self.forms().occur_in(&json) {
             return json;
         }
         match serde_json::from_str::<serde_json::Value>(&json) {
