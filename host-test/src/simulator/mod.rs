@@ -10,17 +10,18 @@
 
 pub mod quirks;
 pub mod routes;
+mod server;
 pub mod state;
 
 use std::collections::HashMap;
-use std::io::Read as _;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use percent_encoding::percent_decode_str;
+
+use server::{Incoming, Outgoing, Server};
 
 pub use quirks::{AlreadyMemberAnswer, ErrorShape, FailWrite, Quirks, RetryAfterStyle};
 use routes::{Body, Credentials, Reply, Request};
@@ -86,48 +87,32 @@ pub struct Simulator {
     url: String,
     state: Arc<Mutex<State>>,
     requests: Arc<AtomicU64>,
-    stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    _server: Server,
 }
 
 impl Simulator {
     /// Starts a simulator.
     pub fn start(config: SimulatorConfig) -> Result<Self> {
-        let server = tiny_http::Server::from_listener(listen(config.port)?, None)
-            .map_err(|e| anyhow!("starting the simulator: {e}"))?;
-        let port = server.server_addr().to_ip().map(|a| a.port()).context("the simulator has no IP address")?;
+        let listener = listen(config.port)?;
+        let port = listener.local_addr().context("the simulator has no address")?.port();
         let url = format!("http://127.0.0.1:{port}");
-        let server = Arc::new(server);
         let mut seeded = State::seeded(&config.org)?;
         if let Some(count) = config.members {
             seeded.set_member_count(count);
         }
         let state = Arc::new(Mutex::new(seeded));
         let requests = Arc::new(AtomicU64::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
         let window = Arc::new(Mutex::new(Window { started: Instant::now(), started_unix: now(), used: 0 }));
-        let config = Arc::new(config);
-        let workers = (0..config.workers.max(1))
-            .map(|_| {
-                let (server, state, requests, stop, window, config, url) = (
-                    server.clone(),
-                    state.clone(),
-                    requests.clone(),
-                    stop.clone(),
-                    window.clone(),
-                    config.clone(),
-                    url.clone(),
-                );
-                std::thread::spawn(move || {
-                    while !stop.load(Ordering::SeqCst) {
-                        let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(50)) else { continue };
-                        requests.fetch_add(1, Ordering::SeqCst);
-                        serve(request, &state, &window, &config, &url);
-                    }
-                })
-            })
-            .collect();
-        Ok(Simulator { url, state, requests, stop, workers })
+        let workers = config.workers;
+        let handler = {
+            let (state, requests, url) = (state.clone(), requests.clone(), url.clone());
+            move |incoming| {
+                requests.fetch_add(1, Ordering::SeqCst);
+                serve(incoming, &state, &window, &config, &url)
+            }
+        };
+        let server = Server::start(listener, workers, Arc::new(handler))?;
+        Ok(Simulator { url, state, requests, _server: server })
     }
 
     /// `http://127.0.0.1:port`
@@ -147,18 +132,9 @@ impl Simulator {
     }
 }
 
-impl Drop for Simulator {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
-    }
-}
-
-/// A listener on 127.0.0.1:`port` whose connections send without Nagle's delay. tiny_http writes a
-/// response in pieces; with Nagle on, the last piece waited for the client's delayed ACK, and
-/// every request took about 40 ms however small (on Linux, accepted sockets inherit the option).
+/// A listener on 127.0.0.1:`port` whose connections send without Nagle's delay (set again on each
+/// accepted connection, `server.rs`): with Nagle on, a response written in pieces waited for the
+/// client's delayed ACK, and every request took about 40 ms however small.
 fn listen(port: u16) -> Result<std::net::TcpListener> {
     use socket2::{Domain, Socket, Type};
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None).context("creating the simulator's socket")?;
@@ -172,29 +148,29 @@ fn listen(port: u16) -> Result<std::net::TcpListener> {
     Ok(socket.into())
 }
 
-fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+fn header(name: &str, value: &str) -> (String, String) {
+    (name.to_string(), value.to_string())
 }
 
 fn serve(
-    mut request: tiny_http::Request,
+    request: Incoming,
     state: &Mutex<State>,
     window: &Mutex<Window>,
     config: &SimulatorConfig,
     url: &str,
-) {
+) -> Outgoing {
     if !config.latency.is_zero() {
         std::thread::sleep(config.latency);
     }
     if let Some((page, extra)) = config.slow_page {
-        let asked = request.url().split_once('?').is_some_and(|(_, query)| {
+        let asked = request.target.split_once('?').is_some_and(|(_, query)| {
             query.split('&').any(|pair| pair.strip_prefix("page=").is_some_and(|n| n.parse() == Ok(page)))
         });
         if asked {
             std::thread::sleep(extra);
         }
     }
-    let mut headers: Vec<tiny_http::Header> = Vec::new();
+    let mut headers: Vec<(String, String)> = Vec::new();
     if let Some(limit) = config.rate_limit_per_minute {
         let mut w = window.lock().unwrap_or_else(|p| p.into_inner());
         if w.started.elapsed() >= Duration::from_secs(60) {
@@ -202,37 +178,36 @@ fn serve(
         }
         w.used += 1;
         let reset = w.started_unix + 60;
-        headers.extend(header("X-RateLimit-Limit", &limit.to_string()));
-        headers.extend(header("X-RateLimit-Remaining", &limit.saturating_sub(w.used).to_string()));
-        headers.extend(header("X-RateLimit-Reset", &reset.to_string()));
+        headers.push(header("X-RateLimit-Limit", &limit.to_string()));
+        headers.push(header("X-RateLimit-Remaining", &limit.saturating_sub(w.used).to_string()));
+        headers.push(header("X-RateLimit-Reset", &reset.to_string()));
         if w.used > limit {
             let wait = reset.saturating_sub(now()).max(1);
             match config.quirks.retry_after {
-                RetryAfterStyle::XRetryAfterUnix => headers.extend(header("X-Retry-After", &reset.to_string())),
-                RetryAfterStyle::RetryAfterSeconds => headers.extend(header("Retry-After", &wait.to_string())),
-                RetryAfterStyle::RetryAfterUnix => headers.extend(header("Retry-After", &reset.to_string())),
+                RetryAfterStyle::XRetryAfterUnix => headers.push(header("X-Retry-After", &reset.to_string())),
+                RetryAfterStyle::RetryAfterSeconds => headers.push(header("Retry-After", &wait.to_string())),
+                RetryAfterStyle::RetryAfterUnix => headers.push(header("Retry-After", &reset.to_string())),
                 RetryAfterStyle::ResetOnly => {}
-                RetryAfterStyle::Overflowing => headers.extend(header("Retry-After", &u64::MAX.to_string())),
+                RetryAfterStyle::Overflowing => headers.push(header("Retry-After", &u64::MAX.to_string())),
             }
             let reply = Reply {
                 status: 429,
                 body: Body::Json(serde_json::json!({"detail": "Rate limit exceeded", "error": false})),
             };
-            respond(request, reply, headers);
-            return;
+            return respond(reply, headers);
         }
     }
-    let parsed = parse(&mut request, url);
+    let parsed = parse(request, url);
     let reply = {
         let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
         let credentials = Credentials { oat: &config.oat, token_ttl: config.token_ttl, quirks: &config.quirks };
         routes::handle(&mut state, &credentials, &parsed)
     };
-    respond(request, reply, headers);
+    respond(reply, headers)
 }
 
-fn parse(request: &mut tiny_http::Request, base_url: &str) -> Request {
-    let raw = request.url().to_string();
+fn parse(request: Incoming, base_url: &str) -> Request {
+    let raw = request.target;
     let (path, query) = raw.split_once('?').unwrap_or((raw.as_str(), ""));
     let trailing_slash = path.len() > 1 && path.ends_with('/');
     let segments = path
@@ -243,40 +218,29 @@ fn parse(request: &mut tiny_http::Request, base_url: &str) -> Request {
         .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
     let query: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let bearer = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Authorization"))
-        .and_then(|h| h.value.as_str().strip_prefix("Bearer ").map(str::to_string));
-    let mut text = String::new();
-    let _ = request.as_reader().take(1024 * 1024).read_to_string(&mut text);
-    let body = serde_json::from_str(&text).ok();
+    let body = std::str::from_utf8(&request.body).ok().and_then(|text| serde_json::from_str(text).ok());
     Request {
-        method: request.method().as_str().to_uppercase(),
+        method: request.method.to_uppercase(),
         segments,
         trailing_slash,
         query,
         body,
-        bearer,
+        bearer: request.bearer,
         base_url: base_url.to_string(),
     }
 }
 
-fn respond(request: tiny_http::Request, reply: Reply, mut headers: Vec<tiny_http::Header>) {
-    headers.extend(header("Date", &httpdate_now()));
+fn respond(reply: Reply, mut headers: Vec<(String, String)>) -> Outgoing {
+    headers.push(header("Date", &httpdate_now()));
     let (bytes, content_type) = match reply.body {
         Body::Json(value) => (value.to_string().into_bytes(), Some("application/json")),
         Body::Csv(text) => (text.into_bytes(), Some("text/csv")),
         Body::Empty => (Vec::new(), None),
     };
     if let Some(ct) = content_type {
-        headers.extend(header("Content-Type", ct));
+        headers.push(header("Content-Type", ct));
     }
-    let mut response = tiny_http::Response::from_data(bytes).with_status_code(reply.status);
-    for h in headers {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
+    Outgoing { status: reply.status, headers, body: bytes }
 }
 
 fn httpdate_now() -> String {
