@@ -84,7 +84,7 @@ pub fn load(engine: &Engine, bytes: &[u8], dir: &Path) -> Result<(Component, Loa
     let path = dir.join(entry_name(engine, bytes));
     let rebuilt = match read_entry(&path) {
         Ok(Entry::Missing) => None,
-        Ok(Entry::Code(code)) => match deserialize(engine, &code) {
+        Ok(Entry::Code(file, start)) => match deserialize(engine, &file[start..]) {
             Ok(component) => return Ok((component, Loaded::FromCache)),
             Err(reason) => Some(reason),
         },
@@ -188,8 +188,9 @@ fn untrusted_owner(_meta: &Metadata) -> Option<String> {
 enum Entry {
     /// No entry yet.
     Missing,
-    /// A trusted entry whose digest matched: the compiled code.
-    Code(Vec<u8>),
+    /// A trusted entry whose digest matched: the file as read, and where the compiled code starts
+    /// in it (after the header and the digest; not copied out: the entry is megabytes).
+    Code(Vec<u8>, usize),
     /// A trusted entry that is damaged (the reason, as "…" in "the entry was …").
     Damaged(String),
 }
@@ -218,7 +219,9 @@ fn read_entry(path: &Path) -> std::result::Result<Entry, String> {
     if !same_file(&before, &opened) {
         return Err("it changed while it was being opened".to_string());
     }
-    let mut bytes = Vec::new();
+    // Sized from the file, so reading it does not grow (and copy) the buffer step by step.
+    let expected = usize::try_from(opened.len().min(MAX_ENTRY_BYTES)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     (&mut file).take(MAX_ENTRY_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("it cannot be read: {e}"))?;
     if bytes.len() as u64 > MAX_ENTRY_BYTES {
         return Ok(Entry::Damaged(format!("larger than {MAX_ENTRY_BYTES} bytes")));
@@ -233,7 +236,8 @@ fn read_entry(path: &Path) -> std::result::Result<Entry, String> {
     if Sha256::digest(code).as_slice() != digest {
         return Ok(Entry::Damaged("damaged (its digest does not match its contents)".to_string()));
     }
-    Ok(Entry::Code(code.to_vec()))
+    let start = bytes.len() - code.len();
+    Ok(Entry::Code(bytes, start))
 }
 
 #[cfg(unix)]
@@ -329,7 +333,7 @@ mod tests {
         assert!(matches!(read_entry(&path), Ok(Entry::Missing)));
         let good = entry_bytes(b"compiled code");
         fs::write(&path, &good).unwrap();
-        assert!(matches!(read_entry(&path), Ok(Entry::Code(code)) if code == b"compiled code"));
+        assert!(matches!(read_entry(&path), Ok(Entry::Code(file, start)) if &file[start..] == b"compiled code"));
 
         let mut flipped = good.clone();
         *flipped.last_mut().unwrap() ^= 1;
