@@ -94,7 +94,12 @@ impl Drop for Server {
 
 async fn accept(listener: tokio::net::TcpListener, handler: Handler) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            // A failed accept (out of file descriptors, say) is retried after a pause rather than
+            // at once, which would spin this thread on the same error.
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            continue;
+        };
         // Responses go out without waiting for the client's delayed ACK (Nagle).
         let _ = stream.set_nodelay(true);
         let handler = handler.clone();
